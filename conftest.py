@@ -1,0 +1,26 @@
+"""Test-wide setup: test mode before Django loads, the shared world, and a clock pinned per test."""
+
+import os
+
+os.environ.setdefault("AMENDS_MODE", "test")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amends.settings")
+
+import pytest
+
+
+@pytest.fixture
+def world(db):
+    from amends.core.testing import make_world
+
+    return make_world()
+
+
+@pytest.fixture
+def now():
+    """Pins the service clock to 2026-11-02 10:00 Beijing time for the test."""
+    from amends.core import clock
+    from amends.core.testing import at
+
+    moment = at("2026-11-02 10:00")
+    with clock.frozen(moment):
+        yield moment

@@ -1,0 +1,62 @@
+"""Who may do what, and over which part of the organisation.
+
+Roles grant capabilities; org scope limits them to the actor's own subtree (a branch sees its own
+branches and outlets only; the head office sees everything). Each object kind has one access helper in
+its own app (`access_case`, `access_customer`…) built on `in_scope`/`scope_filter` below; no view or API
+handler decides permission by itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from amends.core.errors import Forbidden
+
+from .models import OrgUnit, Role, User
+
+# Capabilities by role. Contact details are shown in full only to roles that call customers back.
+RECEIVES_COMPLAINTS = {Role.FRONTLINE, Role.HANDLER, Role.SUPERVISOR, Role.ADMIN}
+WORKS_CASES = {Role.FRONTLINE, Role.HANDLER, Role.SUPERVISOR, Role.ADMIN}
+ASSIGNS_CASES = {Role.SUPERVISOR, Role.ADMIN}
+APPROVES_EXTENSIONS = {Role.SUPERVISOR, Role.ADMIN}
+SEES_CONTACTS = {Role.HANDLER, Role.SUPERVISOR, Role.ADMIN}
+OWNS_CASES = {Role.HANDLER, Role.SUPERVISOR}
+
+
+def can(actor: User, capability: set[str]) -> bool:
+    return bool(actor.is_active and actor.role in capability)
+
+
+def require(actor: User, capability: set[str]) -> None:
+    if not can(actor, capability):
+        raise Forbidden(_("Your role does not allow this."))
+
+
+def scope_unit_ids(actor: User) -> list[int] | None:
+    """Ids of the org units the actor sees, or None for everything (head office, or an admin without a unit)."""
+    cached = getattr(actor, "_scope_unit_ids", False)
+    if cached is not False:
+        return cached  # type: ignore[no-any-return]
+    unit = actor.org_unit
+    ids: list[int] | None
+    if unit is None:
+        ids = None if actor.role == Role.ADMIN else []
+    elif unit.parent_id is None:
+        ids = None
+    else:
+        ids = list(OrgUnit.objects.filter(path__startswith=unit.path).values_list("id", flat=True))
+    actor._scope_unit_ids = ids  # type: ignore[attr-defined]
+    return ids
+
+
+def in_scope(actor: User, org_unit_id: int | None) -> bool:
+    ids = scope_unit_ids(actor)
+    return ids is None or org_unit_id in ids
+
+
+def scope_filter(qs: QuerySet[Any], actor: User, field: str = "org_unit") -> QuerySet[Any]:
+    ids = scope_unit_ids(actor)
+    return qs if ids is None else qs.filter(**{f"{field}_id__in": ids})

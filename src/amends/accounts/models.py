@@ -1,0 +1,106 @@
+"""Org units (head office → provincial branch → city branch → outlet), staff with one role each, API tokens.
+
+An org unit keeps its materialised `path` ("/1/4/17/") so a subtree is one indexed prefix match; scoping
+itself lives in `accounts.access`. Tokens are stored as SHA-256 digests: a bearer token is checked with
+one indexed lookup, never a password hash per request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgKind(models.TextChoices):
+    HEAD_OFFICE = "head_office", _("Head office")
+    PROVINCE = "province", _("Provincial branch")
+    CITY = "city", _("City branch")
+    OUTLET = "outlet", _("Outlet")
+
+
+class OrgUnit(models.Model):
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=OrgKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
+    region = models.CharField(_("region"), max_length=50, blank=True)
+    path = models.CharField(max_length=255, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("org unit")
+        verbose_name_plural = _("org units")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The path embeds the primary key, so a new unit is saved twice; units are few and rarely added.
+        if self.pk is None:
+            super().save(*args, **kwargs)
+            kwargs = {}
+        self.path = (self.parent.path if self.parent else "/") + f"{self.pk}/"
+        super().save(update_fields=["path"] if not kwargs else None, **kwargs)
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
+    def ancestor_ids(self) -> list[int]:
+        """Own id first, then each parent up to the head office."""
+        return [int(p) for p in reversed(self.path.strip("/").split("/"))]
+
+
+class Role(models.TextChoices):
+    FRONTLINE = "frontline", _("Front-line staff")
+    HANDLER = "handler", _("Complaint handler")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    QUALITY_MANAGER = "quality_manager", _("Quality manager")
+    ADMIN = "admin", _("Administrator")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.FRONTLINE)
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("org unit"),
+    )
+    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        indexes = [models.Index(fields=["org_unit", "role"], name="user_unit_role_idx")]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class ApiToken(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

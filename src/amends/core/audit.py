@@ -1,0 +1,54 @@
+"""Writing the audit log from services: one call per state change, inside the service's transaction.
+
+`snapshot()` turns a model's chosen fields into JSON-safe values for the before/after columns. Entries
+are only ever inserted (bulk, one statement for several); see `amends.audit.models` for why they stay put.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from amends.audit.models import AuditEntry
+
+from . import clock
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        attname = getattr(field, "attname", name)
+        out[name] = _plain(getattr(obj, attname))
+    return out
+
+
+def entry(
+    *, actor: Any, action: str, obj: models.Model, before: dict | None = None, after: dict | None = None
+) -> AuditEntry:
+    return AuditEntry(
+        at=clock.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        before=before,
+        after=after,
+    )
+
+
+def record(*entries: AuditEntry) -> None:
+    AuditEntry.objects.bulk_create(entries)

@@ -1,0 +1,106 @@
+"""Customers (客户) and their policies (保单).
+
+A customer belongs to the org unit that serves them, which decides who may see them. `value` is the
+customer's annual premium across policies, kept up to date by the services that change policies; with
+the segment it weighs a case's priority. Contact details are masked for roles that do not need them
+(`customers.presenters.masked_phone`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from amends.accounts.models import OrgUnit
+
+
+class Segment(models.TextChoices):
+    KEY_ACCOUNT = "key_account", _("Key account")
+    INDIVIDUAL = "individual", _("Individual")
+    TELESALES = "telesales", _("Telesales")
+    ONLINE = "online", _("Online")
+    GROUP = "group", _("Group")
+
+
+class Customer(models.Model):
+    customer_no = models.CharField(_("customer number"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, db_index=True)
+    email = models.EmailField(_("email"), blank=True)
+    segment = models.CharField(
+        _("segment"), max_length=16, choices=Segment.choices, default=Segment.INDIVIDUAL
+    )
+    value = models.DecimalField(
+        _("annual premium"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    since = models.DateField(_("customer since"), null=True, blank=True)
+    org_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="customers", verbose_name=_("org unit")
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="customer_value_not_negative")
+        ]
+        # Name search is a prefix match; the pattern operator class lets PostgreSQL use the index for it.
+        indexes = [
+            models.Index(fields=["name"], name="customer_name_prefix_idx", opclasses=["varchar_pattern_ops"])
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Line(models.TextChoices):
+    AUTO = "auto", _("Auto")
+    HEALTH = "health", _("Health")
+    LIFE = "life", _("Life")
+    PROPERTY = "property", _("Property")
+    ACCIDENT = "accident", _("Accident")
+
+
+class PolicyStatus(models.TextChoices):
+    ACTIVE = "active", _("In force")
+    LAPSED = "lapsed", _("Lapsed")
+    SURRENDERED = "surrendered", _("Surrendered")
+    EXPIRED = "expired", _("Expired")
+
+
+class Policy(models.Model):
+    policy_no = models.CharField(_("policy number"), max_length=40, unique=True)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="policies", verbose_name=_("customer")
+    )
+    line = models.CharField(_("line"), max_length=16, choices=Line.choices)
+    premium = models.DecimalField(_("annual premium"), max_digits=14, decimal_places=2)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("renewal date"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=PolicyStatus.choices, default=PolicyStatus.ACTIVE
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("org unit")
+    )
+
+    class Meta:
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(premium__gte=0), name="policy_premium_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="policy_dates_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.policy_no

@@ -1,0 +1,59 @@
+"""Reads of customers: search for the intake form and the API, and the customer page.
+
+Apps above (recovery, later promises) add their part of the customer page through `register_section`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Q
+
+from amends.accounts.access import scope_filter
+from amends.accounts.models import User
+
+from .access import access_customer
+from .models import Customer, Policy
+from .presenters import customer_brief
+
+DETAIL_SECTIONS: dict[str, Callable[[User, Customer], Any]] = {}
+
+
+def register_section(name: str, section: Callable[[User, Customer], Any]) -> None:
+    DETAIL_SECTIONS[name] = section
+
+
+def search(actor: User, q: str, limit: int = 20) -> list[dict[str, Any]]:
+    q = q.strip()
+    if not q:
+        return []
+    match = Q(name__startswith=q) | Q(phone=q) | Q(customer_no=q.upper())
+    owner_ids = list(Policy.objects.filter(policy_no=q.upper()).values_list("customer_id", flat=True)[:5])
+    if owner_ids:
+        match |= Q(pk__in=owner_ids)
+    rows = scope_filter(Customer.objects.filter(match), actor).order_by("name", "id")[:limit]
+    return [customer_brief(actor, c) for c in rows]
+
+
+def policy_brief(p: Policy) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "policy_no": p.policy_no,
+        "line": p.line,
+        "premium": str(p.premium),
+        "start_date": p.start_date,
+        "end_date": p.end_date,
+        "status": p.status,
+    }
+
+
+def customer_detail(actor: User, customer_id: int) -> dict[str, Any]:
+    customer = access_customer(actor, customer_id)
+    return {
+        **customer_brief(actor, customer),
+        "since": customer.since,
+        "org_unit": {"id": customer.org_unit_id, "name": customer.org_unit.name},
+        "policies": [policy_brief(p) for p in customer.policies.order_by("-end_date", "policy_no")],
+        **{name: section(actor, customer) for name, section in DETAIL_SECTIONS.items()},
+    }

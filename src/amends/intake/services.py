@@ -1,0 +1,468 @@
+"""Receiving complaints and running their regulatory clock.
+
+`complaint_receive` is the one door for complaints from every channel (API, staff form, later the portal
+and importers): it validates everything before writing anything, finds or creates the customer, opens or
+joins the case, starts the clock and writes timeline and audit rows, all in one transaction. A repeated
+`Idempotency-Key` returns the first complaint, also when both requests arrive at the same moment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Min
+from django.utils.translation import gettext as _
+
+from amends.accounts.access import APPROVES_EXTENSIONS, RECEIVES_COMPLAINTS, WORKS_CASES, in_scope, require
+from amends.accounts.models import User
+from amends.core import audit, clock
+from amends.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from amends.customers.models import Customer, Policy, Segment
+from amends.journeys.models import Touchpoint
+from amends.recovery import services as recovery
+from amends.recovery.models import Case, TimelineKind
+
+from . import rules
+from .models import Channel, ClockExtension, Complaint, ExtensionStatus
+
+COMPLAINT_AUDIT_FIELDS = [
+    "case",
+    "customer",
+    "channel",
+    "received_at",
+    "due_at",
+    "extension_level",
+    "decided_at",
+]
+# Clients' clocks drift; a receipt time this far in the future is still accepted as "now".
+FUTURE_SKEW = timedelta(minutes=5)
+
+
+@dataclass
+class NewCustomer:
+    name: str
+    phone: str = ""
+    email: str = ""
+    segment: str = Segment.INDIVIDUAL
+
+
+@dataclass
+class ComplaintInput:
+    channel: str
+    description: str
+    request: str
+    received_at: datetime | None = None
+    customer_id: int | None = None
+    new_customer: NewCustomer | None = None
+    policy_no: str = ""
+    claim_no: str = ""
+    touchpoint: str = ""
+    request_confirmed: bool = False
+    loss_amount: Decimal | None = None
+    subject_username: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def digest(self) -> str:
+        payload = asdict(self)
+        payload.pop("extra", None)
+        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def clock_config() -> rules.ClockConfig:
+    return rules.ClockConfig(**settings.AMENDS_CLOCK)
+
+
+def complaint_receive(
+    *, actor: User, data: ComplaintInput, idempotency_key: str | None = None
+) -> tuple[Complaint, bool]:
+    """Record a complaint; returns it and whether it was created now (False for a replayed key)."""
+    require(actor, RECEIVES_COMPLAINTS)
+    key = (idempotency_key or "").strip() or None
+    digest = data.digest()
+    if key:
+        replay = _replay(key, digest)
+        if replay is not None:
+            return replay, False
+    try:
+        return _receive(actor=actor, data=data, key=key, digest=digest), True
+    except IntegrityError:
+        # Another request with the same key committed first (PostgreSQL lets ours wait, then fail on the
+        # unique index). Its complaint is the answer; ours rolled back whole.
+        if key:
+            replay = _replay(key, digest)
+            if replay is not None:
+                return replay, False
+        raise
+
+
+def _replay(key: str, digest: str) -> Complaint | None:
+    existing = Complaint.objects.select_related("case").filter(idempotency_key=key).first()
+    if existing is not None and existing.request_digest != digest:
+        raise Conflict(
+            _("This Idempotency-Key was already used for a different complaint."),
+            code="idempotency_key_reused",
+            fields={"Idempotency-Key": [_("Use a new key for a new complaint.")]},
+        )
+    return existing
+
+
+@transaction.atomic
+def _receive(*, actor: User, data: ComplaintInput, key: str | None, digest: str) -> Complaint:
+    if key:
+        # SQLite serialises writers from BEGIN (IMMEDIATE), so a second request with the same key sees the
+        # first one's row here instead of failing on the unique index.
+        replay = _replay(key, digest)
+        if replay is not None:
+            return replay
+    now = clock.now()
+    resolved = _validate(actor=actor, data=data, now=now)
+    customer = resolved.customer or _create_customer(actor, resolved.new_customer, now)
+    touchpoint = resolved.touchpoint
+    opened = recovery.case_open_or_join(
+        actor=actor,
+        customer=customer,
+        touchpoint=touchpoint,
+        episode_key=rules.episode_key(
+            claim_no=data.claim_no,
+            policy_no=data.policy_no,
+            journey=touchpoint.journey.code if touchpoint else None,
+        ),
+        loss_amount=data.loss_amount,
+        subject=resolved.subject,
+        at=now,
+    )
+    case = opened.case
+    received_at = resolved.received_at
+    complaint = Complaint.objects.create(
+        case=case,
+        customer=customer,
+        channel=data.channel,
+        received_at=received_at,
+        due_at=rules.due_at(received_at, 0, clock_config()),
+        policy=resolved.policy,
+        policy_no=data.policy_no.strip(),
+        claim_no=data.claim_no.strip(),
+        touchpoint=touchpoint,
+        description=data.description.strip(),
+        request=data.request.strip(),
+        request_confirmed=data.request_confirmed,
+        loss_amount=data.loss_amount,
+        subject=resolved.subject,
+        created_by=actor,
+        created_at=now,
+        idempotency_key=key,
+        request_digest=digest,
+    )
+    if case.due_at is None or complaint.due_at < case.due_at:
+        recovery.case_clock_update(actor=actor, case=case, due_at=complaint.due_at)
+    recovery.timeline_add(
+        case,
+        TimelineKind.COMPLAINT,
+        actor=actor,
+        text=complaint.description,
+        data={"complaint": complaint.pk, "channel": complaint.channel, "joined": opened.joined},
+        at=now,
+    )
+    audit.record(
+        audit.entry(
+            actor=actor,
+            action="complaint.receive",
+            obj=complaint,
+            after=audit.snapshot(complaint, COMPLAINT_AUDIT_FIELDS),
+        )
+    )
+    return complaint
+
+
+@dataclass
+class _Resolved:
+    customer: Customer | None
+    new_customer: NewCustomer | None
+    policy: Policy | None
+    touchpoint: Touchpoint | None
+    subject: User | None
+    received_at: datetime
+
+
+def _validate(*, actor: User, data: ComplaintInput, now: datetime) -> _Resolved:
+    """Check every field and resolve every reference before anything is written; report all problems at once."""
+    errors: dict[str, list[str]] = {}
+    required = _("This field is required.")
+    if data.channel not in Channel.values:
+        errors["channel"] = [_("Unknown channel “%(value)s”.") % {"value": data.channel}]
+    if not data.description.strip():
+        errors["description"] = [required]
+    if not data.request.strip():
+        errors["request"] = [required]
+    received_at = data.received_at or now
+    if received_at.tzinfo is None:
+        errors["received_at"] = [_("Give the time with its UTC offset, e.g. 2026-11-01T09:30:00+08:00.")]
+    elif received_at > now + FUTURE_SKEW:
+        errors["received_at"] = [_("The receipt time cannot be in the future.")]
+    if data.loss_amount is not None and data.loss_amount < 0:
+        errors["loss_amount"] = [_("The loss amount cannot be negative.")]
+
+    policy = None
+    if data.policy_no.strip():
+        policy = Policy.objects.select_related("customer").filter(policy_no=data.policy_no.strip()).first()
+        if policy is None:
+            errors["policy_no"] = [_("No policy with this number.")]
+
+    customer = None
+    if data.customer_id is not None:
+        customer = Customer.objects.filter(pk=data.customer_id).first()
+        if customer is None or not in_scope(actor, customer.org_unit_id):
+            errors["customer.id"] = [_("No customer with this id in your organisation.")]
+            customer = None
+        elif policy is not None and policy.customer_id != customer.pk:
+            errors["policy_no"] = [_("This policy belongs to another customer.")]
+    elif data.new_customer is not None:
+        if not data.new_customer.name.strip():
+            errors["customer.name"] = [required]
+        if data.new_customer.segment not in Segment.values:
+            errors["customer.segment"] = [
+                _("Unknown segment “%(value)s”.") % {"value": data.new_customer.segment}
+            ]
+        if policy is not None:
+            customer = policy.customer  # the policy says who the customer is
+        elif data.new_customer.phone.strip():
+            customer = Customer.objects.filter(
+                phone=data.new_customer.phone.strip(), name=data.new_customer.name.strip()
+            ).first()
+        if customer is not None and not in_scope(actor, customer.org_unit_id):
+            errors["customer"] = [_("This customer is served by another branch.")]
+    else:
+        errors["customer"] = [_("Give an existing customer's id or a new customer's name.")]
+
+    touchpoint = None
+    if data.touchpoint.strip():
+        touchpoint = (
+            Touchpoint.objects.select_related("journey")
+            .filter(code=data.touchpoint.strip(), active=True)
+            .first()
+        )
+        if touchpoint is None:
+            errors["touchpoint"] = [_("Unknown touchpoint “%(value)s”.") % {"value": data.touchpoint}]
+
+    subject = None
+    if data.subject_username.strip():
+        subject = User.objects.filter(username=data.subject_username.strip()).first()
+        if subject is None:
+            errors["subject"] = [_("No staff member with this username.")]
+
+    if actor.org_unit_id is None and customer is None and data.new_customer is not None:
+        errors["customer"] = [_("A new customer needs a receiving branch; your account has none.")]
+    if errors:
+        raise InvalidInput(
+            _("The complaint was not recorded: please correct the marked fields."), fields=errors
+        )
+    return _Resolved(
+        customer, None if customer else data.new_customer, policy, touchpoint, subject, received_at
+    )
+
+
+def _create_customer(actor: User, new: NewCustomer | None, now: datetime) -> Customer:
+    assert new is not None and actor.org_unit_id is not None
+    customer = Customer.objects.create(
+        customer_no=f"NC{now:%y%m}{secrets.token_hex(4).upper()}",
+        name=new.name.strip(),
+        phone=new.phone.strip(),
+        email=new.email.strip(),
+        segment=new.segment,
+        org_unit_id=actor.org_unit_id,
+        created_at=now,
+    )
+    audit.record(
+        audit.entry(
+            actor=actor,
+            action="customer.create",
+            obj=customer,
+            after=audit.snapshot(customer, ["customer_no", "name", "segment", "org_unit"]),
+        )
+    )
+    return customer
+
+
+def access_complaint(actor: User, complaint_id: int, *, for_update: bool = False) -> Complaint:
+    qs = Complaint.objects.select_related("case")
+    if for_update:
+        qs = qs.select_for_update()
+    complaint = qs.filter(pk=complaint_id).first()
+    if complaint is None or not in_scope(actor, complaint.case.org_unit_id):
+        raise NotFound(_("No such complaint."))
+    return complaint
+
+
+def _refresh_case_clock(actor: User, case: Case) -> None:
+    due = Complaint.objects.filter(case=case, decided_at__isnull=True).aggregate(due=Min("due_at"))["due"]
+    recovery.case_clock_update(actor=actor, case=Case.objects.select_for_update().get(pk=case.pk), due_at=due)
+
+
+@transaction.atomic
+def complaint_decide(*, actor: User, complaint_id: int, decision: str) -> Complaint:
+    """Record that the decision was communicated to the complainant: this stops the regulatory clock."""
+    require(actor, WORKS_CASES)
+    complaint = access_complaint(actor, complaint_id, for_update=True)
+    if complaint.decided_at is not None:
+        raise RuleViolation(_("This complaint was already decided."), code="complaint_already_decided")
+    if not decision.strip():
+        raise InvalidInput(
+            _("Write the decision told to the customer."), fields={"decision": [_("This field is required.")]}
+        )
+    before = audit.snapshot(complaint, COMPLAINT_AUDIT_FIELDS)
+    complaint.decided_at, complaint.decision = clock.now(), decision.strip()
+    complaint.save(update_fields=["decided_at", "decision"])
+    audit.record(
+        audit.entry(
+            actor=actor,
+            action="complaint.decide",
+            obj=complaint,
+            before=before,
+            after=audit.snapshot(complaint, COMPLAINT_AUDIT_FIELDS),
+        )
+    )
+    recovery.timeline_add(
+        complaint.case,
+        TimelineKind.DECIDED,
+        actor=actor,
+        text=complaint.decision,
+        data={"complaint": complaint.pk, "within_deadline": complaint.decided_at <= complaint.due_at},
+    )
+    _refresh_case_clock(actor, complaint.case)
+    return complaint
+
+
+@transaction.atomic
+def complaint_extend(*, actor: User, complaint_id: int, level: int, reason: str) -> ClockExtension:
+    """Extend the deadline: level 1 (to 30 days) with a reason; level 2 (+30) only with a supervisor's approval,
+    so a handler's level-2 request waits for one and a supervisor's own is approved as it is recorded."""
+    require(actor, WORKS_CASES)
+    complaint = access_complaint(actor, complaint_id, for_update=True)
+    pending = complaint.extensions.filter(status=ExtensionStatus.PENDING).exists()
+    refusal = rules.extension_refusal(
+        current_level=complaint.extension_level,
+        requested_level=level,
+        decided=complaint.decided_at is not None,
+        reason=reason,
+    )
+    if pending:
+        refusal = "extension_pending"
+    if refusal:
+        messages = {
+            "complaint_already_decided": _("This complaint is already decided."),
+            "extension_needs_reason": _("An extension needs a reason."),
+            "extension_out_of_order": _("Extensions go in order: first to 30 days, then a further 30 days."),
+            "extension_pending": _("An extension is already waiting for approval."),
+        }
+        fields = (
+            {"reason": [messages[refusal]]}
+            if refusal == "extension_needs_reason"
+            else {"level": [messages[refusal]]}
+        )
+        raise RuleViolation(messages[refusal], code=refusal, fields=fields)
+    now = clock.now()
+    approved_now = level == 1 or actor.role in APPROVES_EXTENSIONS
+    extension = ClockExtension.objects.create(
+        complaint=complaint,
+        level=level,
+        reason=reason.strip(),
+        status=ExtensionStatus.APPROVED if approved_now else ExtensionStatus.PENDING,
+        requested_by=actor,
+        requested_at=now,
+        decided_by=actor if approved_now else None,
+        decided_at=now if approved_now else None,
+    )
+    audit.record(
+        audit.entry(
+            actor=actor,
+            action="complaint.extension.request",
+            obj=extension,
+            after=audit.snapshot(extension, ["complaint", "level", "status", "reason"]),
+        )
+    )
+    if approved_now:
+        _apply_extension(actor, complaint, extension)
+    else:
+        recovery.timeline_add(
+            complaint.case,
+            TimelineKind.EXTENSION_REQUESTED,
+            actor=actor,
+            text=extension.reason,
+            data={"complaint": complaint.pk, "level": level},
+        )
+    return extension
+
+
+def _apply_extension(actor: User, complaint: Complaint, extension: ClockExtension) -> None:
+    before = audit.snapshot(complaint, COMPLAINT_AUDIT_FIELDS)
+    complaint.extension_level = extension.level
+    complaint.due_at = rules.due_at(complaint.received_at, extension.level, clock_config())
+    complaint.save(update_fields=["extension_level", "due_at"])
+    audit.record(
+        audit.entry(
+            actor=actor,
+            action="complaint.extend",
+            obj=complaint,
+            before=before,
+            after=audit.snapshot(complaint, COMPLAINT_AUDIT_FIELDS),
+        )
+    )
+    recovery.timeline_add(
+        complaint.case,
+        TimelineKind.EXTENSION,
+        actor=actor,
+        text=extension.reason,
+        data={"complaint": complaint.pk, "level": extension.level, "due_at": complaint.due_at.isoformat()},
+    )
+    _refresh_case_clock(actor, complaint.case)
+
+
+@transaction.atomic
+def extension_decide(*, actor: User, extension_id: int, approve: bool, note: str = "") -> ClockExtension:
+    require(actor, APPROVES_EXTENSIONS)
+    extension = (
+        ClockExtension.objects.select_for_update()
+        .select_related("complaint__case")
+        .filter(pk=extension_id)
+        .first()
+    )
+    if extension is None or not in_scope(actor, extension.complaint.case.org_unit_id):
+        raise NotFound(_("No such extension request."))
+    if extension.status != ExtensionStatus.PENDING:
+        raise RuleViolation(
+            _("This extension request was already decided."), code="extension_already_decided"
+        )
+    if extension.requested_by_id == actor.pk:
+        raise Forbidden(_("An extension cannot be approved by the person who asked for it."))
+    before = audit.snapshot(extension, ["status"])
+    extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
+    extension.decided_by, extension.decided_at, extension.decision_note = actor, clock.now(), note.strip()
+    extension.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    audit.record(
+        audit.entry(
+            actor=actor,
+            action="complaint.extension.decide",
+            obj=extension,
+            before=before,
+            after=audit.snapshot(extension, ["status"]),
+        )
+    )
+    complaint = Complaint.objects.select_for_update().select_related("case").get(pk=extension.complaint_id)
+    if approve:
+        _apply_extension(actor, complaint, extension)
+    else:
+        recovery.timeline_add(
+            complaint.case,
+            TimelineKind.EXTENSION_REJECTED,
+            actor=actor,
+            text=extension.decision_note,
+            data={"complaint": complaint.pk, "level": extension.level},
+        )
+    return extension

@@ -1,0 +1,125 @@
+"""JSON API for recovery cases: the queue, a case with its timeline, recording steps, assigning."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Header, Query, Router, Schema
+
+from amends.accounts.models import User
+from amends.core import clock
+from amends.core.errors import InvalidInput
+
+from . import queries, services
+from .access import access_case
+
+router = Router(tags=["cases"])
+
+
+class CaseFilters(Schema):
+    status: Literal["open", "in_progress", "follow_up", "closed"] | None = None
+    owner: str | None = Field(None, description="`me`, a username or a user id")
+    overdue: bool | None = None
+    page: int = Field(1, ge=1, le=100000)
+    page_size: int = Field(25, ge=1, le=200)
+
+
+def _owner_id(actor: User, owner: str | None) -> int | None:
+    if owner in (None, ""):
+        return None
+    if owner == "me":
+        return actor.pk
+    user = (
+        User.objects.filter(pk=int(owner)).first()
+        if owner.isdigit()
+        else User.objects.filter(username=owner).first()
+    )
+    if user is None:
+        raise InvalidInput(_("No such user."), fields={"owner": [_("No such user.")]})
+    return user.pk
+
+
+@router.get("/cases", response=dict)
+def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
+    """The queue: overdue first (oldest deadline first), then by priority. Scoped to the caller's org subtree."""
+    actor = request.auth  # type: ignore[attr-defined]
+    now = clock.now()
+    page = queries.queue(
+        actor,
+        now=now,
+        owner_id=_owner_id(actor, filters.owner),
+        status=filters.status,
+        overdue=filters.overdue,
+        page=filters.page,
+        page_size=filters.page_size,
+    )
+    return {
+        "items": [queries.case_summary(actor, c, now=now) for c in page.items],
+        "page": page.page,
+        "page_size": page.page_size,
+        "has_more": page.has_more,
+    }
+
+
+@router.get("/cases/{case_id}", response=dict)
+def get_case(request: HttpRequest, case_id: int, response: HttpResponse) -> Any:
+    """A case with its customer, complaints, steps and full timeline. The ETag is the case version."""
+    detail = queries.case_detail(request.auth, case_id, now=clock.now())  # type: ignore[attr-defined]
+    response["ETag"] = f'"{detail["version"]}"'
+    return detail
+
+
+class StepIn(Schema):
+    step: Literal["apology", "fix", "empathy", "atonement", "follow_up"]
+    note: str = Field("", max_length=20000)
+    skipped_reason: str | None = Field(None, max_length=5000)
+    outcome: Literal["recovered", "not_recovered", "unreachable"] | None = None
+    timing: Literal["immediate", "in_process", "after_process"] | None = None
+    version: int | None = Field(None, description="The case version you saw; a stale one is refused with 409")
+
+
+def _version(payload_version: int | None, if_match: str) -> int | None:
+    if payload_version is not None:
+        return payload_version
+    tag = if_match.strip().strip('"')
+    return int(tag) if tag.isdigit() else None
+
+
+@router.post("/cases/{case_id}/steps", response={201: dict, 200: dict})
+def record_step(
+    request: HttpRequest, case_id: int, payload: StepIn, if_match: str = Header("", alias="If-Match")
+) -> Any:
+    """Record the next of the five steps, or skip it with a reason (apology and follow-up never)."""
+    actor = request.auth  # type: ignore[attr-defined]
+    access_case(actor, case_id)
+    row = services.step_record(
+        actor=actor,
+        case_id=case_id,
+        step=payload.step,
+        note=payload.note,
+        skipped_reason=payload.skipped_reason,
+        outcome=payload.outcome,
+        timing=payload.timing,
+        version=_version(payload.version, if_match),
+    )
+    return (201 if row is not None else 200), queries.case_detail(actor, case_id, now=clock.now())
+
+
+class AssignIn(Schema):
+    owner: str | None = Field(None, description="A username; empty to let the assignment rules choose")
+    version: int | None = None
+
+
+@router.post("/cases/{case_id}/assign", response=dict)
+def assign_case(request: HttpRequest, case_id: int, payload: AssignIn) -> Any:
+    actor = request.auth  # type: ignore[attr-defined]
+    access_case(actor, case_id)
+    owner = None
+    if payload.owner:
+        owner = User.objects.filter(username=payload.owner).first()
+        if owner is None:
+            raise InvalidInput(_("No such user."), fields={"owner": [_("No such user.")]})
+    services.case_assign(actor=actor, case_id=case_id, owner=owner, version=payload.version)
+    return queries.case_detail(actor, case_id, now=clock.now())

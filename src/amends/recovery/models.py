@@ -1,0 +1,219 @@
+"""Recovery cases (补救案件): one customer's episode, its five steps and its timeline.
+
+A case moves open → in_progress → follow_up → closed. The five steps (道歉 → 紧急修复 → 表示同情 → 象征性补偿 →
+补救跟踪) are recorded in order in a *round*; a follow-up that finds the customer not recovered reopens the
+case in a new round, so history is never rewritten. `version` guards against two people overwriting each
+other; the rules themselves are in `recovery.rules`, the writes in `recovery.services`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from amends.accounts.models import OrgUnit
+from amends.customers.models import Customer
+from amends.journeys.models import Touchpoint
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("Recovering")
+    FOLLOW_UP = "follow_up", _("Awaiting follow-up")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = (CaseStatus.OPEN, CaseStatus.IN_PROGRESS, CaseStatus.FOLLOW_UP)
+IS_OPEN = ~Q(status=CaseStatus.CLOSED)
+
+
+class Step(models.TextChoices):
+    APOLOGY = "apology", _("Apology")
+    FIX = "fix", _("Fix")
+    EMPATHY = "empathy", _("Empathy")
+    ATONEMENT = "atonement", _("Atonement")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+
+
+class Timing(models.TextChoices):
+    IMMEDIATE = "immediate", _("Immediate (on the spot)")
+    IN_PROCESS = "in_process", _("In process")
+    AFTER_PROCESS = "after_process", _("After the process")
+
+
+class FollowUpOutcome(models.TextChoices):
+    RECOVERED = "recovered", _("Recovered: the customer confirms")
+    NOT_RECOVERED = "not_recovered", _("Not recovered")
+    UNREACHABLE = "unreachable", _("Could not reach the customer")
+
+
+class Closure(models.TextChoices):
+    RECOVERED = "recovered", _("Recovered")
+    UNREACHABLE = "unreachable", _("Customer unreachable")
+
+
+class Priority(models.IntegerChoices):
+    URGENT = 1, _("P1 urgent")
+    HIGH = 2, _("P2 high")
+    NORMAL = 3, _("P3 normal")
+    LOW = 4, _("P4 low")
+
+
+class Case(models.Model):
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="cases", verbose_name=_("customer")
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("org unit")
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_cases",
+        verbose_name=_("owner"),
+    )
+    subjects = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name=_("staff complained about"),
+        help_text=_("They may never own this case (回避)."),
+    )
+    touchpoint = models.ForeignKey(
+        Touchpoint,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("touchpoint"),
+    )
+    episode_key = models.CharField(max_length=80)
+    status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    priority_score = models.PositiveSmallIntegerField(_("priority score"), default=0)
+    priority_factors = models.JSONField(_("priority factors"), default=list)
+    timing = models.CharField(_("timing"), max_length=16, choices=Timing.choices, blank=True)
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("opened at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closure = models.CharField(_("closure"), max_length=16, choices=Closure.choices, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["owner", "due_at"], condition=IS_OPEN, name="case_open_owner_due_idx"),
+            models.Index(fields=["org_unit", "due_at"], condition=IS_OPEN, name="case_open_unit_due_idx"),
+            models.Index(fields=["due_at"], condition=IS_OPEN, name="case_open_due_idx"),
+            models.Index(
+                fields=["-priority_score", "due_at"], condition=IS_OPEN, name="case_open_priority_idx"
+            ),
+            models.Index(fields=["owner", "status"], name="case_owner_status_idx"),
+            models.Index(fields=["customer", "episode_key"], condition=IS_OPEN, name="case_open_episode_idx"),
+            models.Index(fields=["customer", "opened_at"], name="case_customer_opened_idx"),
+            models.Index(fields=["status", "-id"], name="case_status_id_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=CaseStatus.CLOSED, closed_at__isnull=False) | ~Q(status=CaseStatus.CLOSED),
+                name="case_closed_has_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return reference("BJ", self.opened_at, self.pk)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CaseStatus.CLOSED
+
+
+def reference(prefix: str, at, pk: int | None) -> str:
+    """A human reference such as BJ-2026-000045: the year (local time) and the row's own id, so it costs no
+    counter row and no extra statement, and stays unique."""
+    year = timezone.localtime(at).year if at else 0
+    return f"{prefix}-{year}-{pk or 0:06d}"
+
+
+def id_from_reference(prefix: str, ref: str) -> int | None:
+    parts = ref.strip().upper().split("-")
+    if len(parts) != 3 or parts[0] != prefix or not parts[1].isdigit() or not parts[2].isdigit():
+        return None
+    return int(parts[2])
+
+
+class CaseStep(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps")
+    round = models.PositiveSmallIntegerField(default=1)
+    step = models.CharField(_("step"), max_length=16, choices=Step.choices)
+    skipped = models.BooleanField(_("skipped"), default=False)
+    skipped_reason = models.TextField(_("reason for skipping"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=FollowUpOutcome.choices, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("recovery step")
+        verbose_name_plural = _("recovery steps")
+        ordering = ["round", "at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "round", "step"], name="step_once_per_round"),
+            models.CheckConstraint(
+                condition=Q(skipped=False) | ~Q(skipped_reason=""), name="skipped_step_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.round}:{self.step}"
+
+
+class TimelineKind(models.TextChoices):
+    COMPLAINT = "complaint", _("Complaint received")
+    STEP = "step", _("Step recorded")
+    STEP_SKIPPED = "step_skipped", _("Step skipped")
+    FOLLOW_UP_ATTEMPT = "follow_up_attempt", _("Follow-up attempt")
+    ASSIGNED = "assigned", _("Owner assigned")
+    DECIDED = "decided", _("Decision communicated")
+    EXTENSION = "extension", _("Deadline extended")
+    EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+    EXTENSION_REJECTED = "extension_rejected", _("Extension rejected")
+    REOPENED = "reopened", _("Reopened")
+    CLOSED = "closed", _("Closed")
+    NOTE = "note", _("Note")
+
+
+class TimelineEntry(models.Model):
+    """What happened on a case, in the order it happened; written only by services, never edited."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
+    at = models.DateTimeField(_("at"))
+    kind = models.CharField(_("kind"), max_length=24, choices=TimelineKind.choices)
+    round = models.PositiveSmallIntegerField(default=1)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(_("text"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="timeline_case_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"

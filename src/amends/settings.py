@@ -1,0 +1,178 @@
+"""Django settings for Amends, read from environment variables.
+
+SQLite is the embedded default (WAL, busy timeout, IMMEDIATE transactions so concurrent writers queue);
+PostgreSQL by `DATABASE_URL`. Insecure defaults (the development secret key, DEBUG) are refused unless
+`AMENDS_MODE` is `demo`, `dev` or `test`; `amends demo` and the test suite set it themselves.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+SRC_DIR = Path(__file__).resolve().parent
+REPO_DIR = SRC_DIR.parent.parent
+DATA_DIR = Path(os.environ.get("AMENDS_DATA_DIR", REPO_DIR / "var"))
+
+MODE = os.environ.get("AMENDS_MODE", "production")
+if MODE not in {"production", "demo", "dev", "test"}:
+    raise ImproperlyConfigured(f"AMENDS_MODE must be production, demo, dev or test, not {MODE!r}")
+RELAXED = MODE != "production"
+
+_INSECURE_KEY = "amends-insecure-development-key-do-not-use-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not RELAXED:
+        raise ImproperlyConfigured("SECRET_KEY must be set outside the demo (AMENDS_MODE=production)")
+    SECRET_KEY = _INSECURE_KEY
+elif not RELAXED and (SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 32):
+    raise ImproperlyConfigured("SECRET_KEY is too short or is the published development key")
+
+DEBUG = os.environ.get("AMENDS_DEBUG", "") == "1"
+if DEBUG and not RELAXED:
+    raise ImproperlyConfigured("AMENDS_DEBUG=1 is refused outside the demo (AMENDS_MODE=production)")
+
+ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h]
+if not ALLOWED_HOSTS:
+    if not RELAXED:
+        raise ImproperlyConfigured("ALLOWED_HOSTS must be set outside the demo")
+    ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
+    "amends.core",
+    "amends.audit",
+    "amends.accounts",
+    "amends.customers",
+    "amends.journeys",
+    "amends.recovery",
+    "amends.intake",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "amends.urls"
+WSGI_APPLICATION = "amends.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "queue"
+LOGOUT_REDIRECT_URL = "login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [SRC_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'amends.sqlite3'}"
+    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {
+            # Writers queue on the database lock instead of failing with "database is locked".
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                "PRAGMA busy_timeout=20000; PRAGMA cache_size=-64000;"
+            ),
+        }
+        if config["NAME"] not in ("", ":memory:"):
+            Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        config["TEST"] = {"NAME": str(DATA_DIR / "test-amends.sqlite3")}
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+if MODE == "test":
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文"), ("en", "English")]
+LOCALE_PATHS = [SRC_DIR / "locale"]
+TIME_ZONE = os.environ.get("AMENDS_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = not RELAXED
+CSRF_COOKIE_SECURE = not RELAXED
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if os.environ.get("AMENDS_BEHIND_TLS_PROXY") else None
+)
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if MODE == "test":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("AMENDS_LOG_LEVEL", "WARNING")},
+}
+
+# The regulatory clock (银行业保险业消费投诉处理管理办法, 2020): calendar days from receipt.
+AMENDS_CLOCK = {
+    "base_days": int(os.environ.get("AMENDS_CLOCK_BASE_DAYS", 15)),
+    "extended_days": int(os.environ.get("AMENDS_CLOCK_EXTENDED_DAYS", 30)),
+    "further_days": int(os.environ.get("AMENDS_CLOCK_FURTHER_DAYS", 30)),
+}
+# Follow-up attempts that fail to reach the customer before a case may close without confirmation.
+AMENDS_FOLLOW_UP_MAX_ATTEMPTS = int(os.environ.get("AMENDS_FOLLOW_UP_MAX_ATTEMPTS", 3))
+# A complaint joins the customer's open case on the same episode; failures within this window count as repeats.
+AMENDS_REPEAT_WINDOW_DAYS = 90

@@ -1,0 +1,22 @@
+"""URL map: pages, the JSON API under /api/v1/, the admin, and /healthz."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from amends.core.http import api
+from amends.core.views import healthz
+from amends.customers.api import router as customers_router
+from amends.intake.api import router as intake_router
+from amends.recovery.api import router as recovery_router
+
+api.add_router("", intake_router)
+api.add_router("", recovery_router)
+api.add_router("", customers_router)
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("amends.web.urls")),
+]
