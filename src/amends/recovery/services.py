@@ -396,20 +396,37 @@ def _follow_up(
 
 @transaction.atomic
 def recovery_on_the_spot(
-    *, actor: User, case_id: int, notes: dict[str, str], skipped: dict[str, str] | None = None
+    *,
+    actor: User,
+    case_id: int,
+    notes: dict[str, str],
+    skipped: dict[str, str] | None = None,
+    version: int | None = None,
 ) -> list[CaseStep]:
     """An immediate recovery (进攻型补救) recorded in one form: apology, fix, empathy and atonement, in order,
-    inside the service encounter. The follow-up comes later, as always."""
+    inside the service encounter. The follow-up comes later, as always. `version` is the case version the
+    form was filled against; the first step checks it, the rest run in the same transaction."""
     skipped = skipped or {}
     rows = []
-    for step in rules.STEPS[:4]:
+    for i, step in enumerate(rules.STEPS[:4]):
+        seen = version if i == 0 else None
         if step in skipped:
             row = step_record(
-                actor=actor, case_id=case_id, step=step, skipped_reason=skipped[step], timing=Timing.IMMEDIATE
+                actor=actor,
+                case_id=case_id,
+                step=step,
+                skipped_reason=skipped[step],
+                timing=Timing.IMMEDIATE,
+                version=seen,
             )
         else:
             row = step_record(
-                actor=actor, case_id=case_id, step=step, note=notes.get(step, ""), timing=Timing.IMMEDIATE
+                actor=actor,
+                case_id=case_id,
+                step=step,
+                note=notes.get(step, ""),
+                timing=Timing.IMMEDIATE,
+                version=seen,
             )
         assert row is not None
         rows.append(row)
