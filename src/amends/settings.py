@@ -114,7 +114,10 @@ def _database() -> dict:
         }
         if config["NAME"] not in ("", ":memory:"):
             Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-        config["TEST"] = {"NAME": str(DATA_DIR / "test-amends.sqlite3")}
+        # A file, not memory, so live-server threads share it; per process, so concurrent runs don't collide.
+        config["TEST"] = {"NAME": str(DATA_DIR / f"test-amends-{os.getpid()}.sqlite3")}
+    elif MODE == "test":
+        config["TEST"] = {"NAME": f"test_{config['NAME']}_{os.getpid()}"}
     return config
 
 
@@ -150,9 +153,7 @@ SESSION_COOKIE_SECURE = not RELAXED
 CSRF_COOKIE_SECURE = not RELAXED
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if os.environ.get("AMENDS_BEHIND_TLS_PROXY") else None
-)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if os.environ.get("AMENDS_BEHIND_TLS_PROXY") else None
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if MODE == "test":

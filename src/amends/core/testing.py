@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 from amends.accounts.models import OrgKind, OrgUnit, Role, User
 from amends.accounts.tokens import token_issue
 from amends.customers.models import Customer, Line, Policy, Segment
+from amends.journeys import catalogue
+from amends.journeys.models import Journey, Touchpoint
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PASSWORD = "correct-horse-battery"
@@ -83,6 +85,8 @@ def _customer(no: str, name: str, segment: str, unit: OrgUnit, value: str, phone
 
 
 def make_world() -> World:
+    # Transactional tests flush the database, data-migrated catalogue included; put it back.
+    catalogue.load(Journey, Touchpoint)
     ho = _unit("HO", "总公司", OrgKind.HEAD_OFFICE, None)
     gd = _unit("GD", "广东分公司", OrgKind.PROVINCE, ho)
     sz = _unit("GD-SZ", "深圳中心支公司", OrgKind.CITY, gd)
@@ -103,9 +107,7 @@ def make_world() -> World:
         beijing_handler=_user("bj_handler", Role.HANDLER, bj, "北京专员刘洋"),
         individual=_customer("C0001", "张伟", Segment.INDIVIDUAL, ns, "3200.00", "13800138000"),
         online=_customer("C0002", "李娜", Segment.ONLINE, ns, "1800.00", "13900139000"),
-        key_account=_customer(
-            "C0003", "深圳市华运物流有限公司", Segment.KEY_ACCOUNT, sz, "260000.00", "075583000000"
-        ),
+        key_account=_customer("C0003", "深圳市华运物流有限公司", Segment.KEY_ACCOUNT, sz, "260000.00", "075583000000"),
         beijing_customer=_customer("C0004", "王强", Segment.INDIVIDUAL, bj, "5000.00", "13700137000"),
         auto_policy=None,  # type: ignore[arg-type]
     )

@@ -16,9 +16,7 @@ router = Router(tags=["complaints"])
 
 
 class CustomerIn(Schema):
-    id: int | None = Field(
-        None, description="An existing customer's id; or give name (and phone) for a new one"
-    )
+    id: int | None = Field(None, description="An existing customer's id; or give name (and phone) for a new one")
     name: str = Field("", max_length=100)
     phone: str = Field("", max_length=32)
     email: str = Field("", max_length=254)
@@ -26,9 +24,7 @@ class CustomerIn(Schema):
 
 
 class ComplaintIn(Schema):
-    channel: str = Field(
-        ..., description="hotline, counter, email, portal, app, letter, regulator, social, …"
-    )
+    channel: str = Field(..., description="hotline, counter, email, portal, app, letter, regulator, social, …")
     received_at: datetime | None = Field(None, description="When the customer complained; default now")
     customer: CustomerIn
     policy_no: str = Field("", max_length=40)
@@ -123,9 +119,7 @@ class DecisionIn(Schema):
 @router.post("/complaints/{complaint_id}/decision", response={200: dict, 404: ErrorOut, 422: ErrorOut})
 def decide_complaint(request: HttpRequest, complaint_id: int, payload: DecisionIn) -> Any:
     """Record that the decision was communicated to the complainant; stops the regulatory clock."""
-    complaint = services.complaint_decide(
-        actor=request.auth, complaint_id=complaint_id, decision=payload.decision
-    )  # type: ignore[attr-defined]
+    complaint = services.complaint_decide(actor=request.auth, complaint_id=complaint_id, decision=payload.decision)  # type: ignore[attr-defined]
     return complaint_brief(complaint)
 
 
@@ -148,9 +142,7 @@ class ExtensionDecisionIn(Schema):
     note: str = Field("", max_length=5000)
 
 
-@router.post(
-    "/extensions/{extension_id}/decision", response={200: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-)
+@router.post("/extensions/{extension_id}/decision", response={200: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def decide_extension(request: HttpRequest, extension_id: int, payload: ExtensionDecisionIn) -> Any:
     ext = services.extension_decide(
         actor=request.auth,

@@ -35,9 +35,7 @@ class Channel(models.TextChoices):
 
 
 class Complaint(models.Model):
-    case = models.ForeignKey(
-        Case, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("case")
-    )
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("case"))
     customer = models.ForeignKey(
         Customer, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("customer")
     )
@@ -61,9 +59,7 @@ class Complaint(models.Model):
     description = models.TextField(_("what happened"))
     request = models.TextField(_("the customer's request"))
     request_confirmed = models.BooleanField(_("request restated and confirmed"), default=False)
-    loss_amount = models.DecimalField(
-        _("loss amount"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
+    loss_amount = models.DecimalField(_("loss amount"), max_digits=14, decimal_places=2, null=True, blank=True)
     subject = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -84,18 +80,12 @@ class Complaint(models.Model):
         verbose_name_plural = _("complaints")
         indexes = [
             models.Index(fields=["customer", "received_at"], name="complaint_customer_idx"),
-            models.Index(
-                fields=["due_at"], condition=Q(decided_at__isnull=True), name="complaint_undecided_due_idx"
-            ),
+            models.Index(fields=["due_at"], condition=Q(decided_at__isnull=True), name="complaint_undecided_due_idx"),
             models.Index(fields=["received_at"], name="complaint_received_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(extension_level__lte=2), name="complaint_at_most_two_extensions"
-            ),
-            models.CheckConstraint(
-                condition=Q(due_at__gt=models.F("received_at")), name="complaint_due_after_receipt"
-            ),
+            models.CheckConstraint(condition=Q(extension_level__lte=2), name="complaint_at_most_two_extensions"),
+            models.CheckConstraint(condition=Q(due_at__gt=models.F("received_at")), name="complaint_due_after_receipt"),
         ]
 
     def __str__(self) -> str:

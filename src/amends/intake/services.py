@@ -91,7 +91,7 @@ def complaint_receive(
         if replay is not None:
             return replay, False
     try:
-        return _receive(actor=actor, data=data, key=key, digest=digest), True
+        return _receive(actor=actor, data=data, key=key, digest=digest)
     except IntegrityError:
         # Another request with the same key committed first (PostgreSQL lets ours wait, then fail on the
         # unique index). Its complaint is the answer; ours rolled back whole.
@@ -114,13 +114,13 @@ def _replay(key: str, digest: str) -> Complaint | None:
 
 
 @transaction.atomic
-def _receive(*, actor: User, data: ComplaintInput, key: str | None, digest: str) -> Complaint:
+def _receive(*, actor: User, data: ComplaintInput, key: str | None, digest: str) -> tuple[Complaint, bool]:
     if key:
         # SQLite serialises writers from BEGIN (IMMEDIATE), so a second request with the same key sees the
         # first one's row here instead of failing on the unique index.
         replay = _replay(key, digest)
         if replay is not None:
-            return replay
+            return replay, False
     now = clock.now()
     resolved = _validate(actor=actor, data=data, now=now)
     customer = resolved.customer or _create_customer(actor, resolved.new_customer, now)
@@ -178,7 +178,7 @@ def _receive(*, actor: User, data: ComplaintInput, key: str | None, digest: str)
             after=audit.snapshot(complaint, COMPLAINT_AUDIT_FIELDS),
         )
     )
-    return complaint
+    return complaint, True
 
 
 @dataclass
@@ -227,9 +227,7 @@ def _validate(*, actor: User, data: ComplaintInput, now: datetime) -> _Resolved:
         if not data.new_customer.name.strip():
             errors["customer.name"] = [required]
         if data.new_customer.segment not in Segment.values:
-            errors["customer.segment"] = [
-                _("Unknown segment “%(value)s”.") % {"value": data.new_customer.segment}
-            ]
+            errors["customer.segment"] = [_("Unknown segment “%(value)s”.") % {"value": data.new_customer.segment}]
         if policy is not None:
             customer = policy.customer  # the policy says who the customer is
         elif data.new_customer.phone.strip():
@@ -244,9 +242,7 @@ def _validate(*, actor: User, data: ComplaintInput, now: datetime) -> _Resolved:
     touchpoint = None
     if data.touchpoint.strip():
         touchpoint = (
-            Touchpoint.objects.select_related("journey")
-            .filter(code=data.touchpoint.strip(), active=True)
-            .first()
+            Touchpoint.objects.select_related("journey").filter(code=data.touchpoint.strip(), active=True).first()
         )
         if touchpoint is None:
             errors["touchpoint"] = [_("Unknown touchpoint “%(value)s”.") % {"value": data.touchpoint}]
@@ -260,12 +256,8 @@ def _validate(*, actor: User, data: ComplaintInput, now: datetime) -> _Resolved:
     if actor.org_unit_id is None and customer is None and data.new_customer is not None:
         errors["customer"] = [_("A new customer needs a receiving branch; your account has none.")]
     if errors:
-        raise InvalidInput(
-            _("The complaint was not recorded: please correct the marked fields."), fields=errors
-        )
-    return _Resolved(
-        customer, None if customer else data.new_customer, policy, touchpoint, subject, received_at
-    )
+        raise InvalidInput(_("The complaint was not recorded: please correct the marked fields."), fields=errors)
+    return _Resolved(customer, None if customer else data.new_customer, policy, touchpoint, subject, received_at)
 
 
 def _create_customer(actor: User, new: NewCustomer | None, now: datetime) -> Customer:
@@ -362,9 +354,7 @@ def complaint_extend(*, actor: User, complaint_id: int, level: int, reason: str)
             "extension_pending": _("An extension is already waiting for approval."),
         }
         fields = (
-            {"reason": [messages[refusal]]}
-            if refusal == "extension_needs_reason"
-            else {"level": [messages[refusal]]}
+            {"reason": [messages[refusal]]} if refusal == "extension_needs_reason" else {"level": [messages[refusal]]}
         )
         raise RuleViolation(messages[refusal], code=refusal, fields=fields)
     now = clock.now()
@@ -428,17 +418,12 @@ def _apply_extension(actor: User, complaint: Complaint, extension: ClockExtensio
 def extension_decide(*, actor: User, extension_id: int, approve: bool, note: str = "") -> ClockExtension:
     require(actor, APPROVES_EXTENSIONS)
     extension = (
-        ClockExtension.objects.select_for_update()
-        .select_related("complaint__case")
-        .filter(pk=extension_id)
-        .first()
+        ClockExtension.objects.select_for_update().select_related("complaint__case").filter(pk=extension_id).first()
     )
     if extension is None or not in_scope(actor, extension.complaint.case.org_unit_id):
         raise NotFound(_("No such extension request."))
     if extension.status != ExtensionStatus.PENDING:
-        raise RuleViolation(
-            _("This extension request was already decided."), code="extension_already_decided"
-        )
+        raise RuleViolation(_("This extension request was already decided."), code="extension_already_decided")
     if extension.requested_by_id == actor.pk:
         raise Forbidden(_("An extension cannot be approved by the person who asked for it."))
     before = audit.snapshot(extension, ["status"])

@@ -13,9 +13,7 @@ from .models import Case
 
 def access_case(actor: User, case_id: int) -> Case:
     case = (
-        Case.objects.select_related("customer", "owner", "touchpoint__journey", "org_unit")
-        .filter(pk=case_id)
-        .first()
+        Case.objects.select_related("customer", "owner", "touchpoint__journey", "org_unit").filter(pk=case_id).first()
     )
     if case is None or not in_scope(actor, case.org_unit_id):
         raise NotFound(_("No such case."))

@@ -32,9 +32,7 @@ def _owner_id(actor: User, owner: str | None) -> int | None:
     if owner == "me":
         return actor.pk
     user = (
-        User.objects.filter(pk=int(owner)).first()
-        if owner.isdigit()
-        else User.objects.filter(username=owner).first()
+        User.objects.filter(pk=int(owner)).first() if owner.isdigit() else User.objects.filter(username=owner).first()
     )
     if user is None:
         raise InvalidInput(_("No such user."), fields={"owner": [_("No such user.")]})

@@ -63,12 +63,8 @@ class Priority(models.IntegerChoices):
 
 
 class Case(models.Model):
-    customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="cases", verbose_name=_("customer")
-    )
-    org_unit = models.ForeignKey(
-        OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("org unit")
-    )
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="cases", verbose_name=_("customer"))
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("org unit"))
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -94,9 +90,7 @@ class Case(models.Model):
     )
     episode_key = models.CharField(max_length=80)
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
-    priority = models.PositiveSmallIntegerField(
-        _("priority"), choices=Priority.choices, default=Priority.NORMAL
-    )
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
     priority_score = models.PositiveSmallIntegerField(_("priority score"), default=0)
     priority_factors = models.JSONField(_("priority factors"), default=list)
     timing = models.CharField(_("timing"), max_length=16, choices=Timing.choices, blank=True)
@@ -114,9 +108,7 @@ class Case(models.Model):
             models.Index(fields=["owner", "due_at"], condition=IS_OPEN, name="case_open_owner_due_idx"),
             models.Index(fields=["org_unit", "due_at"], condition=IS_OPEN, name="case_open_unit_due_idx"),
             models.Index(fields=["due_at"], condition=IS_OPEN, name="case_open_due_idx"),
-            models.Index(
-                fields=["-priority_score", "due_at"], condition=IS_OPEN, name="case_open_priority_idx"
-            ),
+            models.Index(fields=["-priority_score", "due_at"], condition=IS_OPEN, name="case_open_priority_idx"),
             models.Index(fields=["owner", "status"], name="case_owner_status_idx"),
             models.Index(fields=["customer", "episode_key"], condition=IS_OPEN, name="case_open_episode_idx"),
             models.Index(fields=["customer", "opened_at"], name="case_customer_opened_idx"),
@@ -172,9 +164,7 @@ class CaseStep(models.Model):
         ordering = ["round", "at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["case", "round", "step"], name="step_once_per_round"),
-            models.CheckConstraint(
-                condition=Q(skipped=False) | ~Q(skipped_reason=""), name="skipped_step_has_reason"
-            ),
+            models.CheckConstraint(condition=Q(skipped=False) | ~Q(skipped_reason=""), name="skipped_step_has_reason"),
         ]
 
     def __str__(self) -> str:

@@ -60,14 +60,10 @@ def queue(
     base = _base(actor, owner_id=owner_id, status=status)
     offset, want = (page - 1) * page_size, page_size + 1
     if status == CaseStatus.CLOSED:
-        rows = list(
-            base.filter(closed_at__isnull=False).order_by("-closed_at", "-id")[offset : offset + want]
-        )
+        rows = list(base.filter(closed_at__isnull=False).order_by("-closed_at", "-id")[offset : offset + want])
         return _page(rows, page, page_size)
     late = base.filter(due_at__lt=now).order_by("due_at", "id")
-    rest = base.filter(Q(due_at__gte=now) | Q(due_at__isnull=True)).order_by(
-        "-priority_score", "due_at", "id"
-    )
+    rest = base.filter(Q(due_at__gte=now) | Q(due_at__isnull=True)).order_by("-priority_score", "due_at", "id")
     if overdue is True:
         rows = list(late[offset : offset + want])
     elif overdue is False:
@@ -90,9 +86,7 @@ def _page(rows: list[Case], page: int, page_size: int) -> Page:
 def _attach_current_steps(cases: list[Case]) -> None:
     by_case: dict[int, list[str]] = {c.pk: [] for c in cases}
     rounds = {c.pk: c.round for c in cases}
-    for case_id, rnd, step in CaseStep.objects.filter(case_id__in=by_case).values_list(
-        "case_id", "round", "step"
-    ):
+    for case_id, rnd, step in CaseStep.objects.filter(case_id__in=by_case).values_list("case_id", "round", "step"):
         if rounds[case_id] == rnd:
             by_case[case_id].append(step)
     for c in cases:

@@ -58,9 +58,7 @@ STEP_MESSAGES = {
         _("Steps go in order: record “%(expected)s” before “%(step)s”.")
         % {"expected": Step(r.expected).label if r.expected else "-", "step": Step(r.step).label}
     ),
-    "step_cannot_be_skipped": lambda r: (
-        _("The step “%(step)s” can never be skipped.") % {"step": Step(r.step).label}
-    ),
+    "step_cannot_be_skipped": lambda r: _("The step “%(step)s” can never be skipped.") % {"step": Step(r.step).label},
 }
 
 
@@ -85,9 +83,7 @@ def _locked(case_id: int) -> Case:
 def _check_version(case: Case, version: int | None) -> None:
     if version is not None and version != case.version:
         raise Conflict(
-            _(
-                "Someone else changed this case (version %(theirs)s, yours %(yours)s). Reload it and try again."
-            )
+            _("Someone else changed this case (version %(theirs)s, yours %(yours)s). Reload it and try again.")
             % {"theirs": case.version, "yours": version},
             code="stale_version",
             fields={"version": [_("This case has changed since you loaded it.")]},
@@ -98,9 +94,7 @@ def _save(case: Case, before: dict, *, actor: User, action: str, fields: list[st
     case.version += 1
     case.save(update_fields=[*fields, "version"])
     audit.record(
-        audit.entry(
-            actor=actor, action=action, obj=case, before=before, after=audit.snapshot(case, CASE_AUDIT_FIELDS)
-        )
+        audit.entry(actor=actor, action=action, obj=case, before=before, after=audit.snapshot(case, CASE_AUDIT_FIELDS))
     )
 
 
@@ -162,9 +156,7 @@ def case_open_or_join(
     if owner_id is not None:
         case.owner_id = owner_id
         case.save(update_fields=["owner"])
-    audit.record(
-        audit.entry(actor=actor, action="case.open", obj=case, after=audit.snapshot(case, CASE_AUDIT_FIELDS))
-    )
+    audit.record(audit.entry(actor=actor, action="case.open", obj=case, after=audit.snapshot(case, CASE_AUDIT_FIELDS)))
     if owner_id is not None:
         timeline_add(case, TimelineKind.ASSIGNED, actor=None, data={"owner": owner_id, "auto": True}, at=at)
     return OpenedCase(case, joined=False)
@@ -221,8 +213,7 @@ def case_assign(*, actor: User, case_id: int, owner: User | None, version: int |
             )
         if owner.pk in subjects:
             raise RuleViolation(
-                _("%(name)s is the subject of this complaint and may not handle it (回避).")
-                % {"name": owner},
+                _("%(name)s is the subject of this complaint and may not handle it (回避).") % {"name": owner},
                 code="owner_is_subject",
                 fields={"owner": [_("Subject of the complaint.")]},
             )
@@ -268,9 +259,7 @@ def step_record(
         raise RuleViolation(_("This case is closed."), code="case_closed")
     skipping = bool(skipped_reason and skipped_reason.strip())
     if skipped_reason is not None and not skipping:
-        raise InvalidInput(
-            _("Say why the step is skipped."), fields={"skipped_reason": [_("This field is required.")]}
-        )
+        raise InvalidInput(_("Say why the step is skipped."), fields={"skipped_reason": [_("This field is required.")]})
     if timing is not None and timing not in Timing.values:
         raise InvalidInput(
             _("Unknown timing."), fields={"timing": [_("Choose immediate, in_process or after_process.")]}
@@ -278,9 +267,7 @@ def step_record(
     done = list(case.steps.filter(round=case.round).values_list("step", flat=True))
     refusal = rules.check_step(step, done, skipping=skipping)
     if refusal is not None:
-        raise RuleViolation(
-            STEP_MESSAGES[refusal.code](refusal), code=refusal.code, fields={"step": [refusal.code]}
-        )
+        raise RuleViolation(STEP_MESSAGES[refusal.code](refusal), code=refusal.code, fields={"step": [refusal.code]})
     if not skipping and not note.strip():
         raise InvalidInput(_("Write what was said or done."), fields={"note": [_("This field is required.")]})
 
@@ -297,9 +284,7 @@ def step_record(
     if step == Step.FOLLOW_UP:
         return _follow_up(case, before, actor=actor, note=note, outcome=outcome, now=now, changed=changed)
     if outcome:
-        raise InvalidInput(
-            _("Only a follow-up has an outcome."), fields={"outcome": [_("Not allowed for this step.")]}
-        )
+        raise InvalidInput(_("Only a follow-up has an outcome."), fields={"outcome": [_("Not allowed for this step.")]})
 
     row = CaseStep.objects.create(
         case=case,
@@ -356,9 +341,9 @@ def _follow_up(
         at=now,
     )
     attempts = list(
-        TimelineEntry.objects.filter(
-            case=case, round=case.round, kind=TimelineKind.FOLLOW_UP_ATTEMPT
-        ).values_list("data__outcome", flat=True)
+        TimelineEntry.objects.filter(case=case, round=case.round, kind=TimelineKind.FOLLOW_UP_ATTEMPT).values_list(
+            "data__outcome", flat=True
+        )
     )
     closure = rules.may_close(attempts, settings.AMENDS_FOLLOW_UP_MAX_ATTEMPTS)
     if outcome == FollowUpOutcome.NOT_RECOVERED:

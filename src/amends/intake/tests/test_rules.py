@@ -1,0 +1,61 @@
+"""The regulatory clock and episode matching, as pure functions."""
+
+from datetime import timedelta
+
+import pytest
+
+from amends.core.testing import at
+from amends.intake import rules
+
+CLOCK = rules.ClockConfig()
+
+
+class TestRegulatoryClock:
+    def test_a_complaint_is_due_15_calendar_days_after_receipt(self):
+        assert rules.due_at(at("2026-11-01 09:30"), 0, CLOCK) == at("2026-11-16 09:30")
+
+    def test_a_complex_complaint_may_run_to_30_days(self):
+        assert rules.due_at(at("2026-11-01 09:30"), 1, CLOCK) == at("2026-12-01 09:30")
+
+    def test_an_especially_complex_one_gets_30_more(self):
+        assert rules.due_at(at("2026-11-01 09:30"), 2, CLOCK) == at("2026-12-31 09:30")
+
+    def test_the_limits_are_configuration(self):
+        fca = rules.ClockConfig(base_days=56, extended_days=56, further_days=0)
+        assert rules.due_at(at("2026-11-01 09:30"), 0, fca) - at("2026-11-01 09:30") == timedelta(weeks=8)
+
+    def test_there_is_no_third_extension(self):
+        with pytest.raises(ValueError):
+            rules.due_at(at("2026-11-01 09:30"), 3, CLOCK)
+
+    @pytest.mark.parametrize(
+        ("current", "requested", "decided", "reason", "code"),
+        [
+            (0, 1, False, "需调取行车记录", None),
+            (1, 2, False, "需第三方鉴定", None),
+            (0, 2, False, "跳级", "extension_out_of_order"),
+            (2, 3, False, "again", "extension_out_of_order"),
+            (1, 1, False, "twice", "extension_out_of_order"),
+            (0, 1, False, "   ", "extension_needs_reason"),
+            (0, 1, True, "late", "complaint_already_decided"),
+        ],
+    )
+    def test_extension_refusals(self, current, requested, decided, reason, code):
+        assert (
+            rules.extension_refusal(current_level=current, requested_level=requested, decided=decided, reason=reason)
+            == code
+        )
+
+
+class TestEpisodes:
+    def test_a_claim_number_defines_the_episode(self):
+        assert rules.episode_key(claim_no=" cl2026-1 ", policy_no="PA1", journey="auto_claim") == "claim:CL2026-1"
+
+    def test_without_a_claim_the_policy_does(self):
+        assert rules.episode_key(claim_no="", policy_no="pa1", journey="auto_claim") == "policy:PA1"
+
+    def test_without_either_the_journey_does(self):
+        assert rules.episode_key(claim_no="", policy_no="", journey="renewal") == "journey:renewal"
+
+    def test_with_nothing_it_is_a_general_episode(self):
+        assert rules.episode_key(claim_no="", policy_no="", journey=None) == "general"
