@@ -7,15 +7,32 @@ pydantic's validation errors with their location turned into a dotted field name
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer
 
 from .errors import AmendsError
+
+
+class LocalTimeEncoder(NinjaJSONEncoder):
+    """Times leave in the insurer's zone (2026-11-16T09:30:00+08:00), as staff and the contract read them."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime) and timezone.is_aware(o):
+            return timezone.localtime(o).isoformat()
+        return super().default(o)
+
+
+class LocalTimeRenderer(JSONRenderer):
+    encoder_class = LocalTimeEncoder
 
 
 class BearerToken(HttpBearer):
@@ -36,15 +53,14 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
     auth=BearerToken(),
+    renderer=LocalTimeRenderer(),
 )
 
 
 def error_response(
     request: HttpRequest, status: int, code: str, detail: str, fields: dict | None = None
 ) -> HttpResponse:
-    return api.create_response(
-        request, {"error": code, "detail": detail, "fields": fields or {}}, status=status
-    )
+    return api.create_response(request, {"error": code, "detail": detail, "fields": fields or {}}, status=status)
 
 
 def _field_name(loc: tuple | list) -> str:
@@ -72,9 +88,7 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    response = error_response(
-        request, 401, "unauthenticated", _("Send a valid token: Authorization: Bearer <token>.")
-    )
+    response = error_response(request, 401, "unauthenticated", _("Send a valid token: Authorization: Bearer <token>."))
     response["WWW-Authenticate"] = "Bearer"
     return response
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Header, Router, Schema
+from ninja import Field, Header, Router, Schema, Status
 
 from . import services
 from .queries import complaint_brief
@@ -109,7 +109,7 @@ def create_complaint(
         idempotency_key=idempotency_key,  # type: ignore[attr-defined]
     )
     complaint = services.Complaint.objects.select_related("case__owner", "customer").get(pk=complaint.pk)
-    return (201 if created else 200), complaint_out(complaint)
+    return Status(201 if created else 200, complaint_out(complaint))
 
 
 class DecisionIn(Schema):
@@ -134,7 +134,7 @@ def extend_complaint(request: HttpRequest, complaint_id: int, payload: Extension
     ext = services.complaint_extend(
         actor=request.auth, complaint_id=complaint_id, level=payload.level, reason=payload.reason
     )  # type: ignore[attr-defined]
-    return 201, {"id": ext.pk, "level": ext.level, "status": ext.status, "due_at": ext.complaint.due_at}
+    return Status(201, {"id": ext.pk, "level": ext.level, "status": ext.status, "due_at": ext.complaint.due_at})
 
 
 class ExtensionDecisionIn(Schema):

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router, Schema, Status
 
 from amends.accounts.models import User
 from amends.core import clock
@@ -102,7 +102,7 @@ def record_step(
         timing=payload.timing,
         version=_version(payload.version, if_match),
     )
-    return (201 if row is not None else 200), queries.case_detail(actor, case_id, now=clock.now())
+    return Status(201 if row is not None else 200, queries.case_detail(actor, case_id, now=clock.now()))
 
 
 class AssignIn(Schema):
