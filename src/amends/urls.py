@@ -18,5 +18,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("amends.web.urls")),
+    path("accounts/", include("amends.accounts.urls")),
+    path("", include("amends.recovery.urls")),
+    path("", include("amends.intake.urls")),
+    path("", include("amends.customers.urls")),
 ]

@@ -1,13 +1,24 @@
-"""Liveness: answers 200 with the database reachable, 503 when it is not (for load balancers and monitors)."""
+"""Liveness (`/healthz`: 200 with the database reachable, 503 when it is not, for load balancers and monitors),
+and the small helpers every app's staff pages share: sign-in and access errors as 404/403, a service's
+`AmendsError` shown on the form that caused it.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from amends.core.errors import AmendsError, Forbidden, NotFound
 
 
 @require_GET
@@ -19,8 +30,36 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as exc:  # any failure to reach the database is "down", whatever the driver raised
-        return JsonResponse(
-            {"status": "error", "database": "unreachable", "detail": type(exc).__name__}, status=503
-        )
+        return JsonResponse({"status": "error", "database": "unreachable", "detail": type(exc).__name__}, status=503)
     ms = round((time.perf_counter() - started) * 1000, 2)
     return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor, "latency_ms": ms})
+
+
+# Helpers shared by the staff pages of every app (each app's views.py stays thin on top of these).
+
+
+def staff_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page for signed-in staff: anonymous visitors go to the login page; a NotFound from an access helper
+    becomes a 404 and a Forbidden a 403, so pages never decide permission themselves."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.detail) from exc
+        except Forbidden as exc:
+            raise PermissionDenied(exc.detail) from exc
+
+    return login_required(wrapper)
+
+
+def form_error(form: forms.Form, exc: AmendsError, field_names: dict[str, str] | None = None) -> None:
+    """Show a service's refusal on the form: its detail above the form, its per-field messages next to the
+    fields they name (`field_names` maps the service's names to the form's). What the user typed stays."""
+    form.add_error(None, exc.detail)
+    for name, messages in exc.fields.items():
+        target = (field_names or {}).get(name, name)
+        if target in form.fields and not form.fields[target].widget.is_hidden:
+            for message in messages:
+                form.add_error(target, message)

@@ -1,0 +1,50 @@
+"""Staff pages of customers: the customer page (details masked per role, policies, cases) and the search
+that the complaint form uses to pick a customer (an htmx fragment of result rows)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from amends.core import clock
+from amends.core.views import staff_page
+from amends.journeys.models import Touchpoint
+
+from . import queries
+
+
+@require_GET
+@staff_page
+def customer_page(request: HttpRequest, customer_id: int) -> HttpResponse:
+    detail = queries.customer_detail(request.user, customer_id)
+    cases = detail.get("cases", [])
+    codes = {c["touchpoint"] for c in cases} - {None}
+    touchpoints = {t.code: t.name for t in Touchpoint.objects.filter(code__in=codes)} if codes else {}
+    return render(
+        request,
+        "customers/customer.html",
+        {
+            "customer": detail,
+            "open_cases": [c for c in cases if c["status"] != "closed"],
+            "past_cases": [c for c in cases if c["status"] == "closed"],
+            "touchpoints": touchpoints,
+            "now": clock.now(),
+        },
+    )
+
+
+@require_GET
+@staff_page
+def customer_search(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:100]
+    return render(
+        request,
+        "customers/_search_results.html",
+        {
+            "results": queries.search(request.user, q),
+            "q": q,
+            "searched": bool(q.strip()),
+            "selected": request.GET.get("customer", ""),
+        },
+    )

@@ -1,0 +1,13 @@
+"""Page routes of recovery: the queue at the site root and the case page with its form posts."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.queue_page, name="queue"),
+    path("cases/<int:case_id>/", views.case_page, name="case"),
+    path("cases/<int:case_id>/steps/", views.step_post, name="case_step"),
+    path("cases/<int:case_id>/on-the-spot/", views.on_the_spot_post, name="case_on_the_spot"),
+    path("cases/<int:case_id>/assign/", views.assign_post, name="case_assign"),
+]

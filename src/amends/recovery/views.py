@@ -1,0 +1,226 @@
+"""Staff pages of recovery: the queue and the case page with its forms (steps, immediate recovery, assign).
+
+Each view parses a form, calls one query or one service, and renders. A service's refusal comes back as an
+`AmendsError`: the case page is rendered again with the refusal on the form and what the user typed kept;
+a stale `version` shows the conflict and writes nothing. Forms post normally and redirect; htmx swaps the
+case page in place from the same answers. The complaints panel of the case page belongs to `intake`, whose
+views render their refusals through `render_case` below.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from amends.accounts.access import ASSIGNS_CASES, OWNS_CASES, WORKS_CASES, can, scope_filter
+from amends.accounts.models import Role, User
+from amends.core import clock
+from amends.core.errors import AmendsError, InvalidInput
+from amends.core.views import form_error, staff_page
+from amends.journeys.models import Touchpoint
+
+from . import queries, rules, services
+from .forms import AssignForm, OnTheSpotForm, QueueFilters, StepForm
+from .models import Step, TimelineKind
+
+# Roles that see their whole branch and may narrow the queue to their own cases; a handler sees their own
+# cases, a front-line agent (who owns none) the branch.
+CHOOSES_SCOPE = {Role.SUPERVISOR, Role.QUALITY_MANAGER, Role.ADMIN}
+
+
+@require_GET
+@staff_page
+def queue_page(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    filters = QueueFilters(request.GET)
+    filters.is_valid()
+    if actor.role in CHOOSES_SCOPE:
+        scope = filters.value("scope") or "all"
+    else:
+        scope = "mine" if actor.role == Role.HANDLER else "all"
+    overdue = {"yes": True, "no": False}.get(filters.value("overdue") or "")
+    now = clock.now()
+    page = queries.queue(
+        actor,
+        now=now,
+        owner_id=actor.pk if scope == "mine" else None,
+        status=filters.value("status") or None,
+        overdue=overdue,
+        page=filters.value("page") or 1,
+    )
+    return render(
+        request,
+        "recovery/queue.html",
+        {
+            "page": page,
+            "filters": filters,
+            "scope": scope,
+            "chooses_scope": actor.role in CHOOSES_SCOPE,
+            "now": now,
+        },
+    )
+
+
+@require_GET
+@staff_page
+def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
+    return render_case(request, case_id, on_the_spot=request.GET.get("on_the_spot") == "1")
+
+
+@require_POST
+@staff_page
+def step_post(request: HttpRequest, case_id: int) -> HttpResponse:
+    form = StepForm(request.POST)
+    if not form.is_valid():
+        return render_case(request, case_id, forms={"step": form}, status=422)
+    try:
+        row = services.step_record(actor=request.user, case_id=case_id, **form.service_args())
+    except AmendsError as exc:
+        form_error(form, exc)
+        return render_case(request, case_id, forms={"step": form}, status=exc.status)
+    step = Step(form.cleaned_data["step"]).label
+    if row is None:
+        messages.success(request, _("Follow-up attempt recorded."))
+    elif row.skipped:
+        messages.success(request, _("“%(step)s” skipped.") % {"step": step})
+    else:
+        messages.success(request, _("“%(step)s” recorded.") % {"step": step})
+    return redirect("case", case_id=case_id)
+
+
+@require_POST
+@staff_page
+def on_the_spot_post(request: HttpRequest, case_id: int) -> HttpResponse:
+    form = OnTheSpotForm(request.POST)
+    if not form.is_valid():
+        form.add_error(None, _("Write what was said or done for each of the four steps."))
+        return render_case(request, case_id, forms={"on_the_spot": form}, status=422, on_the_spot=True)
+    try:
+        services.recovery_on_the_spot(
+            actor=request.user,
+            case_id=case_id,
+            notes=form.notes(),
+            version=form.cleaned_data["version"],
+        )
+    except AmendsError as exc:
+        form_error(form, exc)
+        return render_case(request, case_id, forms={"on_the_spot": form}, status=exc.status, on_the_spot=True)
+    messages.success(request, _("Immediate recovery recorded. The follow-up comes later."))
+    return redirect("case", case_id=case_id)
+
+
+@require_POST
+@staff_page
+def assign_post(request: HttpRequest, case_id: int) -> HttpResponse:
+    form = AssignForm(request.POST, owners=_owners(request.user))
+    try:
+        if not form.is_valid():
+            raise InvalidInput(_("Choose an owner from the list."))
+        case = services.case_assign(
+            actor=request.user,
+            case_id=case_id,
+            owner=form.cleaned_data["owner"],
+            version=form.cleaned_data["version"],
+        )
+    except AmendsError as exc:
+        form_error(form, exc)
+        return render_case(request, case_id, forms={"assign": form}, status=exc.status)
+    if case.owner_id is None:
+        messages.warning(request, _("No eligible handler was found; the case has no owner."))
+    else:
+        messages.success(request, _("The case now belongs to %(name)s.") % {"name": case.owner})
+    return redirect("case", case_id=case_id)
+
+
+def _owners(actor: User) -> Any:
+    users = User.objects.filter(role__in=OWNS_CASES, is_active=True).select_related("org_unit")
+    return scope_filter(users, actor).order_by("org_unit__path", "role", "username")
+
+
+def render_case(
+    request: HttpRequest,
+    case_id: int,
+    *,
+    forms: dict[str, Form] | None = None,
+    status: int = 200,
+    on_the_spot: bool = False,
+) -> HttpResponse:
+    """The case page; `forms` holds a bound form that failed, shown in place of the blank one."""
+    actor = request.user
+    now = clock.now()
+    detail = queries.case_detail(actor, case_id, now=now)
+    forms = dict(forms or {})
+    current = {s["step"]: s for s in detail["steps"] if s["round"] == detail["round"]}
+    next_step = detail["next_step"]
+    stepper = [
+        {
+            "code": code,
+            "record": current.get(code),
+            "state": (
+                ("skipped" if current[code]["skipped"] else "done")
+                if code in current
+                else "next"
+                if code == next_step
+                else "todo"
+            ),
+        }
+        for code in rules.STEPS
+    ]
+    works = can(actor, WORKS_CASES)
+    if works and next_step:
+        forms.setdefault("step", StepForm(initial={"step": next_step}))
+    if works and not detail["steps"] and detail["status"] != "closed":
+        forms.setdefault("on_the_spot", OnTheSpotForm())
+    if can(actor, ASSIGNS_CASES) and detail["status"] != "closed":
+        owner_id = (detail["owner"] or {}).get("id")
+        forms.setdefault("assign", AssignForm(owners=_owners(actor), initial={"owner": owner_id}))
+    return render(
+        request,
+        "recovery/case.html",
+        {
+            "case": detail,
+            "now": now,
+            "stepper": stepper,
+            "next_step": next_step,
+            "may_skip": next_step is not None and next_step not in rules.NEVER_SKIPPED,
+            "forms": forms,
+            "on_the_spot": on_the_spot,
+            "timeline": _timeline(detail),
+            "touchpoints": _touchpoint_names(detail),
+        },
+        status=status,
+    )
+
+
+def _touchpoint_names(detail: dict[str, Any]) -> dict[str, str]:
+    codes = {detail["touchpoint"], *(c["touchpoint"] for c in detail.get("complaints", []))} - {None}
+    return {t.code: t.name for t in Touchpoint.objects.filter(code__in=codes)}
+
+
+def _timeline(detail: dict[str, Any]) -> list[dict[str, Any]]:
+    """Timeline entries with what their data names (an owner, a complaint) resolved for display."""
+    owner_ids = {t["data"].get("owner") for t in detail["timeline"] if t["kind"] == TimelineKind.ASSIGNED}
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in=owner_ids - {None})}
+    complaints = {c["id"]: c["reference"] for c in detail.get("complaints", [])}
+    entries = []
+    for t in detail["timeline"]:
+        data = t["data"] or {}
+        entries.append(
+            {
+                **t,
+                "step": data.get("step"),
+                "outcome": data.get("outcome"),
+                "owner_name": names.get(data.get("owner")),
+                "auto": data.get("auto"),
+                "complaint_ref": complaints.get(data.get("complaint")),
+                "channel": data.get("channel"),
+                "level": data.get("level"),
+            }
+        )
+    return entries
