@@ -8,6 +8,7 @@ handler decides permission by itself.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import QuerySet
@@ -26,20 +27,20 @@ SEES_CONTACTS = {Role.HANDLER, Role.SUPERVISOR, Role.ADMIN}
 OWNS_CASES = {Role.HANDLER, Role.SUPERVISOR}
 
 
-def can(actor: User, capability: set[str]) -> bool:
+def can(actor: User, capability: Collection[str]) -> bool:
     return bool(actor.is_active and actor.role in capability)
 
 
-def require(actor: User, capability: set[str]) -> None:
+def require(actor: User, capability: Collection[str]) -> None:
     if not can(actor, capability):
         raise Forbidden(_("Your role does not allow this."))
 
 
 def scope_unit_ids(actor: User) -> list[int] | None:
     """Ids of the org units the actor sees, or None for everything (head office, or an admin without a unit)."""
-    cached = getattr(actor, "_scope_unit_ids", False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
+    if hasattr(actor, "_scope_unit_ids"):
+        cached: list[int] | None = actor._scope_unit_ids
+        return cached
     unit = actor.org_unit
     ids: list[int] | None
     if unit is None:

@@ -8,7 +8,7 @@ pydantic's validation errors with their location turned into a dotted field name
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -20,6 +20,9 @@ from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer
 
 from .errors import AmendsError
+
+if TYPE_CHECKING:
+    from amends.accounts.models import User
 
 
 class LocalTimeEncoder(NinjaJSONEncoder):
@@ -55,6 +58,11 @@ api = NinjaAPI(
     auth=BearerToken(),
     renderer=LocalTimeRenderer(),
 )
+
+
+def actor_of(request: HttpRequest) -> User:
+    """The authenticated staff member of an API request (set by `BearerToken`)."""
+    return cast("User", request.auth)  # type: ignore[attr-defined]
 
 
 def error_response(

@@ -9,6 +9,8 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Header, Router, Schema, Status
 
+from amends.core.http import actor_of
+
 from . import services
 from .queries import complaint_brief
 
@@ -104,9 +106,9 @@ def create_complaint(
 ) -> Any:
     """Receive a complaint. The same `Idempotency-Key` twice returns the first complaint (200), never a second."""
     complaint, created = services.complaint_receive(
-        actor=request.auth,
+        actor=actor_of(request),
         data=to_input(payload),
-        idempotency_key=idempotency_key,  # type: ignore[attr-defined]
+        idempotency_key=idempotency_key,
     )
     complaint = services.Complaint.objects.select_related("case__owner", "customer").get(pk=complaint.pk)
     return Status(201 if created else 200, complaint_out(complaint))
@@ -119,7 +121,7 @@ class DecisionIn(Schema):
 @router.post("/complaints/{complaint_id}/decision", response={200: dict, 404: ErrorOut, 422: ErrorOut})
 def decide_complaint(request: HttpRequest, complaint_id: int, payload: DecisionIn) -> Any:
     """Record that the decision was communicated to the complainant; stops the regulatory clock."""
-    complaint = services.complaint_decide(actor=request.auth, complaint_id=complaint_id, decision=payload.decision)  # type: ignore[attr-defined]
+    complaint = services.complaint_decide(actor=actor_of(request), complaint_id=complaint_id, decision=payload.decision)
     return complaint_brief(complaint)
 
 
@@ -132,8 +134,8 @@ class ExtensionIn(Schema):
 def extend_complaint(request: HttpRequest, complaint_id: int, payload: ExtensionIn) -> Any:
     """Extend the deadline to 30 days (level 1), or a further 30 (level 2, a supervisor approves)."""
     ext = services.complaint_extend(
-        actor=request.auth, complaint_id=complaint_id, level=payload.level, reason=payload.reason
-    )  # type: ignore[attr-defined]
+        actor=actor_of(request), complaint_id=complaint_id, level=payload.level, reason=payload.reason
+    )
     return Status(201, {"id": ext.pk, "level": ext.level, "status": ext.status, "due_at": ext.complaint.due_at})
 
 
@@ -145,10 +147,10 @@ class ExtensionDecisionIn(Schema):
 @router.post("/extensions/{extension_id}/decision", response={200: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def decide_extension(request: HttpRequest, extension_id: int, payload: ExtensionDecisionIn) -> Any:
     ext = services.extension_decide(
-        actor=request.auth,
+        actor=actor_of(request),
         extension_id=extension_id,
         approve=payload.decision == "approve",
-        note=payload.note,  # type: ignore[attr-defined]
+        note=payload.note,
     )
     ext.complaint.refresh_from_db()
     return {"id": ext.pk, "level": ext.level, "status": ext.status, "due_at": ext.complaint.due_at}

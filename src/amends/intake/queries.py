@@ -23,7 +23,7 @@ def complaint_brief(c: Complaint) -> dict[str, Any]:
         "status": "decided" if c.decided_at else "open",
         "policy_no": c.policy_no or None,
         "claim_no": c.claim_no or None,
-        "touchpoint": c.touchpoint.code if c.touchpoint_id else None,
+        "touchpoint": c.touchpoint.code if c.touchpoint else None,
         "description": c.description,
         "request": c.request,
         "request_confirmed": c.request_confirmed,

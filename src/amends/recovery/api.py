@@ -11,6 +11,7 @@ from ninja import Field, Header, Query, Router, Schema, Status
 from amends.accounts.models import User
 from amends.core import clock
 from amends.core.errors import InvalidInput
+from amends.core.http import actor_of
 
 from . import queries, services
 from .access import access_case
@@ -27,7 +28,7 @@ class CaseFilters(Schema):
 
 
 def _owner_id(actor: User, owner: str | None) -> int | None:
-    if owner in (None, ""):
+    if not owner:
         return None
     if owner == "me":
         return actor.pk
@@ -42,7 +43,7 @@ def _owner_id(actor: User, owner: str | None) -> int | None:
 @router.get("/cases", response=dict)
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
     """The queue: overdue first (oldest deadline first), then by priority. Scoped to the caller's org subtree."""
-    actor = request.auth  # type: ignore[attr-defined]
+    actor = actor_of(request)
     now = clock.now()
     page = queries.queue(
         actor,
@@ -64,7 +65,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
 @router.get("/cases/{case_id}", response=dict)
 def get_case(request: HttpRequest, case_id: int, response: HttpResponse) -> Any:
     """A case with its customer, complaints, steps and full timeline. The ETag is the case version."""
-    detail = queries.case_detail(request.auth, case_id, now=clock.now())  # type: ignore[attr-defined]
+    detail = queries.case_detail(actor_of(request), case_id, now=clock.now())
     response["ETag"] = f'"{detail["version"]}"'
     return detail
 
@@ -90,7 +91,7 @@ def record_step(
     request: HttpRequest, case_id: int, payload: StepIn, if_match: str = Header("", alias="If-Match")
 ) -> Any:
     """Record the next of the five steps, or skip it with a reason (apology and follow-up never)."""
-    actor = request.auth  # type: ignore[attr-defined]
+    actor = actor_of(request)
     access_case(actor, case_id)
     row = services.step_record(
         actor=actor,
@@ -112,7 +113,7 @@ class AssignIn(Schema):
 
 @router.post("/cases/{case_id}/assign", response=dict)
 def assign_case(request: HttpRequest, case_id: int, payload: AssignIn) -> Any:
-    actor = request.auth  # type: ignore[attr-defined]
+    actor = actor_of(request)
     access_case(actor, case_id)
     owner = None
     if payload.owner:

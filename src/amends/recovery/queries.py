@@ -107,7 +107,7 @@ def case_summary(actor: User, case: Case, *, now: datetime) -> dict[str, Any]:
         "priority_score": case.priority_score,
         "customer": {"id": case.customer_id, "name": case.customer.name, "segment": case.customer.segment},
         "owner": _person(case.owner),
-        "touchpoint": case.touchpoint.code if case.touchpoint_id else None,
+        "touchpoint": case.touchpoint.code if case.touchpoint else None,
         "due_at": case.due_at,
         "overdue": is_overdue(case, now),
         "opened_at": case.opened_at,
@@ -125,7 +125,7 @@ def case_detail(actor: User, case_id: int, *, now: datetime) -> dict[str, Any]:
     case = access_case(actor, case_id)
     _attach_current_steps([case])
     steps = list(case.steps.select_related("actor").order_by("round", "at", "id"))
-    timeline = list(case.timeline.select_related("actor").order_by("at", "id"))  # type: ignore[attr-defined]
+    timeline = list(case.timeline.select_related("actor").order_by("at", "id"))
     return {
         **case_summary(actor, case, now=now),
         "customer": customer_brief(actor, case.customer),

@@ -178,7 +178,7 @@ def _apply_priority(case: Case, *, loss_amount: Decimal | None, at: datetime) ->
             customer_value=customer.value,
             loss_amount=loss or None,
             repeat_failures_90d=repeats.count(),
-            touchpoint_criticality=case.touchpoint.criticality if case.touchpoint_id else None,
+            touchpoint_criticality=case.touchpoint.criticality if case.touchpoint else None,
         )
     )
     case.priority, case.priority_score, case.priority_factors = answer.level, answer.score, answer.factors

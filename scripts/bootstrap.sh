@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what Amends needs into the checkout: uv (in .cache/uvenv), the locked Python packages (.venv),
+# the locked front-end packages (node_modules, copied to src/amends/static/vendor). Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+UV_VERSION=0.13.9
+PYTHON=${PYTHON:-python3}
+export UV_PYTHON_DOWNLOADS=never UV_PYTHON="$PYTHON"
+
+"$PYTHON" - <<'PY' || { echo "Amends needs Python >= 3.11 (found $("$PYTHON" --version 2>&1))." >&2; exit 1; }
+import sys
+sys.exit(0 if sys.version_info >= (3, 11) else 1)
+PY
+
+if [ ! -x .cache/uvenv/bin/uv ] || [ "$(.cache/uvenv/bin/uv --version | cut -d' ' -f2)" != "$UV_VERSION" ]; then
+    echo "==> installing uv $UV_VERSION"
+    "$PYTHON" -m venv .cache/uvenv
+    .cache/uvenv/bin/pip install --quiet --disable-pip-version-check "uv==$UV_VERSION"
+fi
+
+echo "==> Python packages (uv.lock)"
+.cache/uvenv/bin/uv sync --frozen --quiet
+
+if ! command -v npm >/dev/null 2>&1; then
+    echo "Amends needs Node.js and npm for its front-end packages." >&2
+    exit 1
+fi
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
+    || [ ! -d src/amends/static/vendor ]; then
+    echo "==> front-end packages (package-lock.json)"
+    npm ci --no-audit --no-fund --loglevel=error
+fi

@@ -1,0 +1,89 @@
+"""Configuration from the environment: safe defaults, insecure ones refused outside the demo; /healthz."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+BASE_ENV = {
+    k: v
+    for k, v in os.environ.items()
+    if k not in {"AMENDS_MODE", "SECRET_KEY", "ALLOWED_HOSTS", "AMENDS_DEBUG", "DJANGO_SETTINGS_MODULE"}
+}
+
+
+def load_settings(**env):
+    code = "import amends.settings as s; print(s.TIME_ZONE, s.LANGUAGE_CODE, s.DEBUG)"
+    return subprocess.run(
+        [sys.executable, "-c", code], env={**BASE_ENV, **env}, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = load_settings(ALLOWED_HOSTS="amends.example.cn")
+    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_the_published_development_key():
+    result = load_settings(
+        SECRET_KEY="amends-insecure-development-key-do-not-use-in-production", ALLOWED_HOSTS="amends.example.cn"
+    )
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_debug():
+    result = load_settings(SECRET_KEY="x" * 50, ALLOWED_HOSTS="a.example.cn", AMENDS_DEBUG="1")
+    assert result.returncode != 0 and "AMENDS_DEBUG" in result.stderr
+
+
+def test_production_needs_allowed_hosts():
+    result = load_settings(SECRET_KEY="x" * 50)
+    assert result.returncode != 0 and "ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_starts_with_proper_settings_and_safe_defaults():
+    result = load_settings(SECRET_KEY="x" * 50, ALLOWED_HOSTS="amends.example.cn")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["Asia/Shanghai", "zh-hans", "False"]
+
+
+def test_the_demo_needs_no_configuration():
+    result = load_settings(AMENDS_MODE="demo")
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_time_zone_is_configurable():
+    result = load_settings(AMENDS_MODE="demo", AMENDS_TIME_ZONE="Europe/London")
+    assert result.stdout.split()[0] == "Europe/London"
+
+
+def test_an_unknown_mode_is_refused():
+    result = load_settings(AMENDS_MODE="yolo")
+    assert result.returncode != 0 and "AMENDS_MODE" in result.stderr
+
+
+@pytest.mark.django_db
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable(client):
+    from django.db import connections
+
+    broken = dict(connections["default"].settings_dict)
+    if broken["ENGINE"].endswith("sqlite3"):
+        broken["NAME"] = "/nonexistent-dir/amends.sqlite3"
+    else:
+        broken["PORT"] = "1"
+    connections["default"].close()
+    original = connections["default"].settings_dict
+    connections["default"].settings_dict = broken
+    try:
+        response = client.get("/healthz")
+    finally:
+        connections["default"].close()
+        connections["default"].settings_dict = original
+    assert response.status_code == 503 and response.json()["database"] == "unreachable"
