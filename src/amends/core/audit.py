@@ -17,7 +17,7 @@ from amends.audit.models import AuditEntry
 from . import clock
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -32,7 +32,7 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     for name in fields:
         field = obj._meta.get_field(name)
         attname = getattr(field, "attname", name)
-        out[name] = _plain(getattr(obj, attname))
+        out[name] = plain(getattr(obj, attname))
     return out
 
 

@@ -1,0 +1,29 @@
+"""Admin edits of reference data go to the audit log too, with before and after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models, transaction
+from django.forms.models import model_to_dict
+
+from . import audit
+
+
+def _state(obj: models.Model) -> dict[str, Any]:
+    return {k: audit.plain(v) for k, v in model_to_dict(obj).items() if not isinstance(v, list | tuple)}
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    def save_model(self, request: Any, obj: models.Model, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            before = _state(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
+            super().save_model(request, obj, form, change)
+            action = f"admin.{'change' if change else 'add'}"
+            audit.record(audit.entry(actor=request.user, action=action, obj=obj, before=before, after=_state(obj)))
+
+    def delete_model(self, request: Any, obj: models.Model) -> None:
+        with transaction.atomic():
+            audit.record(audit.entry(actor=request.user, action="admin.delete", obj=obj, before=_state(obj)))
+            super().delete_model(request, obj)

@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from amends.core.admin import AuditedAdmin
+
+from .models import Customer, Policy
+
+
+class PolicyInline(admin.TabularInline):
+    model = Policy
+    extra = 0
+    fields = ("policy_no", "line", "premium", "start_date", "end_date", "status", "org_unit")
+
+
+@admin.register(Customer)
+class CustomerAdmin(AuditedAdmin):
+    list_display = ("customer_no", "name", "segment", "value", "org_unit")
+    list_filter = ("segment",)
+    search_fields = ("customer_no", "name", "phone")
+    autocomplete_fields = ("org_unit",)
+    inlines = [PolicyInline]
+
+
+@admin.register(Policy)
+class PolicyAdmin(AuditedAdmin):
+    list_display = ("policy_no", "customer", "line", "premium", "end_date", "status")
+    list_filter = ("line", "status")
+    search_fields = ("policy_no", "customer__name")
+    autocomplete_fields = ("customer", "org_unit")
