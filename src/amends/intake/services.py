@@ -87,7 +87,7 @@ def complaint_receive(
     key = (idempotency_key or "").strip() or None
     digest = data.digest()
     if key:
-        replay = _replay(key, digest)
+        replay = _replay(key, digest, actor)
         if replay is not None:
             return replay, False
     try:
@@ -96,15 +96,16 @@ def complaint_receive(
         # Another request with the same key committed first (PostgreSQL lets ours wait, then fail on the
         # unique index). Its complaint is the answer; ours rolled back whole.
         if key:
-            replay = _replay(key, digest)
+            replay = _replay(key, digest, actor)
             if replay is not None:
                 return replay, False
         raise
 
 
-def _replay(key: str, digest: str) -> Complaint | None:
+def _replay(key: str, digest: str, actor: User) -> Complaint | None:
     existing = Complaint.objects.select_related("case").filter(idempotency_key=key).first()
-    if existing is not None and existing.request_digest != digest:
+    # A key replayed by another user must not hand them someone else's complaint.
+    if existing is not None and (existing.request_digest != digest or existing.created_by_id != actor.pk):
         raise Conflict(
             _("This Idempotency-Key was already used for a different complaint."),
             code="idempotency_key_reused",
@@ -118,7 +119,7 @@ def _receive(*, actor: User, data: ComplaintInput, key: str | None, digest: str)
     if key:
         # SQLite serialises writers from BEGIN (IMMEDIATE), so a second request with the same key sees the
         # first one's row here instead of failing on the unique index.
-        replay = _replay(key, digest)
+        replay = _replay(key, digest, actor)
         if replay is not None:
             return replay, False
     now = clock.now()

@@ -208,6 +208,13 @@ class TestIdempotency:
             )
         assert err.value.code == "idempotency_key_reused"
 
+    def test_another_user_replaying_a_key_gets_a_conflict_not_the_complaint(self, world, now):
+        services.complaint_receive(actor=world.frontline, data=complaint_input(world.individual), idempotency_key="k-9")
+        with pytest.raises(Conflict):
+            services.complaint_receive(
+                actor=world.handler, data=complaint_input(world.individual), idempotency_key="k-9"
+            )
+
 
 @pytest.mark.django_db(transaction=True)
 def test_two_requests_with_one_key_at_the_same_moment_make_one_complaint():
