@@ -66,13 +66,10 @@ class ComplaintForm(forms.Form):
     policy_no = forms.CharField(label=_("Policy number"), required=False, max_length=40)
     claim_no = forms.CharField(label=_("Claim number"), required=False, max_length=40)
     touchpoint = forms.ChoiceField(label=_("Touchpoint (moment of truth)"), required=False)
-    description = forms.CharField(
-        label=_("What happened"), max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    description = forms.CharField(label=_("What happened"), max_length=20000, widget=forms.Textarea(attrs={"rows": 4}))
     request = forms.CharField(
         label=_("The customer's request"),
         max_length=20000,
-        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     request_confirmed = forms.BooleanField(

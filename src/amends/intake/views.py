@@ -83,6 +83,7 @@ def _render_new(
             "searched": bool(q.strip()),
             "selected": form.chosen_customer(),
             "searching": searching,
+            "clock": services.clock_config(),
         },
         status=status,
     )
