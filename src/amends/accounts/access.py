@@ -8,6 +8,7 @@ handler decides permission by itself.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection
 from typing import Any
 
@@ -36,6 +37,26 @@ def require(actor: User, capability: Collection[str]) -> None:
         raise Forbidden(_("Your role does not allow this."))
 
 
+# Subtrees are read on nearly every request and change only when units are added or moved: kept in process
+# for a minute, cleared at once by OrgUnit.save() in this process.
+SUBTREE_TTL = 60.0
+_subtrees: dict[str, tuple[float, list[int]]] = {}
+
+
+def forget_subtrees() -> None:
+    _subtrees.clear()
+
+
+def subtree_ids(unit: OrgUnit) -> list[int]:
+    hit = _subtrees.get(unit.path)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < SUBTREE_TTL:
+        return hit[1]
+    ids = list(OrgUnit.objects.filter(path__startswith=unit.path).values_list("id", flat=True))
+    _subtrees[unit.path] = (now, ids)
+    return ids
+
+
 def scope_unit_ids(actor: User) -> list[int] | None:
     """Ids of the org units the actor sees, or None for everything (head office, or an admin without a unit)."""
     if hasattr(actor, "_scope_unit_ids"):
@@ -48,7 +69,7 @@ def scope_unit_ids(actor: User) -> list[int] | None:
     elif unit.parent_id is None:
         ids = None
     else:
-        ids = list(OrgUnit.objects.filter(path__startswith=unit.path).values_list("id", flat=True))
+        ids = subtree_ids(unit)
     actor._scope_unit_ids = ids  # type: ignore[attr-defined]
     return ids
 

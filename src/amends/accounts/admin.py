@@ -22,11 +22,11 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     search_fields = ("username", "display_name")
     autocomplete_fields = ("org_unit",)
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Amends"), {"fields": ("display_name", "role", "org_unit")}),
     )
     add_fieldsets = (
-        *DjangoUserAdmin.add_fieldsets,
+        *(DjangoUserAdmin.add_fieldsets or ()),
         (_("Amends"), {"fields": ("display_name", "role", "org_unit")}),
     )
 

@@ -51,6 +51,9 @@ class OrgUnit(models.Model):
             kwargs = {}
         self.path = (self.parent.path if self.parent else "/") + f"{self.pk}/"
         super().save(update_fields=["path"] if not kwargs else None, **kwargs)
+        from .access import forget_subtrees
+
+        forget_subtrees()
 
     @property
     def depth(self) -> int:

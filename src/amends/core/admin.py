@@ -18,7 +18,7 @@ def _state(obj: models.Model) -> dict[str, Any]:
 class AuditedAdmin(admin.ModelAdmin):
     def save_model(self, request: Any, obj: models.Model, form: Any, change: bool) -> None:
         with transaction.atomic():
-            before = _state(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
+            before = _state(type(obj)._default_manager.get(pk=obj.pk)) if change and obj.pk else None
             super().save_model(request, obj, form, change)
             action = f"admin.{'change' if change else 'add'}"
             audit.record(audit.entry(actor=request.user, action=action, obj=obj, before=before, after=_state(obj)))

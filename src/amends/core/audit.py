@@ -1,7 +1,7 @@
 """Writing the audit log from services: one call per state change, inside the service's transaction.
 
 `snapshot()` turns a model's chosen fields into JSON-safe values for the before/after columns. Entries
-are only ever inserted (bulk, one statement for several); see `amends.audit.models` for why they stay put.
+are only ever inserted (batched per use case by `core.batch`); see `amends.audit.models` for why they stay put.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.db import models
 
 from amends.audit.models import AuditEntry
 
-from . import clock
+from . import batch, clock
 
 
 def plain(value: Any) -> Any:
@@ -51,4 +51,5 @@ def entry(
 
 
 def record(*entries: AuditEntry) -> None:
-    AuditEntry.objects.bulk_create(entries)
+    """Insert now, or with the rest of the use case's rows inside `batch.collect()`."""
+    batch.add(*entries)

@@ -110,7 +110,6 @@ def create_complaint(
         data=to_input(payload),
         idempotency_key=idempotency_key,
     )
-    complaint = services.Complaint.objects.select_related("case__owner", "customer").get(pk=complaint.pk)
     return Status(201 if created else 200, complaint_out(complaint))
 
 

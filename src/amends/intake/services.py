@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 
 from amends.accounts.access import APPROVES_EXTENSIONS, RECEIVES_COMPLAINTS, WORKS_CASES, in_scope, require
 from amends.accounts.models import User
-from amends.core import audit, clock
+from amends.core import audit, batch, clock
 from amends.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from amends.customers.models import Customer, Policy, Segment
 from amends.journeys.models import Touchpoint
+from amends.journeys.queries import touchpoint_by_code
 from amends.recovery import services as recovery
 from amends.recovery.models import Case, TimelineKind
 
@@ -86,10 +87,6 @@ def complaint_receive(
     require(actor, RECEIVES_COMPLAINTS)
     key = (idempotency_key or "").strip() or None
     digest = data.digest()
-    if key:
-        replay = _replay(key, digest, actor)
-        if replay is not None:
-            return replay, False
     try:
         return _receive(actor=actor, data=data, key=key, digest=digest)
     except IntegrityError:
@@ -124,8 +121,16 @@ def _receive(*, actor: User, data: ComplaintInput, key: str | None, digest: str)
             return replay, False
     now = clock.now()
     resolved = _validate(actor=actor, data=data, now=now)
+    with batch.collect():
+        return _record(actor=actor, data=data, resolved=resolved, key=key, digest=digest, now=now), True
+
+
+def _record(
+    *, actor: User, data: ComplaintInput, resolved: _Resolved, key: str | None, digest: str, now: datetime
+) -> Complaint:
     customer = resolved.customer or _create_customer(actor, resolved.new_customer, now)
     touchpoint = resolved.touchpoint
+    due = rules.due_at(resolved.received_at, 0, clock_config())
     opened = recovery.case_open_or_join(
         actor=actor,
         customer=customer,
@@ -137,16 +142,16 @@ def _receive(*, actor: User, data: ComplaintInput, key: str | None, digest: str)
         ),
         loss_amount=data.loss_amount,
         subject=resolved.subject,
+        due_at=due,
         at=now,
     )
     case = opened.case
-    received_at = resolved.received_at
     complaint = Complaint.objects.create(
         case=case,
         customer=customer,
         channel=data.channel,
-        received_at=received_at,
-        due_at=rules.due_at(received_at, 0, clock_config()),
+        received_at=resolved.received_at,
+        due_at=due,
         policy=resolved.policy,
         policy_no=data.policy_no.strip(),
         claim_no=data.claim_no.strip(),
@@ -161,8 +166,6 @@ def _receive(*, actor: User, data: ComplaintInput, key: str | None, digest: str)
         idempotency_key=key,
         request_digest=digest,
     )
-    if case.due_at is None or complaint.due_at < case.due_at:
-        recovery.case_clock_update(actor=actor, case=case, due_at=complaint.due_at)
     recovery.timeline_add(
         case,
         TimelineKind.COMPLAINT,
@@ -179,7 +182,7 @@ def _receive(*, actor: User, data: ComplaintInput, key: str | None, digest: str)
             after=audit.snapshot(complaint, COMPLAINT_AUDIT_FIELDS),
         )
     )
-    return complaint, True
+    return complaint
 
 
 @dataclass
@@ -212,13 +215,13 @@ def _validate(*, actor: User, data: ComplaintInput, now: datetime) -> _Resolved:
 
     policy = None
     if data.policy_no.strip():
-        policy = Policy.objects.select_related("customer").filter(policy_no=data.policy_no.strip()).first()
+        policy = Policy.objects.select_related("customer__org_unit").filter(policy_no=data.policy_no.strip()).first()
         if policy is None:
             errors["policy_no"] = [_("No policy with this number.")]
 
     customer = None
     if data.customer_id is not None:
-        customer = Customer.objects.filter(pk=data.customer_id).first()
+        customer = Customer.objects.select_related("org_unit").filter(pk=data.customer_id).first()
         if customer is None or not in_scope(actor, customer.org_unit_id):
             errors["customer.id"] = [_("No customer with this id in your organisation.")]
             customer = None
@@ -232,9 +235,11 @@ def _validate(*, actor: User, data: ComplaintInput, now: datetime) -> _Resolved:
         if policy is not None:
             customer = policy.customer  # the policy says who the customer is
         elif data.new_customer.phone.strip():
-            customer = Customer.objects.filter(
-                phone=data.new_customer.phone.strip(), name=data.new_customer.name.strip()
-            ).first()
+            customer = (
+                Customer.objects.select_related("org_unit")
+                .filter(phone=data.new_customer.phone.strip(), name=data.new_customer.name.strip())
+                .first()
+            )
         if customer is not None and not in_scope(actor, customer.org_unit_id):
             errors["customer"] = [_("This customer is served by another branch.")]
     else:
@@ -242,9 +247,7 @@ def _validate(*, actor: User, data: ComplaintInput, now: datetime) -> _Resolved:
 
     touchpoint = None
     if data.touchpoint.strip():
-        touchpoint = (
-            Touchpoint.objects.select_related("journey").filter(code=data.touchpoint.strip(), active=True).first()
-        )
+        touchpoint = touchpoint_by_code(data.touchpoint.strip())
         if touchpoint is None:
             errors["touchpoint"] = [_("Unknown touchpoint “%(value)s”.") % {"value": data.touchpoint}]
 
@@ -262,14 +265,14 @@ def _validate(*, actor: User, data: ComplaintInput, now: datetime) -> _Resolved:
 
 
 def _create_customer(actor: User, new: NewCustomer | None, now: datetime) -> Customer:
-    assert new is not None and actor.org_unit_id is not None
+    assert new is not None and actor.org_unit is not None
     customer = Customer.objects.create(
         customer_no=f"NC{now:%y%m}{secrets.token_hex(4).upper()}",
         name=new.name.strip(),
         phone=new.phone.strip(),
         email=new.email.strip(),
         segment=new.segment,
-        org_unit_id=actor.org_unit_id,
+        org_unit=actor.org_unit,
         created_at=now,
     )
     audit.record(

@@ -7,6 +7,8 @@ catalogue is edited by admins, not translated in code. The shipped catalogue is 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import translation
@@ -20,9 +22,7 @@ def localised(names: dict[str, str], fallback: str) -> str:
 
 class Journey(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    names = models.JSONField(
-        _("names"), default=dict, help_text=_('{"zh-hans": "…", "zh-hant": "…", "en": "…"}')
-    )
+    names = models.JSONField(_("names"), default=dict, help_text=_('{"zh-hans": "…", "zh-hant": "…", "en": "…"}'))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -70,6 +70,12 @@ class Touchpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.journey.name} · {self.name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        from .queries import forget
+
+        forget()
 
     @property
     def name(self) -> str:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from amends.accounts.access import ASSIGNS_CASES, OWNS_CASES, WORKS_CASES, require
 from amends.accounts.models import Role, User
-from amends.core import audit, clock
+from amends.core import audit, batch, clock
 from amends.core.errors import Conflict, InvalidInput, RuleViolation
 from amends.customers.models import Customer
 from amends.journeys.models import Touchpoint
@@ -71,9 +71,11 @@ def timeline_add(
     data: dict | None = None,
     at: datetime | None = None,
 ) -> TimelineEntry:
-    return TimelineEntry.objects.create(
+    entry = TimelineEntry(
         case=case, kind=kind, actor=actor, text=text, data=data or {}, round=case.round, at=at or clock.now()
     )
+    batch.add(entry)
+    return entry
 
 
 def _locked(case_id: int) -> Case:
@@ -112,28 +114,35 @@ def case_open_or_join(
     episode_key: str,
     loss_amount: Decimal | None,
     subject: User | None,
+    due_at: datetime,
     at: datetime,
 ) -> OpenedCase:
-    """Join the customer's open case on the same episode, or open a new one with priority and owner.
+    """Join the customer's open case on the same episode, or open a new one with priority, owner and deadline.
 
     Called inside the intake transaction. The customer row is locked first so two complaints of one
-    customer arriving together cannot open two cases for the same episode.
+    customer arriving together cannot open two cases for the same episode. `due_at` is the new
+    complaint's deadline; the case keeps the earliest undecided one.
     """
     Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk", flat=True).first()
     existing = (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
+        .select_related("owner", "org_unit")
         .filter(IS_OPEN, customer=customer, episode_key=episode_key)
         .order_by("opened_at")
         .first()
     )
     if existing is not None:
+        existing.customer = customer
         before = audit.snapshot(existing, CASE_AUDIT_FIELDS)
         changed = ["priority", "priority_score", "priority_factors"]
+        if existing.due_at is None or due_at < existing.due_at:
+            existing.due_at = due_at
+            changed.append("due_at")
         if subject is not None:
             existing.subjects.add(subject)
             if existing.owner_id == subject.pk:
                 # 回避: the person complained about may not keep the case.
-                existing.owner_id = _pick_owner(existing, {subject.pk})
+                existing.owner = _pick_owner(existing, {subject.pk})
                 changed.append("owner")
         _apply_priority(existing, loss_amount=loss_amount, at=at)
         _save(existing, before, actor=actor, action="case.join", fields=changed)
@@ -141,31 +150,28 @@ def case_open_or_join(
 
     case = Case(
         customer=customer,
-        org_unit_id=customer.org_unit_id,
+        org_unit=customer.org_unit,
         touchpoint=touchpoint,
         episode_key=episode_key,
         opened_at=at,
+        due_at=due_at,
         status=CaseStatus.OPEN,
     )
     _apply_priority(case, loss_amount=loss_amount, at=at)
+    case.owner = _pick_owner(case, {subject.pk} if subject is not None else set())
     case.save(force_insert=True)
-    excluded = {subject.pk} if subject is not None else set()
     if subject is not None:
         case.subjects.add(subject)
-    owner_id = _pick_owner(case, excluded)
-    if owner_id is not None:
-        case.owner_id = owner_id
-        case.save(update_fields=["owner"])
     audit.record(audit.entry(actor=actor, action="case.open", obj=case, after=audit.snapshot(case, CASE_AUDIT_FIELDS)))
-    if owner_id is not None:
-        timeline_add(case, TimelineKind.ASSIGNED, actor=None, data={"owner": owner_id, "auto": True}, at=at)
+    if case.owner_id is not None:
+        timeline_add(case, TimelineKind.ASSIGNED, actor=None, data={"owner": case.owner_id, "auto": True}, at=at)
     return OpenedCase(case, joined=False)
 
 
 def _apply_priority(case: Case, *, loss_amount: Decimal | None, at: datetime) -> None:
     customer = case.customer
     window = timedelta(days=settings.AMENDS_REPEAT_WINDOW_DAYS)
-    repeats = Case.objects.filter(customer=customer, opened_at__gte=at - window, opened_at__lte=at)
+    repeats = Case.objects.filter(customer_id=customer.pk, opened_at__gte=at - window, opened_at__lte=at)
     if case.pk:
         repeats = repeats.exclude(pk=case.pk)
     previous_loss = max(
@@ -184,16 +190,18 @@ def _apply_priority(case: Case, *, loss_amount: Decimal | None, at: datetime) ->
     case.priority, case.priority_score, case.priority_factors = answer.level, answer.score, answer.factors
 
 
-def _pick_owner(case: Case, excluded: set[int]) -> int | None:
+def _pick_owner(case: Case, excluded: set[int]) -> User | None:
     ancestors = case.org_unit.ancestor_ids()
     distance = {unit_id: i for i, unit_id in enumerate(ancestors)}
-    handlers = (
-        User.objects.filter(role=Role.HANDLER, is_active=True, org_unit_id__in=ancestors)
-        .annotate(open_cases=Count("owned_cases", filter=~Q(owned_cases__status=CaseStatus.CLOSED)))
-        .values_list("pk", "org_unit_id", "open_cases")
-    )
-    candidates = [rules.Candidate(pk, distance[unit], n) for pk, unit, n in handlers]
-    return rules.choose_owner(candidates, excluded)
+    handlers = {
+        h.pk: h
+        for h in User.objects.filter(role=Role.HANDLER, is_active=True, org_unit_id__in=ancestors).annotate(
+            open_cases=Count("owned_cases", filter=~Q(owned_cases__status=CaseStatus.CLOSED))
+        )
+    }
+    candidates = [rules.Candidate(h.pk, distance[h.org_unit_id or 0], h.open_cases) for h in handlers.values()]
+    chosen = rules.choose_owner(candidates, excluded)
+    return handlers[chosen] if chosen is not None else None
 
 
 @transaction.atomic
@@ -204,7 +212,8 @@ def case_assign(*, actor: User, case_id: int, owner: User | None, version: int |
     _check_version(case, version)
     subjects = set(case.subjects.values_list("pk", flat=True))
     if owner is None:
-        owner_id = _pick_owner(case, subjects)
+        picked = _pick_owner(case, subjects)
+        owner_id = picked.pk if picked is not None else None
     else:
         if owner.role not in OWNS_CASES or not owner.is_active:
             raise InvalidInput(
