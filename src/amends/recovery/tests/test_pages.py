@@ -147,7 +147,7 @@ def test_a_quality_manager_reads_the_case_but_gets_no_step_form(en, world, case)
     en.force_login(world.quality)
     page = en.get(f"/cases/{case.pk}/").content.decode()
     assert case.reference in page
-    assert 'action="/cases/%d/steps/"' % case.pk not in page
+    assert f'action="/cases/{case.pk}/steps/"' not in page
     response = en.post(f"/cases/{case.pk}/steps/", {"step": "apology", "note": "x", "version": case.version})
     assert response.status_code == 403
 
