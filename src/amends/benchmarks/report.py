@@ -1,0 +1,155 @@
+"""Showing the figures: rich tables on the terminal, and the same figures as JSON for `--json PATH`.
+
+Targets (DESIGN §6) are printed beside the measurements as information; nothing here passes or fails a run.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+INTAKE_TARGET_RATE = 400.0
+INTAKE_TARGET_P99_MS = 100.0
+QUEUE_SLOW_MS = 50.0
+
+
+def _ms(value: Any) -> str:
+    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.1f}"
+
+
+def _cpu(used: dict[str, float] | None, *names: str) -> str:
+    return "/".join(f"{used[n]:.2f}" for n in names) if used else "–"
+
+
+def write_json(path: str | Path, report: dict[str, Any]) -> None:
+    Path(path).write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+
+
+def environment(console: Console, report: dict[str, Any], servers: list[str]) -> None:
+    m, db = report["machine"], report["database"]
+    console.print(
+        f"[bold]Machine[/]: {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, {m['os']}, "
+        f"Python {m['python']}, Django {m['django']}"
+    )
+    settings = ", ".join(f"{k}={v}" for k, v in db.get("settings", {}).items() if v is not None)
+    console.print(f"[bold]Database[/]: {db['vendor']} {db['version']} ({db['name']}) {settings}")
+    for text in servers:
+        console.print(f"[bold]Server[/]: {text}")
+
+
+def intake(console: Console, report: dict[str, Any], *, verbose: bool = False) -> None:
+    environment(console, report, sorted({r["server"]["text"] for r in report["runs"]}))
+    table = Table(title="Intake: POST /api/v1/complaints beside pgbench single-row INSERT (same run)")
+    for col in ("server", "clients", "complaints/s", "p50 ms", "p95 ms", "p99 ms", "errors"):
+        table.add_column(col, justify="right" if col != "server" else "left")
+    table.add_column("CPU srv/pg/other", justify="right")
+    for col in ("pgbench inserts/s", "pg p50 ms", "pg p99 ms", "ratio", "CPU other"):
+        table.add_column(col, justify="right")
+    for run in report["runs"]:
+        http, lat = run["http"], run["http"]["latency"]
+        ref = run.get("pgbench")
+        table.add_row(
+            f"{run['server']['kind']} ×{run['server']['workers']}"
+            + (f"×{run['server']['threads']}" if run["server"]["threads"] > 1 else ""),
+            str(http["clients"]),
+            f"{http['complaints_per_s']:.1f}",
+            _ms(lat["p50_ms"]),
+            _ms(lat["p95_ms"]),
+            _ms(lat["p99_ms"]),
+            str(http["errors"]),
+            _cpu(http.get("cpu_cores"), "server", "postgres", "other"),
+            f"{ref['inserts_per_s']:.0f}" if ref else "–",
+            _ms(ref["latency"]["p50_ms"]) if ref else "–",
+            _ms(ref["latency"]["p99_ms"]) if ref else "–",
+            f"{run['ratio']:.1%}" if run.get("ratio") else "–",
+            _cpu(ref.get("cpu_cores") if ref else None, "other"),
+        )
+    console.print(table)
+    console.print(
+        "[dim]CPU: cores used on average during the run by the server, PostgreSQL, and other processes on the "
+        "machine (not this benchmark); 'other' well above 0 means the figures are depressed by a busy machine.[/]"
+    )
+    for run in report["runs"]:
+        if run["http"]["failures"]:
+            console.print(
+                f"[red]failures[/] ({run['server']['kind']}, {run['http']['clients']}): {run['http']['failures']}"
+            )
+        if run.get("worker_rss_mb"):
+            console.print(f"worker RSS after load ({run['server']['text']}): {run['worker_rss_mb']} MB")
+            break
+    statements(console, report["statements"], verbose=verbose)
+    v = report["verification"]
+    colour = "green" if v["ok"] else "red"
+    console.print(
+        f"[{colour}]Verification[/]: {v['responses_201']} responses 201, {v['rows_created']} complaint rows created, "
+        f"{v['distinct_ids']} distinct ids, {v['keys_not_matching_their_row']} keys not matching their row; "
+        f"{v['replayed']} keys replayed, {len(v['replays_not_200_same_id'])} not answered 200 with the same id, "
+        f"{v['rows_added_by_replays']} rows added by replays; {v['unanswered_requests']} requests unanswered "
+        f"({v['unanswered_but_recorded']} of them recorded) → {'nothing lost or duplicated' if v['ok'] else 'MISMATCH'}"
+    )
+    at8 = [r for r in report["runs"] if r["http"]["clients"] == 8]
+    for run in at8:
+        rate, p99 = run["http"]["complaints_per_s"], run["http"]["latency"]["p99_ms"]
+        console.print(
+            f"Target (DESIGN §6) at 8 clients: ≥ {INTAKE_TARGET_RATE:.0f} complaints/s and p99 < "
+            f"{INTAKE_TARGET_P99_MS:.0f} ms — measured {rate:.0f}/s, p99 {_ms(p99)} ms with {run['server']['text']}"
+        )
+
+
+def statements(console: Console, captured: list[dict[str, Any]], *, verbose: bool) -> None:
+    table = Table(title="SQL statements (round trips to the database)")
+    table.add_column("work")
+    table.add_column("statements", justify="right")
+    table.add_column("of which")
+    for c in captured:
+        table.add_row(c["label"], str(c["count"]), ", ".join(f"{k} {n}" for k, n in c["kinds"].items()))
+    console.print(table)
+    if verbose:
+        for c in captured:
+            console.print(f"\n[bold]{c['label']}[/] — {c['count']} statements")
+            for i, sql in enumerate(c.get("statements", []), 1):
+                console.print(f"  {i:2d}. {sql if len(sql) < 400 else sql[:400] + ' …'}", markup=False, highlight=False)
+
+
+def queue(console: Console, report: dict[str, Any], *, explain: bool = False) -> None:
+    environment(console, report, [report["server"]["text"]] if report.get("server") else [])
+    d = report["dataset"]
+    console.print(
+        f"[bold]Dataset[/]: {d['cases']:,} cases ({d['open']:,} open, {d['overdue']:,} overdue), {d['customers']:,} "
+        f"customers, {d['steps']:,} steps, {d['timeline']:,} timeline rows, {d['complaints']:,} complaints; "
+        f"{'reused' if d.get('reused') else 'built'} ({d.get('build_seconds', 0):.0f} s to build)"
+    )
+    table = Table(title=f"Queue and case reads ({report['runs_per_measure']} runs each)")
+    for col in ("actor", "what", "via", "p50 ms", "p95 ms", "statements", "rows/status"):
+        table.add_column(col, justify="right" if col in ("p50 ms", "p95 ms", "statements") else "left")
+    for m in report["measures"]:
+        slow = m.get("p50_ms") is not None and m["p50_ms"] > QUEUE_SLOW_MS
+        p50 = _ms(m.get("p50_ms"))
+        table.add_row(
+            m["actor"],
+            m["what"],
+            m["via"],
+            f"[red]{p50}[/]" if slow else p50,
+            _ms(m.get("p95_ms")),
+            str(m.get("statements", "–")),
+            str(m.get("note", "")),
+        )
+    console.print(table)
+    for m in report["measures"]:
+        for s in m.get("slow_statements", []):
+            console.print(
+                f"[red]slow statement[/] ({m['actor']}, {m['what']}, {s['ms']:.1f} ms): {s['sql'][:300]}",
+                markup=True,
+                highlight=False,
+            )
+            console.print(s["plan"], markup=False, highlight=False)
+    if explain:
+        for item in report.get("explain", []):
+            console.print(f"\n[bold]EXPLAIN ANALYZE[/] {item['actor']} · {item['what']} · statement {item['index']}")
+            console.print(item["sql"], markup=False, highlight=False)
+            console.print(item["plan"], markup=False, highlight=False)

@@ -1,0 +1,110 @@
+"""`amends bench intake|queue`: measure DESIGN §6's targets beside their references (see docs/benchmarks.md).
+
+Thin: parses the options and hands over to `amends.benchmarks`; the figures are reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+def _int_list(text: str) -> list[int]:
+    try:
+        values = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError as exc:
+        raise CommandError(f"expected numbers separated by commas, got {text!r}") from exc
+    if not values or min(values) < 1:
+        raise CommandError(f"expected positive numbers separated by commas, got {text!r}")
+    return values
+
+
+class Command(BaseCommand):
+    help = "Measure intake (complaints/s through the API, beside pgbench) or the queue over a million cases."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="which", required=True, metavar="intake|queue")
+        intake = sub.add_parser("intake", help="POST /api/v1/complaints through a real server, beside pgbench")
+        queue = sub.add_parser("queue", help="the queue and case reads over a million cases")
+        for p in (intake, queue):
+            p.add_argument("--database-url", help="PostgreSQL server to use (default: $DATABASE_URL)")
+            p.add_argument("--allow-sqlite", action="store_true", help="measure the embedded SQLite file instead")
+            p.add_argument("--json", dest="json_path", metavar="PATH", help="also write the figures as JSON")
+            p.add_argument("--server", default="sync", help="sync, gthread or granian; several with commas")
+            p.add_argument("--workers", type=int, default=None, help="server worker processes")
+            p.add_argument("--threads", type=int, default=None, help="threads per worker (gthread, granian)")
+        intake.add_argument("--database-name", default="amends_bench", help="created afresh (dropped first)")
+        intake.add_argument("--seconds", type=float, default=10.0, help="load per client count")
+        intake.add_argument("--clients", default="1,8", help="concurrent clients, e.g. 1,8")
+        intake.add_argument("--pgbench-seconds", type=int, default=None, help="default: --seconds")
+        intake.add_argument("--warmup", type=float, default=1.0, help="seconds of unmeasured load first")
+        intake.add_argument("--drop", action="store_true", help="drop the bench database afterwards")
+        intake.add_argument("--verbose", action="store_true", help="print every SQL statement counted")
+        queue.add_argument("--database-name", default="amends_bench_queue", help="reused when of the right size")
+        queue.add_argument("--cases", type=int, default=1_000_000)
+        queue.add_argument("--runs", type=int, default=50, help="timed runs per measure")
+        queue.add_argument("--rebuild", action="store_true", help="build the data again even if it fits")
+        queue.add_argument("--no-http", action="store_true", help="in-process timings only")
+        queue.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the queue queries")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        from rich.console import Console
+
+        from amends.benchmarks import report
+        from amends.benchmarks.database import BenchError
+        from amends.benchmarks.server import KINDS, ServerConfig
+
+        console = Console(width=None if sys.stdout.isatty() else 160)
+        kinds = [k.strip() for k in opts["server"].split(",") if k.strip()]
+        unknown = set(kinds) - set(KINDS)
+        if unknown:
+            raise CommandError(f"unknown server {', '.join(sorted(unknown))}; choose from {', '.join(KINDS)}")
+        servers = [ServerConfig.default(kind, workers=opts["workers"], threads=opts["threads"]) for kind in kinds]
+
+        def progress(text: str) -> None:
+            console.print(f"[dim]· {text}[/]")
+
+        try:
+            if opts["which"] == "intake":
+                from amends.benchmarks.intake import IntakeOptions, run_intake
+
+                figures = run_intake(
+                    IntakeOptions(
+                        database_url=opts["database_url"],
+                        database_name=opts["database_name"],
+                        allow_sqlite=opts["allow_sqlite"],
+                        seconds=opts["seconds"],
+                        clients=_int_list(opts["clients"]),
+                        servers=servers,
+                        pgbench_seconds=opts["pgbench_seconds"],
+                        warmup=opts["warmup"],
+                        drop_after=opts["drop"],
+                    ),
+                    progress,
+                )
+                report.intake(console, figures, verbose=opts["verbose"])
+            else:
+                from amends.benchmarks.queue import QueueOptions, run_queue
+
+                figures = run_queue(
+                    QueueOptions(
+                        database_url=opts["database_url"],
+                        database_name=opts["database_name"],
+                        allow_sqlite=opts["allow_sqlite"],
+                        cases=opts["cases"],
+                        runs=opts["runs"],
+                        rebuild=opts["rebuild"],
+                        http=not opts["no_http"],
+                        explain=opts["explain"],
+                        server=servers[0],
+                    ),
+                    progress,
+                )
+                report.queue(console, figures, explain=opts["explain"])
+        except BenchError as exc:
+            raise CommandError(str(exc)) from exc
+        if opts["json_path"]:
+            report.write_json(opts["json_path"], figures)
+            console.print(f"figures written to {opts['json_path']}")
