@@ -2,8 +2,9 @@
 the form, land on its case, record the apology, see it on the timeline, then read the page in English and in
 traditional Chinese. It looks at what a person sees, not at rows.
 
-Runs against pytest-django's live server (a real thread, so the database must be shared: transactional,
-with the catalogue's data-migration rows restored afterwards). Screenshots go to test-artifacts/browser/.
+Runs against pytest-django's live server (a real thread, so the database must be shared: transactional).
+A transactional test before this one may have flushed the journey catalogue that a data migration loads, so
+the fixture loads it again (idempotently). Screenshots go to test-artifacts/browser/.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from amends.core.testing import PASSWORD, make_world
+from amends.journeys import catalogue
+from amends.journeys.models import Journey, Touchpoint
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -34,6 +37,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 def people(transactional_db):
     # Built before the browser starts: Playwright's sync API runs an event loop in this thread, and Django
     # refuses database calls from a thread with a running loop.
+    catalogue.load(Journey, Touchpoint)
     return make_world()
 
 
