@@ -26,6 +26,7 @@ from amends.core.views import form_error, staff_page
 from amends.journeys.models import Touchpoint
 
 from . import queries, rules, services
+from .access import access_case
 from .forms import AssignForm, OnTheSpotForm, QueueFilters, StepForm
 from .models import Step, TimelineKind
 
@@ -76,6 +77,7 @@ def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 @staff_page
 def step_post(request: HttpRequest, case_id: int) -> HttpResponse:
+    access_case(request.user, case_id)
     form = StepForm(request.POST)
     if not form.is_valid():
         return render_case(request, case_id, forms={"step": form}, status=422)
@@ -97,6 +99,7 @@ def step_post(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 @staff_page
 def on_the_spot_post(request: HttpRequest, case_id: int) -> HttpResponse:
+    access_case(request.user, case_id)
     form = OnTheSpotForm(request.POST)
     if not form.is_valid():
         form.add_error(None, _("Write what was said or done for each of the four steps."))
@@ -118,6 +121,7 @@ def on_the_spot_post(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 @staff_page
 def assign_post(request: HttpRequest, case_id: int) -> HttpResponse:
+    access_case(request.user, case_id)
     form = AssignForm(request.POST, owners=_owners(request.user))
     try:
         if not form.is_valid():

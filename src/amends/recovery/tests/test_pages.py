@@ -51,6 +51,15 @@ def test_a_case_of_another_branch_is_not_found(en, world, case):
     assert en.get(f"/cases/{case.pk}/").status_code == 404
 
 
+def test_posting_to_a_case_of_another_branch_is_not_found_and_writes_nothing(en, world, case):
+    en.force_login(world.beijing_handler)
+    response = en.post(f"/cases/{case.pk}/steps/", {"step": "apology", "note": "x", "version": case.version})
+    assert response.status_code == 404
+    data = {"apology": "a", "fix": "b", "empathy": "c", "atonement": "d", "version": case.version}
+    assert en.post(f"/cases/{case.pk}/on-the-spot/", data).status_code == 404
+    assert not CaseStep.objects.filter(case=case).exists()
+
+
 def test_the_case_page_shows_steps_complaints_and_timeline(en, world, case):
     en.force_login(world.handler)
     page = en.get(f"/cases/{case.pk}/").content.decode()
