@@ -1,0 +1,150 @@
+"""`amends serve`: run Amends under gunicorn, a real application server (never `runserver`).
+
+gunicorn runs in this process (`BaseApplication`), so settings are checked once before any worker starts,
+and `amends demo` hands over to it after loading. Workers are gthread by default: each process serves a
+few requests at once on threads, so a browser's keep-alive connections and a slow client on an unproxied
+demo do not hold a whole process, while processes (2 × cores + 1, capped) give real parallelism. See
+docs/decisions/0003-application-server.md for the measurements behind the choice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+
+MAX_DEFAULT_WORKERS = 8
+DEFAULT_THREADS = 4
+
+
+def default_workers() -> int:
+    """2 × cores + 1, gunicorn's rule of thumb, capped: past that, more processes only cost memory."""
+    return min(2 * (os.cpu_count() or 1) + 1, MAX_DEFAULT_WORKERS)
+
+
+def port_number(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a port number (1–65535)") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (1–65535)")
+    return port
+
+
+def positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def add_server_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=port_number, default=8000, help="port to listen on (default 8000)")
+    parser.add_argument(
+        "--workers",
+        type=positive,
+        default=None,
+        help=f"worker processes (default 2 × cores + 1, at most {MAX_DEFAULT_WORKERS})",
+    )
+    parser.add_argument("--threads", type=positive, default=DEFAULT_THREADS, help="threads per gthread worker")
+    parser.add_argument(
+        "--worker-class", choices=["gthread", "sync"], default="gthread", help="gunicorn worker type (default gthread)"
+    )
+    parser.add_argument("--access-log", action="store_true", help="log every request to standard output")
+
+
+def bind_address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Fail with a sentence instead of gunicorn's five retries and a traceback when the port is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host.strip("[]"), port))
+        except OSError as exc:
+            raise CommandError(
+                f"Cannot listen on {bind_address(host, port)}: {exc.strerror}. Choose another port with --port."
+            ) from None
+
+
+def gunicorn_options(
+    *, host: str, port: int, workers: int | None, threads: int, worker_class: str, access_log: bool
+) -> dict[str, Any]:
+    return {
+        "bind": [bind_address(host, port)],
+        "workers": workers or default_workers(),
+        "worker_class": worker_class,
+        "threads": threads if worker_class == "gthread" else 1,
+        "accesslog": "-" if access_log else None,
+        "errorlog": "-",
+        "loglevel": "info",
+        "proc_name": "amends",
+        # The application is imported once in the arbiter and shared copy-on-write by the workers.
+        "preload_app": True,
+        "timeout": 60,
+        "graceful_timeout": 20,
+        "keepalive": 5,
+        # gunicorn ≥ 25 opens a control socket at one fixed path per user; two servers (a demo next to a
+        # test run) would fight over it. Process managers (systemd) do its job here.
+        "control_socket_disable": True,
+        "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,
+    }
+
+
+def run_gunicorn(options: dict[str, Any]) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class AmendsServer(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in options.items():
+                if value is not None:
+                    self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            from amends.wsgi import application
+
+            return application
+
+    # No database connection may cross the fork into the workers.
+    connections.close_all()
+    # WhiteNoise warns at start-up when STATIC_ROOT is missing; files are served from the finders anyway.
+    os.makedirs(settings.STATIC_ROOT, exist_ok=True)
+    AmendsServer().run()
+
+
+class Command(BaseCommand):
+    help = "Serve Amends with gunicorn (amends.wsgi:application)."
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        add_server_arguments(parser)
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        check_port_free(opts["host"], opts["port"])
+        options = gunicorn_options(
+            host=opts["host"],
+            port=opts["port"],
+            workers=opts["workers"],
+            threads=opts["threads"],
+            worker_class=opts["worker_class"],
+            access_log=opts["access_log"],
+        )
+        self.stdout.write(
+            f"Serving Amends ({settings.MODE} mode) on http://{bind_address(opts['host'], opts['port'])}/ "
+            f"with {options['workers']} {options['worker_class']} workers"
+            + (f" × {options['threads']} threads" if options["worker_class"] == "gthread" else "")
+            + ". Stop with Ctrl+C."
+        )
+        run_gunicorn(options)

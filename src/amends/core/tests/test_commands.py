@@ -1,0 +1,140 @@
+"""The `amends` commands: token, demo, check-deploy, and serve under a real gunicorn."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+
+from amends.accounts.models import ApiToken, User
+from amends.core.management.commands import check_deploy
+from amends.core.management.commands.serve import bind_address, default_workers, gunicorn_options
+from amends.customers.models import Customer
+from amends.recovery.models import Case
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_token_prints_a_token_that_opens_the_api(world):
+    token = run("token", "handler").strip()
+    assert token.startswith("amd_") and "\n" not in token
+    response = Client().get("/api/v1/cases", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200
+    assert "items" in response.json()
+    assert ApiToken.objects.filter(user=world.handler).count() == 1
+
+
+@pytest.mark.django_db
+def test_token_for_an_unknown_user_is_a_readable_error(world):
+    with pytest.raises(CommandError, match="No user named “nosuchuser”"):
+        run("token", "nosuchuser")
+
+
+@pytest.mark.django_db
+def test_token_is_refused_for_a_deactivated_user(world):
+    User.objects.filter(pk=world.handler2.pk).update(is_active=False)
+    with pytest.raises(CommandError, match="deactivated"):
+        run("token", "handler2")
+
+
+@pytest.mark.django_db
+def test_demo_loads_once_and_prints_the_logins():
+    first = run("demo", "--no-serve", "--customers", "200")
+    assert "Loaded the demo insurer" in first
+    for username in ("frontline", "handler", "supervisor", "quality", "admin", "amends-demo"):
+        assert username in first
+    counts = (Customer.objects.count(), Case.objects.count())
+    second = run("demo", "--no-serve", "--customers", "200")
+    assert "already loaded" in second
+    assert (Customer.objects.count(), Case.objects.count()) == counts
+
+
+def test_demo_refuses_a_port_that_is_not_a_number():
+    with pytest.raises(CommandError, match="“notaport” is not a port number"):
+        run("demo", "--port", "notaport")
+
+
+@pytest.mark.django_db
+def test_check_deploy_fails_in_test_mode_and_says_why():
+    out = StringIO()
+    with pytest.raises(CommandError, match="Not ready to go live"):
+        call_command("check_deploy", stdout=out)
+    text = out.getvalue()
+    assert "AMENDS_MODE is 'test'" in text
+    assert "SECRET_KEY is not set" in text
+    assert "database reachable" in text
+
+
+@pytest.mark.django_db
+def test_check_deploy_passes_a_production_configuration(settings, monkeypatch):
+    key = "k" * 20 + "Zq9!x" * 8
+    monkeypatch.setenv("SECRET_KEY", key)
+    monkeypatch.setenv("ALLOWED_HOSTS", "amends.example.cn")
+    monkeypatch.setattr(check_deploy, "VENDOR_ASSETS", ("amends/amends.css",))
+    settings.MODE, settings.SECRET_KEY, settings.DEBUG = "production", key, False
+    settings.ALLOWED_HOSTS = ["amends.example.cn"]
+    text = run("check_deploy")
+    assert "Ready to go live: 0 error(s)" in text
+    assert "✘" not in text
+
+
+def test_gunicorn_gets_a_sensible_configuration():
+    options = gunicorn_options(host="::1", port=8011, workers=None, threads=4, worker_class="gthread", access_log=False)
+    assert options["bind"] == ["[::1]:8011"]
+    assert 1 < options["workers"] == default_workers() <= 8
+    assert options["accesslog"] is None and options["preload_app"]
+    assert bind_address("127.0.0.1", 80) == "127.0.0.1:80"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_runs_gunicorn_that_answers_healthz(tmp_path):
+    port = _free_port()
+    env = {
+        **os.environ,
+        "AMENDS_MODE": "dev",
+        "AMENDS_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+    }
+    command = [sys.executable, "-m", "amends.cli", "serve", "--port", str(port), "--workers", "1", "--threads", "2"]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline, answer = time.monotonic() + 10, None
+        while time.monotonic() < deadline and answer is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+                    answer = (response.status, response.headers.get("Server", ""), json.load(response))
+            except OSError:
+                assert server.poll() is None, server.stdout.read() if server.stdout else ""
+                time.sleep(0.1)
+        assert answer is not None, "gunicorn did not answer /healthz within 10 s"
+        status, server_header, body = answer
+        assert status == 200 and body["database"] == "ok"
+        assert "gunicorn" in server_header.lower()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    assert server.returncode == 0

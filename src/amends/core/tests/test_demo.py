@@ -1,0 +1,164 @@
+"""The demo insurer: planned deterministically, loaded through the services, in every state, loaded once."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.hashers import check_password
+from django.db import transaction
+
+from amends.accounts.models import User
+from amends.audit.models import AuditEntry
+from amends.core import demo
+from amends.core.demo.cases import NOW_T, SCENARIOS, plan_cases
+from amends.core.demo.people import plan_customers
+from amends.core.testing import at
+from amends.customers.models import Customer, Segment
+from amends.intake.models import ClockExtension, Complaint
+from amends.recovery.models import Case, CaseStatus, TimelineEntry, TimelineKind
+
+NOW = at("2026-11-23 15:00")
+SMALL = 200
+
+
+def _plan(seed: int = demo.SEED) -> tuple[list, list]:
+    rng = random.Random(seed)
+    customers = plan_customers(rng, SMALL)
+    return customers, plan_cases(rng, customers, SMALL // 5, {})
+
+
+def test_the_plan_depends_on_the_seed_alone():
+    assert _plan() == _plan()
+    assert _plan()[0] != _plan(seed=1)[0]
+
+
+def test_a_small_demo_still_plans_every_scenario():
+    _, cases = _plan()
+    assert {c.scenario for c in cases} == set(SCENARIOS)
+
+
+def test_every_script_ends_before_today_and_runs_forward():
+    _, cases = _plan()
+    for case in cases:
+        times = [a.t for a in case.actions]
+        assert times == sorted(times), case.key
+        assert times[-1] < NOW_T, case.key
+        assert case.actions[0].kind == "receive"
+
+
+def test_phones_are_mainland_mobile_numbers():
+    customers, _ = _plan()
+    for c in customers:
+        assert len(c.phone) == 11 and c.phone[0] == "1" and c.phone[1] in "3456789" and c.phone.isdigit()
+
+
+def _shape() -> dict:
+    """What must be the same in two loads: per case, its customer, touchpoint, state, round and owner."""
+    cases = Case.objects.order_by("opened_at", "customer__customer_no").values_list(
+        "customer__name", "touchpoint__code", "status", "round", "owner__username", "priority"
+    )
+    return {
+        "customers": list(Customer.objects.order_by("customer_no").values_list("name", flat=True)[:30]),
+        "cases": list(cases),
+        "complaints": Complaint.objects.count(),
+        "timeline": TimelineEntry.objects.count(),
+    }
+
+
+@pytest.mark.django_db
+def test_two_loads_on_different_days_have_the_same_shape():
+    # Each load runs inside a savepoint that is rolled back, so the second one starts from an empty database.
+    shapes, summaries = [], []
+    for now in (NOW, NOW + timedelta(days=40, hours=3)):
+        sid = transaction.savepoint()
+        summaries.append(demo.load(customers=SMALL // 2, now=now))
+        shapes.append(_shape())
+        transaction.savepoint_rollback(sid)
+    assert shapes[0] == shapes[1]
+    assert summaries[0].by_status == summaries[1].by_status
+    assert summaries[0].counts["overdue"] == summaries[1].counts["overdue"]
+
+
+@pytest.fixture(scope="class")
+def loaded(django_db_setup, django_db_blocker):
+    """One small demo for the whole class, rolled back at its end (loading costs a few seconds)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        summary = demo.load(customers=SMALL, now=NOW)
+        yield summary
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("loaded")
+class TestTheLoadedDemo:
+    def test_cases_are_in_every_state(self, loaded):
+        assert loaded.loaded
+        assert all(loaded.by_status[s] > 0 for s in CaseStatus.values), loaded.by_status
+        c = loaded.counts
+        for key in ("overdue", "due_within_3_days", "reopened", "closed_recovered", "closed_unreachable"):
+            assert c[key] > 0, key
+        assert c["extensions_pending"] > 0 and c["extensions_approved"] > 0
+        assert c["immediate"] > 0 and c["repeat_failures"] > 0
+        assert 0 < c["complaints_decided"] < c["complaints"]
+
+    def test_overdue_means_undecided_past_the_deadline_on_the_load_day(self):
+        overdue = Case.objects.exclude(status=CaseStatus.CLOSED).filter(due_at__lt=NOW)
+        assert overdue.exists()
+        for case in overdue:
+            assert case.complaints.filter(decided_at__isnull=True, due_at__lt=NOW).exists()
+
+    def test_history_ends_before_the_load_day(self):
+        midnight = demo.demo_today(NOW)
+        assert not TimelineEntry.objects.filter(at__gte=midnight).exists()
+        assert not AuditEntry.objects.filter(at__gte=midnight).exists()
+
+    def test_every_case_was_opened_by_a_complaint_through_the_services(self):
+        for case in Case.objects.all():
+            kinds = list(case.timeline.values_list("kind", flat=True))
+            assert TimelineKind.COMPLAINT in kinds
+        assert AuditEntry.objects.filter(action="complaint.receive").count() == Complaint.objects.count()
+        assert AuditEntry.objects.filter(action="case.open").count() == Case.objects.count()
+
+    def test_closed_cases_were_followed_up_and_reopened_ones_are_in_round_two(self):
+        for case in Case.objects.filter(status=CaseStatus.CLOSED):
+            assert case.steps.filter(step="follow_up", round=case.round).exists()
+            assert case.closed_at is not None
+        for case in Case.objects.filter(round__gt=1):
+            assert case.timeline.filter(kind=TimelineKind.REOPENED).exists()
+
+    def test_the_salvage_story_is_an_individual_customer_owed_300_yuan(self):
+        complaint = Complaint.objects.get(touchpoint__code="auto_claim.salvage", customer__name="陈志强")
+        assert complaint.customer.segment == Segment.INDIVIDUAL
+        assert complaint.loss_amount == 300
+        assert complaint.case.owner.username == "handler"
+        assert complaint.case.status == CaseStatus.IN_PROGRESS
+
+    def test_the_assessor_who_did_not_come_at_nine_is_awaiting_follow_up(self):
+        complaint = Complaint.objects.get(touchpoint__code="auto_claim.assessment", customer__name="李明辉")
+        assert "9点" in complaint.description
+        assert complaint.decided_at is not None
+        assert complaint.case.status == CaseStatus.FOLLOW_UP
+
+    def test_the_handler_complained_about_does_not_own_the_case(self):
+        case = Case.objects.get(subjects__username="sz_chengang")
+        assert case.owner is not None and case.owner.username != "sz_chengang"
+
+    def test_a_pending_level_two_extension_waits_for_a_supervisor(self):
+        pending = ClockExtension.objects.filter(status="pending")
+        assert pending.exists()
+        assert all(e.level == 2 and e.requested_by.role == "handler" for e in pending)
+
+    def test_the_demo_logins_share_the_printed_password(self):
+        for spec in demo.DEMO_LOGINS:
+            user = User.objects.get(username=spec.username)
+            assert check_password(demo.DEMO_PASSWORD, user.password)
+        admin = User.objects.get(username="admin")
+        assert admin.is_staff and admin.is_superuser
+        assert User.objects.get(username="frontline").org_unit.name == "南山营业部"
+
+    def test_a_second_load_adds_nothing(self):
+        before = (Customer.objects.count(), Case.objects.count(), User.objects.count())
+        assert demo.load(customers=SMALL, now=NOW).loaded is False
+        assert (Customer.objects.count(), Case.objects.count(), User.objects.count()) == before
