@@ -27,6 +27,7 @@ from amends.recovery import queries
 from amends.recovery.models import IS_OPEN, Case
 
 from . import database, environment, load, queue_data
+from .cpu import CpuMeter
 from .server import AppServer, ServerConfig, production_env
 from .statements import HEALTH_CHECK, capture
 from .stats import summarize
@@ -59,8 +60,8 @@ def run_queue(options: QueueOptions, progress: Callable[[str], None] = lambda _:
     if not target.is_postgres:
         raise database.BenchError("the queue bench loads its million cases with PostgreSQL's own SQL: use PostgreSQL")
     meta = None if options.rebuild else queue_data.existing(target)
-    reused = bool(meta and meta["cases"] == options.cases and meta["version"] == queue_data.VERSION)
-    if reused:
+    reused = meta is not None and meta["cases"] == options.cases and meta["version"] == queue_data.VERSION
+    if meta is not None and reused:
         progress(f"reusing {target.name} ({options.cases:,} cases, built {meta['built_at']:%Y-%m-%d %H:%M})")
         database.use(target)
         database.migrate()
@@ -93,7 +94,7 @@ def run_queue(options: QueueOptions, progress: Callable[[str], None] = lambda _:
         report["server"] = options.server.as_dict()
         with AppServer(options.server, production_env(target.url, secret)) as server:
             for actor in actors:
-                measures += _http_measures(server.base_url, actor, options.runs, secret, progress)
+                measures += _http_measures(server.base_url, server.pid, actor, options.runs, secret, progress)
     report["measures"] = measures
     report["explain"] = explain
     return report
@@ -164,10 +165,13 @@ def _measure(
     for i in range(3):
         work(i)
     latencies = []
+    meter = CpuMeter(None)
+    began = time.perf_counter()
     for i in range(runs):
         started = time.perf_counter()
         work(i)
         latencies.append(time.perf_counter() - started)
+    used = meter.stop(time.perf_counter() - began)
     _, seen = capture(what, lambda: work(0))
     summary = summarize(latencies)
     result: dict[str, Any] = {
@@ -177,6 +181,7 @@ def _measure(
         "p50_ms": round(summary.p50_ms, 2),
         "p95_ms": round(summary.p95_ms, 2),
         "statements": seen.count,
+        "other_cores": round(used.other, 2) if used else None,
         "statement_ms": [round(t, 2) for t in seen.times_ms],
         "slow_statements": [],
     }
@@ -207,7 +212,7 @@ def explain_analyze(sql: str) -> str:
 
 
 def _http_measures(
-    base_url: str, actor: Actor, runs: int, secret: str, progress: Callable[[str], None]
+    base_url: str, server_pid: int | None, actor: Actor, runs: int, secret: str, progress: Callable[[str], None]
 ) -> list[dict[str, Any]]:
     token = token_issue(actor=None, user=actor.user)
     bearer = {"Authorization": f"Bearer {token}"}
@@ -226,8 +231,12 @@ def _http_measures(
     for what, urls, headers in paths:
         progress(f"{actor.label}: {what}")
         load.get(base_url, urls, headers, 3)
+        meter = CpuMeter(server_pid)
+        began = time.perf_counter()
         status, latencies = load.get(base_url, urls, headers, runs)
+        used = meter.stop(time.perf_counter() - began)
         row: dict[str, Any] = {"actor": actor.label, "what": what, "via": "HTTP", "status": status}
+        row["other_cores"] = round(used.other, 2) if used else None
         if status != 200:
             row["note"] = {404: "404: not there yet, skipped", 302: "302: redirected (login?), skipped"}.get(
                 status, f"{status}: skipped"
@@ -252,11 +261,10 @@ def _session_cookie(user: User, secret: str) -> dict[str, str]:
 
 def _http_statements(path: str, headers: dict[str, str], secret: str) -> int | None:
     """Statements of one request through Django's whole stack, in process (the server runs the same code)."""
-    extra = {"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items() if k != "Cookie"}
-    client = Client()
+    client = Client(headers={k: v for k, v in headers.items() if k != "Cookie"})
     if "Cookie" in headers:
         name, value = headers["Cookie"].split("=", 1)
         client.cookies[name] = value
     with override_settings(SECRET_KEY=secret, ALLOWED_HOSTS=["testserver"]):
-        answer, seen = capture(path, lambda: client.get(path, **extra))
+        answer, seen = capture(path, lambda: client.get(path))
     return seen.count if answer.status_code == 200 else None

@@ -139,7 +139,8 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 def _statements(conn: psycopg.Connection, *, cases: int, customers: int) -> list[tuple[str, str, dict]]:
     outlets = [r[0] for r in conn.execute("SELECT id FROM accounts_orgunit WHERE kind = 'outlet' ORDER BY id")]
     touchpoints = [r[0] for r in conn.execute("SELECT id FROM journeys_touchpoint ORDER BY id")]
-    frontline = conn.execute("SELECT min(id) FROM accounts_user WHERE role = 'frontline'").fetchone()[0]
+    row = conn.execute("SELECT min(id) FROM accounts_user WHERE role = 'frontline'").fetchone()
+    frontline = row[0] if row else None
     params = {
         "cases": cases,
         "customers": customers,

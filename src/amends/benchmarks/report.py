@@ -125,8 +125,8 @@ def queue(console: Console, report: dict[str, Any], *, explain: bool = False) ->
         f"{'reused' if d.get('reused') else 'built'} ({d.get('build_seconds', 0):.0f} s to build)"
     )
     table = Table(title=f"Queue and case reads ({report['runs_per_measure']} runs each)")
-    for col in ("actor", "what", "via", "p50 ms", "p95 ms", "statements", "rows/status"):
-        table.add_column(col, justify="right" if col in ("p50 ms", "p95 ms", "statements") else "left")
+    for col in ("actor", "what", "via", "p50 ms", "p95 ms", "statements", "CPU other", "status"):
+        table.add_column(col, justify="right" if col in ("p50 ms", "p95 ms", "statements", "CPU other") else "left")
     for m in report["measures"]:
         slow = m.get("p50_ms") is not None and m["p50_ms"] > QUEUE_SLOW_MS
         p50 = _ms(m.get("p50_ms"))
@@ -137,6 +137,7 @@ def queue(console: Console, report: dict[str, Any], *, explain: bool = False) ->
             f"[red]{p50}[/]" if slow else p50,
             _ms(m.get("p95_ms")),
             str(m.get("statements", "–")),
+            f"{m['other_cores']:.2f}" if m.get("other_cores") is not None else "–",
             str(m.get("note", "")),
         )
     console.print(table)

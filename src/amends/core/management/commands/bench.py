@@ -40,6 +40,7 @@ class Command(BaseCommand):
         intake.add_argument("--clients", default="1,8", help="concurrent clients, e.g. 1,8")
         intake.add_argument("--pgbench-seconds", type=int, default=None, help="default: --seconds")
         intake.add_argument("--warmup", type=float, default=1.0, help="seconds of unmeasured load first")
+        intake.add_argument("--replay", type=int, default=100, help="keys replayed to check idempotency")
         intake.add_argument("--drop", action="store_true", help="drop the bench database afterwards")
         intake.add_argument("--verbose", action="store_true", help="print every SQL statement counted")
         queue.add_argument("--database-name", default="amends_bench_queue", help="reused when of the right size")
@@ -80,6 +81,7 @@ class Command(BaseCommand):
                         servers=servers,
                         pgbench_seconds=opts["pgbench_seconds"],
                         warmup=opts["warmup"],
+                        replay_sample=opts["replay"],
                         drop_after=opts["drop"],
                     ),
                     progress,

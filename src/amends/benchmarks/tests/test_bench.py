@@ -1,0 +1,99 @@
+"""The bench runs end to end in a tiny mode and counts right; its statistics are plain arithmetic.
+
+The end-to-end test drives a real gunicorn against a throwaway `amends_bench_test_<pid>` database on the
+PostgreSQL of DATABASE_URL (skipped on SQLite). It checks that figures come out and that nothing was lost,
+never how fast anything was.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from amends.benchmarks.database import BenchError, resolve
+from amends.benchmarks.stats import percentile, rate, summarize
+
+POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def test_percentile_interpolates_between_ranks():
+    values = [float(v) for v in range(1, 101)]
+    assert percentile(values, 0) == 1
+    assert percentile(values, 100) == 100
+    assert percentile(values, 50) == pytest.approx(50.5)
+    assert percentile(values, 99) == pytest.approx(99.01)
+    assert percentile([10.0, 20.0], 25) == pytest.approx(12.5)
+
+
+def test_percentile_of_one_value_is_that_value_and_of_none_is_nan():
+    assert percentile([7.0], 95) == 7.0
+    assert math.isnan(percentile([], 50))
+
+
+def test_percentile_outside_0_to_100_is_refused():
+    with pytest.raises(ValueError):
+        percentile([1.0], 101)
+
+
+def test_summary_is_in_milliseconds_whatever_the_order():
+    summary = summarize([0.003, 0.001, 0.002, 0.010])
+    assert summary.count == 4
+    assert summary.p50_ms == pytest.approx(2.5)
+    assert summary.max_ms == pytest.approx(10.0)
+    assert summary.mean_ms == pytest.approx(4.0)
+    assert summarize([]).count == 0
+
+
+def test_rate_of_nothing_in_no_time_is_nan():
+    assert rate(10, 2.0) == 5.0
+    assert math.isnan(rate(10, 0))
+
+
+def test_sqlite_is_refused_unless_asked_for(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with pytest.raises(BenchError, match="--allow-sqlite"):
+        resolve(None, "amends_bench")
+    assert resolve(None, "amends_bench", allow_sqlite=True).vendor == "sqlite"
+
+
+def test_only_bench_databases_are_ever_dropped():
+    with pytest.raises(BenchError, match="amends_bench"):
+        resolve("postgres://postgres@127.0.0.1:5432/amends", "amends")
+    target = resolve("postgres://postgres@127.0.0.1:5432/amends", "amends_bench_x")
+    assert target.url == "postgres://postgres@127.0.0.1:5432/amends_bench_x"
+
+
+@pytest.mark.skipif(not POSTGRES, reason="the intake bench measures PostgreSQL; DATABASE_URL is not PostgreSQL")
+def test_intake_bench_in_a_tiny_mode_reports_figures_and_loses_nothing(tmp_path: Path):
+    out = tmp_path / "intake.json"
+    command = [sys.executable, "-m", "amends.cli", "bench", "intake", "--seconds", "1", "--clients", "1"]
+    command += ["--warmup", "0.2", "--pgbench-seconds", "1", "--workers", "2", "--replay", "10", "--drop"]
+    command += ["--database-name", f"amends_bench_test_{os.getpid()}", "--json", str(out)]
+    env = {**os.environ, "AMENDS_MODE": "dev"}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:] + done.stdout[-3000:]
+    assert "complaints/s" in done.stdout
+
+    figures = json.loads(out.read_text())
+    (run,) = figures["runs"]
+    assert run["http"]["clients"] == 1
+    assert run["http"]["created"] > 0
+    assert run["http"]["complaints_per_s"] > 0
+    assert run["http"]["latency"]["p99_ms"] >= run["http"]["latency"]["p50_ms"] > 0
+    assert run["http"]["errors"] == 0
+    if "pgbench" in run:
+        assert run["pgbench"]["inserts_per_s"] > 0
+    counted = {c["label"]: c["count"] for c in figures["statements"]}
+    assert counted["token lookup (user_for_token)"] == 1
+    assert all(n > 0 for n in counted.values())
+    verification = figures["verification"]
+    assert verification["ok"], verification
+    assert verification["responses_201"] == verification["rows_created"]
+    assert verification["replayed"] > 0 and not verification["replays_not_200_same_id"]
+    assert figures["machine"]["cores"] and figures["database"]["version"]
