@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -19,6 +19,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from amends.core.errors import AmendsError, Forbidden, NotFound
+
+if TYPE_CHECKING:
+    from amends.accounts.models import User
 
 
 @require_GET
@@ -52,6 +55,11 @@ def staff_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
             raise PermissionDenied(exc.detail) from exc
 
     return login_required(wrapper)
+
+
+def staff(request: HttpRequest) -> User:
+    """The signed-in staff member of a page request (`staff_page` has already sent anonymous visitors away)."""
+    return cast("User", request.user)
 
 
 def form_error(form: forms.Form, exc: AmendsError, field_names: dict[str, str] | None = None) -> None:

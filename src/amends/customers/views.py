@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from amends.core import clock
-from amends.core.views import staff_page
+from amends.core.views import staff, staff_page
 from amends.journeys.models import Touchpoint
 
 from . import queries
@@ -17,7 +17,7 @@ from . import queries
 @require_GET
 @staff_page
 def customer_page(request: HttpRequest, customer_id: int) -> HttpResponse:
-    detail = queries.customer_detail(request.user, customer_id)
+    detail = queries.customer_detail(staff(request), customer_id)
     cases = detail.get("cases", [])
     codes = {c["touchpoint"] for c in cases} - {None}
     touchpoints = {t.code: t.name for t in Touchpoint.objects.filter(code__in=codes)} if codes else {}
@@ -42,7 +42,7 @@ def customer_search(request: HttpRequest) -> HttpResponse:
         request,
         "customers/_search_results.html",
         {
-            "results": queries.search(request.user, q),
+            "results": queries.search(staff(request), q),
             "q": q,
             "searched": bool(q.strip()),
             "selected": request.GET.get("customer", ""),

@@ -8,7 +8,7 @@ touchpoint and staff member exist, and every rule of the regulatory clock, are d
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -85,9 +85,9 @@ class ComplaintForm(forms.Form):
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
-        self.fields["touchpoint"].choices = touchpoint_choices()
+        cast(forms.ChoiceField, self.fields["touchpoint"]).choices = touchpoint_choices()
         staff = scope_filter(User.objects.filter(is_active=True), actor).order_by("org_unit__path", "username")
-        self.fields["subject"].choices = [("", _("Nobody in particular"))] + [
+        cast(forms.ChoiceField, self.fields["subject"]).choices = [("", _("Nobody in particular"))] + [
             (u.username, f"{u} ({u.username})") for u in staff
         ]
 

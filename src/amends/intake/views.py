@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from amends.accounts.access import RECEIVES_COMPLAINTS, require
 from amends.core.errors import AmendsError, Conflict, InvalidInput
-from amends.core.views import form_error, staff_page
+from amends.core.views import form_error, staff, staff_page
 from amends.customers import queries as customer_queries
 from amends.recovery.access import access_case
 from amends.recovery.views import render_case
@@ -32,7 +32,7 @@ from .forms import SERVICE_FIELDS, ComplaintForm, DecideForm, ExtendForm, Extens
 @require_http_methods(["GET", "POST"])
 @staff_page
 def complaint_new(request: HttpRequest) -> HttpResponse:
-    actor = request.user
+    actor = staff(request)
     require(actor, RECEIVES_COMPLAINTS)
     if request.method == "GET":
         form = ComplaintForm(actor=actor, initial={"q": request.GET.get("q", "")})
@@ -50,8 +50,9 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     except AmendsError as exc:
         if exc.code == "idempotency_key_reused":
             exc = Conflict(_("This form was already used for another complaint. Check the details and submit again."))
-            form.data = form.data.copy()
-            form.data["idempotency_key"] = uuid.uuid4().hex
+            data = request.POST.copy()
+            data["idempotency_key"] = uuid.uuid4().hex
+            form.data = data
         form_error(form, exc, SERVICE_FIELDS)
         return _render_new(request, form, status=exc.status)
     due = timezone.localtime(complaint.due_at)
@@ -78,7 +79,7 @@ def _render_new(
         "intake/complaint_new.html",
         {
             "form": form,
-            "results": customer_queries.search(request.user, q) if q.strip() else [],
+            "results": customer_queries.search(staff(request), q) if q.strip() else [],
             "q": q,
             "searched": bool(q.strip()),
             "selected": form.chosen_customer(),
@@ -92,7 +93,7 @@ def _render_new(
 def _check_version(request: HttpRequest, case_id: int) -> None:
     """The complaint services lock and guard the complaint itself; this refuses a form filled against an
     older state of the case, so a decision is never taken on a page someone else has moved on from."""
-    case = access_case(request.user, case_id)
+    case = access_case(staff(request), case_id)
     posted = request.POST.get("version", "")
     if posted.isdigit() and int(posted) != case.version:
         raise Conflict(
@@ -110,7 +111,7 @@ def complaint_decide(request: HttpRequest, case_id: int, complaint_id: int) -> H
     try:
         _check_version(request, case_id)
         complaint = services.complaint_decide(
-            actor=request.user, complaint_id=complaint_id, decision=form.cleaned_data.get("decision", "")
+            actor=staff(request), complaint_id=complaint_id, decision=form.cleaned_data.get("decision", "")
         )
     except AmendsError as exc:
         form_error(form, exc)
@@ -128,7 +129,7 @@ def complaint_extend(request: HttpRequest, case_id: int, complaint_id: int) -> H
             raise InvalidInput(_("Choose the extension level."), fields={"level": [_("Choose 1 or 2.")]})
         _check_version(request, case_id)
         extension = services.complaint_extend(
-            actor=request.user,
+            actor=staff(request),
             complaint_id=complaint_id,
             level=form.cleaned_data["level"],
             reason=form.cleaned_data["reason"],
@@ -151,7 +152,7 @@ def extension_decide(request: HttpRequest, case_id: int, extension_id: int) -> H
     try:
         _check_version(request, case_id)
         extension = services.extension_decide(
-            actor=request.user,
+            actor=staff(request),
             extension_id=extension_id,
             approve=form.approve(),
             note=form.cleaned_data.get("note", ""),

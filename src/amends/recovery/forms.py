@@ -3,7 +3,7 @@ be skipped, who may own a case) is decided by `recovery.services`, whose refusal
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -95,4 +95,4 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, owners: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if owners is not None:
-            self.fields["owner"].queryset = owners
+            cast(forms.ModelChoiceField, self.fields["owner"]).queryset = owners

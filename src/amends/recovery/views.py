@@ -22,7 +22,7 @@ from amends.accounts.access import ASSIGNS_CASES, OWNS_CASES, WORKS_CASES, can, 
 from amends.accounts.models import Role, User
 from amends.core import clock
 from amends.core.errors import AmendsError, InvalidInput
-from amends.core.views import form_error, staff_page
+from amends.core.views import form_error, staff, staff_page
 from amends.journeys.models import Touchpoint
 
 from . import queries, rules, services
@@ -38,7 +38,7 @@ CHOOSES_SCOPE = {Role.SUPERVISOR, Role.QUALITY_MANAGER, Role.ADMIN}
 @require_GET
 @staff_page
 def queue_page(request: HttpRequest) -> HttpResponse:
-    actor = request.user
+    actor = staff(request)
     filters = QueueFilters(request.GET)
     filters.is_valid()
     if actor.role in CHOOSES_SCOPE:
@@ -77,12 +77,12 @@ def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 @staff_page
 def step_post(request: HttpRequest, case_id: int) -> HttpResponse:
-    access_case(request.user, case_id)
+    access_case(staff(request), case_id)
     form = StepForm(request.POST)
     if not form.is_valid():
         return render_case(request, case_id, forms={"step": form}, status=422)
     try:
-        row = services.step_record(actor=request.user, case_id=case_id, **form.service_args())
+        row = services.step_record(actor=staff(request), case_id=case_id, **form.service_args())
     except AmendsError as exc:
         form_error(form, exc)
         return render_case(request, case_id, forms={"step": form}, status=exc.status)
@@ -99,14 +99,14 @@ def step_post(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 @staff_page
 def on_the_spot_post(request: HttpRequest, case_id: int) -> HttpResponse:
-    access_case(request.user, case_id)
+    access_case(staff(request), case_id)
     form = OnTheSpotForm(request.POST)
     if not form.is_valid():
         form.add_error(None, _("Write what was said or done for each of the four steps."))
         return render_case(request, case_id, forms={"on_the_spot": form}, status=422, on_the_spot=True)
     try:
         services.recovery_on_the_spot(
-            actor=request.user,
+            actor=staff(request),
             case_id=case_id,
             notes=form.notes(),
             version=form.cleaned_data["version"],
@@ -121,13 +121,13 @@ def on_the_spot_post(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 @staff_page
 def assign_post(request: HttpRequest, case_id: int) -> HttpResponse:
-    access_case(request.user, case_id)
-    form = AssignForm(request.POST, owners=_owners(request.user))
+    access_case(staff(request), case_id)
+    form = AssignForm(request.POST, owners=_owners(staff(request)))
     try:
         if not form.is_valid():
             raise InvalidInput(_("Choose an owner from the list."))
         case = services.case_assign(
-            actor=request.user,
+            actor=staff(request),
             case_id=case_id,
             owner=form.cleaned_data["owner"],
             version=form.cleaned_data["version"],
@@ -156,7 +156,7 @@ def render_case(
     on_the_spot: bool = False,
 ) -> HttpResponse:
     """The case page; `forms` holds a bound form that failed, shown in place of the blank one."""
-    actor = request.user
+    actor = staff(request)
     now = clock.now()
     detail = queries.case_detail(actor, case_id, now=now)
     forms = dict(forms or {})
@@ -210,8 +210,8 @@ def _touchpoint_names(detail: dict[str, Any]) -> dict[str, str]:
 def _timeline(detail: dict[str, Any]) -> list[dict[str, Any]]:
     """Timeline entries with what their data names (an owner, a complaint) resolved for display."""
     owner_ids = {t["data"].get("owner") for t in detail["timeline"] if t["kind"] == TimelineKind.ASSIGNED}
-    names = {u.pk: str(u) for u in User.objects.filter(pk__in=owner_ids - {None})}
-    complaints = {c["id"]: c["reference"] for c in detail.get("complaints", [])}
+    names: dict[Any, str] = {u.pk: str(u) for u in User.objects.filter(pk__in=owner_ids - {None})}
+    complaints: dict[Any, str] = {c["id"]: c["reference"] for c in detail.get("complaints", [])}
     entries = []
     for t in detail["timeline"]:
         data = t["data"] or {}
