@@ -16,10 +16,10 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from amends.accounts.access import ASSIGNS_CASES, OWNS_CASES, WORKS_CASES, require
+from amends.accounts.access import ASSIGNS_CASES, OWNS_CASES, WORKS_CASES, in_scope, require
 from amends.accounts.models import Role, User
 from amends.core import audit, batch, clock
-from amends.core.errors import Conflict, InvalidInput, RuleViolation
+from amends.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from amends.customers.models import Customer
 from amends.journeys.models import Touchpoint
 
@@ -78,8 +78,12 @@ def timeline_add(
     return entry
 
 
-def _locked(case_id: int) -> Case:
-    return Case.objects.select_for_update().get(pk=case_id)
+def _locked(actor: User, case_id: int) -> Case:
+    """The case row, locked for this transaction, if the actor's org scope holds it (else it looks absent)."""
+    case = Case.objects.select_for_update().filter(pk=case_id).first()
+    if case is None or not in_scope(actor, case.org_unit_id):
+        raise NotFound(_("No such case."))
+    return case
 
 
 def _check_version(case: Case, version: int | None) -> None:
@@ -208,7 +212,7 @@ def _pick_owner(case: Case, excluded: set[int]) -> User | None:
 def case_assign(*, actor: User, case_id: int, owner: User | None, version: int | None = None) -> Case:
     """Give the case to `owner`, or let the assignment rules choose when `owner` is None."""
     require(actor, ASSIGNS_CASES)
-    case = _locked(case_id)
+    case = _locked(actor, case_id)
     _check_version(case, version)
     subjects = set(case.subjects.values_list("pk", flat=True))
     if owner is None:
@@ -262,7 +266,7 @@ def step_record(
     failure). Returns the step row, or None for a follow-up attempt that did not conclude the round.
     """
     require(actor, WORKS_CASES)
-    case = _locked(case_id)
+    case = _locked(actor, case_id)
     _check_version(case, version)
     if not case.is_open:
         raise RuleViolation(_("This case is closed."), code="case_closed")

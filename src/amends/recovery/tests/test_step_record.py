@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from amends.core import clock
-from amends.core.errors import Conflict, Forbidden, InvalidInput, RuleViolation
+from amends.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from amends.intake import services as intake
 from amends.intake.tests.helpers import receive
 from amends.recovery import services
@@ -216,3 +216,11 @@ def test_steps_keep_their_own_times(world, case, now):
         record(world, case, "fix")
     times = list(CaseStep.objects.filter(case=case).order_by("at").values_list("at", flat=True))
     assert times == [now, now + timedelta(hours=2)]
+
+
+def test_another_branch_cannot_record_a_step_even_by_calling_the_service(world, case):
+    with pytest.raises(NotFound):
+        services.step_record(actor=world.beijing_handler, case_id=case.pk, step="apology", note="x")
+    with pytest.raises(NotFound):
+        services.recovery_on_the_spot(actor=world.beijing_handler, case_id=case.pk, notes={})
+    assert not CaseStep.objects.filter(case=case).exists()
