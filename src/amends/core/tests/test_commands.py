@@ -138,3 +138,14 @@ def test_serve_runs_gunicorn_that_answers_healthz(tmp_path):
             server.kill()
             server.wait()
     assert server.returncode == 0
+
+
+def test_a_refused_configuration_is_a_sentence_not_a_traceback(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "AMENDS_MODE", "DJANGO_SETTINGS_MODULE"}}
+    env["AMENDS_DATA_DIR"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "amends.cli", "check-deploy"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1
+    assert "configuration refused: SECRET_KEY must be set" in done.stderr
+    assert "Traceback" not in done.stderr

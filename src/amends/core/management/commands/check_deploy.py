@@ -115,7 +115,7 @@ class Command(BaseCommand):
         parser.add_argument("--strict", action="store_true", help="fail on warnings too")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        console = Console(file=self.stdout._out, highlight=False)
+        console = Console(file=self.stdout._out, highlight=False, soft_wrap=True)
         ours = settings_findings()
         db, database_ok = database_findings()
         sections = [("Django deployment checks (check --deploy)", django_checks(database_ok)), ("Amends", ours + db)]
