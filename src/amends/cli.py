@@ -21,9 +21,16 @@ def main(argv: list[str] | None = None) -> None:
         os.environ.setdefault("AMENDS_MODE", "demo")
     if args and args[0] in ALIASES:
         args[0] = ALIASES[args[0]]
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["amends", *args])
+    try:
+        execute_from_command_line(["amends", *args])
+    except ImproperlyConfigured as exc:
+        # A refused configuration (no SECRET_KEY in production…) is a sentence for the operator, not a traceback.
+        if "--traceback" in args:
+            raise
+        sys.exit(f"amends: configuration refused: {exc}\nSee docs/operations.md for the environment variables.")
 
 
 if __name__ == "__main__":
