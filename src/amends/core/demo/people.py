@@ -20,7 +20,7 @@ from amends.customers.models import Customer, Line, Policy, PolicyStatus, Segmen
 from . import names
 from .org import CITIES, OUTLETS, UNIT_BY_CODE
 
-LINE_LETTER = {Line.AUTO: "A", Line.HEALTH: "H", Line.LIFE: "L", Line.PROPERTY: "P", Line.ACCIDENT: "Y"}
+LINE_LETTER: dict[str, str] = {Line.AUTO: "A", Line.HEALTH: "H", Line.LIFE: "L", Line.PROPERTY: "P", Line.ACCIDENT: "Y"}
 
 SEGMENT_WEIGHTS = (
     (Segment.INDIVIDUAL, 66),
@@ -30,7 +30,7 @@ SEGMENT_WEIGHTS = (
     (Segment.GROUP, 6),
 )
 # Which lines a segment buys, with weights: individuals mostly insure their car, online buyers their health.
-LINES_BY_SEGMENT = {
+LINES_BY_SEGMENT: dict[str, tuple[tuple[str, int], ...]] = {
     Segment.INDIVIDUAL: ((Line.AUTO, 60), (Line.HEALTH, 22), (Line.LIFE, 20), (Line.PROPERTY, 8), (Line.ACCIDENT, 8)),
     Segment.TELESALES: ((Line.AUTO, 75), (Line.ACCIDENT, 15), (Line.HEALTH, 10)),
     Segment.ONLINE: ((Line.HEALTH, 45), (Line.ACCIDENT, 25), (Line.AUTO, 30)),
@@ -38,20 +38,20 @@ LINES_BY_SEGMENT = {
     Segment.GROUP: ((Line.HEALTH, 65), (Line.ACCIDENT, 35)),
 }
 # Annual premium ranges in yuan by line; companies insure fleets, premises and staff.
-PREMIUMS = {
+PREMIUMS: dict[str, tuple[int, int]] = {
     Line.AUTO: (1800, 9600),
     Line.HEALTH: (268, 7800),
     Line.LIFE: (3600, 60000),
     Line.PROPERTY: (180, 2600),
     Line.ACCIDENT: (99, 880),
 }
-COMPANY_PREMIUMS = {
+COMPANY_PREMIUMS: dict[str, tuple[int, int]] = {
     Line.AUTO: (80000, 680000),
     Line.PROPERTY: (20000, 300000),
     Line.HEALTH: (30000, 480000),
     Line.ACCIDENT: (6000, 90000),
 }
-COMPANIES = {Segment.KEY_ACCOUNT, Segment.GROUP}
+COMPANIES: set[str] = {Segment.KEY_ACCOUNT, Segment.GROUP}
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,11 @@ class Replay:
     def moment(self, t: int) -> datetime:
         return self.epoch + timedelta(minutes=t)
 
+    def case_id(self, plan: CasePlan) -> int:
+        case_id = self.state[plan.key].case_id
+        assert case_id is not None, f"demo case {plan.key} acts before its first complaint"
+        return case_id
+
     def claim_no(self, plan: CasePlan, when: datetime) -> str:
         # The claim carries the area code of the policy it is made under (PA2026·440300·000123).
         area = self.policies[plan.customer][plan.policy or 0].policy_no[6:12] if plan.customer >= 0 else "440300"
@@ -63,9 +68,7 @@ class Replay:
         # The same User objects every time: services cache the actor's org scope on the instance.
         if who not in {"owner", "supervisor"}:
             return self.staff[who]
-        owner_id, unit = Case.objects.filter(pk=self.state[plan.key].case_id).values_list("owner_id", "org_unit__code")[
-            0
-        ]
+        owner_id, unit = Case.objects.filter(pk=self.case_id(plan)).values_list("owner_id", "org_unit__code")[0]
         if who == "owner" and owner_id is not None:
             return self.by_pk[owner_id]
         return self.staff[nearest(unit, "supervisor")]
@@ -98,7 +101,7 @@ class Replay:
             request=a["request"],
             customer_id=self.customers[plan.customer].pk if plan.customer >= 0 else None,
             new_customer=intake.NewCustomer(**new) if new else None,
-            policy_no=self.policies[plan.customer][plan.policy].policy_no if plan.customer >= 0 else "",
+            policy_no=self.policies[plan.customer][plan.policy or 0].policy_no if plan.customer >= 0 else "",
             claim_no=self.claim_no(plan, when) if plan.claim_seq else "",
             touchpoint=plan.touchpoint,
             request_confirmed=a.get("confirmed", True),
@@ -114,15 +117,14 @@ class Replay:
         state.complaint_ids.append(complaint.pk)
 
     def do_assign(self, plan: CasePlan, action: Action) -> None:
-        state = self.state[plan.key]
         actor = self.actor(plan, action.args["actor"])
-        recovery.case_assign(actor=actor, case_id=state.case_id, owner=self.staff[action.args["to"]])
+        recovery.case_assign(actor=actor, case_id=self.case_id(plan), owner=self.staff[action.args["to"]])
 
     def do_step(self, plan: CasePlan, action: Action) -> None:
         a = action.args
         recovery.step_record(
             actor=self.actor(plan, a["actor"]),
-            case_id=self.state[plan.key].case_id,
+            case_id=self.case_id(plan),
             step=a["step"],
             note=a.get("note", ""),
             skipped_reason=a.get("skipped_reason"),
@@ -132,7 +134,7 @@ class Replay:
     def do_on_the_spot(self, plan: CasePlan, action: Action) -> None:
         recovery.recovery_on_the_spot(
             actor=self.actor(plan, action.args["actor"]),
-            case_id=self.state[plan.key].case_id,
+            case_id=self.case_id(plan),
             notes=action.args["notes"],
         )
 

@@ -23,7 +23,7 @@ def _plan(key: str, customer: int, touchpoint: str, claim_seq: int | None, actio
 
 
 def _receive(t: int, actor: str, channel: str, description: str, request: str, **extra: object) -> Action:
-    args = {"actor": actor, "channel": channel, "description": description, "request": request}
+    args: dict[str, object] = {"actor": actor, "channel": channel, "description": description, "request": request}
     args.setdefault("loss", None)
     args.setdefault("confirmed", True)
     return Action(t, "receive", {**args, **extra})

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -63,8 +63,9 @@ def database_findings() -> tuple[list[Finding], bool]:
                 "(DATABASE_URL=postgres://…) for production",
             )
         )
-    elif connection.vendor == "postgresql" and connection.pg_version < 150000:
-        out.append(Finding(WARNING, f"PostgreSQL {connection.pg_version // 10000}: Amends is tested on 15 and later"))
+    elif connection.vendor == "postgresql" and getattr(connection, "pg_version", 150000) < 150000:
+        major = getattr(connection, "pg_version", 0) // 10000
+        out.append(Finding(WARNING, f"PostgreSQL {major}: Amends is tested on 15 and later"))
     executor = MigrationExecutor(connection)
     pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     if pending:
@@ -115,7 +116,7 @@ class Command(BaseCommand):
         parser.add_argument("--strict", action="store_true", help="fail on warnings too")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        console = Console(file=self.stdout._out, highlight=False, soft_wrap=True)
+        console = Console(file=cast(IO[str], self.stdout._out), highlight=False, soft_wrap=True)
         ours = settings_findings()
         db, database_ok = database_findings()
         sections = [("Django deployment checks (check --deploy)", django_checks(database_ok)), ("Amends", ours + db)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.core.management import call_command
@@ -43,7 +43,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        console = Console(file=self.stdout._out, highlight=False)  # the stream under Django's wrapper
+        console = Console(file=cast(IO[str], self.stdout._out), highlight=False)  # the stream under Django's wrapper
         if not opts["no_serve"]:
             check_port_free(opts["host"], opts["port"])  # before minutes of work, not after
         if opts["reset"]:
