@@ -92,7 +92,10 @@ class Command(BaseCommand):
                     tasks[stage] = bar.add_task(STAGES[stage], total=total)
                 bar.update(tasks[stage], advance=advance, total=total)
 
-            summary = demo.load(customers=customers, progress=progress)
+            try:
+                summary = demo.load(customers=customers, progress=progress)
+            except KeyboardInterrupt:
+                raise CommandError("Interrupted: nothing was loaded (the load is one transaction).") from None
         c, s = summary.counts, summary.by_status
         console.print(
             f"Loaded the demo insurer in {time.perf_counter() - started:.1f} s: {c['customers']} customers, "
