@@ -174,6 +174,7 @@ def _record(
         data={"complaint": complaint.pk, "channel": complaint.channel, "joined": opened.joined},
         at=now,
     )
+    opened.note_assignment(now)
     audit.record(
         audit.entry(
             actor=actor,

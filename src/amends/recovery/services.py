@@ -106,8 +106,18 @@ def _save(case: Case, before: dict, *, actor: User, action: str, fields: list[st
 
 @dataclass(frozen=True)
 class OpenedCase:
+    """What case_open_or_join did. `assigned` is an owner it chose (a new case, or 回避 on a joined one): the
+    caller writes what opened or joined the case on the timeline first, then `note_assignment()`."""
+
     case: Case
     joined: bool
+    assigned: User | None = None
+    reason: str = "auto"
+
+    def note_assignment(self, at: datetime) -> None:
+        if self.assigned is not None:
+            data = {"owner": self.assigned.pk, "auto": True, "reason": self.reason}
+            timeline_add(self.case, TimelineKind.ASSIGNED, actor=None, data=data, at=at)
 
 
 def case_open_or_join(
@@ -142,15 +152,17 @@ def case_open_or_join(
         if existing.due_at is None or due_at < existing.due_at:
             existing.due_at = due_at
             changed.append("due_at")
+        reassigned = None
         if subject is not None:
             existing.subjects.add(subject)
             if existing.owner_id == subject.pk:
                 # 回避: the person complained about may not keep the case.
-                existing.owner = _pick_owner(existing, {subject.pk})
+                excluded = set(existing.subjects.values_list("pk", flat=True))
+                existing.owner = reassigned = _pick_owner(existing, excluded)
                 changed.append("owner")
         _apply_priority(existing, loss_amount=loss_amount, at=at)
         _save(existing, before, actor=actor, action="case.join", fields=changed)
-        return OpenedCase(existing, joined=True)
+        return OpenedCase(existing, joined=True, assigned=reassigned, reason="recusal")
 
     case = Case(
         customer=customer,
@@ -167,9 +179,7 @@ def case_open_or_join(
     if subject is not None:
         case.subjects.add(subject)
     audit.record(audit.entry(actor=actor, action="case.open", obj=case, after=audit.snapshot(case, CASE_AUDIT_FIELDS)))
-    if case.owner_id is not None:
-        timeline_add(case, TimelineKind.ASSIGNED, actor=None, data={"owner": case.owner_id, "auto": True}, at=at)
-    return OpenedCase(case, joined=False)
+    return OpenedCase(case, joined=False, assigned=case.owner)
 
 
 def _apply_priority(case: Case, *, loss_amount: Decimal | None, at: datetime) -> None:
@@ -340,9 +350,11 @@ def _follow_up(
             _("A follow-up needs its outcome: recovered, not_recovered or unreachable."),
             fields={"outcome": [_("Choose recovered, not_recovered or unreachable.")]},
         )
-    if outcome == FollowUpOutcome.RECOVERED and case.due_at is not None:
+    if case.due_at is not None:
+        # The follow-up checks the outcome of a decision; before one is told, the regulatory clock is still
+        # running and closing the case (recovered or unreachable) would hide it.
         raise RuleViolation(
-            _("Tell the customer the decision on every complaint before confirming recovery."),
+            _("Tell the customer the decision on every complaint before following up."),
             code="complaint_undecided",
         )
     timeline_add(

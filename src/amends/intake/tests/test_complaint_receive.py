@@ -29,10 +29,10 @@ def test_a_complaint_opens_a_case_owned_by_a_handler_and_due_in_15_days(world, n
     assert complaint.reference == f"TS-2026-{complaint.pk:06d}" and case.reference == f"BJ-2026-{case.pk:06d}"
 
 
-def test_the_timeline_starts_with_the_assignment_and_the_complaint(world, now):
+def test_the_timeline_starts_with_the_complaint_then_the_assignment(world, now):
     case = receive(world.frontline, world.individual).case
     kinds = list(TimelineEntry.objects.filter(case=case).values_list("kind", flat=True))
-    assert kinds == ["assigned", "complaint"]
+    assert kinds == ["complaint", "assigned"]
 
 
 def test_a_second_complaint_on_the_same_claim_joins_the_open_case(world, now):
@@ -112,6 +112,8 @@ class TestRecusal:
         receive(world.frontline, world.individual, subject_username=owner.username, description="对专员态度不满")
         case.refresh_from_db()
         assert case.owner is not None and case.owner != owner
+        moved = TimelineEntry.objects.filter(case=case, kind="assigned").last()
+        assert moved.data == {"owner": case.owner_id, "auto": True, "reason": "recusal"}
 
     def test_with_no_other_handler_the_case_waits_unassigned(self, world, now):
         world.handler2.is_active = False

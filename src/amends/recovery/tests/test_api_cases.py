@@ -28,7 +28,7 @@ def test_the_case_comes_with_customer_complaints_steps_and_timeline(handler_api,
     assert data["customer"]["name"] == "张伟" and data["customer"]["phone"] == "13800138000"
     assert [c["reference"] for c in data["complaints"]] == [case.complaints.get().reference]
     assert data["next_step"] == "apology" and data["steps"] == []
-    assert [t["kind"] for t in data["timeline"]] == ["assigned", "complaint"]
+    assert [t["kind"] for t in data["timeline"]] == ["complaint", "assigned"]
     assert {f["code"] for f in data["priority_factors"]} >= {"touchpoint_criticality"}
 
 
@@ -75,6 +75,8 @@ def test_a_stale_if_match_is_a_409(world, handler_api, case):
 def test_a_follow_up_attempt_that_does_not_conclude_answers_200(handler_api, case):
     for step in ("apology", "fix", "empathy", "atonement"):
         handler_api.post(f"/cases/{case.pk}/steps", {"step": step, "note": "ok"})
+    complaint = case.complaints.get()
+    handler_api.post(f"/complaints/{complaint.pk}/decision", {"decision": "全额赔付"})
     response = handler_api.post(
         f"/cases/{case.pk}/steps", {"step": "follow_up", "note": "未接", "outcome": "unreachable"}
     )

@@ -105,10 +105,11 @@ class TestFollowUp:
             record(world, case, "follow_up")
         assert "outcome" in err.value.fields
 
-    def test_recovery_cannot_be_confirmed_while_a_complaint_is_undecided(self, world, case):
+    @pytest.mark.parametrize("outcome", ["recovered", "unreachable", "not_recovered"])
+    def test_no_follow_up_while_a_complaint_is_undecided(self, world, case, outcome):
         through_atonement(world, case)
         with pytest.raises(RuleViolation) as err:
-            record(world, case, "follow_up", outcome="recovered")
+            record(world, case, "follow_up", outcome=outcome)
         assert err.value.code == "complaint_undecided"
 
     def test_a_confirmed_recovery_closes_the_case(self, world, case, now):
@@ -122,6 +123,7 @@ class TestFollowUp:
     def test_an_unreached_customer_closes_only_after_the_configured_attempts(self, world, case, settings):
         settings.AMENDS_FOLLOW_UP_MAX_ATTEMPTS = 3
         through_atonement(world, case)
+        decide_all(world, case)
         for attempt in range(3):
             row = record(world, case, "follow_up", note=f"第{attempt + 1}次回访未接通", outcome="unreachable")
             case.refresh_from_db()
@@ -130,6 +132,7 @@ class TestFollowUp:
 
     def test_not_recovered_reopens_the_case_in_a_new_round_starting_with_an_apology(self, world, case):
         through_atonement(world, case)
+        decide_all(world, case)
         assert record(world, case, "follow_up", note="客户仍不满意：赔款未到账", outcome="not_recovered") is None
         case.refresh_from_db()
         assert (case.round, case.status) == (2, "in_progress")
