@@ -26,9 +26,7 @@ def digest(token: str) -> str:
 def token_issue(*, actor: User | None, user: User) -> str:
     token = PREFIX + secrets.token_urlsafe(32)
     row = ApiToken.objects.create(user=user, digest=digest(token), prefix=token[:12], created_at=clock.now())
-    audit.record(
-        audit.entry(actor=actor, action="token.issue", obj=row, after={"user": user.pk, "prefix": row.prefix})
-    )
+    audit.record(audit.entry(actor=actor, action="token.issue", obj=row, after={"user": user.pk, "prefix": row.prefix}))
     return token
 
 
