@@ -30,6 +30,12 @@ from .server import AppServer, ServerConfig, production_env
 from .statements import Captured, capture
 
 DEFAULT_NAME = "amends_bench"
+BARE_APP = "amends.benchmarks.bare:application"
+BARE_PATH = "/bare/insert"
+SQLITE_SCRATCH_TABLE = (
+    "CREATE TABLE IF NOT EXISTS bench_insert (id integer PRIMARY KEY AUTOINCREMENT, customer_id bigint NOT NULL, "
+    "channel text NOT NULL, received_at timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP, description text NOT NULL)"
+)
 
 
 @dataclass
@@ -67,11 +73,12 @@ def run_intake(options: IntakeOptions, progress: Callable[[str], None] = lambda 
     everything: list[load.Sent] = []
     replays: list[tuple[load.Sent, load.Sent]] = []
     rows_added_by_replays = 0
-    if target.is_postgres:
-        pgbench.prepare(target.url)
+    with connection.cursor() as cursor:  # the scratch table of pgbench and of the bare view
+        cursor.execute(pgbench.SCRATCH_TABLE if target.is_postgres else SQLITE_SCRATCH_TABLE)
     for config in options.servers:
         progress(f"starting {config.describe()}")
-        with AppServer(config, production_env(target.url)) as server:
+        env = production_env(target.url)
+        with AppServer(config, env) as server, AppServer(config, env, app=BARE_APP) as bare:
             warm = load.drive(
                 server.base_url,
                 world.token,
@@ -80,6 +87,7 @@ def run_intake(options: IntakeOptions, progress: Callable[[str], None] = lambda 
                 seconds=options.warmup,
             )
             everything += warm.sent
+            load.drive(bare.base_url, "", Traffic(world), clients=max(options.clients), seconds=0.3, path=BARE_PATH)
             for clients in options.clients:
                 progress(f"{config.kind}: {clients} client(s) for {options.seconds:g} s")
                 traffic = Traffic(world, seed=clients * 1000 + len(runs))
@@ -89,6 +97,21 @@ def run_intake(options: IntakeOptions, progress: Callable[[str], None] = lambda 
                 everything += result.sent
                 run: dict[str, Any] = {"server": config.as_dict(), "http": result.as_dict()}
                 run["http"]["cpu_cores"] = used.as_dict() if used else None
+                progress(f"bare Django view: {clients} client(s)")
+                meter = CpuMeter(bare.pid)
+                ref_view = load.drive(
+                    bare.base_url, "", Traffic(world), clients=clients, seconds=options.seconds, path=BARE_PATH
+                )
+                used = meter.stop(ref_view.elapsed, database.foreign_backends(target))
+                run["bare_view"] = {
+                    "requests_per_s": round(ref_view.throughput(), 1),
+                    "errors": ref_view.errors,
+                    "latency": ref_view.latency().as_dict(),
+                    "cpu_cores": used.as_dict() if used else None,
+                }
+                run["ratio_to_bare_view"] = (
+                    round(result.throughput() / ref_view.throughput(), 4) if ref_view.throughput() else None
+                )
                 if target.is_postgres and pgbench.executable():
                     progress(f"pgbench: {clients} client(s)")
                     meter = CpuMeter(None)

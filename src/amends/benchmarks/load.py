@@ -89,8 +89,10 @@ async def _post(
     return Sent(key, body, status, complaint_id, time.perf_counter() - started)
 
 
-async def _drive(base_url: str, token: str, factory: RequestFactory, clients: int, seconds: float) -> LoadResult:
-    url = base_url + "/api/v1/complaints"
+async def _drive(
+    base_url: str, token: str, factory: RequestFactory, clients: int, seconds: float, path: str
+) -> LoadResult:
+    url = base_url + path
     result = LoadResult(clients=clients, elapsed=0.0)
     connector = aiohttp.TCPConnector(limit=clients)
     timeout = aiohttp.ClientTimeout(total=30)
@@ -108,8 +110,16 @@ async def _drive(base_url: str, token: str, factory: RequestFactory, clients: in
     return result
 
 
-def drive(base_url: str, token: str, factory: RequestFactory, *, clients: int, seconds: float) -> LoadResult:
-    return asyncio.run(_drive(base_url, token, factory, clients, seconds))
+def drive(
+    base_url: str,
+    token: str,
+    factory: RequestFactory,
+    *,
+    clients: int,
+    seconds: float,
+    path: str = "/api/v1/complaints",
+) -> LoadResult:
+    return asyncio.run(_drive(base_url, token, factory, clients, seconds, path))
 
 
 async def _replay(base_url: str, token: str, sample: list[Sent]) -> list[Sent]:

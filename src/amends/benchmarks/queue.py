@@ -16,13 +16,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client, override_settings
 
 from amends.accounts.access import scope_filter
 from amends.accounts.models import User
 from amends.accounts.tokens import token_issue
 from amends.core import clock
+from amends.customers.models import Customer
+from amends.intake.services import ComplaintInput, complaint_receive
+from amends.journeys.models import Touchpoint
 from amends.recovery import queries
 from amends.recovery.models import IS_OPEN, Case
 
@@ -88,6 +91,8 @@ def run_queue(options: QueueOptions, progress: Callable[[str], None] = lambda _:
         for what, work in _in_process(actor):
             progress(f"{actor.label}: {what}")
             measures.append(_measure(actor, what, work, options.runs, explain if options.explain else None))
+    progress("front-line agent: complaint_receive() over the million cases (rolled back)")
+    measures.append(_intake_at_scale(options.runs))
     if options.http:
         secret = secrets.token_urlsafe(48)
         progress(f"starting {options.server.describe()}")
@@ -151,6 +156,38 @@ def _in_process(actor: Actor) -> list[tuple[str, Callable[[int], Any]]]:
         ids = actor.case_ids
         works.append(("case_detail()", lambda i: queries.case_detail(_fresh(user), ids[i % len(ids)], now=clock.now())))
     return works
+
+
+class _RollBack(Exception):
+    pass
+
+
+def _intake_at_scale(runs: int) -> dict[str, Any]:
+    """complaint_receive for existing customers of a busy city, each in a transaction rolled back at the end:
+    what intake costs when the owner choice and the repeat count run over a million cases."""
+    agent = User.objects.select_related("org_unit").get(username="bench_front_0_0_0")
+    customers = list(
+        Customer.objects.filter(org_unit_id=agent.org_unit_id).order_by("id").values_list("id", flat=True)[: runs + 3]
+    )
+    touchpoint = Touchpoint.objects.filter(active=True).order_by("id").values_list("code", flat=True).first() or ""
+
+    def work(i: int) -> None:
+        data = ComplaintInput(
+            channel="hotline",
+            description="定损员没有按约定时间到场。",
+            request="尽快定损",
+            customer_id=customers[i % len(customers)],
+            touchpoint=touchpoint,
+            claim_no=f"CLSCALE{i}",
+        )
+        try:
+            with transaction.atomic():
+                complaint_receive(actor=_fresh(agent), data=data, idempotency_key=None)
+                raise _RollBack
+        except _RollBack:
+            pass
+
+    return _measure(Actor("front-line agent", agent, []), "complaint_receive() (rolled back)", work, runs, None)
 
 
 def _fresh(user: User) -> User:

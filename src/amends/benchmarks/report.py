@@ -44,15 +44,16 @@ def environment(console: Console, report: dict[str, Any], servers: list[str]) ->
 
 def intake(console: Console, report: dict[str, Any], *, verbose: bool = False) -> None:
     environment(console, report, sorted({r["server"]["text"] for r in report["runs"]}))
-    table = Table(title="Intake: POST /api/v1/complaints beside pgbench single-row INSERT (same run)")
+    table = Table(
+        title="Intake: POST /api/v1/complaints beside a bare Django view inserting one row and pgbench (same run)"
+    )
     for col in ("server", "clients", "complaints/s", "p50 ms", "p95 ms", "p99 ms", "errors"):
-        table.add_column(col, justify="right" if col != "server" else "left")
-    table.add_column("CPU srv/pg/other", justify="right")
-    for col in ("pgbench inserts/s", "pg p50 ms", "pg p99 ms", "ratio", "CPU other"):
+        table.add_column(col, justify="left" if col == "server" else "right")
+    for col in ("bare view/s (p50)", "pgbench/s (p50)", "÷ bare", "÷ pgbench", "CPU app/pg/other"):
         table.add_column(col, justify="right")
     for run in report["runs"]:
         http, lat = run["http"], run["http"]["latency"]
-        ref = run.get("pgbench")
+        ref, bare = run.get("pgbench"), run.get("bare_view")
         table.add_row(
             f"{run['server']['kind']} ×{run['server']['workers']}"
             + (f"×{run['server']['threads']}" if run["server"]["threads"] > 1 else ""),
@@ -62,17 +63,17 @@ def intake(console: Console, report: dict[str, Any], *, verbose: bool = False) -
             _ms(lat["p95_ms"]),
             _ms(lat["p99_ms"]),
             str(http["errors"]),
-            _cpu(http.get("cpu_cores"), "server", "postgres", "other"),
-            f"{ref['inserts_per_s']:.0f}" if ref else "–",
-            _ms(ref["latency"]["p50_ms"]) if ref else "–",
-            _ms(ref["latency"]["p99_ms"]) if ref else "–",
+            f"{bare['requests_per_s']:.0f} ({_ms(bare['latency']['p50_ms'])})" if bare else "–",
+            f"{ref['inserts_per_s']:.0f} ({_ms(ref['latency']['p50_ms'])})" if ref else "–",
+            f"{run['ratio_to_bare_view']:.1%}" if run.get("ratio_to_bare_view") else "–",
             f"{run['ratio']:.1%}" if run.get("ratio") else "–",
-            _cpu(ref.get("cpu_cores") if ref else None, "other"),
+            _cpu(http.get("cpu_cores"), "server", "postgres", "other"),
         )
     console.print(table)
     console.print(
-        "[dim]CPU: cores used on average during the run by the server, PostgreSQL, and other processes on the "
-        "machine (not this benchmark); 'other' well above 0 means the figures are depressed by a busy machine.[/]"
+        "[dim]CPU: cores used on average during the complaints run by the application server, PostgreSQL and other "
+        "processes on the machine (not this benchmark); 'other' well above 0 means a busy machine depressed the "
+        "figures. p50/p95/p99 are milliseconds as the client sees them.[/]"
     )
     for run in report["runs"]:
         if run["http"]["failures"]:

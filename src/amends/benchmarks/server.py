@@ -78,8 +78,9 @@ def production_env(database_url: str, secret_key: str | None = None) -> dict[str
 
 
 class AppServer:
-    def __init__(self, config: ServerConfig, env: dict[str, str]) -> None:
+    def __init__(self, config: ServerConfig, env: dict[str, str], app: str = "amends.wsgi:application") -> None:
         self.config = config
+        self.app = app
         self.env = {**os.environ, **env}
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -110,7 +111,7 @@ class AppServer:
                 "--no-ws",
                 "--log-level",
                 "warning",
-                "amends.wsgi:application",
+                self.app,
             ]
         if c.kind not in ("sync", "gthread"):
             raise BenchError(f"unknown server kind {c.kind!r}; choose one of {', '.join(KINDS)}")
@@ -118,7 +119,7 @@ class AppServer:
             sys.executable,
             "-m",
             "gunicorn",
-            "amends.wsgi:application",
+            self.app,
             "--bind",
             bind,
             "--workers",
