@@ -1,0 +1,16 @@
+"""Every write on a recovery case: open or join and assign (`cases`), the five steps (`steps`)."""
+
+from .cases import OpenedCase, case_assign, case_clock_update, case_open_or_join
+from .common import CASE_AUDIT_FIELDS, timeline_add
+from .steps import recovery_on_the_spot, step_record
+
+__all__ = [
+    "CASE_AUDIT_FIELDS",
+    "OpenedCase",
+    "case_assign",
+    "case_clock_update",
+    "case_open_or_join",
+    "recovery_on_the_spot",
+    "step_record",
+    "timeline_add",
+]

@@ -1,0 +1,186 @@
+"""Opening, joining and assigning recovery cases.
+
+A complaint opens a case or joins the customer's open case on the same episode; the case gets its
+priority from severity and an owner by the assignment rules, never someone it complains about (回避).
+Decisions come from `recovery.rules`; the shared row handling from `.common`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from amends.accounts.access import ASSIGNS_CASES, OWNS_CASES, require
+from amends.accounts.models import Role, User
+from amends.core import audit
+from amends.core.errors import InvalidInput, RuleViolation
+from amends.customers.models import Customer
+from amends.journeys.models import Touchpoint
+
+from .. import rules
+from ..models import (
+    IS_OPEN,
+    Case,
+    CaseStatus,
+    TimelineKind,
+)
+from .common import CASE_AUDIT_FIELDS, check_version, locked_case, save_case, timeline_add
+
+
+@dataclass(frozen=True)
+class OpenedCase:
+    """What case_open_or_join did. `assigned` is an owner it chose (a new case, or 回避 on a joined one): the
+    caller writes what opened or joined the case on the timeline first, then `note_assignment()`."""
+
+    case: Case
+    joined: bool
+    assigned: User | None = None
+    reason: str = "auto"
+
+    def note_assignment(self, at: datetime) -> None:
+        if self.assigned is not None:
+            data = {"owner": self.assigned.pk, "auto": True, "reason": self.reason}
+            timeline_add(self.case, TimelineKind.ASSIGNED, actor=None, data=data, at=at)
+
+
+def case_open_or_join(
+    *,
+    actor: User,
+    customer: Customer,
+    touchpoint: Touchpoint | None,
+    episode_key: str,
+    loss_amount: Decimal | None,
+    subject: User | None,
+    due_at: datetime,
+    at: datetime,
+) -> OpenedCase:
+    """Join the customer's open case on the same episode, or open a new one with priority, owner and deadline.
+
+    Called inside the intake transaction. The customer row is locked first so two complaints of one
+    customer arriving together cannot open two cases for the same episode. `due_at` is the new
+    complaint's deadline; the case keeps the earliest undecided one.
+    """
+    Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk", flat=True).first()
+    existing = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("owner", "org_unit")
+        .filter(IS_OPEN, customer=customer, episode_key=episode_key)
+        .order_by("opened_at")
+        .first()
+    )
+    if existing is not None:
+        existing.customer = customer
+        before = audit.snapshot(existing, CASE_AUDIT_FIELDS)
+        changed = ["priority", "priority_score", "priority_factors"]
+        if existing.due_at is None or due_at < existing.due_at:
+            existing.due_at = due_at
+            changed.append("due_at")
+        reassigned = None
+        if subject is not None:
+            existing.subjects.add(subject)
+            if existing.owner_id == subject.pk:
+                # 回避: the person complained about may not keep the case.
+                excluded = set(existing.subjects.values_list("pk", flat=True))
+                existing.owner = reassigned = _pick_owner(existing, excluded)
+                changed.append("owner")
+        _apply_priority(existing, loss_amount=loss_amount, at=at)
+        save_case(existing, before, actor=actor, action="case.join", fields=changed)
+        return OpenedCase(existing, joined=True, assigned=reassigned, reason="recusal")
+
+    case = Case(
+        customer=customer,
+        org_unit=customer.org_unit,
+        touchpoint=touchpoint,
+        episode_key=episode_key,
+        opened_at=at,
+        due_at=due_at,
+        status=CaseStatus.OPEN,
+    )
+    _apply_priority(case, loss_amount=loss_amount, at=at)
+    case.owner = _pick_owner(case, {subject.pk} if subject is not None else set())
+    case.save(force_insert=True)
+    if subject is not None:
+        case.subjects.add(subject)
+    audit.record(audit.entry(actor=actor, action="case.open", obj=case, after=audit.snapshot(case, CASE_AUDIT_FIELDS)))
+    return OpenedCase(case, joined=False, assigned=case.owner)
+
+
+def _apply_priority(case: Case, *, loss_amount: Decimal | None, at: datetime) -> None:
+    customer = case.customer
+    window = timedelta(days=settings.AMENDS_REPEAT_WINDOW_DAYS)
+    repeats = Case.objects.filter(customer_id=customer.pk, opened_at__gte=at - window, opened_at__lte=at)
+    if case.pk:
+        repeats = repeats.exclude(pk=case.pk)
+    previous_loss = max(
+        (Decimal(f["value"]) for f in case.priority_factors if f["code"] == "loss_amount"), default=None
+    )
+    loss = max(x for x in (loss_amount, previous_loss, Decimal("0")) if x is not None)
+    answer = rules.priority(
+        rules.Severity(
+            segment=customer.segment,
+            customer_value=customer.value,
+            loss_amount=loss or None,
+            repeat_failures_90d=repeats.count(),
+            touchpoint_criticality=case.touchpoint.criticality if case.touchpoint else None,
+        )
+    )
+    case.priority, case.priority_score, case.priority_factors = answer.level, answer.score, answer.factors
+
+
+def _pick_owner(case: Case, excluded: set[int]) -> User | None:
+    ancestors = case.org_unit.ancestor_ids()
+    distance = {unit_id: i for i, unit_id in enumerate(ancestors)}
+    handlers = {
+        h.pk: h
+        for h in User.objects.filter(role=Role.HANDLER, is_active=True, org_unit_id__in=ancestors).annotate(
+            open_cases=Count("owned_cases", filter=~Q(owned_cases__status=CaseStatus.CLOSED))
+        )
+    }
+    candidates = [rules.Candidate(h.pk, distance[h.org_unit_id or 0], h.open_cases) for h in handlers.values()]
+    chosen = rules.choose_owner(candidates, excluded)
+    return handlers[chosen] if chosen is not None else None
+
+
+@transaction.atomic
+def case_assign(*, actor: User, case_id: int, owner: User | None, version: int | None = None) -> Case:
+    """Give the case to `owner`, or let the assignment rules choose when `owner` is None."""
+    require(actor, ASSIGNS_CASES)
+    case = locked_case(actor, case_id)
+    check_version(case, version)
+    subjects = set(case.subjects.values_list("pk", flat=True))
+    if owner is None:
+        picked = _pick_owner(case, subjects)
+        owner_id = picked.pk if picked is not None else None
+    else:
+        if owner.role not in OWNS_CASES or not owner.is_active:
+            raise InvalidInput(
+                _("Only an active handler or supervisor can own a case."),
+                fields={"owner": [_("Not eligible.")]},
+            )
+        if owner.pk in subjects:
+            raise RuleViolation(
+                _("%(name)s is the subject of this complaint and may not handle it (回避).") % {"name": owner},
+                code="owner_is_subject",
+                fields={"owner": [_("Subject of the complaint.")]},
+            )
+        owner_id = owner.pk
+    before = audit.snapshot(case, CASE_AUDIT_FIELDS)
+    case.owner_id = owner_id
+    save_case(case, before, actor=actor, action="case.assign", fields=["owner"])
+    timeline_add(case, TimelineKind.ASSIGNED, actor=actor, data={"owner": owner_id, "auto": owner is None})
+    return case
+
+
+def case_clock_update(*, actor: User, case: Case, due_at: datetime | None) -> None:
+    """Store the earliest deadline among the case's undecided complaints (None when all are decided)."""
+    if case.due_at == due_at:
+        return
+    before = audit.snapshot(case, CASE_AUDIT_FIELDS)
+    case.due_at = due_at
+    save_case(case, before, actor=actor, action="case.clock", fields=["due_at"])

@@ -1,0 +1,72 @@
+"""What every case write shares: the locked, scoped case row, the version check, the audited save, the
+timeline entry."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+from amends.accounts.access import in_scope
+from amends.accounts.models import User
+from amends.core import audit, batch, clock
+from amends.core.errors import Conflict, NotFound
+
+from ..models import (
+    Case,
+    TimelineEntry,
+)
+
+CASE_AUDIT_FIELDS = [
+    "status",
+    "owner",
+    "priority",
+    "priority_score",
+    "round",
+    "due_at",
+    "timing",
+    "closure",
+    "version",
+]
+
+
+def timeline_add(
+    case: Case,
+    kind: str,
+    *,
+    actor: User | None,
+    text: str = "",
+    data: dict | None = None,
+    at: datetime | None = None,
+) -> TimelineEntry:
+    entry = TimelineEntry(
+        case=case, kind=kind, actor=actor, text=text, data=data or {}, round=case.round, at=at or clock.now()
+    )
+    batch.add(entry)
+    return entry
+
+
+def locked_case(actor: User, case_id: int) -> Case:
+    """The case row, locked for this transaction, if the actor's org scope holds it (else it looks absent)."""
+    case = Case.objects.select_for_update().filter(pk=case_id).first()
+    if case is None or not in_scope(actor, case.org_unit_id):
+        raise NotFound(_("No such case."))
+    return case
+
+
+def check_version(case: Case, version: int | None) -> None:
+    if version is not None and version != case.version:
+        raise Conflict(
+            _("Someone else changed this case (version %(theirs)s, yours %(yours)s). Reload it and try again.")
+            % {"theirs": case.version, "yours": version},
+            code="stale_version",
+            fields={"version": [_("This case has changed since you loaded it.")]},
+        )
+
+
+def save_case(case: Case, before: dict, *, actor: User, action: str, fields: list[str]) -> None:
+    case.version += 1
+    case.save(update_fields=[*fields, "version"])
+    audit.record(
+        audit.entry(actor=actor, action=action, obj=case, before=before, after=audit.snapshot(case, CASE_AUDIT_FIELDS))
+    )
