@@ -6,6 +6,8 @@ are only ever inserted (batched per use case by `core.batch`); see `amends.audit
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -53,3 +55,15 @@ def entry(
 def record(*entries: AuditEntry) -> None:
     """Insert now, or with the rest of the use case's rows inside `batch.collect()`."""
     batch.add(*entries)
+
+
+@contextlib.contextmanager
+def changing(
+    obj: models.Model, *, actor: Any, action: str, tracked: list[str], update_fields: list[str]
+) -> Iterator[None]:
+    """Change `obj` inside the block; on leaving it the row is saved (only `update_fields`) and audited with
+    the tracked fields before and after."""
+    before = snapshot(obj, tracked)
+    yield
+    obj.save(update_fields=update_fields)
+    record(entry(actor=actor, action=action, obj=obj, before=before, after=snapshot(obj, tracked)))

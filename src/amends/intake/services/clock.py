@@ -54,18 +54,14 @@ def complaint_decide(*, actor: User, complaint_id: int, decision: str) -> Compla
         raise InvalidInput(
             _("Write the decision told to the customer."), fields={"decision": [_("This field is required.")]}
         )
-    before = audit.snapshot(complaint, COMPLAINT_AUDIT_FIELDS)
-    complaint.decided_at, complaint.decision = clock.now(), decision.strip()
-    complaint.save(update_fields=["decided_at", "decision"])
-    audit.record(
-        audit.entry(
-            actor=actor,
-            action="complaint.decide",
-            obj=complaint,
-            before=before,
-            after=audit.snapshot(complaint, COMPLAINT_AUDIT_FIELDS),
-        )
-    )
+    with audit.changing(
+        complaint,
+        actor=actor,
+        action="complaint.decide",
+        tracked=COMPLAINT_AUDIT_FIELDS,
+        update_fields=["decided_at", "decision"],
+    ):
+        complaint.decided_at, complaint.decision = clock.now(), decision.strip()
     recovery.timeline_add(
         complaint.case,
         TimelineKind.DECIDED,
@@ -137,19 +133,15 @@ def complaint_extend(*, actor: User, complaint_id: int, level: int, reason: str)
 
 
 def _apply_extension(actor: User, complaint: Complaint, extension: ClockExtension) -> None:
-    before = audit.snapshot(complaint, COMPLAINT_AUDIT_FIELDS)
-    complaint.extension_level = extension.level
-    complaint.due_at = rules.due_at(complaint.received_at, extension.level, clock_config())
-    complaint.save(update_fields=["extension_level", "due_at"])
-    audit.record(
-        audit.entry(
-            actor=actor,
-            action="complaint.extend",
-            obj=complaint,
-            before=before,
-            after=audit.snapshot(complaint, COMPLAINT_AUDIT_FIELDS),
-        )
-    )
+    with audit.changing(
+        complaint,
+        actor=actor,
+        action="complaint.extend",
+        tracked=COMPLAINT_AUDIT_FIELDS,
+        update_fields=["extension_level", "due_at"],
+    ):
+        complaint.extension_level = extension.level
+        complaint.due_at = rules.due_at(complaint.received_at, extension.level, clock_config())
     recovery.timeline_add(
         complaint.case,
         TimelineKind.EXTENSION,
@@ -172,19 +164,15 @@ def extension_decide(*, actor: User, extension_id: int, approve: bool, note: str
         raise RuleViolation(_("This extension request was already decided."), code="extension_already_decided")
     if extension.requested_by_id == actor.pk:
         raise Forbidden(_("An extension cannot be approved by the person who asked for it."))
-    before = audit.snapshot(extension, ["status"])
-    extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
-    extension.decided_by, extension.decided_at, extension.decision_note = actor, clock.now(), note.strip()
-    extension.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    audit.record(
-        audit.entry(
-            actor=actor,
-            action="complaint.extension.decide",
-            obj=extension,
-            before=before,
-            after=audit.snapshot(extension, ["status"]),
-        )
-    )
+    with audit.changing(
+        extension,
+        actor=actor,
+        action="complaint.extension.decide",
+        tracked=["status", "decided_by"],
+        update_fields=["status", "decided_by", "decided_at", "decision_note"],
+    ):
+        extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
+        extension.decided_by, extension.decided_at, extension.decision_note = actor, clock.now(), note.strip()
     complaint = Complaint.objects.select_for_update().select_related("case").get(pk=extension.complaint_id)
     if approve:
         _apply_extension(actor, complaint, extension)
