@@ -48,7 +48,7 @@ class QueueOptions:
     rebuild: bool = False
     http: bool = True
     explain: bool = False
-    server: ServerConfig = field(default_factory=lambda: ServerConfig.default("sync"))
+    server: ServerConfig = field(default_factory=lambda: ServerConfig.default("gthread"))
 
 
 @dataclass

@@ -1,5 +1,5 @@
-"""A real application server for the HTTP measurements: gunicorn (sync or gthread workers), or granian when it
-is installed, on a free loopback port, in production mode (DEBUG off, a random secret key).
+"""A real application server for the HTTP measurements: `amends serve` (gunicorn, gthread or sync workers), or
+granian when it is installed, on a free loopback port, in production mode (DEBUG off, a random secret key).
 
 The server is a child process that this module starts, waits for (`/healthz` answers 200) and stops by its
 own pid; it never touches any other process.
@@ -23,21 +23,24 @@ from pathlib import Path
 from .database import BenchError
 
 KINDS = ("sync", "gthread", "granian")
+DEFAULT_APP = "amends.wsgi:application"
 
 
 @dataclass(frozen=True)
 class ServerConfig:
-    kind: str = "sync"
-    workers: int = 4
-    threads: int = 1
+    kind: str = "gthread"
+    workers: int = 5
+    threads: int = 4
 
     @classmethod
     def default(cls, kind: str, *, workers: int | None = None, threads: int | None = None) -> ServerConfig:
-        """The measured choice per kind on a 2-core machine (docs/decisions/0003-application-server.md)."""
-        cores = os.cpu_count() or 1
+        """What `amends serve` runs by default (2 × cores + 1 processes, 4 threads each where threads apply), so
+        the bench measures the shipped configuration (docs/decisions/0003-application-server.md)."""
+        from amends.core.management.commands.serve import DEFAULT_THREADS, default_workers
+
         if kind == "sync":
-            return cls(kind, workers or 2 * cores + 1, 1)
-        return cls(kind, workers or cores, threads or 4)
+            return cls(kind, workers or default_workers(), 1)
+        return cls(kind, workers or default_workers(), threads or DEFAULT_THREADS)
 
     def describe(self) -> str:
         if self.kind == "granian":
@@ -78,7 +81,7 @@ def production_env(database_url: str, secret_key: str | None = None) -> dict[str
 
 
 class AppServer:
-    def __init__(self, config: ServerConfig, env: dict[str, str], app: str = "amends.wsgi:application") -> None:
+    def __init__(self, config: ServerConfig, env: dict[str, str], app: str = DEFAULT_APP) -> None:
         self.config = config
         self.app = app
         self.env = {**os.environ, **env}
@@ -115,6 +118,10 @@ class AppServer:
             ]
         if c.kind not in ("sync", "gthread"):
             raise BenchError(f"unknown server kind {c.kind!r}; choose one of {', '.join(KINDS)}")
+        if self.app == DEFAULT_APP:
+            # The shipped way to serve: `amends serve` (gunicorn in process, preloaded, its own defaults).
+            serve = [sys.executable, "-m", "amends.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
+            return [*serve, "--workers", str(c.workers), "--threads", str(c.threads), "--worker-class", c.kind]
         return [
             sys.executable,
             "-m",
@@ -128,6 +135,9 @@ class AppServer:
             c.kind,
             "--threads",
             str(c.threads),
+            "--preload",
+            "--keep-alive",
+            "5",
             "--log-level",
             "warning",
             "--timeout",

@@ -32,7 +32,9 @@ class Command(BaseCommand):
             p.add_argument("--database-url", help="PostgreSQL server to use (default: $DATABASE_URL)")
             p.add_argument("--allow-sqlite", action="store_true", help="measure the embedded SQLite file instead")
             p.add_argument("--json", dest="json_path", metavar="PATH", help="also write the figures as JSON")
-            p.add_argument("--server", default="sync", help="sync, gthread or granian; several with commas")
+            p.add_argument(
+                "--server", default="gthread", help="gthread (as amends serve), sync or granian; several with commas"
+            )
             p.add_argument("--workers", type=int, default=None, help="server worker processes")
             p.add_argument("--threads", type=int, default=None, help="threads per worker (gthread, granian)")
         intake.add_argument("--database-name", default="amends_bench", help="created afresh (dropped first)")
