@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.test import Client, override_settings
 
 from amends.accounts.tokens import user_for_token
@@ -192,6 +192,9 @@ def count_statements(world: IntakeWorld) -> list[Captured]:
 
 def _http_post(token: str, body: dict) -> Callable[[], Any]:
     def post() -> Any:
+        # Django's test client skips the request_started handler that a real server runs, and with it the
+        # connection health check (a SELECT 1 per request under CONN_HEALTH_CHECKS): run it as the server would.
+        close_old_connections()
         with override_settings(ALLOWED_HOSTS=["testserver"]):
             return Client().post(
                 "/api/v1/complaints",
