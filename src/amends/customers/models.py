@@ -30,9 +30,7 @@ class Customer(models.Model):
     name = models.CharField(_("name"), max_length=100)
     phone = models.CharField(_("phone"), max_length=32, blank=True, db_index=True)
     email = models.EmailField(_("email"), blank=True)
-    segment = models.CharField(
-        _("segment"), max_length=16, choices=Segment.choices, default=Segment.INDIVIDUAL
-    )
+    segment = models.CharField(_("segment"), max_length=16, choices=Segment.choices, default=Segment.INDIVIDUAL)
     value = models.DecimalField(
         _("annual premium"),
         max_digits=14,
@@ -49,13 +47,9 @@ class Customer(models.Model):
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
-        constraints = [
-            models.CheckConstraint(condition=models.Q(value__gte=0), name="customer_value_not_negative")
-        ]
+        constraints = [models.CheckConstraint(condition=models.Q(value__gte=0), name="customer_value_not_negative")]
         # Name search is a prefix match; the pattern operator class lets PostgreSQL use the index for it.
-        indexes = [
-            models.Index(fields=["name"], name="customer_name_prefix_idx", opclasses=["varchar_pattern_ops"])
-        ]
+        indexes = [models.Index(fields=["name"], name="customer_name_prefix_idx", opclasses=["varchar_pattern_ops"])]
 
     def __str__(self) -> str:
         return self.name
@@ -85,12 +79,8 @@ class Policy(models.Model):
     premium = models.DecimalField(_("annual premium"), max_digits=14, decimal_places=2)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("renewal date"))
-    status = models.CharField(
-        _("status"), max_length=16, choices=PolicyStatus.choices, default=PolicyStatus.ACTIVE
-    )
-    org_unit = models.ForeignKey(
-        OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("org unit")
-    )
+    status = models.CharField(_("status"), max_length=16, choices=PolicyStatus.choices, default=PolicyStatus.ACTIVE)
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("org unit"))
 
     class Meta:
         verbose_name = _("policy")
