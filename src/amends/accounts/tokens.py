@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.db import transaction
 
@@ -30,10 +31,19 @@ def token_issue(*, actor: User | None, user: User) -> str:
     return token
 
 
+# Recording every use would add a write to every API call; once an hour is enough to see stale tokens.
+LAST_USED_RESOLUTION = timedelta(hours=1)
+
+
 def user_for_token(token: str) -> User | None:
     row = (
         ApiToken.objects.select_related("user__org_unit")
         .filter(digest=digest(token), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
-    return row.user if row else None
+    if row is None:
+        return None
+    now = clock.now()
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return row.user

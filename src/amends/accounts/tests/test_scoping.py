@@ -60,3 +60,26 @@ class TestTokens:
         world.handler.is_active = False
         world.handler.save()
         assert user_for_token(token) is None
+
+    def test_use_is_recorded_at_most_hourly(self, world, now):
+        from datetime import timedelta
+
+        from amends.core import clock
+
+        token = token_issue(actor=None, user=world.handler)
+        user_for_token(token)
+        row = world.handler.api_tokens.get()
+        assert row.last_used_at == now
+        with clock.frozen(now + timedelta(minutes=30)):
+            user_for_token(token)
+        row.refresh_from_db()
+        assert row.last_used_at == now
+        with clock.frozen(now + timedelta(hours=2)):
+            user_for_token(token)
+        row.refresh_from_db()
+        assert row.last_used_at == now + timedelta(hours=2)
+
+    def test_a_revoked_token_authenticates_nobody(self, world, now):
+        token = token_issue(actor=None, user=world.handler)
+        world.handler.api_tokens.update(revoked_at=now)
+        assert user_for_token(token) is None
