@@ -10,6 +10,7 @@ from .models import Touchpoint
 
 TTL = 60.0
 _cache: dict[str, tuple[float, Touchpoint | None]] = {}
+_by_id: dict[str, tuple[float, dict[int, Touchpoint]]] = {}
 
 
 def touchpoint_by_code(code: str) -> Touchpoint | None:
@@ -22,5 +23,17 @@ def touchpoint_by_code(code: str) -> Touchpoint | None:
     return touchpoint
 
 
+def touchpoints_by_id() -> dict[int, Touchpoint]:
+    """Every touchpoint with its journey, for lists that show a touchpoint on each row without a join."""
+    hit = _by_id.get("all")
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < TTL:
+        return hit[1]
+    table = {t.pk: t for t in Touchpoint.objects.select_related("journey")}
+    _by_id["all"] = (now, table)
+    return table
+
+
 def forget() -> None:
     _cache.clear()
+    _by_id.clear()

@@ -18,6 +18,7 @@ from amends.accounts.access import scope_filter
 from amends.accounts.models import User
 from amends.core import clock
 from amends.customers.presenters import customer_brief
+from amends.journeys.queries import touchpoints_by_id
 
 from . import rules
 from .access import access_case
@@ -32,6 +33,28 @@ def register_section(name: str, section: Callable[[User, Case], Any]) -> None:
     DETAIL_SECTIONS[name] = section
 
 
+# What a queue row shows; the rest of a case (priority factors, episode…) stays in the database.
+LIST_COLUMNS = (
+    "id",
+    "status",
+    "priority",
+    "priority_score",
+    "due_at",
+    "opened_at",
+    "closed_at",
+    "round",
+    "version",
+    "org_unit_id",
+    "touchpoint_id",
+    "customer__id",
+    "customer__name",
+    "customer__segment",
+    "owner__id",
+    "owner__username",
+    "owner__display_name",
+)
+
+
 @dataclass
 class Page:
     items: list[Case]
@@ -41,7 +64,7 @@ class Page:
 
 
 def _base(actor: User, *, owner_id: int | None, status: str | None) -> QuerySet[Case]:
-    qs = scope_filter(Case.objects.all(), actor).select_related("customer", "owner", "touchpoint__journey")
+    qs = scope_filter(Case.objects.all(), actor).select_related("customer", "owner").only(*LIST_COLUMNS)
     if owner_id is not None:
         qs = qs.filter(owner_id=owner_id)
     return qs.filter(status=status) if status else qs.filter(IS_OPEN)
@@ -80,7 +103,15 @@ def queue(
 def _page(rows: list[Case], page: int, page_size: int) -> Page:
     items = rows[:page_size]
     _attach_current_steps(items)
+    _attach_touchpoints(items)
     return Page(items=items, page=page, page_size=page_size, has_more=len(rows) > page_size)
+
+
+def _attach_touchpoints(cases: list[Case]) -> None:
+    touchpoints = touchpoints_by_id()
+    for c in cases:
+        if c.touchpoint_id is not None:
+            c.touchpoint = touchpoints.get(c.touchpoint_id)
 
 
 def _attach_current_steps(cases: list[Case]) -> None:
@@ -164,5 +195,11 @@ def case_detail(actor: User, case_id: int, *, now: datetime) -> dict[str, Any]:
 def customer_cases(actor: User, customer: Any) -> list[dict[str, Any]]:
     """The customer page's past and open cases, newest first."""
     now = clock.now()
-    rows = Case.objects.filter(customer=customer).select_related("customer", "owner", "touchpoint__journey")
-    return [case_summary(actor, c, now=now) for c in rows.order_by("-opened_at")[:100]]
+    rows = list(
+        Case.objects.filter(customer=customer)
+        .select_related("customer", "owner")
+        .only(*LIST_COLUMNS)
+        .order_by("-opened_at")[:100]
+    )
+    _attach_touchpoints(rows)
+    return [case_summary(actor, c, now=now) for c in rows]
