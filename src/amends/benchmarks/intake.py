@@ -169,6 +169,8 @@ def count_statements(world: IntakeWorld) -> list[Captured]:
         )
         return lambda: services.complaint_receive(actor=actor, data=data, idempotency_key=key)
 
+    # The first use of a token records it (an UPDATE at most once an hour): count the steady state.
+    user_for_token(world.token)
     captured = [
         capture("complaint_receive: new customer", new_customer)[1],
         capture("complaint_receive: existing customer, policy, new case", existing("CLCOUNT1", "count-ex"))[1],

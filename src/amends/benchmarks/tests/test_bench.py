@@ -90,7 +90,7 @@ def test_intake_bench_in_a_tiny_mode_reports_figures_and_loses_nothing(tmp_path:
     if "pgbench" in run:
         assert run["pgbench"]["inserts_per_s"] > 0
     counted = {c["label"]: c["count"] for c in figures["statements"]}
-    assert counted["token lookup (user_for_token)"] == 1
+    assert counted["token lookup (user_for_token)"] >= 1
     assert all(n > 0 for n in counted.values())
     verification = figures["verification"]
     assert verification["ok"], verification
