@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from amends.accounts.access import ASSIGNS_CASES, OWNS_CASES, require
@@ -134,17 +134,31 @@ def _apply_priority(case: Case, *, loss_amount: Decimal | None, at: datetime) ->
 
 
 def _pick_owner(case: Case, excluded: set[int]) -> User | None:
+    """The assignment rule over the nearest org level that has an eligible handler.
+
+    Distance dominates the rule, so only that level's workloads are counted: one small query for the
+    handlers, one index-only count over their open cases (the partial index on open cases by owner).
+    """
     ancestors = case.org_unit.ancestor_ids()
     distance = {unit_id: i for i, unit_id in enumerate(ancestors)}
-    handlers = {
-        h.pk: h
-        for h in User.objects.filter(role=Role.HANDLER, is_active=True, org_unit_id__in=ancestors).annotate(
-            open_cases=Count("owned_cases", filter=~Q(owned_cases__status=CaseStatus.CLOSED))
-        )
-    }
-    candidates = [rules.Candidate(h.pk, distance[h.org_unit_id or 0], h.open_cases) for h in handlers.values()]
+    handlers = [
+        h
+        for h in User.objects.filter(role=Role.HANDLER, is_active=True, org_unit_id__in=ancestors)
+        if h.pk not in excluded
+    ]
+    if not handlers:
+        return None
+    nearest = min(distance[h.org_unit_id or 0] for h in handlers)
+    level = {h.pk: h for h in handlers if distance[h.org_unit_id or 0] == nearest}
+    open_cases = dict(
+        Case.objects.filter(IS_OPEN, owner_id__in=level)
+        .values("owner_id")
+        .annotate(n=Count("id"))
+        .values_list("owner_id", "n")
+    )
+    candidates = [rules.Candidate(pk, nearest, open_cases.get(pk, 0)) for pk in level]
     chosen = rules.choose_owner(candidates, excluded)
-    return handlers[chosen] if chosen is not None else None
+    return level[chosen] if chosen is not None else None
 
 
 @transaction.atomic
