@@ -117,8 +117,12 @@ def _database() -> dict[str, Any]:
             Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         # A file, not memory, so live-server threads share it; per process, so concurrent runs don't collide.
         config["TEST"] = {"NAME": str(DATA_DIR / f"test-amends-{os.getpid()}.sqlite3")}
-    elif MODE == "test":
-        config["TEST"] = {"NAME": f"test_{config['NAME']}_{os.getpid()}"}
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # Server-side binding lets psycopg prepare the statements a request repeats, so PostgreSQL plans
+        # them once per connection instead of on every execution.
+        config.setdefault("OPTIONS", {})["server_side_binding"] = True
+        if MODE == "test":
+            config["TEST"] = {"NAME": f"test_{config['NAME']}_{os.getpid()}"}
     return config
 
 

@@ -86,15 +86,19 @@ def complaint_receive(
 
 
 def _replay(key: str, digest: str, actor: User) -> Complaint | None:
-    existing = Complaint.objects.select_related("case").filter(idempotency_key=key).first()
+    # The usual answer is "no such key": ask with the lightest query, load the complaint only on a replay.
+    found = list(Complaint.objects.filter(idempotency_key=key).values_list("pk", "request_digest", "created_by_id")[:1])
+    if not found:
+        return None
+    pk, their_digest, their_author = found[0]
     # A key replayed by another user must not hand them someone else's complaint.
-    if existing is not None and (existing.request_digest != digest or existing.created_by_id != actor.pk):
+    if their_digest != digest or their_author != actor.pk:
         raise Conflict(
             _("This Idempotency-Key was already used for a different complaint."),
             code="idempotency_key_reused",
             fields={"Idempotency-Key": [_("Use a new key for a new complaint.")]},
         )
-    return existing
+    return Complaint.objects.select_related("case__owner", "customer").get(pk=pk)
 
 
 @transaction.atomic
@@ -114,11 +118,15 @@ def _receive(*, actor: User, data: ComplaintInput, key: str | None, digest: str)
 def _record(
     *, actor: User, data: ComplaintInput, resolved: _Resolved, key: str | None, digest: str, now: datetime
 ) -> Complaint:
+    fresh = resolved.customer is None
+    locked = data.customer_id is not None
     customer = resolved.customer or _create_customer(actor, resolved.new_customer, now)
     touchpoint = resolved.touchpoint
     due = rules.due_at(resolved.received_at, 0, clock_config())
     opened = recovery.case_open_or_join(
         actor=actor,
+        new_customer=fresh,
+        customer_locked=locked,
         customer=customer,
         touchpoint=touchpoint,
         episode_key=rules.episode_key(
@@ -208,7 +216,13 @@ def _validate(*, actor: User, data: ComplaintInput, now: datetime) -> _Resolved:
 
     customer = None
     if data.customer_id is not None:
-        customer = Customer.objects.select_related("org_unit").filter(pk=data.customer_id).first()
+        # Locked as it is read: case_open_or_join needs the lock anyway, and this saves it a statement.
+        customer = (
+            Customer.objects.select_related("org_unit")
+            .select_for_update(of=("self",))
+            .filter(pk=data.customer_id)
+            .first()
+        )
         if customer is None or not in_scope(actor, customer.org_unit_id):
             errors["customer.id"] = [_("No customer with this id in your organisation.")]
             customer = None
