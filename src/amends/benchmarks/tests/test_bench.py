@@ -69,13 +69,16 @@ def test_only_bench_databases_are_ever_dropped():
     assert target.url == "postgres://postgres@127.0.0.1:5432/amends_bench_x"
 
 
-@pytest.mark.skipif(not POSTGRES, reason="the intake bench measures PostgreSQL; DATABASE_URL is not PostgreSQL")
 def test_intake_bench_in_a_tiny_mode_reports_figures_and_loses_nothing(tmp_path: Path):
+    """On PostgreSQL as the bench is meant to run; on SQLite through --allow-sqlite, so no run skips it."""
     out = tmp_path / "intake.json"
     command = [sys.executable, "-m", "amends.cli", "bench", "intake", "--seconds", "1", "--clients", "1"]
     command += ["--warmup", "0.2", "--pgbench-seconds", "1", "--workers", "2", "--replay", "10", "--drop"]
     command += ["--database-name", f"amends_bench_test_{os.getpid()}", "--json", str(out)]
     env = {**os.environ, "AMENDS_MODE": "dev"}
+    if not POSTGRES:
+        command.append("--allow-sqlite")
+        env["AMENDS_DATA_DIR"] = str(tmp_path)
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:] + done.stdout[-3000:]
     assert "complaints/s" in done.stdout
