@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
+from django.utils.translation import gettext_lazy as _
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -26,7 +27,11 @@ from amends.core.demo.org import UNIT_BY_CODE
 
 from .serve import add_server_arguments, bind_address, check_port_free, gunicorn_options, positive, run_gunicorn
 
-STAGES = {"organisation": "机构与员工 organisation", "customers": "客户与保单 customers", "cases": "补救案件 cases"}
+STAGES = {
+    "organisation": _("Organisation and staff"),
+    "customers": _("Customers and policies"),
+    "cases": _("Recovery cases"),
+}
 ROLE_NAMES = dict(Role.choices)
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
@@ -89,7 +94,7 @@ class Command(BaseCommand):
 
             def progress(stage: str, advance: int, total: int | None) -> None:
                 if stage not in tasks:
-                    tasks[stage] = bar.add_task(STAGES[stage], total=total)
+                    tasks[stage] = bar.add_task(str(STAGES[stage]), total=total)
                 bar.update(tasks[stage], advance=advance, total=total)
 
             try:
