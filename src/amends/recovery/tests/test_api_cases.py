@@ -137,3 +137,28 @@ def test_the_openapi_document_is_served(client):
         schema["paths"]
     )
     assert client.get("/api/v1/docs").status_code == 200
+
+
+class TestAssignEndpoint:
+    def test_a_supervisor_hands_the_case_to_a_named_handler(self, world, case):
+        other = "handler2" if case.owner == world.handler else "handler"
+        data = Api(world.token(world.supervisor)).post(f"/cases/{case.pk}/assign", {"owner": other}).json()
+        assert data["owner"]["username"] == other
+        assert data["timeline"][-1]["kind"] == "assigned"
+
+    def test_no_owner_lets_the_rules_choose(self, world, case):
+        data = Api(world.token(world.supervisor)).post(f"/cases/{case.pk}/assign", {"owner": None}).json()
+        assert data["owner"]["username"] in {"handler", "handler2"}
+
+    def test_a_handler_may_not_reassign(self, world, case):
+        response = Api(world.token(world.handler)).post(f"/cases/{case.pk}/assign", {"owner": "handler2"})
+        assert response.status_code == 403
+
+    def test_an_unknown_owner_is_422(self, world, case):
+        response = Api(world.token(world.supervisor)).post(f"/cases/{case.pk}/assign", {"owner": "ghost"})
+        assert response.status_code == 422 and "owner" in response.json()["fields"]
+
+    def test_a_stale_version_is_409(self, world, case):
+        api = Api(world.token(world.supervisor))
+        response = api.post(f"/cases/{case.pk}/assign", {"owner": "handler2", "version": case.version - 1})
+        assert response.status_code == 409
