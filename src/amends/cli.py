@@ -12,6 +12,17 @@ import sys
 
 ALIASES = {"check-deploy": "check_deploy", "worker": "db_worker"}
 RELAXED_COMMANDS = {"demo"}
+HELP = {"help", "--help", "-h"}
+SUMMARY = """Amends: service recovery and customer loyalty for insurers.
+
+  amends demo [--port 8000]     load the demo insurer into SQLite and serve it
+  amends serve [--port 8000]    serve with gunicorn (production settings come from the environment)
+  amends worker                 run background tasks
+  amends token USERNAME         print a new API token for a user
+  amends check-deploy           check the configuration before going live
+  amends bench intake|queue     measure throughput and latency beside references
+  amends migrate, createsuperuser, shell, …: Django's commands, listed below
+"""
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -19,6 +30,11 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amends.settings")
     if args and args[0] in RELAXED_COMMANDS:
         os.environ.setdefault("AMENDS_MODE", "demo")
+    if not args or args[0] in HELP or "--help" in args or "-h" in args:
+        # Help needs no secrets; without this, production settings would refuse it or hide our commands.
+        os.environ.setdefault("AMENDS_MODE", "dev")
+        if len(args) <= 1:
+            print(SUMMARY)
     if args and args[0] in ALIASES:
         args[0] = ALIASES[args[0]]
     from django.core.exceptions import ImproperlyConfigured

@@ -149,3 +149,16 @@ def test_a_refused_configuration_is_a_sentence_not_a_traceback(tmp_path):
     assert done.returncode == 1
     assert "configuration refused: SECRET_KEY must be set" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_help_lists_our_commands_without_any_configuration():
+    env = {k: v for k, v in os.environ.items() if k not in {"AMENDS_MODE", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+    done = subprocess.run(
+        [sys.executable, "-m", "amends.cli", "--help"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "amends token USERNAME" in done.stdout and "check_deploy" in done.stdout
+    serve = subprocess.run(
+        [sys.executable, "-m", "amends.cli", "serve", "--help"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert serve.returncode == 0 and "--port" in serve.stdout
