@@ -27,3 +27,16 @@ class AuditedAdmin(admin.ModelAdmin):
         with transaction.atomic():
             audit.record(audit.entry(actor=request.user, action="admin.delete", obj=obj, before=_state(obj)))
             super().delete_model(request, obj)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For rows only services write (cases, the audit log): visible to admins, never edited here."""
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

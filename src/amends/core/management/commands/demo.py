@@ -25,7 +25,7 @@ from amends.accounts.models import Role
 from amends.core import demo
 from amends.core.demo.org import UNIT_BY_CODE
 
-from .serve import add_server_arguments, bind_address, check_port_free, gunicorn_options, positive, run_gunicorn
+from .serve import add_server_arguments, bind_address, check_port_free, options_from_arguments, positive, run_gunicorn
 
 STAGES = {
     "organisation": _("Organisation and staff"),
@@ -59,14 +59,7 @@ class Command(BaseCommand):
         self.print_logins(console, opts)
         if opts["no_serve"]:
             return
-        options = gunicorn_options(
-            host=opts["host"],
-            port=opts["port"],
-            workers=opts["workers"],
-            threads=opts["threads"],
-            worker_class=opts["worker_class"],
-            access_log=opts["access_log"],
-        )
+        options = options_from_arguments(opts)
         console.print(f"Serving with gunicorn ({options['workers']} {options['worker_class']} workers). Ctrl+C stops.")
         run_gunicorn(options)
 

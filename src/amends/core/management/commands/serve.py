@@ -80,6 +80,18 @@ def check_port_free(host: str, port: int) -> None:
             ) from None
 
 
+def options_from_arguments(opts: dict[str, Any]) -> dict[str, Any]:
+    """gunicorn's options from the arguments `add_server_arguments` defined (shared by serve and demo)."""
+    return gunicorn_options(
+        host=opts["host"],
+        port=opts["port"],
+        workers=opts["workers"],
+        threads=opts["threads"],
+        worker_class=opts["worker_class"],
+        access_log=opts["access_log"],
+    )
+
+
 def gunicorn_options(
     *, host: str, port: int, workers: int | None, threads: int, worker_class: str, access_log: bool
 ) -> dict[str, Any]:
@@ -133,14 +145,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         check_port_free(opts["host"], opts["port"])
-        options = gunicorn_options(
-            host=opts["host"],
-            port=opts["port"],
-            workers=opts["workers"],
-            threads=opts["threads"],
-            worker_class=opts["worker_class"],
-            access_log=opts["access_log"],
-        )
+        options = options_from_arguments(opts)
         self.stdout.write(
             f"Serving Amends ({settings.MODE} mode) on http://{bind_address(opts['host'], opts['port'])}/ "
             f"with {options['workers']} {options['worker_class']} workers"
