@@ -90,8 +90,28 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
     for err in exc.errors:
         if err.get("type") == "json_invalid":
             return error_response(request, 400, "bad_json", _("The request body is not valid JSON."))
-        fields.setdefault(_field_name(err.get("loc", ())), []).append(str(err.get("msg", "")))
+        fields.setdefault(_field_name(err.get("loc", ())), []).append(_field_message(err))
     return error_response(request, 422, "invalid", _("The request has invalid fields."), fields)
+
+
+def _field_message(err: dict[str, Any]) -> str:
+    """pydantic's message in the request's language for the common cases; its own English text otherwise."""
+    kind, ctx = err.get("type", ""), err.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return _("Enter a whole number.")
+    if kind.startswith("decimal") or kind in {"float_parsing", "float_type"}:
+        return _("Enter an amount, e.g. 300.00.")
+    if kind.startswith("datetime"):
+        return _("Enter a date and time, e.g. 2026-11-01T09:30:00+08:00.")
+    if kind in {"bool_parsing", "bool_type"}:
+        return _("Enter true or false.")
+    if kind == "literal_error" and "expected" in ctx:
+        return _("Choose one of: %(choices)s.") % {"choices": ctx["expected"]}
+    if kind == "string_too_long" and "max_length" in ctx:
+        return _("At most %(max)s characters.") % {"max": ctx["max_length"]}
+    return str(err.get("msg", ""))
 
 
 @api.exception_handler(AuthenticationError)

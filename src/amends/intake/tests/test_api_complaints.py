@@ -132,3 +132,27 @@ class TestClockEndpoints:
             f"/complaints/{complaint_id}/decision", {"decision": "x"}
         )
         assert response.status_code == 404 and response.json()["error"] == "not_found"
+
+
+class TestErrorLanguage:
+    def test_field_messages_follow_the_request_language_and_codes_do_not(self, api, world):
+        zh = api.client.post(
+            "/api/v1/complaints",
+            {"channel": "hotline", "loss_amount": "many", "customer": {"id": "x"}},
+            content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE="zh-CN",
+            **api.headers,
+        ).json()
+        en = api.client.post(
+            "/api/v1/complaints",
+            {"channel": "hotline", "loss_amount": "many", "customer": {"id": "x"}},
+            content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE="en",
+            **api.headers,
+        ).json()
+        assert zh["error"] == en["error"] == "invalid" and set(zh["fields"]) == set(en["fields"])
+        assert zh["fields"]["description"] == ["此项必填。"]
+        assert zh["fields"]["customer.id"] == ["请输入整数。"]
+        assert en["fields"]["description"] == ["This field is required."]
+        assert en["fields"]["customer.id"] == ["Enter a whole number."]
+        assert en["fields"]["loss_amount"] == ["Enter an amount, e.g. 300.00."]
