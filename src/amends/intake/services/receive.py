@@ -74,10 +74,12 @@ def complaint_receive(
     key = (idempotency_key or "").strip() or None
     digest = data.digest()
     try:
-        return _receive(actor=actor, data=data, key=key, digest=digest)
-    except IntegrityError:
-        # Another request with the same key committed first (PostgreSQL lets ours wait, then fail on the
-        # unique index). Its complaint is the answer; ours rolled back whole.
+        return _receive(actor=actor, data=data, key=key, digest=digest), True
+    except (IntegrityError, InvalidInput):
+        # Idempotency rests on the unique index, not on a look-up first: a replayed key (or two requests
+        # racing with one key) fails on it, our transaction rolls back whole, and the first complaint is the
+        # answer. A replay that no longer validates (say the customer moved branch) gets it too. Replays
+        # are rare; checking before every complaint would cost every complaint a statement.
         if key:
             replay = _replay(key, digest, actor)
             if replay is not None:
@@ -102,17 +104,11 @@ def _replay(key: str, digest: str, actor: User) -> Complaint | None:
 
 
 @transaction.atomic
-def _receive(*, actor: User, data: ComplaintInput, key: str | None, digest: str) -> tuple[Complaint, bool]:
-    if key:
-        # SQLite serialises writers from BEGIN (IMMEDIATE), so a second request with the same key sees the
-        # first one's row here instead of failing on the unique index.
-        replay = _replay(key, digest, actor)
-        if replay is not None:
-            return replay, False
+def _receive(*, actor: User, data: ComplaintInput, key: str | None, digest: str) -> Complaint:
     now = clock.now()
     resolved = _validate(actor=actor, data=data, now=now)
     with batch.collect():
-        return _record(actor=actor, data=data, resolved=resolved, key=key, digest=digest, now=now), True
+        return _record(actor=actor, data=data, resolved=resolved, key=key, digest=digest, now=now)
 
 
 def _record(

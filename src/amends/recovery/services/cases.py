@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -72,16 +72,32 @@ def case_open_or_join(
     a caller that already holds the customer's row lock says so (`customer_locked`).
     """
     existing = None
+    recent: list[int] = []  # the customer's cases opened within the repeat window
     if not new_customer:
         if not customer_locked:
             Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk", flat=True).first()
-        existing = (
-            Case.objects.select_for_update(of=("self",))
-            .select_related("owner", "org_unit")
-            .filter(IS_OPEN, customer=customer, episode_key=episode_key)
+        # One read answers both questions: is there an open case on this episode, and how many failures in
+        # the window. The customer lock keeps other intakes out; the case itself is locked only to join it.
+        window_start = at - timedelta(days=settings.AMENDS_REPEAT_WINDOW_DAYS)
+        rows = (
+            Case.objects.filter(customer=customer)
+            .filter(Q(IS_OPEN, episode_key=episode_key) | Q(opened_at__gte=window_start, opened_at__lte=at))
             .order_by("opened_at")
-            .first()
+            .values_list("pk", "opened_at", "status", "episode_key")
         )
+        open_pk = None
+        for pk, opened_at, status, key in rows:
+            if window_start <= opened_at <= at:
+                recent.append(pk)
+            if open_pk is None and status != CaseStatus.CLOSED and key == episode_key:
+                open_pk = pk
+        if open_pk is not None:
+            existing = (
+                Case.objects.select_for_update(of=("self",))
+                .select_related("owner", "org_unit")
+                .filter(IS_OPEN, pk=open_pk)
+                .first()
+            )
     if existing is not None:
         existing.customer = customer
         before = audit.snapshot(existing, CASE_AUDIT_FIELDS)
@@ -97,7 +113,7 @@ def case_open_or_join(
                 excluded = set(existing.subjects.values_list("pk", flat=True))
                 existing.owner = reassigned = _pick_owner(existing, excluded)
                 changed.append("owner")
-        _apply_priority(existing, loss_amount=loss_amount, at=at)
+        _apply_priority(existing, loss_amount=loss_amount, repeats=sum(1 for pk in recent if pk != existing.pk))
         save_case(existing, before, actor=actor, action="case.join", fields=changed)
         return OpenedCase(existing, joined=True, assigned=reassigned, reason="recusal")
 
@@ -110,7 +126,7 @@ def case_open_or_join(
         due_at=due_at,
         status=CaseStatus.OPEN,
     )
-    _apply_priority(case, loss_amount=loss_amount, at=at, new_customer=new_customer)
+    _apply_priority(case, loss_amount=loss_amount, repeats=len(recent))
     case.owner = _pick_owner(case, {subject.pk} if subject is not None else set())
     case.save(force_insert=True)
     if subject is not None:
@@ -119,12 +135,9 @@ def case_open_or_join(
     return OpenedCase(case, joined=False, assigned=case.owner)
 
 
-def _apply_priority(case: Case, *, loss_amount: Decimal | None, at: datetime, new_customer: bool = False) -> None:
+def _apply_priority(case: Case, *, loss_amount: Decimal | None, repeats: int) -> None:
+    """Priority from severity; `repeats` is the customer's other failures within the repeat window."""
     customer = case.customer
-    window = timedelta(days=settings.AMENDS_REPEAT_WINDOW_DAYS)
-    repeats = Case.objects.filter(customer_id=customer.pk, opened_at__gte=at - window, opened_at__lte=at)
-    if case.pk:
-        repeats = repeats.exclude(pk=case.pk)
     previous_loss = max(
         (Decimal(f["value"]) for f in case.priority_factors if f["code"] == "loss_amount"), default=None
     )
@@ -134,7 +147,7 @@ def _apply_priority(case: Case, *, loss_amount: Decimal | None, at: datetime, ne
             segment=customer.segment,
             customer_value=customer.value,
             loss_amount=loss or None,
-            repeat_failures_90d=0 if new_customer else repeats.count(),
+            repeat_failures_90d=repeats,
             touchpoint_criticality=case.touchpoint.criticality if case.touchpoint else None,
         )
     )
