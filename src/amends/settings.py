@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "amends.journeys",
     "amends.recovery",
     "amends.intake",
+    "amends.promises",
 ]
 
 MIDDLEWARE = [

@@ -183,6 +183,7 @@ class TimelineKind(models.TextChoices):
     EXTENSION_REJECTED = "extension_rejected", _("Extension rejected")
     REOPENED = "reopened", _("Reopened")
     CLOSED = "closed", _("Closed")
+    PROMISE = "promise", _("Promise")
     NOTE = "note", _("Note")
 
 

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PromisesConfig(AppConfig):
+    name = "amends.promises"
+    label = "promises"
+    verbose_name = _("Promises")
+
+    def ready(self) -> None:
+        from amends.recovery.queries import register_section
+
+        from .queries import case_promises
+
+        register_section("promises", case_promises)

@@ -1,0 +1,71 @@
+"""Reads of promises: the realistic-promising hint, and a case's promises for its page and API."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Q
+
+from amends.accounts.models import User
+from amends.recovery.models import Case
+
+from . import rules
+from .models import Promise, PromiseStatus
+
+HISTORY_DAYS = 90
+
+
+def suggestion(*, touchpoint_id: int | None, org_unit_id: int, due_at: datetime, now: datetime) -> dict[str, Any]:
+    """How often similar promises of the last 90 days were kept, and the due time kept 90% of the time."""
+    rows = (
+        Promise.objects.filter(
+            Q(touchpoint_id=touchpoint_id) if touchpoint_id is not None else Q(touchpoint__isnull=True),
+            org_unit_id=org_unit_id,
+            made_at__gte=now - timedelta(days=HISTORY_DAYS),
+            made_at__lt=now,
+        )
+        .exclude(status=PromiseStatus.OPEN)
+        .values_list("made_at", "first_due_at", "fulfilled_at", "status")
+    )
+    history = [rules.PastPromise(m, d, f, s == PromiseStatus.KEPT) for m, d, f, s in rows]
+    answer = rules.suggest(now=now, due_at=due_at, history=history, zone=ZoneInfo(settings.TIME_ZONE))
+    return {
+        "similar": answer.similar,
+        "kept": answer.kept,
+        "kept_rate": round(answer.kept_rate, 3) if answer.kept_rate is not None else None,
+        "suggested_due_at": answer.suggested_due_at,
+        "quantile": answer.quantile,
+        "enough_history": answer.enough_history,
+        "later_than_asked": bool(answer.suggested_due_at and answer.suggested_due_at > due_at),
+    }
+
+
+def promise_brief(p: Promise) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "customer": p.customer_id,
+        "case": p.case_id,
+        "text": p.text,
+        "channel": p.channel,
+        "made_by": p.made_by_id,
+        "made_at": p.made_at,
+        "first_due_at": p.first_due_at,
+        "due_at": p.due_at,
+        "status": p.status,
+        "renegotiations": p.renegotiations,
+        "settled_at": p.settled_at,
+        "fulfilled_at": p.fulfilled_at,
+        "version": p.version,
+        "history": [
+            {"kind": r.kind, "at": r.at, "due_at": r.due_at, "customer_consent": r.customer_consent, "note": r.note}
+            for r in p.revisions.all()
+        ],
+    }
+
+
+def case_promises(actor: User, case: Case) -> list[dict[str, Any]]:
+    rows = Promise.objects.filter(case=case).prefetch_related("revisions").order_by("made_at", "id")
+    return [promise_brief(p) for p in rows]

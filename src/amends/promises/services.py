@@ -1,0 +1,198 @@
+"""Making and settling promises.
+
+`promise_make` records what a customer was told and by when; `promise_settle` records the outcome: kept (when
+it was really done), broken, or renegotiated to a new due time with the customer's consent. Every write is
+one transaction with its revision, its audit entry and, when the promise belongs to a case, a timeline
+entry on that case. Watching due and overdue promises is the worker's job (issue 4, to come).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from amends.accounts.access import WORKS_CASES, in_scope, require
+from amends.accounts.models import User
+from amends.core import audit, clock
+from amends.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from amends.customers.access import access_customer
+from amends.customers.models import Policy
+from amends.intake.models import Channel
+from amends.journeys.queries import touchpoint_by_code
+from amends.recovery import services as recovery
+from amends.recovery.models import Case, TimelineKind
+
+from .access import access_promise
+from .models import Promise, PromiseRevision, PromiseStatus, RevisionKind
+
+AUDIT_FIELDS = ["status", "due_at", "renegotiations", "settled_at", "fulfilled_at", "version"]
+REQUIRED = _("This field is required.")
+
+
+@transaction.atomic
+def promise_make(
+    *,
+    actor: User,
+    customer_id: int,
+    text: str,
+    due_at: datetime | None,
+    channel: str,
+    touchpoint: str = "",
+    case_id: int | None = None,
+    policy_no: str = "",
+    claim_no: str = "",
+) -> Promise:
+    require(actor, WORKS_CASES)
+    now = clock.now()
+    errors: dict[str, list[str]] = {}
+    try:
+        customer = access_customer(actor, customer_id)
+    except NotFound:
+        errors["customer.id"] = [_("No customer with this id in your organisation.")]
+        customer = None
+    if not text.strip():
+        errors["text"] = [REQUIRED]
+    if due_at is None:
+        errors["due_at"] = [REQUIRED]
+    elif due_at.tzinfo is None:
+        errors["due_at"] = [_("Give the time with its UTC offset, e.g. 2026-11-01T09:30:00+08:00.")]
+    elif due_at <= now:
+        errors["due_at"] = [_("A promise is due in the future.")]
+    if channel not in Channel.values:
+        errors["channel"] = [_("Unknown channel “%(value)s”.") % {"value": channel}]
+    tp = touchpoint_by_code(touchpoint.strip()) if touchpoint.strip() else None
+    if touchpoint.strip() and tp is None:
+        errors["touchpoint"] = [_("Unknown touchpoint “%(value)s”.") % {"value": touchpoint}]
+    case = None
+    if case_id is not None:
+        case = Case.objects.filter(pk=case_id).first()
+        if case is None or not in_scope(actor, case.org_unit_id) or (customer and case.customer_id != customer.pk):
+            errors["case"] = [_("No such case for this customer.")]
+    policy = None
+    if policy_no.strip():
+        policy = Policy.objects.filter(policy_no=policy_no.strip()).first()
+        if policy is None or (customer and policy.customer_id != customer.pk):
+            errors["policy_no"] = [_("No policy with this number for this customer.")]
+    if errors:
+        raise InvalidInput(_("The promise was not recorded: please correct the marked fields."), fields=errors)
+    assert customer is not None and due_at is not None
+    promise = Promise.objects.create(
+        customer=customer,
+        case=case,
+        policy=policy,
+        claim_no=claim_no.strip(),
+        touchpoint=tp,
+        org_unit_id=actor.org_unit_id or customer.org_unit_id,
+        text=text.strip(),
+        channel=channel,
+        made_by=actor,
+        made_at=now,
+        first_due_at=due_at,
+        due_at=due_at,
+    )
+    PromiseRevision.objects.create(promise=promise, kind=RevisionKind.MADE, at=now, actor=actor, due_at=due_at)
+    audit.record(
+        audit.entry(actor=actor, action="promise.make", obj=promise, after=audit.snapshot(promise, AUDIT_FIELDS))
+    )
+    if case is not None:
+        recovery.timeline_add(
+            case,
+            TimelineKind.PROMISE,
+            actor=actor,
+            text=promise.text,
+            data={"promise": promise.pk, "event": "made", "due_at": due_at.isoformat()},
+            at=now,
+        )
+    return promise
+
+
+@transaction.atomic
+def promise_settle(
+    *,
+    actor: User,
+    promise_id: int,
+    outcome: str,
+    note: str = "",
+    new_due_at: datetime | None = None,
+    customer_consent: bool = False,
+    fulfilled_at: datetime | None = None,
+    version: int | None = None,
+) -> Promise:
+    """Kept (done by its due time), broken, or renegotiated with the customer's consent (a revision, not an edit)."""
+    require(actor, WORKS_CASES)
+    promise = access_promise(actor, promise_id, for_update=True)
+    now = clock.now()
+    before = audit.snapshot(promise, AUDIT_FIELDS)
+    if version is not None and version != promise.version:
+        raise Conflict(_("Someone else changed this promise. Reload it and try again."), code="stale_version")
+    if promise.status != PromiseStatus.OPEN:
+        raise RuleViolation(_("This promise is already settled."), code="promise_settled")
+    changed = ["status", "settled_at", "version"]
+    if outcome == RevisionKind.KEPT:
+        done = fulfilled_at or now
+        if done > now or done < promise.made_at:
+            raise InvalidInput(
+                _("It was done between the promise and now."), fields={"fulfilled_at": [_("Out of range.")]}
+            )
+        if done > promise.due_at:
+            raise RuleViolation(
+                _("Done after the due time: the promise was broken. Record it as broken, with when it was done."),
+                code="promise_late",
+                fields={"outcome": [_("Done late.")]},
+            )
+        promise.status, promise.settled_at, promise.fulfilled_at = PromiseStatus.KEPT, now, done
+        changed.append("fulfilled_at")
+    elif outcome == RevisionKind.BROKEN:
+        if fulfilled_at is not None and (fulfilled_at > now or fulfilled_at < promise.made_at):
+            raise InvalidInput(
+                _("It was done between the promise and now."), fields={"fulfilled_at": [_("Out of range.")]}
+            )
+        promise.status, promise.settled_at, promise.fulfilled_at = PromiseStatus.BROKEN, now, fulfilled_at
+        changed.append("fulfilled_at")
+    elif outcome == RevisionKind.RENEGOTIATED:
+        errors: dict[str, list[str]] = {}
+        if not customer_consent:
+            errors["customer_consent"] = [_("A new due time needs the customer's consent.")]
+        if new_due_at is None:
+            errors["new_due_at"] = [REQUIRED]
+        elif new_due_at <= now:
+            errors["new_due_at"] = [_("A promise is due in the future.")]
+        if errors:
+            raise InvalidInput(_("The promise was not renegotiated: please correct the marked fields."), fields=errors)
+        assert new_due_at is not None
+        promise.due_at, promise.renegotiations = new_due_at, promise.renegotiations + 1
+        changed = ["due_at", "renegotiations", "version"]
+    else:
+        raise InvalidInput(_("Choose kept, broken or renegotiated."), fields={"outcome": [_("Unknown outcome.")]})
+    promise.version += 1
+    promise.save(update_fields=changed)
+    PromiseRevision.objects.create(
+        promise=promise,
+        kind=outcome,
+        at=now,
+        actor=actor,
+        due_at=promise.due_at,
+        customer_consent=customer_consent and outcome == RevisionKind.RENEGOTIATED,
+        note=note.strip(),
+    )
+    audit.record(
+        audit.entry(
+            actor=actor,
+            action=f"promise.{outcome}",
+            obj=promise,
+            before=before,
+            after=audit.snapshot(promise, AUDIT_FIELDS),
+        )
+    )
+    if promise.case is not None:
+        recovery.timeline_add(
+            promise.case,
+            TimelineKind.PROMISE,
+            actor=actor,
+            text=note.strip() or promise.text,
+            data={"promise": promise.pk, "event": outcome, "due_at": promise.due_at.isoformat()},
+            at=now,
+        )
+    return promise
