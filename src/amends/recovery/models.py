@@ -184,6 +184,7 @@ class TimelineKind(models.TextChoices):
     REOPENED = "reopened", _("Reopened")
     CLOSED = "closed", _("Closed")
     PROMISE = "promise", _("Promise")
+    FAILURE = "failure", _("Service failure")
     NOTE = "note", _("Note")
 
 
@@ -208,3 +209,62 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind}"
+
+
+class Dimension(models.TextChoices):
+    """感知五度: how the customer perceives what went wrong."""
+
+    RELIABILITY = "reliability", _("Reliability (promise kept)")
+    RESPONSIVENESS = "responsiveness", _("Responsiveness")
+    COMPETENCE = "competence", _("Competence")
+    ATTITUDE = "attitude", _("Attitude")
+    STANDARDS = "standards", _("Standards")
+
+
+class Cause(models.TextChoices):
+    COMPANY = "company", _("The company")
+    UNCONTROLLABLE = "uncontrollable", _("Uncontrollable")
+    CUSTOMER = "customer", _("The customer")
+
+
+class FailureSource(models.TextChoices):
+    COMPLAINT = "complaint", _("Complaint")
+    PROMISE = "promise", _("Broken promise")
+    WARNING = "warning", _("Early warning")
+    SURVEY = "survey", _("Follow-up survey")
+    CALLBACK = "callback", _("Callback")
+    STAFF = "staff", _("Staff report")
+
+
+class Failure(models.Model):
+    """A service failure (服务失败): something that fell short of what the customer was led to expect.
+
+    A case recovers one customer from one or more related failures. `source` and `source_ref` say where it
+    was noticed (e.g. "promise:12"); together they are unique, so noticing the same thing twice records it
+    once.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="failures", verbose_name=_("case"))
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="failures")
+    touchpoint = models.ForeignKey(Touchpoint, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    dimension = models.CharField(_("dimension"), max_length=16, choices=Dimension.choices, blank=True)
+    gap = models.PositiveSmallIntegerField(_("service quality gap"), null=True, blank=True)
+    cause = models.CharField(_("cause"), max_length=16, choices=Cause.choices, blank=True)
+    source = models.CharField(_("noticed through"), max_length=16, choices=FailureSource.choices)
+    source_ref = models.CharField(max_length=64, blank=True)
+    description = models.TextField(_("what went wrong"))
+    occurred_at = models.DateTimeField(_("occurred at"))
+
+    class Meta:
+        verbose_name = _("service failure")
+        verbose_name_plural = _("service failures")
+        indexes = [models.Index(fields=["customer", "occurred_at"], name="failure_customer_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_ref"], condition=~Q(source_ref=""), name="failure_noticed_once"
+            ),
+            models.CheckConstraint(condition=Q(gap__isnull=True) | Q(gap__gte=1, gap__lte=4), name="failure_gap_1_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.source_ref or self.pk}"

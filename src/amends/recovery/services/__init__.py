@@ -2,6 +2,7 @@
 
 from .cases import OpenedCase, case_assign, case_clock_update, case_open_or_join
 from .common import CASE_AUDIT_FIELDS, timeline_add
+from .failures import failure_record
 from .steps import recovery_on_the_spot, step_record
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "case_assign",
     "case_clock_update",
     "case_open_or_join",
+    "failure_record",
     "recovery_on_the_spot",
     "step_record",
     "timeline_add",

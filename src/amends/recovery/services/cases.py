@@ -52,13 +52,13 @@ class OpenedCase:
 
 def case_open_or_join(
     *,
-    actor: User,
+    actor: User | None,
     customer: Customer,
     touchpoint: Touchpoint | None,
     episode_key: str,
     loss_amount: Decimal | None,
     subject: User | None,
-    due_at: datetime,
+    due_at: datetime | None,
     at: datetime,
     new_customer: bool = False,
     customer_locked: bool = False,
@@ -67,7 +67,8 @@ def case_open_or_join(
 
     Called inside the intake transaction. The customer row is locked first so two complaints of one
     customer arriving together cannot open two cases for the same episode. `due_at` is the new
-    complaint's deadline; the case keeps the earliest undecided one. A customer created in this same
+    complaint's deadline (None for a failure noticed without a complaint: no regulatory clock); the case
+    keeps the earliest undecided one. A customer created in this same
     transaction (`new_customer`) is invisible to everyone else and has no cases: nothing to lock or find;
     a caller that already holds the customer's row lock says so (`customer_locked`).
     """
@@ -102,7 +103,7 @@ def case_open_or_join(
         existing.customer = customer
         before = audit.snapshot(existing, CASE_AUDIT_FIELDS)
         changed = ["priority", "priority_score", "priority_factors"]
-        if existing.due_at is None or due_at < existing.due_at:
+        if due_at is not None and (existing.due_at is None or due_at < existing.due_at):
             existing.due_at = due_at
             changed.append("due_at")
         reassigned = None

@@ -64,7 +64,7 @@ def check_version(case: Case, version: int | None) -> None:
         )
 
 
-def save_case(case: Case, before: dict, *, actor: User, action: str, fields: list[str]) -> None:
+def save_case(case: Case, before: dict, *, actor: User | None, action: str, fields: list[str]) -> None:
     case.version += 1
     case.save(update_fields=[*fields, "version"])
     audit.record(

@@ -1,0 +1,80 @@
+"""Recording a service failure noticed without a complaint (a broken promise; later early warnings,
+surveys and callbacks): the failure opens or joins the customer's case and stands on its timeline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+
+from amends.accounts.models import User
+from amends.core import audit
+from amends.customers.models import Customer
+from amends.journeys.models import Touchpoint
+
+from ..models import Failure, TimelineKind
+from .cases import case_open_or_join
+from .common import timeline_add
+
+
+def failure_record(
+    *,
+    actor: User | None,
+    customer: Customer,
+    touchpoint: Touchpoint | None,
+    episode_key: str,
+    source: str,
+    source_ref: str,
+    description: str,
+    at: datetime,
+    dimension: str = "",
+    gap: int | None = None,
+    cause: str = "",
+) -> Failure | None:
+    """Record the failure and its case; None when this source had already recorded it (noticed once)."""
+    try:
+        with transaction.atomic():
+            opened = case_open_or_join(
+                actor=actor,
+                customer=customer,
+                touchpoint=touchpoint,
+                episode_key=episode_key,
+                loss_amount=None,
+                subject=None,
+                due_at=None,
+                at=at,
+            )
+            failure = Failure.objects.create(
+                case=opened.case,
+                customer=customer,
+                touchpoint=touchpoint,
+                dimension=dimension,
+                gap=gap,
+                cause=cause,
+                source=source,
+                source_ref=source_ref,
+                description=description,
+                occurred_at=at,
+            )
+            timeline_add(
+                opened.case,
+                TimelineKind.FAILURE,
+                actor=actor,
+                text=description,
+                at=at,
+                data={"failure": failure.pk, "source": source, "dimension": dimension, "gap": gap},
+            )
+            opened.note_assignment(at)
+            audit.record(
+                audit.entry(
+                    actor=actor,
+                    action="failure.record",
+                    obj=failure,
+                    after=audit.snapshot(failure, ["case", "source", "dimension", "gap", "cause"]),
+                )
+            )
+    except IntegrityError:
+        if source_ref and Failure.objects.filter(source=source, source_ref=source_ref).exists():
+            return None
+        raise
+    return failure
