@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"check-deploy": "check_deploy", "worker": "db_worker"}
+ALIASES = {"check-deploy": "check_deploy"}
 RELAXED_COMMANDS = {"demo"}
 HELP = {"help", "--help", "-h"}
 SUMMARY = """Amends: service recovery and customer loyalty for insurers.

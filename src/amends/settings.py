@@ -186,3 +186,5 @@ AMENDS_CLOCK = {
 AMENDS_FOLLOW_UP_MAX_ATTEMPTS = int(os.environ.get("AMENDS_FOLLOW_UP_MAX_ATTEMPTS", 3))
 # A complaint joins the customer's open case on the same episode; failures within this window count as repeats.
 AMENDS_REPEAT_WINDOW_DAYS = 90
+# How often the worker looks for promises past their due time.
+AMENDS_PROMISE_SWEEP_SECONDS = int(os.environ.get("AMENDS_PROMISE_SWEEP_SECONDS", 60))

@@ -13,3 +13,13 @@ class PromisesConfig(AppConfig):
         from .queries import case_promises
 
         register_section("promises", case_promises)
+
+        from datetime import timedelta
+
+        from django.conf import settings
+
+        from amends.core import schedule
+
+        from .tasks import sweep_overdue_promises
+
+        schedule.every(timedelta(seconds=settings.AMENDS_PROMISE_SWEEP_SECONDS), sweep_overdue_promises)

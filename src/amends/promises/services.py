@@ -3,7 +3,7 @@
 `promise_make` records what a customer was told and by when; `promise_settle` records the outcome: kept (when
 it was really done), broken, or renegotiated to a new due time with the customer's consent. Every write is
 one transaction with its revision, its audit entry and, when the promise belongs to a case, a timeline
-entry on that case. Watching due and overdue promises is the worker's job (issue 4, to come).
+entry on that case. `promises_break_overdue` is what the worker runs on a schedule (`promises.tasks`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amends.accounts.access import WORKS_CASES, in_scope, require
@@ -19,10 +20,11 @@ from amends.core import audit, clock
 from amends.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from amends.customers.access import access_customer
 from amends.customers.models import Policy
+from amends.intake import rules as intake_rules
 from amends.intake.models import Channel
 from amends.journeys.queries import touchpoint_by_code
 from amends.recovery import services as recovery
-from amends.recovery.models import Case, TimelineKind
+from amends.recovery.models import Case, Cause, Dimension, FailureSource, TimelineKind
 
 from .access import access_promise
 from .models import Promise, PromiseRevision, PromiseStatus, RevisionKind
@@ -196,3 +198,75 @@ def promise_settle(
             at=now,
         )
     return promise
+
+
+def promises_break_overdue(*, now: datetime, limit: int = 500) -> int:
+    """Settle every open promise past its due time as broken: a failure of reliability (信度, gap 3) that opens
+    or joins the customer's recovery case, with the broken promise on its timeline.
+
+    Run by the worker on a schedule (`promises.tasks`). Each promise is its own transaction, so one bad row
+    cannot hold back the rest, and a promise settled by staff meanwhile is left alone. Returns how many
+    promises were broken; a backlog larger than `limit` is taken on the next run.
+    """
+    overdue = Promise.objects.filter(status=PromiseStatus.OPEN, due_at__lt=now).order_by("due_at", "id")
+    broken = 0
+    for pk in list(overdue.values_list("pk", flat=True)[:limit]):
+        broken += _break_overdue(pk, now)
+    return broken
+
+
+@transaction.atomic
+def _break_overdue(pk: int, now: datetime) -> int:
+    promise = (
+        Promise.objects.select_for_update(of=("self",))
+        .select_related("customer__org_unit", "touchpoint__journey", "case")
+        .filter(pk=pk, status=PromiseStatus.OPEN, due_at__lt=now)
+        .first()
+    )
+    if promise is None:
+        return 0
+    before = audit.snapshot(promise, AUDIT_FIELDS)
+    promise.status, promise.settled_at, promise.version = PromiseStatus.BROKEN, now, promise.version + 1
+    note = _("Not kept by its due time; noticed automatically.")
+    PromiseRevision.objects.create(promise=promise, kind=RevisionKind.BROKEN, at=now, due_at=promise.due_at, note=note)
+    if promise.case is not None and promise.case.is_open:
+        episode = promise.case.episode_key
+    else:
+        journey = promise.touchpoint.journey.code if promise.touchpoint else None
+        episode = intake_rules.episode_key(
+            claim_no=promise.claim_no, policy_no=promise.policy.policy_no if promise.policy else "", journey=journey
+        )
+    failure = recovery.failure_record(
+        actor=None,
+        customer=promise.customer,
+        touchpoint=promise.touchpoint,
+        episode_key=episode,
+        source=FailureSource.PROMISE,
+        source_ref=f"promise:{promise.pk}",
+        dimension=Dimension.RELIABILITY,
+        gap=3,
+        cause=Cause.COMPANY,
+        at=now,
+        description=_("Promise not kept: “%(text)s”, due %(due)s.")
+        % {"text": promise.text, "due": timezone.localtime(promise.due_at).strftime("%Y-%m-%d %H:%M")},
+    )
+    fields = ["status", "settled_at", "version"]
+    if failure is not None and promise.case_id != failure.case_id:
+        promise.case = failure.case
+        fields.append("case")
+    promise.save(update_fields=fields)
+    audit.record(
+        audit.entry(
+            actor=None, action="promise.broken", obj=promise, before=before, after=audit.snapshot(promise, AUDIT_FIELDS)
+        )
+    )
+    if promise.case is not None:
+        recovery.timeline_add(
+            promise.case,
+            TimelineKind.PROMISE,
+            actor=None,
+            text=promise.text,
+            at=now,
+            data={"promise": promise.pk, "event": "broken", "automatic": True, "due_at": promise.due_at.isoformat()},
+        )
+    return 1

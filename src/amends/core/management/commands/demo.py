@@ -8,6 +8,9 @@ through the services (see `amends.core.demo`) and shows a progress bar.
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import IO, Any, cast
@@ -36,6 +39,12 @@ ROLE_NAMES = dict(Role.choices)
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
+def start_worker() -> subprocess.Popen[bytes]:
+    """`amends worker` beside the server, in the same mode and on the same database, as the demo's own."""
+    env = {**os.environ, "AMENDS_MODE": settings.MODE}
+    return subprocess.Popen([sys.executable, "-m", "amends.cli", "worker", "--verbosity", "0"], env=env)
+
+
 class Command(BaseCommand):
     help = "Load the demo insurer (once) into the database and serve it with gunicorn."
 
@@ -61,7 +70,16 @@ class Command(BaseCommand):
             return
         options = options_from_arguments(opts)
         console.print(f"Serving with gunicorn ({options['workers']} {options['worker_class']} workers). Ctrl+C stops.")
-        run_gunicorn(options)
+        worker = start_worker()
+        console.print(f"Background worker running (pid {worker.pid}): overdue promises are swept on schedule.")
+        try:
+            run_gunicorn(options)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
 
     def reset(self, console: Console) -> None:
         db = connections["default"].settings_dict
