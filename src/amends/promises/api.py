@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
@@ -110,3 +111,36 @@ def promise_hint(request: HttpRequest, params: Query[HintQuery]) -> Any:
     return queries.suggestion(
         touchpoint_id=tp.pk if tp else None, org_unit_id=actor.org_unit_id, due_at=params.due_at, now=clock.now()
     )
+
+
+@router.get("/promises", response=dict)
+def my_promises_due(request: HttpRequest) -> Any:
+    """The caller's own open promises due by the end of today, overdue ones first."""
+    actor = actor_of(request)
+    rows = queries.due_today(actor, now=clock.now())
+    return {"items": [{**queries.promise_brief(p), "customer_name": p.customer.name} for p in rows]}
+
+
+@router.get("/promise-stats/overdue", response=dict)
+def overdue_by_unit(request: HttpRequest) -> Any:
+    """Open promises past their due time in the caller's scope, by the unit that made them."""
+    return {"items": queries.overdue_by_unit(actor_of(request), now=clock.now())}
+
+
+class KeptRateQuery(Schema):
+    by: Literal["touchpoint", "unit"] = "touchpoint"
+    months: int = Field(6, ge=1, le=36)
+
+
+@router.get("/promise-stats/kept-rate", response=dict)
+def kept_rate(request: HttpRequest, params: Query[KeptRateQuery]) -> Any:
+    """Settled promises per month and touchpoint (or unit) in the caller's scope: how many were kept."""
+    now = clock.now()
+    since = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    for _month in range(params.months - 1):
+        since = (since - timedelta(days=1)).replace(day=1)
+    return {
+        "by": params.by,
+        "since": since,
+        "items": queries.kept_rate(actor_of(request), by=params.by, since=since, until=now),
+    }

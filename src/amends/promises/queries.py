@@ -7,8 +7,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Min, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
+from amends.accounts.access import scope_filter
 from amends.accounts.models import User
 from amends.recovery.models import Case
 
@@ -69,3 +72,61 @@ def promise_brief(p: Promise) -> dict[str, Any]:
 def case_promises(actor: User, case: Case) -> list[dict[str, Any]]:
     rows = Promise.objects.filter(case=case).prefetch_related("revisions").order_by("made_at", "id")
     return [promise_brief(p) for p in rows]
+
+
+def _scoped(actor: User) -> Any:
+    return scope_filter(Promise.objects.all(), actor, field="customer__org_unit")
+
+
+def due_today(actor: User, *, now: datetime) -> list[Promise]:
+    """The actor's own open promises due before the end of today (local time), overdue ones first."""
+    end = timezone.localtime(now).replace(hour=23, minute=59, second=59, microsecond=999999)
+    rows = (
+        Promise.objects.filter(made_by=actor, status=PromiseStatus.OPEN, due_at__lte=end)
+        .select_related("customer", "case", "touchpoint__journey")
+        .order_by("due_at", "id")
+    )
+    return list(rows[:200])
+
+
+def overdue_by_unit(actor: User, *, now: datetime) -> list[dict[str, Any]]:
+    """Open promises past their due time, counted by the unit that made them (the sweep breaks them soon)."""
+    rows = (
+        _scoped(actor)
+        .filter(status=PromiseStatus.OPEN, due_at__lt=now)
+        .values("org_unit_id", "org_unit__name")
+        .annotate(n=Count("id"), oldest=Min("due_at"))
+        .order_by("-n", "org_unit__name")
+    )
+    return [
+        {"org_unit": r["org_unit_id"], "name": r["org_unit__name"], "overdue": r["n"], "oldest_due_at": r["oldest"]}
+        for r in rows
+    ]
+
+
+def kept_rate(actor: User, *, by: str, since: datetime, until: datetime) -> list[dict[str, Any]]:
+    """Settled promises per month and touchpoint or unit: how many were kept. Counted in SQL, not in Python."""
+    if by not in {"touchpoint", "unit"}:
+        raise ValueError("by is touchpoint or unit")
+    key = "touchpoint__code" if by == "touchpoint" else "org_unit__name"
+    rows = (
+        _scoped(actor)
+        .filter(made_at__gte=since, made_at__lt=until)
+        .exclude(status=PromiseStatus.OPEN)
+        .annotate(month=TruncMonth("made_at"))
+        .values("month", key)
+        .annotate(settled=Count("id"), kept=Count("id", filter=Q(status=PromiseStatus.KEPT)))
+        .order_by("month", key)
+    )
+    return [
+        {
+            "month": timezone.localtime(r["month"]).strftime("%Y-%m")
+            if timezone.is_aware(r["month"])
+            else r["month"].strftime("%Y-%m"),
+            by: r[key],
+            "settled": r["settled"],
+            "kept": r["kept"],
+            "kept_rate": round(r["kept"] / r["settled"], 3),
+        }
+        for r in rows
+    ]

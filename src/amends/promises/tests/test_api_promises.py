@@ -100,3 +100,55 @@ def test_the_case_api_lists_its_promises(api, world, now):
     detail = api.get(f"/cases/{case.pk}").json()
     assert [p["text"] for p in detail["promises"]] == ["定损员明早9点到现场"]
     assert detail["timeline"][-1]["kind"] == "promise"
+
+
+class TestViews:
+    def test_my_promises_due_today_overdue_first(self, api, world, now):
+        later = api.post("/promises", body(world, now, due_at=(now + timedelta(hours=5)).isoformat())).json()["id"]
+        tomorrow = api.post("/promises", body(world, now, due_at=(now + timedelta(days=1)).isoformat())).json()["id"]
+        with clock.frozen(now - timedelta(hours=3)):
+            late = services.promise_make(
+                actor=world.handler,
+                customer_id=world.individual.pk,
+                text="回电",
+                due_at=now - timedelta(hours=1),
+                channel="hotline",
+            ).pk
+        items = api.get("/promises").json()["items"]
+        assert [i["id"] for i in items] == [late, later] and tomorrow not in [i["id"] for i in items]
+        assert items[0]["customer_name"] == "张伟"
+
+    def test_overdue_by_unit(self, api, world, now):
+        with clock.frozen(now - timedelta(hours=3)):
+            services.promise_make(
+                actor=world.handler,
+                customer_id=world.individual.pk,
+                text="回电",
+                due_at=now - timedelta(hours=1),
+                channel="hotline",
+            )
+        items = Api(world.token(world.supervisor)).get("/promise-stats/overdue").json()["items"]
+        assert [(i["name"], i["overdue"]) for i in items] == [("深圳中心支公司", 1)]
+        assert Api(world.token(world.beijing_handler)).get("/promise-stats/overdue").json()["items"] == []
+
+    def test_kept_rate_by_touchpoint_and_month(self, api, world, now):
+        for i, outcome in enumerate(["kept", "kept", "broken"]):
+            made = now - timedelta(days=3, hours=i)
+            with clock.frozen(made):
+                p = services.promise_make(
+                    actor=world.handler,
+                    customer_id=world.individual.pk,
+                    text="定损",
+                    due_at=made + timedelta(hours=2),
+                    channel="hotline",
+                    touchpoint="auto_claim.assessment",
+                )
+            with clock.frozen(made + timedelta(hours=1)):
+                services.promise_settle(actor=world.handler, promise_id=p.pk, outcome=outcome)
+        data = api.get("/promise-stats/kept-rate", by="touchpoint", months=2).json()
+        assert data["items"] == [
+            {"month": "2026-10", "touchpoint": "auto_claim.assessment", "settled": 3, "kept": 2, "kept_rate": 0.667}
+        ]
+        by_unit = api.get("/promise-stats/kept-rate", by="unit").json()["items"]
+        assert [(r["unit"], r["kept"]) for r in by_unit] == [("深圳中心支公司", 2)]
+        assert api.get("/promise-stats/kept-rate", by="colour").status_code == 422
