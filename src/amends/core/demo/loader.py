@@ -24,11 +24,13 @@ from amends.customers.models import Customer, Policy
 from amends.intake.models import ClockExtension, Complaint
 from amends.journeys import catalogue
 from amends.journeys.models import Journey, Touchpoint
+from amends.promises.models import Promise
 from amends.recovery.models import IS_OPEN, Case, CaseStatus, CaseStep, TimelineEntry, Timing
 
 from . import org
 from .cases import EPOCH_DAYS, plan_cases
 from .people import create_customers, plan_customers
+from .promises import KINDS, PER_KIND, seed_promises
 from .replay import Replay
 from .stories import seed_stories
 
@@ -94,6 +96,11 @@ def load(
         total = sum(len(p.actions) for p in plans)
         report("cases", 0, total)
         replay.run(lambda n: report("cases", n, total))
+
+        report("promises", 0, len(KINDS) * PER_KIND)
+        seed_promises(
+            seed=SEED + 4, staff=staff, customers=rows, today=anchor, report=lambda n: report("promises", n, None)
+        )
     summary = summarise(now=now)
     summary.seconds = time.perf_counter() - started
     return summary
@@ -122,6 +129,8 @@ def summarise(*, now: datetime | None = None) -> Summary:
         "steps": CaseStep.objects.count(),
         "timeline_entries": TimelineEntry.objects.count(),
         "audit_entries": AuditEntry.objects.count(),
+        "promises": Promise.objects.count(),
+        "promises_kept": Promise.objects.filter(status="kept").count(),
     }
     return Summary(loaded=True, counts=counts, by_status={s: by_status.get(s, 0) for s in CaseStatus.values})
 

@@ -165,3 +165,13 @@ class TestTheLoadedDemo:
         before = (Customer.objects.count(), Case.objects.count(), User.objects.count())
         assert demo.load(customers=SMALL, now=NOW).loaded is False
         assert (Customer.objects.count(), Case.objects.count(), User.objects.count()) == before
+
+    def test_promises_give_the_hint_a_history_and_leave_one_for_the_worker(self, loaded):
+        from amends.promises.models import Promise
+
+        statuses = set(Promise.objects.values_list("status", flat=True))
+        assert statuses == {"kept", "broken", "open"}
+        assert loaded.counts["promises"] == Promise.objects.count() > 100
+        overdue = Promise.objects.filter(status="open", due_at__lt=demo.demo_today(NOW))
+        assert overdue.count() == 1  # the worker's first sweep breaks it into a case
+        assert not Promise.objects.filter(made_at__gte=demo.demo_today(NOW)).exists()

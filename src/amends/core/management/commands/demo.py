@@ -34,6 +34,7 @@ STAGES = {
     "organisation": _("Organisation and staff"),
     "customers": _("Customers and policies"),
     "cases": _("Recovery cases"),
+    "promises": _("Promises"),
 }
 ROLE_NAMES = dict(Role.choices)
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
