@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "amends.journeys",
     "amends.recovery",
     "amends.intake",
+    "amends.warning",
     "amends.promises",
 ]
 
@@ -188,3 +189,5 @@ AMENDS_FOLLOW_UP_MAX_ATTEMPTS = int(os.environ.get("AMENDS_FOLLOW_UP_MAX_ATTEMPT
 AMENDS_REPEAT_WINDOW_DAYS = 90
 # How often the worker looks for promises past their due time.
 AMENDS_PROMISE_SWEEP_SECONDS = int(os.environ.get("AMENDS_PROMISE_SWEEP_SECONDS", 60))
+# A promise due within this many minutes raises an alert to the person who made it.
+AMENDS_PROMISE_ALERT_MINUTES = int(os.environ.get("AMENDS_PROMISE_ALERT_MINUTES", 120))

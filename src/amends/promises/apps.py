@@ -20,6 +20,6 @@ class PromisesConfig(AppConfig):
 
         from amends.core import schedule
 
-        from .tasks import sweep_overdue_promises
+        from .tasks import sweep_promises
 
-        schedule.every(timedelta(seconds=settings.AMENDS_PROMISE_SWEEP_SECONDS), sweep_overdue_promises)
+        schedule.every(timedelta(seconds=settings.AMENDS_PROMISE_SWEEP_SECONDS), sweep_promises)

@@ -8,7 +8,7 @@ entry on that case. `promises_break_overdue` is what the worker runs on a schedu
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +25,7 @@ from amends.intake.models import Channel
 from amends.journeys.queries import touchpoint_by_code
 from amends.recovery import services as recovery
 from amends.recovery.models import Case, Cause, Dimension, FailureSource, TimelineKind
+from amends.warning import services as warning
 
 from .access import access_promise
 from .models import Promise, PromiseRevision, PromiseStatus, RevisionKind
@@ -188,6 +189,8 @@ def promise_settle(
             after=audit.snapshot(promise, AUDIT_FIELDS),
         )
     )
+    # Settled or moved: a "due soon" alert about it no longer stands (the sweep re-raises if it is due soon again).
+    warning.alerts_resolve_for(subject_type="promise", subject_id=promise.pk, resolution=outcome)
     if promise.case is not None:
         recovery.timeline_add(
             promise.case,
@@ -255,6 +258,7 @@ def _break_overdue(pk: int, now: datetime) -> int:
         promise.case = failure.case
         fields.append("case")
     promise.save(update_fields=fields)
+    warning.alerts_resolve_for(subject_type="promise", subject_id=promise.pk, resolution="broken")
     audit.record(
         audit.entry(
             actor=None, action="promise.broken", obj=promise, before=before, after=audit.snapshot(promise, AUDIT_FIELDS)
@@ -270,3 +274,33 @@ def _break_overdue(pk: int, now: datetime) -> int:
             data={"promise": promise.pk, "event": "broken", "automatic": True, "due_at": promise.due_at.isoformat()},
         )
     return 1
+
+
+DUE_SOON_RULE = "promise_due_soon"
+
+
+def promises_alert_due_soon(*, now: datetime, lead: timedelta, limit: int = 1000) -> int:
+    """Raise a "due soon" alert to whoever made each open promise due within `lead`; one per promise."""
+    soon = (
+        Promise.objects.filter(status=PromiseStatus.OPEN, due_at__gte=now, due_at__lte=now + lead)
+        .select_related("customer")
+        .order_by("due_at", "id")[:limit]
+    )
+    raised = 0
+    for promise in soon:
+        local_due = timezone.localtime(promise.due_at).strftime("%H:%M")
+        _alert, created = warning.alert_raise(
+            rule=DUE_SOON_RULE,
+            subject_type="promise",
+            subject_id=promise.pk,
+            owner=promise.made_by,
+            org_unit_id=promise.org_unit_id,
+            customer_id=promise.customer_id,
+            case_id=promise.case_id,
+            severity=2,
+            title=_("Promise due at %(time)s to %(customer)s: %(text)s")
+            % {"time": local_due, "customer": promise.customer.name, "text": promise.text},
+            detail={"promise": promise.pk, "due_at": promise.due_at.isoformat()},
+        )
+        raised += created
+    return raised

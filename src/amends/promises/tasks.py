@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django_tasks import task
 
 from amends.core import clock
@@ -10,6 +13,10 @@ from . import services
 
 
 @task()
-def sweep_overdue_promises() -> int:
-    """Break every promise past its due time (a reliability failure that opens or joins a case)."""
-    return services.promises_break_overdue(now=clock.now())
+def sweep_promises() -> dict[str, int]:
+    """Break every promise past its due time (a reliability failure that opens or joins a case), then warn
+    whoever made one that is due soon."""
+    now = clock.now()
+    broken = services.promises_break_overdue(now=now)
+    lead = timedelta(minutes=settings.AMENDS_PROMISE_ALERT_MINUTES)
+    return {"broken": broken, "alerted": services.promises_alert_due_soon(now=now, lead=lead)}

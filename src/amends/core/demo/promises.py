@@ -24,7 +24,7 @@ from amends.promises import services
 class Kind:
     touchpoint: str
     text: str  # {hour} is the promised hour
-    made_hours: tuple[int, int]  # when in the day such promises are made
+    made_hours: tuple[float, float]  # when in the day such promises are made
     lead_hours: tuple[float, float]  # how far ahead they are promised
     took_hours: tuple[float, float]  # how long they really take (uniform), before the odd slip
     never: float  # share never fulfilled at all

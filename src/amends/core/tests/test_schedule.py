@@ -8,19 +8,19 @@ from django_tasks_db.models import DBTaskResult
 
 from amends.core import schedule
 from amends.core.testing import at
-from amends.promises.tasks import sweep_overdue_promises
+from amends.promises.tasks import sweep_promises
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 def test_the_promise_sweep_is_on_the_schedule():
-    assert any(e.task is sweep_overdue_promises for e in schedule.SCHEDULE)
+    assert any(e.task is sweep_promises for e in schedule.SCHEDULE)
 
 
 @pytest.mark.django_db
 @override_settings(TASKS=DB_TASKS)
 def test_a_due_task_is_enqueued_once_and_not_again_while_it_waits():
-    entry = schedule.Entry(sweep_overdue_promises, timedelta(minutes=1))
+    entry = schedule.Entry(sweep_promises, timedelta(minutes=1))
     t0 = at("2026-11-02 10:00")
     assert schedule.enqueue_due(t0, [entry]) == [entry.path]
     assert schedule.enqueue_due(t0 + timedelta(seconds=30), [entry]) == []  # not yet due

@@ -13,6 +13,7 @@ from amends.intake.tests.helpers import receive
 from amends.promises import services, tasks
 from amends.promises.models import Promise
 from amends.recovery.models import Case, Failure, TimelineEntry
+from amends.warning.models import Alert
 
 
 def promise(world, now, **kw):
@@ -112,9 +113,42 @@ def test_the_database_worker_runs_the_sweep_for_real(now):
     world = make_world()
     p = promise(world, now)
     with clock.frozen(now + timedelta(days=2)):
-        result = tasks.sweep_overdue_promises.enqueue()
+        result = tasks.sweep_promises.enqueue()
         assert Promise.objects.get(pk=p.pk).status == "open"  # queued, not yet run
         call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
     result.refresh()
-    assert result.status == "SUCCESSFUL" and result.return_value == 1
+    assert result.status == "SUCCESSFUL" and result.return_value == {"broken": 1, "alerted": 0}
     assert Promise.objects.get(pk=p.pk).status == "broken"
+
+
+class TestDueSoon:
+    LEAD = timedelta(hours=2)
+
+    def test_a_promise_due_within_the_lead_time_alerts_the_person_who_made_it_once(self, world, now):
+        p = promise(world, now, due_at=now + timedelta(hours=3))
+        with clock.frozen(now + timedelta(minutes=30)):
+            assert services.promises_alert_due_soon(now=clock.now(), lead=self.LEAD) == 0  # 2 h 30 min away
+        with clock.frozen(now + timedelta(hours=1, minutes=30)):
+            assert services.promises_alert_due_soon(now=clock.now(), lead=self.LEAD) == 1
+            assert services.promises_alert_due_soon(now=clock.now(), lead=self.LEAD) == 0
+        alert = Alert.objects.get()
+        assert (alert.rule, alert.owner, alert.subject_id, alert.status) == (
+            "promise_due_soon",
+            world.handler,
+            str(p.pk),
+            "open",
+        )
+        assert "张伟" in alert.title and "定损员明早9点到现场" in alert.title
+
+    def test_keeping_the_promise_resolves_its_alert(self, world, now):
+        p = promise(world, now, due_at=now + timedelta(hours=1))
+        services.promises_alert_due_soon(now=now, lead=self.LEAD)
+        services.promise_settle(actor=world.handler, promise_id=p.pk, outcome="kept")
+        assert Alert.objects.get().status == "resolved"
+
+    def test_breaking_it_at_the_due_time_resolves_the_alert_too(self, world, now):
+        promise(world, now, due_at=now + timedelta(hours=1))
+        services.promises_alert_due_soon(now=now, lead=self.LEAD)
+        with clock.frozen(now + timedelta(hours=2)):
+            services.promises_break_overdue(now=clock.now())
+        assert Alert.objects.get().resolution == "broken"

@@ -1,0 +1,113 @@
+"""Raising, acknowledging and resolving alerts. Raising is idempotent: while an alert for the same rule and
+subject is not resolved, raising it again returns that one (the database's partial unique constraint
+decides when two raise at once)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from amends.accounts.access import in_scope
+from amends.accounts.models import User
+from amends.core import audit, clock
+from amends.core.errors import NotFound, RuleViolation
+
+from .models import Alert, AlertStatus
+
+AUDIT_FIELDS = ["status", "owner", "severity"]
+
+
+def alert_raise(
+    *,
+    rule: str,
+    subject_type: str,
+    subject_id: Any,
+    title: str,
+    org_unit_id: int,
+    owner: User | None = None,
+    severity: int = 2,
+    customer_id: int | None = None,
+    case_id: int | None = None,
+    detail: dict | None = None,
+) -> tuple[Alert, bool]:
+    """The live alert for this rule and subject, created now if there is none; returns (alert, created)."""
+    live = Alert.objects.exclude(status=AlertStatus.RESOLVED)
+    existing = live.filter(rule=rule, subject_type=subject_type, subject_id=str(subject_id)).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            alert = Alert.objects.create(
+                rule=rule,
+                subject_type=subject_type,
+                subject_id=str(subject_id),
+                title=title[:300],
+                org_unit_id=org_unit_id,
+                owner=owner,
+                severity=severity,
+                customer_id=customer_id,
+                case_id=case_id,
+                detail=detail or {},
+                raised_at=clock.now(),
+            )
+            audit.record(
+                audit.entry(actor=None, action="alert.raise", obj=alert, after=audit.snapshot(alert, AUDIT_FIELDS))
+            )
+    except IntegrityError:
+        return live.get(rule=rule, subject_type=subject_type, subject_id=str(subject_id)), False
+    return alert, True
+
+
+def access_alert(actor: User, alert_id: int) -> Alert:
+    alert = Alert.objects.select_for_update().filter(pk=alert_id).first()
+    if alert is None or not (alert.owner_id == actor.pk or in_scope(actor, alert.org_unit_id)):
+        raise NotFound(_("No such alert."))
+    return alert
+
+
+@transaction.atomic
+def alert_acknowledge(*, actor: User, alert_id: int) -> Alert:
+    alert = access_alert(actor, alert_id)
+    if alert.status != AlertStatus.OPEN:
+        raise RuleViolation(_("Only an open alert can be acknowledged."), code="alert_not_open")
+    with audit.changing(
+        alert,
+        actor=actor,
+        action="alert.acknowledge",
+        tracked=AUDIT_FIELDS,
+        update_fields=["status", "acknowledged_at", "acknowledged_by"],
+    ):
+        alert.status, alert.acknowledged_at, alert.acknowledged_by = AlertStatus.ACKNOWLEDGED, clock.now(), actor
+    return alert
+
+
+@transaction.atomic
+def alert_resolve(*, actor: User | None, alert_id: int, resolution: str = "") -> Alert:
+    """Resolve by hand (actor) or by the system when its subject is settled (actor None, scope not checked)."""
+    alert = access_alert(actor, alert_id) if actor is not None else Alert.objects.select_for_update().get(pk=alert_id)
+    if alert.status == AlertStatus.RESOLVED:
+        raise RuleViolation(_("This alert is already resolved."), code="alert_resolved")
+    with audit.changing(
+        alert,
+        actor=actor,
+        action="alert.resolve",
+        tracked=AUDIT_FIELDS,
+        update_fields=["status", "resolved_at", "resolved_by", "resolution"],
+    ):
+        alert.status, alert.resolved_at, alert.resolved_by = AlertStatus.RESOLVED, clock.now(), actor
+        alert.resolution = resolution.strip()
+    return alert
+
+
+def alerts_resolve_for(*, subject_type: str, subject_id: Any, resolution: str) -> int:
+    """Resolve every live alert about a subject that no longer needs attention (e.g. a promise settled)."""
+    ids = list(
+        Alert.objects.exclude(status=AlertStatus.RESOLVED)
+        .filter(subject_type=subject_type, subject_id=str(subject_id))
+        .values_list("pk", flat=True)
+    )
+    for pk in ids:
+        alert_resolve(actor=None, alert_id=pk, resolution=resolution)
+    return len(ids)

@@ -1,0 +1,66 @@
+"""Alerts: one live alert per rule and subject, acknowledged and resolved by people or by the system."""
+
+import pytest
+
+from amends.audit.models import AuditEntry
+from amends.core.errors import NotFound, RuleViolation
+from amends.core.tests.api_client import Api
+from amends.warning import services
+from amends.warning.models import Alert
+
+
+def raise_one(world, subject_id=1, **kw):
+    values = dict(
+        rule="promise_due_soon",
+        subject_type="promise",
+        subject_id=subject_id,
+        title="承诺即将到期",
+        org_unit_id=world.shenzhen.pk,
+        owner=world.handler,
+    )
+    values.update(kw)
+    return services.alert_raise(**values)
+
+
+def test_raising_twice_while_live_gives_the_same_alert(world, now):
+    first, created = raise_one(world)
+    again, created_again = raise_one(world)
+    assert (created, created_again) == (True, False) and first.pk == again.pk
+    assert AuditEntry.objects.filter(action="alert.raise").count() == 1
+
+
+def test_after_it_is_resolved_the_same_subject_may_raise_a_new_alert(world, now):
+    first, _ = raise_one(world)
+    services.alert_resolve(actor=world.handler, alert_id=first.pk, resolution="已回电")
+    second, created = raise_one(world)
+    assert created and second.pk != first.pk
+
+
+def test_acknowledge_then_resolve(world, now):
+    alert, _ = raise_one(world)
+    services.alert_acknowledge(actor=world.handler, alert_id=alert.pk)
+    with pytest.raises(RuleViolation):
+        services.alert_acknowledge(actor=world.handler, alert_id=alert.pk)
+    done = services.alert_resolve(actor=world.handler, alert_id=alert.pk, resolution="已处理")
+    assert (done.status, done.resolved_by, done.resolution) == ("resolved", world.handler, "已处理")
+
+
+def test_another_branch_cannot_touch_it(world, now):
+    alert, _ = raise_one(world)
+    with pytest.raises(NotFound):
+        services.alert_acknowledge(actor=world.beijing_handler, alert_id=alert.pk)
+
+
+def test_the_inbox_api(world, now):
+    alert, _ = raise_one(world)
+    raise_one(world, subject_id=2, owner=world.handler2)
+    mine = Api(world.token(world.handler)).get("/alerts", mine="true").json()["items"]
+    assert [a["id"] for a in mine] == [alert.pk]
+    assert len(Api(world.token(world.supervisor)).get("/alerts").json()["items"]) == 2
+    assert Api(world.token(world.beijing_handler)).get("/alerts").json()["items"] == []
+    api = Api(world.token(world.handler))
+    assert api.post(f"/alerts/{alert.pk}/acknowledge", {}).json()["status"] == "acknowledged"
+    assert api.post(f"/alerts/{alert.pk}/resolve", {"resolution": "已回电"}).json()["status"] == "resolved"
+    assert api.get("/alerts", status="resolved").json()["items"][0]["resolution"] == "已回电"
+    assert api.get("/alerts", status="lost").status_code == 422
+    assert Alert.objects.filter(status="open").count() == 1
