@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("amends.recovery.urls")),
     path("", include("amends.intake.urls")),
     path("", include("amends.customers.urls")),
+    path("", include("amends.promises.urls")),
 ]

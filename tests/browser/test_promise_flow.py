@@ -1,0 +1,98 @@
+"""A handler makes a realistic promise, in a real Chromium: open a case, pick a due time, read the kept-rate
+hint that htmx fetches for it, record the promise and see it on the case page.
+
+Runs against pytest-django's live server (a real thread, so the database must be shared: transactional).
+The journey catalogue is loaded again (idempotently) because a transactional test may have flushed it.
+Screenshots go to test-artifacts/browser/.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect, sync_playwright
+
+from amends.core import clock
+from amends.core.testing import PASSWORD, make_world
+from amends.intake.tests.helpers import receive
+from amends.journeys import catalogue
+from amends.journeys.models import Journey, Touchpoint
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-gpu",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+
+
+@pytest.fixture
+def people(transactional_db):
+    # Built before the browser starts: Playwright's sync API runs an event loop in this thread, and Django
+    # refuses database calls from a thread with a running loop.
+    catalogue.load(Journey, Touchpoint)
+    world = make_world()
+    case = receive(world.handler, world.individual).case
+    return world, case
+
+
+@pytest.fixture
+def page(live_server):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+        context.set_default_timeout(15000)
+        pg = context.new_page()
+        try:
+            yield pg
+        finally:
+            pg.screenshot(path=str(ARTIFACTS / "promise_flow_last.png"), full_page=True)
+            context.close()
+            browser.close()
+
+
+def test_a_handler_makes_a_promise_with_the_kept_rate_hint(people, page, live_server):
+    _world, case = people
+    base = live_server.url
+    due = f"{timezone.localtime(clock.now() + timedelta(days=1)):%Y-%m-%dT%H:%M}"
+
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", "handler")
+    page.fill("#id_password", PASSWORD)
+    page.locator("form button[type=submit].btn--primary").click()
+    expect(page).to_have_url(f"{base}/")
+
+    # Open the case; the promises panel offers the form, with the hotline and the case's touchpoint chosen.
+    page.goto(f"{base}/cases/{case.pk}/")
+    expect(page.get_by_role("heading", name="承诺")).to_be_visible()
+    expect(page.locator("#id_promise_channel")).to_have_value("hotline")
+    expect(page.locator("#id_promise_touchpoint")).to_have_value("auto_claim.salvage")
+
+    # Picking the due time fetches the kept-rate hint (no history yet in this world).
+    page.fill("#id_promise_text", "明天这个时间之前回电告知残值处理结果。")
+    page.fill("#id_promise_due_at", due)
+    page.locator("#id_promise_due_at").dispatch_event("change")
+    expect(page.locator("#promise-hint")).to_contain_text("0")
+    hint = page.locator("#promise-hint").inner_text()
+    assert "历史" in hint or "同类" in hint
+
+    # Record it: htmx posts, follows the redirect and swaps the page in place.
+    page.get_by_role("button", name="登记承诺").click()
+    expect(page.locator(".message--success")).to_be_visible()
+    promise = page.locator(".promise").first
+    expect(promise).to_contain_text("明天这个时间之前回电告知残值处理结果。")
+    expect(promise.locator(".pstatus--open")).to_be_visible()
+    expect(page.locator(".timeline")).to_contain_text("明天这个时间之前回电告知残值处理结果。")
+    page.screenshot(path=str(ARTIFACTS / "promise_flow_case.png"), full_page=True)
