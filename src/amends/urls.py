@@ -8,8 +8,8 @@ from amends.core.views import healthz
 from amends.customers.api import router as customers_router
 from amends.intake.api import router as intake_router
 from amends.promises.api import router as promises_router
-from amends.warning.api import router as warning_router
 from amends.recovery.api import router as recovery_router
+from amends.warning.api import router as warning_router
 
 api.add_router("", intake_router)
 api.add_router("", recovery_router)
