@@ -3,6 +3,8 @@ that the complaint form uses to pick a customer (an htmx fragment of result rows
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -17,6 +19,13 @@ from . import queries
 @require_GET
 @staff_page
 def customer_page(request: HttpRequest, customer_id: int) -> HttpResponse:
+    return render_customer(request, customer_id)
+
+
+def render_customer(
+    request: HttpRequest, customer_id: int, *, forms: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    """The customer page; `forms` holds a bound form an app above refused (e.g. a promise), shown in place."""
     detail = queries.customer_detail(staff(request), customer_id)
     cases = detail.get("cases", [])
     codes = {c["touchpoint"] for c in cases} - {None}
@@ -30,7 +39,9 @@ def customer_page(request: HttpRequest, customer_id: int) -> HttpResponse:
             "past_cases": [c for c in cases if c["status"] == "closed"],
             "touchpoints": touchpoints,
             "now": clock.now(),
+            "forms": forms or {},
         },
+        status=status,
     )
 
 

@@ -14,6 +14,12 @@ class PromisesConfig(AppConfig):
 
         register_section("promises", case_promises)
 
+        from amends.customers.queries import register_section as register_customer_section
+
+        from .queries import customer_promises
+
+        register_customer_section("promises", customer_promises)
+
         from datetime import timedelta
 
         from django.conf import settings

@@ -69,6 +69,12 @@ def promise_brief(p: Promise) -> dict[str, Any]:
     }
 
 
+def customer_promises(actor: User, customer: Any) -> list[dict[str, Any]]:
+    """The customer page's promises, newest first (with or without a case)."""
+    rows = Promise.objects.filter(customer=customer).prefetch_related("revisions").order_by("-made_at", "-id")
+    return [promise_brief(p) for p in rows[:50]]
+
+
 def case_promises(actor: User, case: Case) -> list[dict[str, Any]]:
     rows = Promise.objects.filter(case=case).prefetch_related("revisions").order_by("made_at", "id")
     return [promise_brief(p) for p in rows]

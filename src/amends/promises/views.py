@@ -22,6 +22,8 @@ from amends.accounts.models import Role, User
 from amends.core import clock
 from amends.core.errors import AmendsError, InvalidInput, NotFound
 from amends.core.views import form_error, staff, staff_page
+from amends.customers.access import access_customer
+from amends.customers.views import render_customer
 from amends.journeys.models import Touchpoint
 from amends.recovery.access import access_case
 from amends.recovery.views import render_case
@@ -85,6 +87,33 @@ def promise_make(request: HttpRequest, case_id: int) -> HttpResponse:
     due = timezone.localtime(promise.due_at)
     messages.success(request, _("Promise recorded, due %(due)s.") % {"due": f"{due:%Y-%m-%d %H:%M}"})
     return redirect("case", case_id=case_id)
+
+
+@require_POST
+@staff_page
+def promise_make_for_customer(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """A promise made from the customer page, outside any case (a broken one opens a case by itself)."""
+    actor = staff(request)
+    customer = access_customer(actor, customer_id)
+    form = PromiseForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise InvalidInput(_("The promise was not recorded: please correct the marked fields."))
+        d = form.cleaned_data
+        promise = services.promise_make(
+            actor=actor,
+            customer_id=customer.pk,
+            text=d["text"],
+            due_at=d["due_at"],
+            channel=d["channel"],
+            touchpoint=d["touchpoint"],
+        )
+    except AmendsError as exc:
+        form_error(form, exc)
+        return render_customer(request, customer_id, forms={"promise": form}, status=exc.status)
+    due = timezone.localtime(promise.due_at)
+    messages.success(request, _("Promise recorded, due %(due)s.") % {"due": f"{due:%Y-%m-%d %H:%M}"})
+    return redirect("customer", customer_id=customer_id)
 
 
 @require_POST

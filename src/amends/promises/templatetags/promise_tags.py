@@ -32,6 +32,17 @@ def promise_channel(code: str) -> str:
 
 
 @register.simple_tag
+def customer_promise_form(forms: dict[str, Any], user: Any) -> dict[str, Any]:
+    from amends.promises.views import hint_for
+
+    make = forms.get("promise") or PromiseForm()
+    hint = None
+    if make.is_bound and make.is_valid():
+        hint = hint_for(user, make.cleaned_data["touchpoint"], make.cleaned_data["due_at"], clock.now())
+    return {"make": make, "hint": hint}
+
+
+@register.simple_tag
 def promise_panel(case: dict[str, Any], forms: dict[str, Any], user: Any) -> dict[str, Any]:
     from amends.promises.views import hint_for
 

@@ -144,3 +144,39 @@ def test_the_promises_page_lists_a_promise_due_today(client_, world, case, now):
     assert "My promises due today" in html and "下午一点前回电" in html
     assert "三天后寄出函件" not in html
     assert "Kept rate by touchpoint" in html and "Kept rate by unit" in html
+
+
+class TestCustomerPage:
+    def test_a_promise_made_on_the_customer_page_is_listed_there(self, client_, world, now):
+        url = f"/customers/{world.individual.pk}/"
+        assert b"Make a promise" in client_.get(url).content
+        response = client_.post(
+            f"{url}promises/",
+            {
+                "text": "下周一前寄回体检报告原件",
+                "due_at": local(now + timedelta(days=3)),
+                "channel": "counter",
+                "touchpoint": "",
+            },
+        )
+        assert response.status_code == 302
+        promise = Promise.objects.get()
+        assert (promise.customer, promise.case, promise.channel) == (world.individual, None, "counter")
+        assert "下周一前寄回体检报告原件" in client_.get(url).content.decode()
+
+    def test_a_refused_promise_keeps_what_was_typed(self, client_, world, now):
+        response = client_.post(
+            f"/customers/{world.individual.pk}/promises/",
+            {"text": "回电说明扣款原因", "due_at": local(now - timedelta(hours=1)), "channel": "hotline"},
+        )
+        assert response.status_code == 422
+        body = response.content.decode()
+        assert "回电说明扣款原因" in body and "A promise is due in the future." in body
+        assert not Promise.objects.exists()
+
+    def test_another_branchs_customer_is_404(self, client_, world, now):
+        response = client_.post(
+            f"/customers/{world.beijing_customer.pk}/promises/",
+            {"text": "x", "due_at": local(now + timedelta(days=1)), "channel": "hotline"},
+        )
+        assert response.status_code == 404
