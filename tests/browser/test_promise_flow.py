@@ -20,6 +20,7 @@ from amends.core.testing import PASSWORD, make_world
 from amends.intake.tests.helpers import receive
 from amends.journeys import catalogue
 from amends.journeys.models import Journey, Touchpoint
+from amends.promises import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +43,36 @@ def people(transactional_db):
     catalogue.load(Journey, Touchpoint)
     world = make_world()
     case = receive(world.handler, world.individual).case
+    _history(world)
     return world, case
+
+
+# How long ten similar promises (promised 20 hours ahead, due at this time of day) really took: five within
+# the 20 hours, so the unit kept 50%; the 9th of 10 took 25 hours, the time that would have been kept 90%.
+TOOK_HOURS = (10, 12, 14, 16, 18, 21, 22, 23, 25, 30)
+
+
+def _history(world):
+    now = clock.now()
+    for i, hours in enumerate(TOOK_HOURS):
+        due = now - timedelta(days=i + 2)
+        made = due - timedelta(hours=20)
+        with clock.frozen(made):
+            p = services.promise_make(
+                actor=world.handler,
+                customer_id=world.online.pk,
+                text="回电告知结果",
+                due_at=due,
+                channel="hotline",
+                touchpoint="auto_claim.salvage",
+            )
+        done = made + timedelta(hours=hours)
+        if done <= due:
+            with clock.frozen(done):
+                services.promise_settle(actor=world.handler, promise_id=p.pk, outcome="kept")
+        else:
+            with clock.frozen(due + timedelta(hours=12)):
+                services.promise_settle(actor=world.handler, promise_id=p.pk, outcome="broken", fulfilled_at=done)
 
 
 @pytest.fixture
@@ -67,6 +97,7 @@ def test_a_handler_makes_a_promise_with_the_kept_rate_hint(people, page, live_se
     _world, case = people
     base = live_server.url
     due = f"{timezone.localtime(clock.now() + timedelta(days=1)):%Y-%m-%dT%H:%M}"
+    asked_from = clock.now()
 
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", "handler")
@@ -80,13 +111,16 @@ def test_a_handler_makes_a_promise_with_the_kept_rate_hint(people, page, live_se
     expect(page.locator("#id_promise_channel")).to_have_value("hotline")
     expect(page.locator("#id_promise_touchpoint")).to_have_value("auto_claim.salvage")
 
-    # Picking the due time fetches the kept-rate hint (no history yet in this world).
+    # Picking the due time fetches the kept-rate hint: the unit's ten similar promises, half of them kept, and
+    # the time that would have been kept 90% of the time (25 hours after promising).
     page.fill("#id_promise_text", "明天这个时间之前回电告知残值处理结果。")
     page.fill("#id_promise_due_at", due)
     page.locator("#id_promise_due_at").dispatch_event("change")
-    expect(page.locator("#promise-hint")).to_contain_text("0")
+    expect(page.locator("#promise-hint")).to_contain_text("50%")
     hint = page.locator("#promise-hint").inner_text()
-    assert "历史" in hint or "同类" in hint
+    # The server computed it from its own "now", somewhere between asked_from and this moment.
+    minutes = {f"{timezone.localtime(t + timedelta(hours=25)):%H:%M}" for t in (asked_from, clock.now())}
+    assert "10" in hint and any(m in hint for m in minutes), hint
 
     # Record it: htmx posts, follows the redirect and swaps the page in place.
     page.get_by_role("button", name="登记承诺").click()
