@@ -10,27 +10,15 @@ the fixture loads it again (idempotently). Screenshots go to test-artifacts/brow
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from amends.core.testing import PASSWORD, make_world
 from amends.journeys import catalogue
 from amends.journeys.models import Journey, Touchpoint
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-gpu",
-]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 
 
 @pytest.fixture
@@ -41,25 +29,7 @@ def people(transactional_db):
     return make_world()
 
 
-@pytest.fixture
-def page(live_server):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-        context.set_default_timeout(15000)
-        pg = context.new_page()
-        try:
-            yield pg
-        finally:
-            pg.screenshot(path=str(ARTIFACTS / "handler_flow_last.png"), full_page=True)
-            context.close()
-            browser.close()
-
-
-def test_a_handler_takes_a_complaint_and_records_the_apology(people, page, live_server):
+def test_a_handler_takes_a_complaint_and_records_the_apology(people, page, live_server, artifacts):
     world = people
     base = live_server.url
 
@@ -111,7 +81,7 @@ def test_a_handler_takes_a_complaint_and_records_the_apology(people, page, live_
     expect(page.get_by_role("heading", name="The five steps")).to_be_visible()
     expect(page.locator(".timeline")).to_contain_text("Step recorded · Apology")
     expect(page.locator(".stepform h3")).to_have_text("Next: Fix")
-    page.screenshot(path=str(ARTIFACTS / "handler_flow_en.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "handler_flow_en.png"), full_page=True)
 
     page.get_by_role("button", name="繁體").click()
     expect(page.get_by_role("heading", name="補救五步")).to_be_visible()

@@ -9,11 +9,10 @@ Screenshots go to test-artifacts/browser/.
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from amends.core import clock
 from amends.core.testing import PASSWORD, make_world
@@ -23,17 +22,6 @@ from amends.journeys.models import Journey, Touchpoint
 from amends.promises import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-gpu",
-]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 
 
 @pytest.fixture
@@ -75,25 +63,7 @@ def _history(world):
                 services.promise_settle(actor=world.handler, promise_id=p.pk, outcome="broken", fulfilled_at=done)
 
 
-@pytest.fixture
-def page(live_server):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-        context.set_default_timeout(15000)
-        pg = context.new_page()
-        try:
-            yield pg
-        finally:
-            pg.screenshot(path=str(ARTIFACTS / "promise_flow_last.png"), full_page=True)
-            context.close()
-            browser.close()
-
-
-def test_a_handler_makes_a_promise_with_the_kept_rate_hint(people, page, live_server):
+def test_a_handler_makes_a_promise_with_the_kept_rate_hint(people, page, live_server, artifacts):
     _world, case = people
     base = live_server.url
     due = f"{timezone.localtime(clock.now() + timedelta(days=1)):%Y-%m-%dT%H:%M}"
@@ -129,4 +99,4 @@ def test_a_handler_makes_a_promise_with_the_kept_rate_hint(people, page, live_se
     expect(promise).to_contain_text("明天这个时间之前回电告知残值处理结果。")
     expect(promise.locator(".pstatus--open")).to_be_visible()
     expect(page.locator(".timeline")).to_contain_text("明天这个时间之前回电告知残值处理结果。")
-    page.screenshot(path=str(ARTIFACTS / "promise_flow_case.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "promise_flow_case.png"), full_page=True)

@@ -62,30 +62,32 @@ def hint(request: HttpRequest) -> HttpResponse:
     return render(request, "promises/_hint.html", {"hint": answer})
 
 
-@require_POST
-@staff_page
-def promise_make(request: HttpRequest, case_id: int) -> HttpResponse:
-    actor = staff(request)
-    case = access_case(actor, case_id)
+def _make(request: HttpRequest, *, customer_id: int, case_id: int | None) -> tuple[PromiseForm, Any]:
+    """Parse the promise form and call the service: (form, promise), or (form with the refusal on it, error)."""
     form = PromiseForm(request.POST)
     try:
         if not form.is_valid():
             raise InvalidInput(_("The promise was not recorded: please correct the marked fields."))
         d = form.cleaned_data
         promise = services.promise_make(
-            actor=actor,
-            customer_id=case.customer_id,
-            case_id=case.pk,
-            text=d["text"],
-            due_at=d["due_at"],
-            channel=d["channel"],
-            touchpoint=d["touchpoint"],
+            actor=staff(request), customer_id=customer_id, case_id=case_id, text=d["text"], due_at=d["due_at"],
+            channel=d["channel"], touchpoint=d["touchpoint"],
         )
     except AmendsError as exc:
         form_error(form, exc)
-        return render_case(request, case_id, forms={"promise": form}, status=exc.status)
+        return form, exc
     due = timezone.localtime(promise.due_at)
     messages.success(request, _("Promise recorded, due %(due)s.") % {"due": f"{due:%Y-%m-%d %H:%M}"})
+    return form, promise
+
+
+@require_POST
+@staff_page
+def promise_make(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = access_case(staff(request), case_id)
+    form, result = _make(request, customer_id=case.customer_id, case_id=case.pk)
+    if isinstance(result, AmendsError):
+        return render_case(request, case_id, forms={"promise": form}, status=result.status)
     return redirect("case", case_id=case_id)
 
 
@@ -93,26 +95,10 @@ def promise_make(request: HttpRequest, case_id: int) -> HttpResponse:
 @staff_page
 def promise_make_for_customer(request: HttpRequest, customer_id: int) -> HttpResponse:
     """A promise made from the customer page, outside any case (a broken one opens a case by itself)."""
-    actor = staff(request)
-    customer = access_customer(actor, customer_id)
-    form = PromiseForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise InvalidInput(_("The promise was not recorded: please correct the marked fields."))
-        d = form.cleaned_data
-        promise = services.promise_make(
-            actor=actor,
-            customer_id=customer.pk,
-            text=d["text"],
-            due_at=d["due_at"],
-            channel=d["channel"],
-            touchpoint=d["touchpoint"],
-        )
-    except AmendsError as exc:
-        form_error(form, exc)
-        return render_customer(request, customer_id, forms={"promise": form}, status=exc.status)
-    due = timezone.localtime(promise.due_at)
-    messages.success(request, _("Promise recorded, due %(due)s.") % {"due": f"{due:%Y-%m-%d %H:%M}"})
+    customer = access_customer(staff(request), customer_id)
+    form, result = _make(request, customer_id=customer.pk, case_id=None)
+    if isinstance(result, AmendsError):
+        return render_customer(request, customer_id, forms={"promise": form}, status=result.status)
     return redirect("customer", customer_id=customer_id)
 
 
