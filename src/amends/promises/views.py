@@ -70,8 +70,13 @@ def _make(request: HttpRequest, *, customer_id: int, case_id: int | None) -> tup
             raise InvalidInput(_("The promise was not recorded: please correct the marked fields."))
         d = form.cleaned_data
         promise = services.promise_make(
-            actor=staff(request), customer_id=customer_id, case_id=case_id, text=d["text"], due_at=d["due_at"],
-            channel=d["channel"], touchpoint=d["touchpoint"],
+            actor=staff(request),
+            customer_id=customer_id,
+            case_id=case_id,
+            text=d["text"],
+            due_at=d["due_at"],
+            channel=d["channel"],
+            touchpoint=d["touchpoint"],
         )
     except AmendsError as exc:
         form_error(form, exc)
