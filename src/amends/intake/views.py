@@ -22,6 +22,7 @@ from amends.accounts.access import RECEIVES_COMPLAINTS, require
 from amends.core.errors import AmendsError, Conflict, InvalidInput
 from amends.core.views import form_error, staff, staff_page
 from amends.customers import queries as customer_queries
+from amends.recovery import services as recovery
 from amends.recovery.access import access_case
 from amends.recovery.views import render_case
 
@@ -93,14 +94,8 @@ def _render_new(
 def _check_version(request: HttpRequest, case_id: int) -> None:
     """The complaint services lock and guard the complaint itself; this refuses a form filled against an
     older state of the case, so a decision is never taken on a page someone else has moved on from."""
-    case = access_case(staff(request), case_id)
     posted = request.POST.get("version", "")
-    if posted.isdigit() and int(posted) != case.version:
-        raise Conflict(
-            _("Someone else changed this case (version %(theirs)s, yours %(yours)s). Reload it and try again.")
-            % {"theirs": case.version, "yours": posted},
-            code="stale_version",
-        )
+    recovery.check_version(access_case(staff(request), case_id), int(posted) if posted.isdigit() else None)
 
 
 @require_POST
