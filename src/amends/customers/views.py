@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from amends.core import clock
 from amends.core.views import staff, staff_page
-from amends.journeys.models import Touchpoint
+from amends.journeys.queries import touchpoint_names
 
 from . import queries
 
@@ -28,8 +28,7 @@ def render_customer(
     """The customer page; `forms` holds a bound form an app above refused (e.g. a promise), shown in place."""
     detail = queries.customer_detail(staff(request), customer_id)
     cases = detail.get("cases", [])
-    codes = {c["touchpoint"] for c in cases} - {None}
-    touchpoints = {t.code: t.name for t in Touchpoint.objects.filter(code__in=codes)} if codes else {}
+    touchpoints = touchpoint_names(c["touchpoint"] for c in cases)
     return render(
         request,
         "customers/customer.html",

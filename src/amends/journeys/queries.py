@@ -5,6 +5,7 @@ process for a minute; an edit in this process clears the copy at once, other pro
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 
 from .models import Touchpoint
 
@@ -32,6 +33,12 @@ def touchpoints_by_id() -> dict[int, Touchpoint]:
     table = {t.pk: t for t in Touchpoint.objects.select_related("journey")}
     _by_id["all"] = (now, table)
     return table
+
+
+def touchpoint_names(codes: Iterable[str | None]) -> dict[str, str]:
+    """Names in the current language for the given touchpoint codes, from the in-process catalogue."""
+    wanted = set(codes) - {None, ""}
+    return {t.code: t.name for t in touchpoints_by_id().values() if t.code in wanted}
 
 
 def forget() -> None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
@@ -136,9 +135,7 @@ class KeptRateQuery(Schema):
 def kept_rate(request: HttpRequest, params: Query[KeptRateQuery]) -> Any:
     """Settled promises per month and touchpoint (or unit) in the caller's scope: how many were kept."""
     now = clock.now()
-    since = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    for _month in range(params.months - 1):
-        since = (since - timedelta(days=1)).replace(day=1)
+    since = queries.months_start(now, params.months)
     return {
         "by": params.by,
         "since": since,

@@ -24,7 +24,7 @@ from amends.core.errors import AmendsError, InvalidInput, NotFound
 from amends.core.views import form_error, staff, staff_page
 from amends.customers.access import access_customer
 from amends.customers.views import render_customer
-from amends.journeys.models import Touchpoint
+from amends.journeys.queries import touchpoint_by_code, touchpoint_names
 from amends.recovery.access import access_case
 from amends.recovery.views import render_case
 
@@ -41,8 +41,10 @@ def hint_for(actor: User, touchpoint: str, due_at: datetime | None, now: datetim
     """The realistic-promising hint for a due time being picked, or None without a due time or a unit."""
     if due_at is None or actor.org_unit_id is None:
         return None
-    tp = Touchpoint.objects.filter(code=touchpoint).values_list("pk", flat=True).first() if touchpoint else None
-    answer = queries.suggestion(touchpoint_id=tp, org_unit_id=actor.org_unit_id, due_at=due_at, now=now)
+    tp = touchpoint_by_code(touchpoint) if touchpoint else None
+    answer = queries.suggestion(
+        touchpoint_id=tp.pk if tp else None, org_unit_id=actor.org_unit_id, due_at=due_at, now=now
+    )
     suggested = answer["suggested_due_at"]
     if suggested is not None:
         local, asked = timezone.localtime(suggested), timezone.localtime(due_at)
@@ -147,14 +149,9 @@ def promise_settle(request: HttpRequest, case_id: int, promise_id: int) -> HttpR
 def promises_page(request: HttpRequest) -> HttpResponse:
     actor = staff(request)
     now = clock.now()
-    local = timezone.localtime(now)
-    year, month = local.year, local.month - (KEPT_RATE_MONTHS - 1)
-    while month <= 0:
-        month, year = month + 12, year - 1
-    since = local.replace(year=year, month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
+    since = queries.months_start(now, KEPT_RATE_MONTHS)
     by_touchpoint = queries.kept_rate(actor, by="touchpoint", since=since, until=now)
-    codes = {r["touchpoint"] for r in by_touchpoint}
-    names = {t.code: t.name for t in Touchpoint.objects.filter(code__in=codes - {None})}
+    names = touchpoint_names(r["touchpoint"] for r in by_touchpoint)
     for row in by_touchpoint:
         row["name"] = names.get(row["touchpoint"]) or row["touchpoint"] or _("Not known")
     overdue = queries.overdue_by_unit(actor, now=now)

@@ -23,7 +23,7 @@ from amends.accounts.models import Role, User
 from amends.core import clock
 from amends.core.errors import AmendsError, InvalidInput
 from amends.core.views import form_error, staff, staff_page
-from amends.journeys.models import Touchpoint
+from amends.journeys.queries import touchpoint_names
 
 from . import queries, rules, services
 from .access import access_case
@@ -203,8 +203,7 @@ def render_case(
 
 
 def _touchpoint_names(detail: dict[str, Any]) -> dict[str, str]:
-    codes = {detail["touchpoint"], *(c["touchpoint"] for c in detail.get("complaints", []))} - {None}
-    return {t.code: t.name for t in Touchpoint.objects.filter(code__in=codes)}
+    return touchpoint_names([detail["touchpoint"], *(c["touchpoint"] for c in detail.get("complaints", []))])
 
 
 def _timeline(detail: dict[str, Any]) -> list[dict[str, Any]]:
