@@ -9,6 +9,7 @@ entry on that case. `promises_break_overdue` is what the worker runs on a schedu
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -170,15 +171,45 @@ def promise_settle(
     else:
         raise InvalidInput(_("Choose kept, broken or renegotiated."), fields={"outcome": [_("Unknown outcome.")]})
     promise.version += 1
-    promise.save(update_fields=changed)
+    note = note.strip()
+    _record_outcome(
+        promise,
+        before,
+        actor=actor,
+        outcome=outcome,
+        note=note,
+        fields=changed,
+        now=now,
+        consent=customer_consent and outcome == RevisionKind.RENEGOTIATED,
+        timeline_text=note or promise.text,
+    )
+    return promise
+
+
+def _record_outcome(
+    promise: Promise,
+    before: dict,
+    *,
+    actor: User | None,
+    outcome: str,
+    note: str,
+    fields: list[str],
+    now: datetime,
+    timeline_text: str,
+    consent: bool = False,
+    automatic: bool = False,
+) -> None:
+    """What every settlement writes: the row, its revision, the audit entry, the end of any "due soon"
+    alert (the sweep re-raises one if a moved promise is due soon again), and the case timeline."""
+    promise.save(update_fields=fields)
     PromiseRevision.objects.create(
         promise=promise,
         kind=outcome,
         at=now,
         actor=actor,
         due_at=promise.due_at,
-        customer_consent=customer_consent and outcome == RevisionKind.RENEGOTIATED,
-        note=note.strip(),
+        customer_consent=consent,
+        note=note,
     )
     audit.record(
         audit.entry(
@@ -189,18 +220,12 @@ def promise_settle(
             after=audit.snapshot(promise, AUDIT_FIELDS),
         )
     )
-    # Settled or moved: a "due soon" alert about it no longer stands (the sweep re-raises if it is due soon again).
     warning.alerts_resolve_for(subject_type="promise", subject_id=promise.pk, resolution=outcome)
     if promise.case is not None:
-        recovery.timeline_add(
-            promise.case,
-            TimelineKind.PROMISE,
-            actor=actor,
-            text=note.strip() or promise.text,
-            data={"promise": promise.pk, "event": outcome, "due_at": promise.due_at.isoformat()},
-            at=now,
-        )
-    return promise
+        data: dict[str, Any] = {"promise": promise.pk, "event": outcome, "due_at": promise.due_at.isoformat()}
+        if automatic:
+            data["automatic"] = True
+        recovery.timeline_add(promise.case, TimelineKind.PROMISE, actor=actor, text=timeline_text, data=data, at=now)
 
 
 def promises_break_overdue(*, now: datetime, limit: int = 500) -> int:
@@ -230,8 +255,6 @@ def _break_overdue(pk: int, now: datetime) -> int:
         return 0
     before = audit.snapshot(promise, AUDIT_FIELDS)
     promise.status, promise.settled_at, promise.version = PromiseStatus.BROKEN, now, promise.version + 1
-    note = _("Not kept by its due time; noticed automatically.")
-    PromiseRevision.objects.create(promise=promise, kind=RevisionKind.BROKEN, at=now, due_at=promise.due_at, note=note)
     if promise.case is not None and promise.case.is_open:
         episode = promise.case.episode_key
     else:
@@ -257,22 +280,17 @@ def _break_overdue(pk: int, now: datetime) -> int:
     if failure is not None and promise.case_id != failure.case_id:
         promise.case = failure.case
         fields.append("case")
-    promise.save(update_fields=fields)
-    warning.alerts_resolve_for(subject_type="promise", subject_id=promise.pk, resolution="broken")
-    audit.record(
-        audit.entry(
-            actor=None, action="promise.broken", obj=promise, before=before, after=audit.snapshot(promise, AUDIT_FIELDS)
-        )
+    _record_outcome(
+        promise,
+        before,
+        actor=None,
+        outcome=RevisionKind.BROKEN,
+        fields=fields,
+        now=now,
+        timeline_text=promise.text,
+        note=_("Not kept by its due time; noticed automatically."),
+        automatic=True,
     )
-    if promise.case is not None:
-        recovery.timeline_add(
-            promise.case,
-            TimelineKind.PROMISE,
-            actor=None,
-            text=promise.text,
-            at=now,
-            data={"promise": promise.pk, "event": "broken", "automatic": True, "due_at": promise.due_at.isoformat()},
-        )
     return 1
 
 
