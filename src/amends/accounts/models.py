@@ -55,10 +55,6 @@ class OrgUnit(models.Model):
 
         forget_subtrees()
 
-    @property
-    def depth(self) -> int:
-        return self.path.count("/") - 1
-
     def ancestor_ids(self) -> list[int]:
         """Own id first, then each parent up to the head office."""
         return [int(p) for p in reversed(self.path.strip("/").split("/"))]

@@ -50,7 +50,3 @@ def episode_key(*, claim_no: str, policy_no: str, journey: str | None) -> str:
     if journey:
         return f"journey:{journey}"
     return "general"
-
-
-def is_overdue(due: datetime | None, now: datetime) -> bool:
-    return due is not None and due < now

@@ -80,6 +80,3 @@ class Touchpoint(models.Model):
     @property
     def name(self) -> str:
         return localised(self.names, self.code)
-
-    def focus_point_labels(self) -> list[str]:
-        return [localised(p, "") if isinstance(p, dict) else str(p) for p in self.focus_points]

@@ -1,4 +1,4 @@
-"""Pure decisions about promises: due soon, overdue, and realistic promising.
+"""Pure decisions about promises: realistic promising.
 
 Realistic promising (seed 004: the assessor promised for 9:00 who came at 13:00): among similar past promises
 (same touchpoint and org unit, chosen by the caller; here, the same band of lead time and time of day),
@@ -19,14 +19,6 @@ from zoneinfo import ZoneInfo
 LEAD_BANDS = (4, 24, 72)
 # Time-of-day bands of the due time, local: night, morning, afternoon, evening.
 DAY_BANDS = (6, 12, 18)
-
-
-def is_overdue(due_at: datetime, now: datetime) -> bool:
-    return due_at < now
-
-
-def is_due_soon(due_at: datetime, now: datetime, lead: timedelta) -> bool:
-    return now <= due_at <= now + lead
 
 
 def lead_band(made_at: datetime, due_at: datetime) -> int:

@@ -26,7 +26,6 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-OPEN_STATUSES = (CaseStatus.OPEN, CaseStatus.IN_PROGRESS, CaseStatus.FOLLOW_UP)
 IS_OPEN = ~Q(status=CaseStatus.CLOSED)
 
 
@@ -138,13 +137,6 @@ def reference(prefix: str, at, pk: int | None) -> str:
     counter row and no extra statement, and stays unique."""
     year = timezone.localtime(at).year if at else 0
     return f"{prefix}-{year}-{pk or 0:06d}"
-
-
-def id_from_reference(prefix: str, ref: str) -> int | None:
-    parts = ref.strip().upper().split("-")
-    if len(parts) != 3 or parts[0] != prefix or not parts[1].isdigit() or not parts[2].isdigit():
-        return None
-    return int(parts[2])
 
 
 class CaseStep(models.Model):

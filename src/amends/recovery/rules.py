@@ -6,7 +6,7 @@ tested in a table. The services in `recovery.services` apply these answers to ro
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -120,10 +120,3 @@ def may_close(follow_up_outcomes: Sequence[str], max_unreachable: int) -> str | 
     if sum(1 for o in follow_up_outcomes if o == "unreachable") >= max_unreachable:
         return "unreachable"
     return None
-
-
-def counts(items: Iterable[str]) -> Mapping[str, int]:
-    out: dict[str, int] = {}
-    for i in items:
-        out[i] = out.get(i, 0) + 1
-    return out

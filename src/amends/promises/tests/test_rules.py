@@ -67,10 +67,3 @@ def test_lead_bands(hours, band):
 @pytest.mark.parametrize(("clock", "band"), [("05:59", 0), ("06:00", 1), ("11:59", 1), ("12:00", 2), ("18:00", 3)])
 def test_day_bands_use_local_time(clock, band):
     assert rules.day_band(at(f"2026-11-02 {clock}"), ZONE) == band
-
-
-def test_due_soon_and_overdue():
-    now = at("2026-11-02 10:00")
-    assert rules.is_due_soon(now + timedelta(minutes=30), now, timedelta(hours=1))
-    assert not rules.is_due_soon(now + timedelta(hours=2), now, timedelta(hours=1))
-    assert rules.is_overdue(now - timedelta(seconds=1), now) and not rules.is_overdue(now, now)
