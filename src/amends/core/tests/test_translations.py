@@ -15,7 +15,10 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-LOCALE = Path(__file__).resolve().parents[2] / "locale"
+SRC = Path(__file__).resolve().parents[2]
+LOCALE = SRC / "locale"
+# The project catalogue plus any app that keeps its own (`<app>/locale/`, which makemessages fills for that app).
+CATALOGUES = [LOCALE, *sorted(p for p in SRC.glob("*/locale") if p.is_dir())]
 TRANSLATED = ["zh_Hans", "zh_Hant"]
 ALL = [*TRANSLATED, "en"]
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
@@ -80,14 +83,18 @@ def read_po(path: Path) -> list[Entry]:
     return [e for e in entries if e.msgid]  # the header has an empty msgid
 
 
-def catalogue(lang: str) -> list[Entry]:
-    return read_po(LOCALE / lang / "LC_MESSAGES" / "django.po")
+def catalogue(lang: str, base: Path = LOCALE) -> list[Entry]:
+    return read_po(base / lang / "LC_MESSAGES" / "django.po")
+
+
+def all_catalogues(lang: str) -> list[Entry]:
+    return [e for base in CATALOGUES for e in catalogue(lang, base)]
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_every_message_is_translated_and_none_is_fuzzy(lang):
-    entries = catalogue(lang)
-    assert len(entries) > 100, "the catalogue looks truncated"
+    assert len(catalogue(lang)) > 100, "the catalogue looks truncated"
+    entries = all_catalogues(lang)
     untranslated = [e.msgid for e in entries if not all(e.msgstr.values()) or not e.msgstr]
     fuzzy = [e.msgid for e in entries if e.fuzzy]
     assert not untranslated, f"{lang}: untranslated: {untranslated[:10]}"
@@ -97,19 +104,20 @@ def test_every_message_is_translated_and_none_is_fuzzy(lang):
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_placeholders_survive_translation(lang):
     placeholder = re.compile(r"%\(\w+\)s|\{\{ ?\w+ ?\}\}")
-    for e in catalogue(lang):
+    for e in all_catalogues(lang):
         for text in e.msgstr.values():
             assert sorted(placeholder.findall(text)) == sorted(set(placeholder.findall(e.msgid))) or (
                 e.msgid_plural and sorted(placeholder.findall(text)) == sorted(placeholder.findall(e.msgid_plural))
             ), f"{lang}: {e.msgid!r} → {text!r}"
 
 
+@pytest.mark.parametrize("base", CATALOGUES, ids=lambda p: p.parent.name)
 @pytest.mark.parametrize("lang", ALL)
-def test_compiled_catalogue_matches_its_source(lang):
-    with open(LOCALE / lang / "LC_MESSAGES" / "django.mo", "rb") as fh:
+def test_compiled_catalogue_matches_its_source(lang, base):
+    with open(base / lang / "LC_MESSAGES" / "django.mo", "rb") as fh:
         compiled = gettext.GNUTranslations(fh)._catalog  # type: ignore[attr-defined]
     stale = []
-    for e in catalogue(lang):
+    for e in catalogue(lang, base):
         if e.fuzzy or not any(e.msgstr.values()):
             continue
         if e.msgid_plural is None:
