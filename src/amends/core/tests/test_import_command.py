@@ -41,7 +41,7 @@ def test_the_named_importer_gets_its_own_arguments(fake_importer):
 
 
 def test_an_importers_refusal_is_one_sentence_for_the_operator(fake_importer):
-    with pytest.raises(CommandError, match="bad.csv has no header row"):
+    with pytest.raises(CommandError, match=r"bad\.csv has no header row"):
         call_command("import", "fake", "bad.csv")
 
 
