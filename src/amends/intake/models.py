@@ -34,6 +34,17 @@ class Channel(models.TextChoices):
     WARNING = "warning", _("Early warning")
 
 
+class Category(models.TextChoices):
+    """The regulator's business categories for complaint statistics (DESIGN §5)."""
+
+    SALES = "sales", _("Sales")
+    CLAIMS = "claims", _("Claims")
+    POLICY_SERVICE = "policy_service", _("Policy service")
+    SURRENDER = "surrender", _("Surrender")
+    RENEWAL = "renewal", _("Renewal")
+    OTHER = "other", _("Other")
+
+
 class Complaint(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("case"))
     customer = models.ForeignKey(
@@ -58,6 +69,8 @@ class Complaint(models.Model):
     )
     description = models.TextField(_("what happened"))
     request = models.TextField(_("the customer's request"))
+    # Blank until someone (staff, a text suggestion they accept, or an importer's mapping) codes it.
+    category = models.CharField(_("business category"), max_length=16, choices=Category.choices, blank=True)
     request_confirmed = models.BooleanField(_("request restated and confirmed"), default=False)
     loss_amount = models.DecimalField(_("loss amount"), max_digits=14, decimal_places=2, null=True, blank=True)
     subject = models.ForeignKey(
