@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "amends.intake",
     "amends.warning",
     "amends.promises",
+    "amends.insights",
 ]
 
 MIDDLEWARE = [

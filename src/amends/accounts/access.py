@@ -26,6 +26,8 @@ ASSIGNS_CASES = {Role.SUPERVISOR, Role.ADMIN}
 APPROVES_EXTENSIONS = {Role.SUPERVISOR, Role.ADMIN}
 SEES_CONTACTS = {Role.HANDLER, Role.SUPERVISOR, Role.ADMIN}
 OWNS_CASES = {Role.HANDLER, Role.SUPERVISOR}
+# Dashboards and reports: the people who watch quality over many cases.
+SEES_INSIGHTS = {Role.SUPERVISOR, Role.QUALITY_MANAGER, Role.ADMIN}
 
 
 def can(actor: User, capability: Collection[str]) -> bool:

@@ -119,14 +119,17 @@ def months_start(now: datetime, months: int) -> datetime:
     return since
 
 
-def kept_rate(actor: User, *, by: str, since: datetime, until: datetime) -> list[dict[str, Any]]:
-    """Settled promises per month and touchpoint or unit: how many were kept. Counted in SQL, not in Python."""
+def kept_rate(
+    actor: User, *, by: str, since: datetime, until: datetime, where: Q | None = None
+) -> list[dict[str, Any]]:
+    """Settled promises per month and touchpoint or unit: how many were kept. Counted in SQL, not in Python.
+    `where` narrows the promises further (the insights reports' filters)."""
     if by not in {"touchpoint", "unit"}:
         raise ValueError("by is touchpoint or unit")
     key = "touchpoint__code" if by == "touchpoint" else "org_unit__name"
     rows = (
         _scoped(actor)
-        .filter(made_at__gte=since, made_at__lt=until)
+        .filter(where or Q(), made_at__gte=since, made_at__lt=until)
         .exclude(status=PromiseStatus.OPEN)
         .annotate(month=TruncMonth("made_at"))
         .values("month", key)

@@ -18,6 +18,7 @@ CAPABILITIES = {
     "assigns_cases": access.ASSIGNS_CASES,
     "approves_extensions": access.APPROVES_EXTENSIONS,
     "sees_contacts": access.SEES_CONTACTS,
+    "sees_insights": access.SEES_INSIGHTS,
 }
 
 

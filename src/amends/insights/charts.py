@@ -1,0 +1,74 @@
+"""What the dashboard draws: each card is a report section turned into a chart spec (x values and series) that
+`static/insights/dashboard.js` hands to ECharts, beside the same rows as a table. Built from the `Result` the
+API returns, so the chart, its table and the CSV/XLSX never disagree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .reports import RATE, Result, Section
+
+
+@dataclass
+class Card:
+    report: str
+    section: Section
+    spec: dict[str, Any]
+    drill: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def dom_id(self) -> str:
+        return f"chart-{self.report}-{self.section.key}"
+
+    @property
+    def data_id(self) -> str:
+        return f"{self.dom_id}-data"
+
+
+def _label(section: Section, key: str) -> str:
+    return str(next(c.label for c in section.columns if c.key == key))
+
+
+def line(result: Result, key: str, series: list[str], *, rates: list[str] | None = None) -> Card:
+    """A time series: counts on the left axis (bars or lines), rates on the right (as percentages)."""
+    section = result.section(key)
+    spec: dict[str, Any] = {"kind": "line", "x": [r["period"] for r in section.rows], "series": []}
+    for name in series:
+        spec["series"].append({"name": _label(section, name), "data": [r.get(name) for r in section.rows], "axis": 0})
+    for name in rates or []:
+        spec["series"].append(
+            {"name": _label(section, name), "data": [r.get(name) for r in section.rows], "axis": 1, "rate": True}
+        )
+    return Card(result.report, section, spec, notes=[str(n) for n in result.notes])
+
+
+def pareto(result: Result, key: str) -> Card:
+    """Bars largest first, the cumulative share as a line on the right axis; a click opens the bar's cases."""
+    section = result.section(key)
+    rows = section.rows[:15]
+    spec = {
+        "kind": "pareto",
+        "x": [r["label"] for r in rows],
+        "series": [
+            {"name": _label(section, "failures"), "data": [r["failures"] for r in rows], "axis": 0},
+            {"name": _label(section, "cumulative"), "data": [r["cumulative"] for r in rows], "axis": 1, "rate": True},
+        ],
+        "drill": [r["drill"] for r in rows],
+    }
+    return Card(result.report, section, spec, drill=True)
+
+
+def bars(result: Result, key: str, label: str, value: str) -> Card:
+    section = result.section(key)
+    spec = {
+        "kind": "bar",
+        "x": [str(r[label]) for r in section.rows],
+        "series": [{"name": _label(section, value), "data": [r[value] for r in section.rows], "axis": 0}],
+    }
+    return Card(result.report, section, spec)
+
+
+def is_rate(section: Section, key: str) -> bool:
+    return any(c.key == key and c.kind == RATE for c in section.columns)

@@ -1,0 +1,75 @@
+"""SQL pieces the reports share: the time bucket of a row, the seconds between two times, the buckets of a
+period (so a quiet month shows as 0, not as a gap). Everything here runs inside the database's aggregate;
+`bucket_keys` only walks the period's calendar.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import FloatField, Func
+from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
+from django.utils import timezone
+
+from .filters import Filters
+
+TRUNC = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
+
+
+def bucket_of(field: str, filters: Filters) -> Any:
+    """The local day, ISO week (starting Monday) or month a time falls in, truncated by the database."""
+    return TRUNC[filters.bucket](field)
+
+
+def bucket_key(value: datetime | date, bucket: str) -> str:
+    day = timezone.localtime(value).date() if isinstance(value, datetime) and timezone.is_aware(value) else value
+    if isinstance(day, datetime):
+        day = day.date()
+    return day.strftime("%Y-%m") if bucket == "month" else day.isoformat()
+
+
+def bucket_keys(filters: Filters) -> list[str]:
+    """Every bucket of the period, in order."""
+    keys: list[str] = []
+    day = filters.since
+    if filters.bucket == "week":
+        day -= timedelta(days=day.weekday())
+    elif filters.bucket == "month":
+        day = day.replace(day=1)
+    while day <= filters.until:
+        keys.append(bucket_key(day, filters.bucket))
+        if filters.bucket == "day":
+            day += timedelta(days=1)
+        elif filters.bucket == "week":
+            day += timedelta(days=7)
+        else:
+            day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return keys
+
+
+class Seconds(Func):
+    """Seconds from `earlier` to `later` as a float, on PostgreSQL and SQLite alike."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def __init__(self, later: Any, earlier: Any) -> None:
+        super().__init__(later, earlier)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(
+            compiler, connection, template="EXTRACT(EPOCH FROM (%(expressions)s))::double precision", arg_joiner=" - "
+        )
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s)) * 86400.0)",
+            arg_joiner=") - julianday(",
+        )
+
+
+def ratio(part: float | int | None, whole: float | int | None, digits: int = 4) -> float | None:
+    return round(part / whole, digits) if part is not None and whole else None

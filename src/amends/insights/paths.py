@@ -1,0 +1,49 @@
+"""How each filter reaches each kind of row: the field path (or condition) for unit, line, segment, channel
+and touchpoint on complaints, cases, failures and promises. A case has no channel or line of its own: it
+matches when one of its complaints does (EXISTS, so a case with two complaints is still counted once).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+
+from amends.intake.models import Complaint
+
+
+def _case_complaint(case_ref: str, **lookup: Any) -> Q:
+    return Q(Exists(Complaint.objects.filter(case_id=OuterRef(case_ref), **lookup)))
+
+
+COMPLAINT: dict[str, Any] = {
+    "unit": "case__org_unit_id",
+    "line": "policy__line",
+    "segment": "customer__segment",
+    "channel": "channel",
+    "touchpoint": "touchpoint_id",
+}
+
+CASE: dict[str, Any] = {
+    "unit": "org_unit_id",
+    "line": lambda v: _case_complaint("pk", policy__line=v),
+    "segment": "customer__segment",
+    "channel": lambda v: _case_complaint("pk", channel=v),
+    "touchpoint": "touchpoint_id",
+}
+
+FAILURE: dict[str, Any] = {
+    "unit": "case__org_unit_id",
+    "line": lambda v: _case_complaint("case_id", policy__line=v),
+    "segment": "customer__segment",
+    "channel": lambda v: _case_complaint("case_id", channel=v),
+    "touchpoint": "touchpoint_id",
+}
+
+PROMISE: dict[str, Any] = {
+    "unit": "org_unit_id",
+    "line": "policy__line",
+    "segment": "customer__segment",
+    "channel": "channel",
+    "touchpoint": "touchpoint_id",
+}

@@ -1,0 +1,99 @@
+"""`pareto`: failures of the period by touchpoint, by cause (company / uncontrollable / customer), by touchpoint
+and cause together (the root causes rectifications start from) and by dimension (感知五度), largest first with
+the cumulative share — the few touchpoints behind most failures. Each row carries the parameters of its
+drill-down (`GET /api/v1/insights/pareto/cases`), the cases behind the bar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from amends.accounts.models import User
+from amends.journeys.queries import touchpoint_names
+from amends.recovery.models import Cause, Dimension, Failure
+
+from .. import paths
+from ..filters import Filters
+from . import COUNT, LABEL, RATE, Column, Result, Section, report
+
+UNCODED = "-"
+
+
+def failures_in(filters: Filters) -> Any:
+    return filters.apply(
+        Failure.objects.filter(occurred_at__gte=filters.start, occurred_at__lt=filters.end), paths.FAILURE
+    )
+
+
+def _cumulated(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    total = sum(r["failures"] for r in rows)
+    running = 0
+    for r in rows:
+        running += r["failures"]
+        r["share"] = round(r["failures"] / total, 4) if total else None
+        r["cumulative"] = round(running / total, 4) if total else None
+    return rows
+
+
+def grouped(filters: Filters, keys: list[str]) -> list[dict[str, Any]]:
+    fields = {"touchpoint": "touchpoint__code", "cause": "cause", "dimension": "dimension"}
+    rows = (
+        failures_in(filters)
+        .values(*[fields[k] for k in keys])
+        .annotate(failures=Count("id"))
+        .order_by("-failures", *[fields[k] for k in keys])
+    )
+    causes, dimensions = dict(Cause.choices), dict(Dimension.choices)
+    out = [{k: (r[fields[k]] or "") for k in keys} | {"failures": r["failures"]} for r in rows]
+    names = touchpoint_names(r.get("touchpoint") for r in out) if "touchpoint" in keys else {}
+    for r in out:
+        parts = []
+        if "touchpoint" in keys:
+            parts.append(names.get(r["touchpoint"], "") or r["touchpoint"] or str(_("No touchpoint")))
+        if "cause" in keys:
+            parts.append(str(causes.get(r["cause"], "")) or str(_("Cause not coded")))
+        if "dimension" in keys:
+            parts.append(str(dimensions.get(r["dimension"], "")) or str(_("Dimension not coded")))
+        r["label"] = " · ".join(parts)
+        r["drill"] = {k: (r[k] or UNCODED) for k in keys}
+    return _cumulated(out)
+
+
+def _section(key: str, title: Any, keys: list[str], rows: list[dict[str, Any]]) -> Section:
+    labels = {"touchpoint": _("Touchpoint"), "cause": _("Cause"), "dimension": _("Dimension")}
+    return Section(
+        key,
+        title,
+        [
+            *[Column(k, labels[k], LABEL) for k in keys],
+            Column("label", _("Item"), LABEL),
+            Column("failures", _("Failures"), COUNT),
+            Column("share", _("Share"), RATE),
+            Column("cumulative", _("Cumulative share"), RATE),
+        ],
+        rows,
+        chart="pareto",
+        totals={"failures": sum(r["failures"] for r in rows)},
+    )
+
+
+@report("pareto", _("Root causes (Pareto)"))
+def pareto(actor: User, filters: Filters) -> Result:
+    return Result(
+        "pareto",
+        _("Root causes (Pareto)"),
+        filters,
+        [
+            _section("by_touchpoint", _("Failures by touchpoint"), ["touchpoint"], grouped(filters, ["touchpoint"])),
+            _section("by_cause", _("Failures by cause"), ["cause"], grouped(filters, ["cause"])),
+            _section(
+                "by_touchpoint_cause",
+                _("Root causes: touchpoint and cause"),
+                ["touchpoint", "cause"],
+                grouped(filters, ["touchpoint", "cause"]),
+            ),
+            _section("by_dimension", _("Failures by dimension"), ["dimension"], grouped(filters, ["dimension"])),
+        ],
+    )

@@ -1,0 +1,145 @@
+"""`regulator`: the complaint statistics a regulator asks for (银行业保险业消费投诉处理管理办法): complaints received
+in the period by business category, line, channel and region, with those decided within 15, 30 and 60 days;
+and complaints per 10,000 policies, per 100 million yuan of premium and per 10,000 customers, over the
+policies in force during the period (channel and touchpoint filters do not narrow the policies). As XLSX it is
+laid out like the regulator's return (`insights.export.regulator_workbook`).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from amends.accounts.models import User
+from amends.customers.models import Line, Policy
+from amends.intake.models import Category, Channel, Complaint
+
+from .. import paths
+from ..expressions import ratio
+from ..filters import Filters
+from . import LABEL, MONEY, NUMBER, RATE, Column, Result, Section, report
+from .timeliness import clock_limits
+
+NONE = ""
+
+
+def _measures() -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "received": Count("id"),
+        "decided": Count("id", filter=Q(decided_at__isnull=False)),
+    }
+    for days in clock_limits():
+        out[f"within_{days}"] = Count("id", filter=Q(decided_at__lte=F("received_at") + timedelta(days=days)))
+    return out
+
+
+def _shaped(row: dict[str, Any]) -> dict[str, Any]:
+    out = {"received": row["received"], "decided": row["decided"]}
+    for days in clock_limits():
+        out[f"within_{days}"] = row[f"within_{days}"]
+        out[f"share_{days}"] = ratio(row[f"within_{days}"], row["received"])
+    return out
+
+
+def _columns(first: Column) -> list[Column]:
+    cols = [
+        Column("code", _("Code"), LABEL),
+        first,
+        Column("received", _("Complaints")),
+        Column("decided", _("Decided")),
+    ]
+    for days in clock_limits():
+        cols.append(Column(f"within_{days}", _("Within %(days)s days") % {"days": days}))
+        cols.append(Column(f"share_{days}", _("Share within %(days)s days") % {"days": days}, RATE))
+    return cols
+
+
+def _by(complaints: Any, field: str, labels: dict[str, Any] | None, none_label: Any, *, all_codes: bool) -> list[dict]:
+    """One row per code (every code of `labels` when `all_codes`, else those seen, largest first); `labels`
+    None: the code is its own label."""
+    rows = {(r[field] or NONE): r for r in complaints.values(field).annotate(**_measures()).order_by()}
+    codes = list(labels or {}) if all_codes else sorted(rows, key=lambda c: (-rows[c]["received"], c))
+    if all_codes and NONE in rows:
+        codes.append(NONE)
+    zero = {k: 0 for k in _measures()}
+    out = []
+    for code in codes:
+        label = (code if labels is None else labels.get(code, none_label)) if code else none_label
+        out.append({"code": code or "-", "label": str(label), **_shaped(rows.get(code, zero))})
+    return out
+
+
+@report("regulator", _("Regulator report"))
+def regulator(actor: User, filters: Filters) -> Result:
+    complaints = filters.apply(
+        Complaint.objects.filter(received_at__gte=filters.start, received_at__lt=filters.end), paths.COMPLAINT
+    )
+    totals = _shaped(complaints.aggregate(**_measures()))
+    breakdowns = [
+        (
+            "by_category",
+            _("By business category"),
+            _("Business category"),
+            "category",
+            dict(Category.choices),
+            _("Not yet coded"),
+            True,
+        ),
+        ("by_line", _("By line"), _("Line"), "policy__line", dict(Line.choices), _("No policy given"), True),
+        ("by_channel", _("By channel"), _("Channel"), "channel", dict(Channel.choices), _("Unknown"), False),
+        # A region is its own label (the org units' region names).
+        ("by_region", _("By region"), _("Region"), "case__org_unit__region", None, _("No region"), False),
+    ]
+    sections = [
+        Section(
+            key,
+            title,
+            _columns(Column("label", heading, LABEL)),
+            _by(complaints, field, labels, none_label, all_codes=all_codes),
+            chart="bar" if key == "by_category" else "",
+            totals=totals,
+        )
+        for key, title, heading, field, labels, none_label, all_codes in breakdowns
+    ]
+    policies = filters.apply(
+        Policy.objects.filter(start_date__lte=filters.until, end_date__gte=filters.since),
+        {"unit": "org_unit_id", "line": "line", "segment": "customer__segment"},
+    ).aggregate(policies=Count("id"), premium=Sum("premium"), customers=Count("customer_id", distinct=True))
+    premium = policies["premium"] or Decimal("0")
+    received = totals["received"]
+    rates = {
+        "complaints": received,
+        "policies": policies["policies"],
+        "premium": str(Decimal(premium).quantize(Decimal("0.01"))),
+        "customers": policies["customers"],
+        "per_10k_policies": ratio(received * 10_000, policies["policies"], 2),
+        "per_100m_premium": ratio(received * 100_000_000, float(premium), 2),
+        "per_10k_customers": ratio(received * 10_000, policies["customers"], 2),
+    }
+    sections.append(
+        Section(
+            "rates",
+            _("Complaint rates"),
+            [
+                Column("complaints", _("Complaints")),
+                Column("policies", _("Policies in force")),
+                Column("premium", _("Premium of those policies (yuan)"), MONEY),
+                Column("customers", _("Customers holding them")),
+                Column("per_10k_policies", _("Complaints per 10,000 policies"), NUMBER),
+                Column("per_100m_premium", _("Complaints per 100 million yuan of premium"), NUMBER),
+                Column("per_10k_customers", _("Complaints per 10,000 customers"), NUMBER),
+            ],
+            [rates],
+        )
+    )
+    return Result(
+        "regulator",
+        _("Regulator report"),
+        filters,
+        sections,
+        notes=[_("Rates count the policies in force at any time in the period and the customers holding them.")],
+    )

@@ -1,0 +1,78 @@
+"""A quality manager reads the insights dashboard in a real Chromium: the charts are drawn by ECharts from the
+figures in the tables beside them, the filters narrow them, and a Pareto bar's row opens the cases behind it.
+Screenshots at laptop (1366×900) and phone (390×844) width go to test-artifacts/browser/.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from amends.core.testing import PASSWORD, make_world
+from amends.insights.tests import history
+from amends.journeys import catalogue
+from amends.journeys.models import Journey, Touchpoint
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PERIOD = "since=2026-09-01&until=2026-10-31"
+
+
+@pytest.fixture
+def people(transactional_db):
+    catalogue.load(Journey, Touchpoint)
+    world = make_world()
+    history.policies(world)
+    history.promises(world)
+    return world, history.build(world)
+
+
+def _sign_in(page, base):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", PASSWORD)
+    page.locator("form button[type=submit].btn--primary").click()
+    expect(page).to_have_url(f"{base}/")
+
+
+def test_the_dashboard_draws_its_charts_and_drills_down(people, live_server, page, artifacts):
+    _world, data = people
+    base = live_server.url
+    page.set_viewport_size({"width": 1366, "height": 900})
+    _sign_in(page, base)
+    page.click("nav >> text=分析")
+    page.goto(f"{base}/insights/?{PERIOD}")
+    charts = page.locator("[data-chart]")
+    expect(charts).to_have_count(8)
+    for i in range(8):
+        expect(charts.nth(i)).to_have_attribute("data-drawn", "true")
+        expect(charts.nth(i).locator("svg")).to_have_count(1)
+    volume = page.locator("#chart-volume-trend-card .figtable")
+    expect(volume.locator("tbody tr")).to_have_count(2)
+    expect(volume.locator("tbody tr").first).to_contain_text("2026-09")
+    kpi = page.locator(".kpi").first
+    expect(kpi).to_contain_text("4")
+    page.screenshot(path=str(artifacts / "insights_dashboard_laptop.png"), full_page=True)
+
+    # Narrow to one channel: the headline follows.
+    page.select_option("#f-channel", "regulator")
+    page.click(".insights-filters button[type=submit]")
+    expect(page.locator(".kpi__value").first).to_have_text("1")
+
+    # Back to everything; the top touchpoint's row opens its cases.
+    page.goto(f"{base}/insights/?{PERIOD}")
+    pareto = page.locator("#chart-pareto-by_touchpoint-card .figtable tbody tr").first
+    expect(pareto).to_contain_text("3")
+    pareto.locator("a").click()
+    page.wait_for_url("**/insights/cases/**")
+    rows = page.locator("table.table tbody tr")
+    expect(rows).to_have_count(2)  # c1 (f1, f2) and c3 (f4) failed at assessment
+    expect(page.locator("table.table")).to_contain_text(data.cases["c1"].reference)
+    page.screenshot(path=str(artifacts / "insights_cases_laptop.png"), full_page=True)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/insights/?{PERIOD}")
+    expect(page.locator("[data-chart]").first).to_have_attribute("data-drawn", "true")
+    page.screenshot(path=str(artifacts / "insights_dashboard_phone.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "insights_dashboard_phone_top.png"))
+    page.locator("#chart-pareto-by_touchpoint-card").screenshot(path=str(artifacts / "insights_pareto_phone.png"))
