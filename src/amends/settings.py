@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "amends.intake",
     "amends.warning",
     "amends.promises",
+    "amends.improvement",
     "amends.insights",
 ]
 
@@ -188,6 +189,8 @@ AMENDS_CLOCK = {
 AMENDS_FOLLOW_UP_MAX_ATTEMPTS = int(os.environ.get("AMENDS_FOLLOW_UP_MAX_ATTEMPTS", 3))
 # A complaint joins the customer's open case on the same episode; failures within this window count as repeats.
 AMENDS_REPEAT_WINDOW_DAYS = 90
+# Failures are compared over this many days before and after a rectification takes effect (at most).
+AMENDS_RECTIFICATION_WINDOW_DAYS = int(os.environ.get("AMENDS_RECTIFICATION_WINDOW_DAYS", 90))
 # How often the worker looks for promises past their due time.
 AMENDS_PROMISE_SWEEP_SECONDS = int(os.environ.get("AMENDS_PROMISE_SWEEP_SECONDS", 60))
 # A promise due within this many minutes raises an alert to the person who made it.

@@ -6,6 +6,7 @@ from django.urls import include, path
 from amends.core.http import api
 from amends.core.views import healthz
 from amends.customers.api import router as customers_router
+from amends.improvement.api import router as improvement_router
 from amends.insights.api import router as insights_router
 from amends.intake.api import router as intake_router
 from amends.promises.api import router as promises_router
@@ -17,6 +18,7 @@ api.add_router("", recovery_router)
 api.add_router("", customers_router)
 api.add_router("", promises_router)
 api.add_router("", warning_router)
+api.add_router("", improvement_router)
 api.add_router("", insights_router)
 
 urlpatterns = [
@@ -29,5 +31,6 @@ urlpatterns = [
     path("", include("amends.intake.urls")),
     path("", include("amends.customers.urls")),
     path("", include("amends.promises.urls")),
+    path("", include("amends.improvement.urls")),
     path("", include("amends.insights.urls")),
 ]
