@@ -193,5 +193,10 @@ AMENDS_REPEAT_WINDOW_DAYS = 90
 AMENDS_RECTIFICATION_WINDOW_DAYS = int(os.environ.get("AMENDS_RECTIFICATION_WINDOW_DAYS", 90))
 # How often the worker looks for promises past their due time.
 AMENDS_PROMISE_SWEEP_SECONDS = int(os.environ.get("AMENDS_PROMISE_SWEEP_SECONDS", 60))
-# A promise due within this many minutes raises an alert to the person who made it.
+# How often the worker runs the scheduled early-warning rules (stage durations, deadlines, spikes…).
+AMENDS_WARNING_SWEEP_SECONDS = int(os.environ.get("AMENDS_WARNING_SWEEP_SECONDS", 300))
+# The largest POST /api/v1/events body (a full batch of 10,000 events is a few MB).
+AMENDS_EVENTS_MAX_BYTES = int(os.environ.get("AMENDS_EVENTS_MAX_BYTES", 32 * 2**20))
+# A promise due within this many minutes raises an alert to the person who made it (the default when the
+# promise_due_soon rule configuration does not say).
 AMENDS_PROMISE_ALERT_MINUTES = int(os.environ.get("AMENDS_PROMISE_ALERT_MINUTES", 120))

@@ -11,6 +11,7 @@ from amends.insights.api import router as insights_router
 from amends.intake.api import router as intake_router
 from amends.promises.api import router as promises_router
 from amends.recovery.api import router as recovery_router
+from amends.warning.api import events_router
 from amends.warning.api import router as warning_router
 
 api.add_router("", intake_router)
@@ -20,6 +21,7 @@ api.add_router("", promises_router)
 api.add_router("", warning_router)
 api.add_router("", improvement_router)
 api.add_router("", insights_router)
+api.add_router("", events_router)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -26,6 +26,7 @@ class PromisesConfig(AppConfig):
 
         from amends.core import schedule
 
+        from . import alert_rules  # noqa: F401 - registers the promise rules with early warning
         from .tasks import sweep_promises
 
         schedule.every(timedelta(seconds=settings.AMENDS_PROMISE_SWEEP_SECONDS), sweep_promises)

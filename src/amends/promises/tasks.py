@@ -8,6 +8,7 @@ from django.conf import settings
 from django_tasks import task
 
 from amends.core import clock
+from amends.warning.rules import config
 
 from . import services
 
@@ -15,8 +16,15 @@ from . import services
 @task()
 def sweep_promises() -> dict[str, int]:
     """Break every promise past its due time (a reliability failure that opens or joins a case), then warn
-    whoever made one that is due soon."""
+    whoever made one that is due soon. Each half is an early-warning rule configuration (`promise_overdue`,
+    `promise_due_soon`) that can be switched off; without a configuration row both run."""
     now = clock.now()
-    broken = services.promises_break_overdue(now=now)
-    lead = timedelta(minutes=settings.AMENDS_PROMISE_ALERT_MINUTES)
-    return {"broken": broken, "alerted": services.promises_alert_due_soon(now=now, lead=lead)}
+    overdue, due_soon = config("promise_overdue"), config("promise_due_soon")
+    broken = services.promises_break_overdue(now=now) if overdue is None or overdue.enabled else 0
+    minutes = settings.AMENDS_PROMISE_ALERT_MINUTES
+    if due_soon is not None:
+        minutes = int(due_soon.params.get("lead_minutes", minutes))
+    alerted = 0
+    if due_soon is None or due_soon.enabled:
+        alerted = services.promises_alert_due_soon(now=now, lead=timedelta(minutes=minutes))
+    return {"broken": broken, "alerted": alerted}

@@ -1,20 +1,111 @@
-"""JSON API for the alert inbox: list (mine or my scope), acknowledge, resolve."""
+"""JSON API of early warning: event ingestion (`POST /events`) and the alert inbox (list, acknowledge, resolve).
+
+Events are parsed by hand rather than through a pydantic schema: a batch holds up to 10,000 of them and a
+model instance per event costs more than storing it (see docs/decisions). The OpenAPI document still shows
+the shape.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
-from django.db.models import Q
-from django.http import HttpRequest
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from amends.accounts.access import scope_unit_ids
-from amends.core.http import actor_of
+from amends.core.errors import InvalidInput
+from amends.core.http import actor_of, api
 
-from . import services
-from .models import Alert, AlertStatus
+from . import queries, services
+from .models import Alert
 
 router = Router(tags=["alerts"])
+events_router = Router(tags=["events"])
+
+EVENT_SCHEMA = {
+    "type": "object",
+    "required": ["event_id", "type", "occurred_at"],
+    "properties": {
+        "event_id": {"type": "string", "maxLength": 64, "description": "the sender's id; repeats are ignored"},
+        "type": {"type": "string", "example": "claim.reported"},
+        "occurred_at": {"type": "string", "format": "date-time"},
+        "customer_ref": {"type": "string", "maxLength": 32},
+        "policy_no": {"type": "string", "maxLength": 40},
+        "claim_no": {"type": "string", "maxLength": 40},
+        "touchpoint": {"type": "string", "example": "auto_claim.salvage"},
+        "attributes": {"type": "object"},
+    },
+}
+INGEST_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "oneOf": [
+                        {
+                            "type": "object",
+                            "required": ["events"],
+                            "properties": {"events": {"type": "array", "maxItems": 10000, "items": EVENT_SCHEMA}},
+                        },
+                        EVENT_SCHEMA,
+                    ]
+                }
+            }
+        },
+    }
+}
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # NaN and Infinity: Python reads them, PostgreSQL does not
+
+
+@events_router.post("/events", response=dict, openapi_extra=INGEST_BODY)
+def ingest_events(request: HttpRequest) -> HttpResponse:
+    """One event or a batch of up to 10,000, each with its own `event_id`. Answers
+    `{"accepted", "duplicates", "rejected": [{"index", "event_id", "fields"}]}`: 200 when anything was valid,
+    422 (with the same counts) when every event was rejected. The on-ingest rules run in the same transaction."""
+    size = int(request.META.get("CONTENT_LENGTH") or 0)
+    if size > settings.AMENDS_EVENTS_MAX_BYTES:
+        return api.create_response(
+            request,
+            {
+                "error": "too_large",
+                "detail": _("The request is larger than %(mb)s MB; split the batch.")
+                % {"mb": settings.AMENDS_EVENTS_MAX_BYTES // 2**20},
+                "fields": {},
+            },
+            status=413,
+        )
+    try:
+        # Read past Django's general upload limit (DATA_UPLOAD_MAX_MEMORY_SIZE): a full batch is larger.
+        text = request.read(size).decode() if size else ""
+        body = json.loads(text, parse_constant=_no_constants)
+    except (ValueError, UnicodeDecodeError):
+        return api.create_response(
+            request, {"error": "bad_json", "detail": _("The request body is not valid JSON."), "fields": {}}, status=400
+        )
+    shape = "single"
+    if isinstance(body, dict) and "events" in body:
+        events, shape = body["events"], "batch"
+        if not isinstance(events, list):
+            raise InvalidInput(_("“events” is a list of events."), fields={"events": [_("Enter a list.")]})
+    elif isinstance(body, dict):
+        events = [body]
+    else:
+        raise InvalidInput(_("Send one event or {“events”: [...]}."), fields={"body": [_("Expected an object.")]})
+    result = services.event_ingest(actor=actor_of(request), events=events, text=text, shape=shape)
+    answer = result.as_json()
+    if result.rejected and not (result.accepted or result.duplicates):
+        fields = {
+            f"events.{r['index']}.{name}": messages for r in result.rejected for name, messages in r["fields"].items()
+        }
+        answer = {"error": "invalid", "detail": _("No event in the request was valid."), "fields": fields, **answer}
+        return api.create_response(request, answer, status=422)
+    return api.create_response(request, answer, status=200)
 
 
 def alert_brief(a: Alert) -> dict[str, Any]:
@@ -27,7 +118,9 @@ def alert_brief(a: Alert) -> dict[str, Any]:
         "detail": a.detail,
         "status": a.status,
         "owner": a.owner_id,
+        "owner_role": a.owner_role or None,
         "org_unit": a.org_unit_id,
+        "touchpoint": a.touchpoint.code if a.touchpoint_id and a.touchpoint else None,
         "customer": a.customer_id,
         "case": a.case_id,
         "raised_at": a.raised_at,
@@ -40,6 +133,9 @@ def alert_brief(a: Alert) -> dict[str, Any]:
 class AlertFilters(Schema):
     status: Literal["live", "open", "acknowledged", "resolved"] = "live"
     mine: bool = False
+    severity: int | None = Field(None, ge=1, le=3)
+    rule: str = Field("", max_length=48)
+    owner_role: str = Field("", max_length=20)
     page: int = Field(1, ge=1, le=100000)
     page_size: int = Field(50, ge=1, le=200)
 
@@ -47,22 +143,16 @@ class AlertFilters(Schema):
 @router.get("/alerts", response=dict)
 def list_alerts(request: HttpRequest, filters: Query[AlertFilters]) -> Any:
     """The early-warning inbox: newest first; `live` means open or acknowledged."""
-    actor = actor_of(request)
-    qs = Alert.objects.all()
-    if filters.mine:
-        qs = qs.filter(owner=actor)
-    else:
-        units = scope_unit_ids(actor)
-        qs = qs if units is None else qs.filter(Q(org_unit_id__in=units) | Q(owner=actor))
-    qs = qs.exclude(status=AlertStatus.RESOLVED) if filters.status == "live" else qs.filter(status=filters.status)
-    start = (filters.page - 1) * filters.page_size
-    rows = list(qs.order_by("-raised_at", "-id")[start : start + filters.page_size + 1])
-    return {
-        "items": [alert_brief(a) for a in rows[: filters.page_size]],
-        "page": filters.page,
-        "page_size": filters.page_size,
-        "has_more": len(rows) > filters.page_size,
-    }
+    qs = queries.inbox(
+        actor_of(request),
+        status=filters.status,
+        mine=filters.mine,
+        severity=filters.severity,
+        rule=filters.rule,
+        owner_role=filters.owner_role,
+    )
+    result = queries.page(qs, filters.page, filters.page_size)
+    return {**result, "items": [alert_brief(a) for a in result["items"]]}
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response=dict)

@@ -6,3 +6,16 @@ class WarningConfig(AppConfig):
     name = "amends.warning"
     label = "warning"
     verbose_name = _("Early warning")
+
+    def ready(self) -> None:
+        from datetime import timedelta
+
+        from django.conf import settings
+
+        from amends.core import importing, schedule
+
+        from .importer import IMPORTER
+        from .tasks import sweep_rules
+
+        importing.register(IMPORTER)
+        schedule.every(timedelta(seconds=settings.AMENDS_WARNING_SWEEP_SECONDS), sweep_rules)

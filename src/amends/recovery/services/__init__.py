@@ -1,6 +1,6 @@
 """Every write on a recovery case: open or join and assign (`cases`), the five steps (`steps`)."""
 
-from .cases import OpenedCase, case_assign, case_clock_update, case_open_or_join
+from .cases import OpenedCase, case_assign, case_clock_update, case_open_or_join, case_priority_raise
 from .common import CASE_AUDIT_FIELDS, check_version, timeline_add
 from .failures import failure_record
 from .steps import recovery_on_the_spot, step_record
@@ -11,6 +11,7 @@ __all__ = [
     "case_assign",
     "case_clock_update",
     "case_open_or_join",
+    "case_priority_raise",
     "check_version",
     "failure_record",
     "recovery_on_the_spot",

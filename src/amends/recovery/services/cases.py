@@ -218,3 +218,19 @@ def case_clock_update(*, actor: User, case: Case, due_at: datetime | None) -> No
     before = audit.snapshot(case, CASE_AUDIT_FIELDS)
     case.due_at = due_at
     save_case(case, before, actor=actor, action="case.clock", fields=["due_at"])
+
+
+@transaction.atomic
+def case_priority_raise(*, case_id: int, level: int, reason: str) -> Case | None:
+    """The system raises an open case to at least `level` (P1 is the most urgent), e.g. when an early warning
+    sees the customer's second failure within the repeat window (double deviation risk). None if closed."""
+    case = Case.objects.select_for_update().filter(IS_OPEN, pk=case_id).first()
+    if case is None:
+        return None
+    if case.priority <= level:
+        return case
+    before = audit.snapshot(case, CASE_AUDIT_FIELDS)
+    case.priority = level
+    case.priority_factors = [*case.priority_factors, {"code": "early_warning", "points": 0, "value": reason}]
+    save_case(case, before, actor=None, action="case.priority_raise", fields=["priority", "priority_factors"])
+    return case

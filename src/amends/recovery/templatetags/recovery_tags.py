@@ -21,6 +21,7 @@ FACTORS = {
     "repeat_failures": _("Repeat failures in 90 days"),
     "touchpoint_criticality": _("Touchpoint criticality"),
     "escalation": _("Escalation risk"),
+    "early_warning": _("Raised by an early warning"),
 }
 
 

@@ -64,3 +64,13 @@ def test_the_inbox_api(world, now):
     assert api.get("/alerts", status="resolved").json()["items"][0]["resolution"] == "已回电"
     assert api.get("/alerts", status="lost").status_code == 422
     assert Alert.objects.filter(status="open").count() == 1
+
+
+def test_the_inbox_filters_by_severity_rule_and_role(world, now):
+    raise_one(world, subject_id=1, severity=3, owner_role="supervisor")
+    raise_one(world, subject_id=2, rule="repeat_contact", owner_role="handler")
+    api = Api(world.token(world.supervisor))
+    assert [a["subject"]["id"] for a in api.get("/alerts", severity=3).json()["items"]] == ["1"]
+    assert [a["subject"]["id"] for a in api.get("/alerts", rule="repeat_contact").json()["items"]] == ["2"]
+    assert [a["owner_role"] for a in api.get("/alerts", owner_role="supervisor").json()["items"]] == ["supervisor"]
+    assert api.get("/alerts", severity=9).status_code == 422

@@ -14,9 +14,9 @@ from amends.accounts.models import User
 from amends.core import audit, clock
 from amends.core.errors import NotFound, RuleViolation
 
-from .models import Alert, AlertStatus
+from ..models import Alert, AlertStatus
 
-AUDIT_FIELDS = ["status", "owner", "severity"]
+AUDIT_FIELDS = ["status", "owner", "severity", "case"]
 
 
 def alert_raise(
@@ -31,6 +31,8 @@ def alert_raise(
     customer_id: int | None = None,
     case_id: int | None = None,
     detail: dict | None = None,
+    owner_role: str = "",
+    touchpoint_id: int | None = None,
 ) -> tuple[Alert, bool]:
     """The live alert for this rule and subject, created now if there is none; returns (alert, created)."""
     live = Alert.objects.exclude(status=AlertStatus.RESOLVED)
@@ -50,6 +52,8 @@ def alert_raise(
                 customer_id=customer_id,
                 case_id=case_id,
                 detail=detail or {},
+                owner_role=owner_role,
+                touchpoint_id=touchpoint_id,
                 raised_at=clock.now(),
             )
             audit.record(
@@ -58,6 +62,29 @@ def alert_raise(
     except IntegrityError:
         return live.get(rule=rule, subject_type=subject_type, subject_id=str(subject_id)), False
     return alert, True
+
+
+@transaction.atomic
+def alert_escalate(*, alert_id: int, severity: int, title: str, detail: dict | None = None) -> Alert:
+    """A live alert whose condition got worse (an imminent breach that became one): higher severity, new title."""
+    alert = Alert.objects.select_for_update().get(pk=alert_id)
+    if alert.status == AlertStatus.RESOLVED or alert.severity >= severity:
+        return alert
+    with audit.changing(
+        alert, actor=None, action="alert.escalate", tracked=AUDIT_FIELDS, update_fields=["severity", "title", "detail"]
+    ):
+        alert.severity, alert.title = severity, title[:300]
+        if detail is not None:
+            alert.detail = detail
+    return alert
+
+
+@transaction.atomic
+def alert_link_case(*, alert_id: int, case_id: int) -> Alert:
+    alert = Alert.objects.select_for_update().get(pk=alert_id)
+    with audit.changing(alert, actor=None, action="alert.link_case", tracked=["case"], update_fields=["case"]):
+        alert.case_id = case_id
+    return alert
 
 
 def access_alert(actor: User, alert_id: int) -> Alert:
@@ -106,6 +133,18 @@ def alerts_resolve_for(*, subject_type: str, subject_id: Any, resolution: str) -
     ids = list(
         Alert.objects.exclude(status=AlertStatus.RESOLVED)
         .filter(subject_type=subject_type, subject_id=str(subject_id))
+        .values_list("pk", flat=True)
+    )
+    for pk in ids:
+        alert_resolve(actor=None, alert_id=pk, resolution=resolution)
+    return len(ids)
+
+
+def alerts_resolve_for_rule(*, rule: str, subject_type: str, subject_id: Any, resolution: str) -> int:
+    """Resolve the live alert of one rule about a subject whose condition has passed."""
+    ids = list(
+        Alert.objects.exclude(status=AlertStatus.RESOLVED)
+        .filter(rule=rule, subject_type=subject_type, subject_id=str(subject_id))
         .values_list("pk", flat=True)
     )
     for pk in ids:

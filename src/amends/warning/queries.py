@@ -1,0 +1,85 @@
+"""Reads of early warning: the alert inbox, and events for the apps above (insights, follow-up callbacks).
+
+The event reads are the documented way for other apps to use what other systems sent; each rides an index
+of `warning_event` ((policy, time), (type, time), (touchpoint, time)), so its cost grows with the answer, not the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Max, Q, QuerySet
+
+from amends.accounts.access import scope_unit_ids
+from amends.accounts.models import User
+
+from .models import Alert, AlertStatus, Event
+
+POLICY_OUTCOMES = ("policy.renewed", "policy.lapsed")
+
+
+def policy_outcomes(
+    policy_nos: list[str] | None, *, since: datetime, until: datetime
+) -> list[tuple[str, str, datetime]]:
+    """Renewals and lapses as other systems reported them: `(policy_no, "policy.renewed"|"policy.lapsed",
+    occurred_at)` between `since` and `until`, oldest first; for the given policies, or all when None.
+    For insights' retention reports."""
+    qs = Event.objects.filter(type__in=POLICY_OUTCOMES, occurred_at__gte=since, occurred_at__lt=until)
+    if policy_nos is not None:
+        qs = qs.filter(policy_no__in=policy_nos)
+    return list(qs.order_by("occurred_at", "event_id").values_list("policy_no", "type", "occurred_at"))
+
+
+@dataclass(frozen=True)
+class Passed:
+    customer_ref: str
+    last_at: datetime
+    claim_no: str
+
+
+def customers_who_passed(touchpoint: str, *, since: datetime, until: datetime, limit: int = 1000) -> list[Passed]:
+    """Customers with an event at `touchpoint` between `since` and `until`: each once, with their latest such
+    event, most recent first, at most `limit`. For follow-up callbacks to sample customers who did not
+    complain (the silent 96 %)."""
+    rows = (
+        Event.objects.filter(touchpoint=touchpoint, occurred_at__gte=since, occurred_at__lt=until)
+        .exclude(customer_ref="")
+        .values("customer_ref")
+        .annotate(last_at=Max("occurred_at"), claim_no=Max("claim_no"))
+        .order_by("-last_at", "customer_ref")[:limit]
+    )
+    return [Passed(r["customer_ref"], r["last_at"], r["claim_no"]) for r in rows]
+
+
+def inbox(
+    actor: User,
+    *,
+    status: str = "live",
+    mine: bool = False,
+    severity: int | None = None,
+    rule: str = "",
+    owner_role: str = "",
+) -> QuerySet[Alert]:
+    """The alerts the actor may see (their own, or their org scope), filtered, newest first."""
+    qs = Alert.objects.select_related("customer", "touchpoint", "case", "owner", "org_unit")
+    if mine:
+        qs = qs.filter(owner=actor)
+    else:
+        units = scope_unit_ids(actor)
+        qs = qs if units is None else qs.filter(Q(org_unit_id__in=units) | Q(owner=actor))
+    qs = qs.exclude(status=AlertStatus.RESOLVED) if status == "live" else qs.filter(status=status)
+    if severity:
+        qs = qs.filter(severity=severity)
+    if rule:
+        qs = qs.filter(rule=rule)
+    if owner_role:
+        qs = qs.filter(owner_role=owner_role)
+    return qs.order_by("-raised_at", "-id")
+
+
+def page(qs: QuerySet[Alert], number: int, size: int) -> dict[str, Any]:
+    start = (number - 1) * size
+    rows = list(qs[start : start + size + 1])
+    return {"items": rows[:size], "page": number, "page_size": size, "has_more": len(rows) > size}

@@ -1,0 +1,29 @@
+"""Every write of the early-warning app: alerts (`alerts`), events (`events`), rule runs (`rule_runs`),
+playbooks and cases opened from alerts (`playbooks`). Imported as `amends.warning.services` by other apps."""
+
+from .alerts import (
+    AUDIT_FIELDS,
+    access_alert,
+    alert_acknowledge,
+    alert_escalate,
+    alert_link_case,
+    alert_raise,
+    alert_resolve,
+    alerts_resolve_for,
+    alerts_resolve_for_rule,
+)
+from .events import IngestResult, event_ingest
+
+__all__ = [
+    "AUDIT_FIELDS",
+    "IngestResult",
+    "access_alert",
+    "alert_acknowledge",
+    "alert_escalate",
+    "alert_link_case",
+    "alert_raise",
+    "alert_resolve",
+    "alerts_resolve_for",
+    "alerts_resolve_for_rule",
+    "event_ingest",
+]
