@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "amends.intake",
     "amends.warning",
     "amends.promises",
+    "amends.followup",
     "amends.improvement",
     "amends.insights",
 ]
@@ -200,3 +201,48 @@ AMENDS_EVENTS_MAX_BYTES = int(os.environ.get("AMENDS_EVENTS_MAX_BYTES", 32 * 2**
 # A promise due within this many minutes raises an alert to the person who made it (the default when the
 # promise_due_soon rule configuration does not say).
 AMENDS_PROMISE_ALERT_MINUTES = int(os.environ.get("AMENDS_PROMISE_ALERT_MINUTES", 120))
+
+# The customer's side (followup): the public portal, follow-up surveys, callbacks, notifications.
+# Where links in messages to customers point (the portal's public address).
+AMENDS_PUBLIC_URL = os.environ.get("AMENDS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# The insurer's own complaint hotline, shown on the portal beside the regulator's 12378.
+AMENDS_HOTLINE = os.environ.get("AMENDS_HOTLINE", "400-100-2026")
+# The system account the portal and customers' own survey answers act as (created on first use).
+AMENDS_PORTAL_USERNAME = os.environ.get("AMENDS_PORTAL_USERNAME", "customer-self-service")
+# Portal rate limits: submissions per client address and per phone/email within the window (seconds).
+AMENDS_PORTAL_LIMITS = {
+    "address": (int(os.environ.get("AMENDS_PORTAL_PER_ADDRESS", 5)), 3600),
+    "contact": (int(os.environ.get("AMENDS_PORTAL_PER_CONTACT", 3)), 86400),
+}
+# How long a complainant's private status link works.
+AMENDS_PORTAL_LINK_DAYS = int(os.environ.get("AMENDS_PORTAL_LINK_DAYS", 365))
+# Text messages: a dotted path to a backend class with send(to, text); the default writes them to the log.
+AMENDS_SMS_BACKEND = os.environ.get("AMENDS_SMS_BACKEND", "amends.followup.sms.LogBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "service@amends.invalid")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The demo keeps customers' messages in files under the data folder, where their links can be opened.
+EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+AMENDS_SMS_FILE = str(DATA_DIR / "sms.log")
+if MODE in {"demo", "dev"}:
+    EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+    AMENDS_SMS_BACKEND = os.environ.get("AMENDS_SMS_BACKEND", "amends.followup.sms.FileBackend")
+if MODE == "test":
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    AMENDS_SMS_BACKEND = "amends.followup.sms.MemoryBackend"
+# Follow-up surveys: how long a link works, reminders before a callback takes over, how often the worker looks.
+AMENDS_SURVEY_VALID_DAYS = int(os.environ.get("AMENDS_SURVEY_VALID_DAYS", 14))
+AMENDS_SURVEY_REMINDERS = int(os.environ.get("AMENDS_SURVEY_REMINDERS", 2))
+AMENDS_SURVEY_REMINDER_HOURS = int(os.environ.get("AMENDS_SURVEY_REMINDER_HOURS", 72))
+AMENDS_SURVEY_SWEEP_SECONDS = int(os.environ.get("AMENDS_SURVEY_SWEEP_SECONDS", 300))
+# Callbacks (主动回访): the share of recent passages called per touchpoint or journey ("default" for the rest),
+# weighted by the touchpoint's criticality (3 = as given); a fixed seed makes each day's sample reproducible.
+AMENDS_CALLBACK_RATES = {"default": float(os.environ.get("AMENDS_CALLBACK_RATE", 0.05))}
+AMENDS_CALLBACK_SEED = os.environ.get("AMENDS_CALLBACK_SEED", "amends")
+AMENDS_CALLBACK_LOOKBACK_DAYS = int(os.environ.get("AMENDS_CALLBACK_LOOKBACK_DAYS", 7))
+AMENDS_CALLBACK_MAX_PER_DAY = int(os.environ.get("AMENDS_CALLBACK_MAX_PER_DAY", 200))
+AMENDS_CALLBACK_MAX_ATTEMPTS = int(os.environ.get("AMENDS_CALLBACK_MAX_ATTEMPTS", 3))
+# The token of thanks granted when a complaint is accepted (seeds: 给投诉顾客以奖赏); amount 0 turns it off.
+AMENDS_THANKS = {
+    "kind": os.environ.get("AMENDS_THANKS_KIND", "voucher"),
+    "amount": os.environ.get("AMENDS_THANKS_AMOUNT", "20.00"),
+}

@@ -6,6 +6,7 @@ from django.urls import include, path
 from amends.core.http import api
 from amends.core.views import healthz
 from amends.customers.api import router as customers_router
+from amends.followup.api import router as followup_router
 from amends.improvement.api import router as improvement_router
 from amends.insights.api import router as insights_router
 from amends.intake.api import router as intake_router
@@ -22,6 +23,7 @@ api.add_router("", warning_router)
 api.add_router("", improvement_router)
 api.add_router("", insights_router)
 api.add_router("", events_router)
+api.add_router("", followup_router)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -35,4 +37,5 @@ urlpatterns = [
     path("", include("amends.promises.urls")),
     path("", include("amends.improvement.urls")),
     path("", include("amends.insights.urls")),
+    path("", include("amends.followup.urls")),
 ]

@@ -1,0 +1,175 @@
+"""Reads of follow-up: a complainant's status page (plain words, nothing internal), the EODC panel of the case
+page, and the callback list and call page for staff."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+
+from amends.accounts.access import scope_filter
+from amends.accounts.models import User
+from amends.core import clock
+from amends.core.errors import NotFound
+from amends.intake.models import Complaint
+from amends.promises.models import Promise
+from amends.recovery import rules as recovery_rules
+from amends.recovery.models import Case, CaseStatus, CaseStep, Step
+
+from . import links
+from .models import Callback, CallbackStatus, PortalSubmission, Survey, SurveyStatus
+from .services.common import LinkExpired
+
+# What each recovery step means to the customer, in the customer's words (never the staff member's note).
+STEP_WORDS = {
+    Step.APOLOGY: gettext_lazy("We apologised to you."),
+    Step.FIX: gettext_lazy("We acted to put the problem right."),
+    Step.EMPATHY: gettext_lazy("We listened to how it affected you."),
+    Step.ATONEMENT: gettext_lazy("We offered a gesture to make amends."),
+}
+
+
+def submission_for_token(token: str) -> PortalSubmission:
+    submission = (
+        PortalSubmission.objects.select_related("complaint__case").filter(token_digest=links.digest(token)).first()
+    )
+    if submission is None:
+        raise NotFound(_("This link is not valid. Please check that it was copied whole."))
+    if submission.expires_at <= clock.now():
+        raise LinkExpired(_("This link has expired. Call us and quote your complaint reference."))
+    return submission
+
+
+def portal_status(token: str) -> dict[str, Any]:
+    """What the complainant may see: their own words, the deadline, the decision told to them, and which
+    steps were taken, in plain words. No staff names, notes, internal codes or other complaints."""
+    submission = submission_for_token(token)
+    complaint: Complaint = submission.complaint
+    case: Case = complaint.case
+    steps = set(CaseStep.objects.filter(case=case, round=case.round, skipped=False).values_list("step", flat=True))
+    survey = Survey.objects.filter(case=case).order_by("-round").first()
+    closed = case.status == CaseStatus.CLOSED
+    stages = [
+        {
+            "done": True,
+            "title": pgettext("complainant", "Received"),
+            "text": _("Your complaint is registered."),
+            "at": complaint.received_at,
+        },
+        {
+            "done": bool(steps) or complaint.decided_at is not None,
+            "title": pgettext("complainant", "Being handled"),
+            "text": _("A complaint handler is looking into it and will contact you."),
+            "at": None,
+        },
+        {
+            "done": complaint.decided_at is not None,
+            "title": pgettext("complainant", "Decision"),
+            "text": complaint.decision if complaint.decided_at else "",
+            "at": complaint.decided_at,
+        },
+        {
+            "done": (survey is not None and survey.status == SurveyStatus.ANSWERED) or closed,
+            "title": pgettext("complainant", "Follow-up"),
+            "text": _("We ask whether the problem is really solved."),
+            "at": survey.answered_at if survey else None,
+        },
+    ]
+    return {
+        "reference": complaint.reference,
+        "received_at": complaint.received_at,
+        "due_at": complaint.due_at,
+        "extended": complaint.extension_level > 0,
+        "decided": complaint.decided_at is not None,
+        "description": complaint.description,
+        "request": complaint.request,
+        "stages": stages,
+        "done_steps": [
+            str(STEP_WORDS[s]) for s in (Step.APOLOGY, Step.FIX, Step.EMPATHY, Step.ATONEMENT) if s in steps
+        ],
+        "reopened": case.round > 1 and not closed,
+        "closed": closed,
+        "survey_url": (
+            links.survey_url(survey.pk)
+            if survey is not None and survey.status == SurveyStatus.SENT and survey.expires_at > clock.now()
+            else None
+        ),
+        "expires_at": submission.expires_at,
+    }
+
+
+def customer_reference(case: Case) -> str:
+    """The reference the customer knows: their first complaint's (the case reference is internal)."""
+    first = Complaint.objects.filter(case=case).order_by("received_at", "pk").first()
+    return first.reference if first else ""
+
+
+def answer_brief(row: Survey | Callback | None) -> dict[str, Any] | None:
+    if row is None or row.answered_at is None:
+        return None
+    return {
+        "solved": row.solved,
+        "satisfaction": row.satisfaction,
+        "dimensions": {
+            d: getattr(row, d) for d in ("reliability", "responsiveness", "competence", "attitude", "standards")
+        },
+        "renew": row.renew,
+        "recommend": row.recommend,
+        "comment": row.comment,
+        "answered_at": row.answered_at,
+    }
+
+
+def case_eodc(actor: User, case: Case) -> dict[str, Any]:
+    """Explore · offer · do · confirm (探索·提议·执行·确认) for the case page and the case API."""
+    complaints = list(
+        Complaint.objects.filter(case=case).order_by("received_at").values("request", "request_confirmed", "decision")
+    )
+    promises = list(Promise.objects.filter(case=case).order_by("made_at").values("text", "status", "due_at"))
+    order = {step: i for i, step in enumerate(recovery_rules.STEPS)}
+    steps = sorted(
+        CaseStep.objects.filter(case=case, round=case.round).values("step", "skipped", "at"),
+        key=lambda s: order[s["step"]],
+    )
+    surveys = list(Survey.objects.filter(case=case).order_by("-round"))
+    calls = list(Callback.objects.filter(case=case).exclude(answered_at=None).order_by("-answered_at")[:1])
+    answered = [s for s in surveys if s.answered_at] + calls
+    latest = max(answered, key=lambda r: r.answered_at or clock.now()) if answered else None
+    waiting = next((s for s in surveys if s.status == SurveyStatus.SENT), None)
+    open_call = Callback.objects.filter(case=case, status=CallbackStatus.OPEN).exists()
+    return {
+        "explore": [{"request": c["request"], "confirmed": c["request_confirmed"]} for c in complaints],
+        "offer": {
+            "decisions": [c["decision"] for c in complaints if c["decision"]],
+            "promises": promises,
+        },
+        "do": steps,
+        "confirm": {
+            "answer": answer_brief(latest),
+            "via": "survey" if isinstance(latest, Survey) else "callback" if latest else None,
+            "recovered": None if latest is None else latest.solved is True and (latest.satisfaction or 0) > 2,
+            "survey_waiting": (
+                {"sent_at": waiting.sent_at, "reminders": waiting.reminders, "expires_at": waiting.expires_at}
+                if waiting
+                else None
+            ),
+            "callback_open": open_call,
+        },
+    }
+
+
+def callbacks_open(actor: User, *, limit: int = 100) -> list[Callback]:
+    qs: QuerySet[Callback] = scope_filter(Callback.objects.filter(status=CallbackStatus.OPEN), actor)
+    return list(qs.select_related("customer", "touchpoint", "case").order_by("created_at", "pk")[:limit])
+
+
+def callbacks_recent(actor: User, *, since: datetime, limit: int = 50) -> list[Callback]:
+    qs: QuerySet[Callback] = scope_filter(Callback.objects.exclude(status=CallbackStatus.OPEN), actor)
+    return list(
+        qs.filter(completed_at__gte=since)
+        .select_related("customer", "completed_by", "failure")
+        .order_by("-completed_at")[:limit]
+    )

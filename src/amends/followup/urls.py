@@ -1,0 +1,13 @@
+"""Page routes of follow-up: the public portal, status and survey pages, and the staff callback pages."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("complain/", views.portal, name="portal"),
+    path("complain/status/<str:token>/", views.portal_status, name="portal_status"),
+    path("survey/<str:token>/", views.survey, name="survey"),
+    path("callbacks/", views.callbacks_page, name="callbacks"),
+    path("callbacks/<int:callback_id>/", views.callback_page, name="callback"),
+]

@@ -1,0 +1,194 @@
+"""Pages of follow-up. Public (no login): the complaint portal, a complainant's status page, the survey page.
+Staff: the callback list and the call page (the survey's questions as a call script).
+
+Public pages never show a stack of internal detail: an unknown or forged link is a plain 404 page, an
+expired one a 403 page that says what to do instead; services decide everything else.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from amends.accounts.access import WORKS_CASES, require
+from amends.core import clock
+from amends.core.errors import AmendsError, InvalidInput
+from amends.core.views import form_error, staff, staff_page
+from amends.customers.presenters import contact
+from amends.intake import services as intake
+
+from . import queries, services
+from .forms import AnswerForm, CallForm, PortalForm
+from .models import SurveyStatus
+from .services.callbacks import access_callback
+from .services.surveys import survey_for_token
+
+PORTAL_FIELDS = {"customer.name": "name", "customer": "name", "client": "__all__", "contact": "phone"}
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address; behind the TLS proxy, the address the proxy saw (the last X-Forwarded-For hop)."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.SECURE_PROXY_SSL_HEADER and forwarded:
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _public(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    context = {"hotline": settings.AMENDS_HOTLINE, "clock": intake.clock_config(), **context}
+    return render(request, template, context, status=status)
+
+
+def _link_problem(request: HttpRequest, exc: AmendsError) -> HttpResponse:
+    return _public(request, "followup/link_problem.html", {"problem": exc.detail}, status=exc.status)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def portal(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _public(request, "followup/portal.html", {"form": PortalForm()})
+    form = PortalForm(request.POST)
+    if form.caught():
+        # Said plainly, with a way out, in case a person's browser filled the hidden field in.
+        form.add_error(
+            None,
+            _("Your complaint could not be accepted online. Please call us on %(hotline)s.")
+            % {"hotline": settings.AMENDS_HOTLINE},
+        )
+        return _public(request, "followup/portal.html", {"form": form}, status=400)
+    try:
+        if not form.is_valid():
+            raise InvalidInput(_("Your complaint was not sent yet: please correct the marked fields."))
+        data = form.cleaned_data
+        complaint, token = services.portal_submit(
+            data=services.PortalInput(
+                name=data["name"],
+                phone=data["phone"],
+                email=data["email"],
+                contact_preference=data["contact_preference"],
+                policy_no=data["policy_no"],
+                claim_no=data["claim_no"],
+                description=data["description"],
+                request=data["request"],
+                language=translation.get_language() or "",
+            ),
+            client_address=client_address(request),
+            idempotency_key=data["idempotency_key"],
+        )
+    except AmendsError as exc:
+        form_error(form, exc, PORTAL_FIELDS)
+        return _public(request, "followup/portal.html", {"form": form}, status=exc.status)
+    status_path = request.build_absolute_uri(reverse("portal_status", kwargs={"token": token}))
+    return _public(
+        request,
+        "followup/acknowledged.html",
+        {"complaint": complaint, "status_url": status_path, "token": token},
+        status=201,
+    )
+
+
+@require_GET
+@never_cache
+def portal_status(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        status = queries.portal_status(token)
+    except AmendsError as exc:
+        return _link_problem(request, exc)
+    return _public(request, "followup/status.html", {"s": status})
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def survey(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        row = survey_for_token(token)
+    except AmendsError as exc:
+        return _link_problem(request, exc)
+    if row.status != SurveyStatus.SENT:
+        return _public(request, "followup/survey_done.html", {"already": True})
+    if request.method == "GET":
+        return _public(
+            request, "followup/survey.html", {"form": AnswerForm(), "reference": queries.customer_reference(row.case)}
+        )
+    form = AnswerForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise InvalidInput(_("Your answer was not sent yet: please correct the marked questions."))
+        services.survey_answer(token=token, answer=form.answer())
+    except AmendsError as exc:
+        form_error(form, exc)
+        return _public(
+            request,
+            "followup/survey.html",
+            {"form": form, "reference": queries.customer_reference(row.case)},
+            exc.status,
+        )
+    return _public(request, "followup/survey_done.html", {"already": False})
+
+
+@require_GET
+@staff_page
+def callbacks_page(request: HttpRequest) -> HttpResponse:
+    actor = staff(request)
+    return render(
+        request,
+        "followup/callbacks.html",
+        {
+            "open": queries.callbacks_open(actor),
+            "recent": queries.callbacks_recent(actor, since=clock.now() - timedelta(days=7)),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page
+def callback_page(request: HttpRequest, callback_id: int) -> HttpResponse:
+    actor = staff(request)
+    callback = access_callback(actor, callback_id)
+    if request.method == "GET":
+        form = CallForm(initial={"version": callback.version})
+        return _render_call(request, callback, form)
+    require(actor, WORKS_CASES)
+    form = CallForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise InvalidInput(_("The call was not recorded: please correct the marked fields."))
+        services.callback_record(
+            actor=actor,
+            callback_id=callback_id,
+            outcome=form.cleaned_data["outcome"],
+            answer=form.answer() if form.cleaned_data["outcome"] == "reached" else None,
+            note=form.cleaned_data["note"],
+            version=form.cleaned_data["version"],
+        )
+    except AmendsError as exc:
+        form_error(form, exc)
+        return _render_call(request, callback, form, status=exc.status)
+    messages.success(request, _("Call recorded."))
+    return redirect("callbacks")
+
+
+def _render_call(request: HttpRequest, callback: Any, form: CallForm, status: int = 200) -> HttpResponse:
+    actor = staff(request)
+    return render(
+        request,
+        "followup/callback.html",
+        {
+            "callback": callback,
+            "contact": contact(actor, callback.customer),
+            "attempts": list(callback.attempt_log.select_related("actor")),
+            "form": form,
+        },
+        status=status,
+    )
