@@ -21,6 +21,7 @@ from django.utils import timezone
 from amends.accounts.models import OrgUnit
 from amends.audit.models import AuditEntry
 from amends.customers.models import Customer, Policy
+from amends.followup.models import Callback, PortalSubmission, Survey
 from amends.intake.models import ClockExtension, Complaint
 from amends.journeys import catalogue
 from amends.journeys.models import Journey, Touchpoint
@@ -29,6 +30,7 @@ from amends.recovery.models import IS_OPEN, Case, CaseStatus, CaseStep, Timeline
 
 from . import org
 from .cases import EPOCH_DAYS, plan_cases
+from .followup import seed_followup
 from .people import create_customers, plan_customers
 from .promises import KINDS, PER_KIND, seed_promises
 from .replay import Replay
@@ -101,6 +103,9 @@ def load(
         seed_promises(
             seed=SEED + 4, staff=staff, customers=rows, today=anchor, report=lambda n: report("promises", n, None)
         )
+        report("follow-up", 0, 1)
+        seed_followup(seed=SEED + 6, staff=staff, today=anchor)
+        report("follow-up", 1, 1)
     summary = summarise(now=now)
     summary.seconds = time.perf_counter() - started
     return summary
@@ -131,6 +136,11 @@ def summarise(*, now: datetime | None = None) -> Summary:
         "audit_entries": AuditEntry.objects.count(),
         "promises": Promise.objects.count(),
         "promises_kept": Promise.objects.filter(status="kept").count(),
+        "surveys": Survey.objects.count(),
+        "surveys_answered": Survey.objects.filter(status="answered").count(),
+        "portal_complaints": PortalSubmission.objects.count(),
+        "callbacks": Callback.objects.count(),
+        "callbacks_open": Callback.objects.filter(status="open").count(),
     }
     return Summary(loaded=True, counts=counts, by_status={s: by_status.get(s, 0) for s in CaseStatus.values})
 

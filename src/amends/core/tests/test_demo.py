@@ -114,10 +114,10 @@ class TestTheLoadedDemo:
         assert not TimelineEntry.objects.filter(at__gte=midnight).exists()
         assert not AuditEntry.objects.filter(at__gte=midnight).exists()
 
-    def test_every_case_was_opened_by_a_complaint_through_the_services(self):
+    def test_every_case_was_opened_by_a_complaint_or_a_noticed_failure_through_the_services(self):
         for case in Case.objects.all():
             kinds = list(case.timeline.values_list("kind", flat=True))
-            assert TimelineKind.COMPLAINT in kinds
+            assert TimelineKind.COMPLAINT in kinds or TimelineKind.FAILURE in kinds  # e.g. a dissatisfied callback
         assert AuditEntry.objects.filter(action="complaint.receive").count() == Complaint.objects.count()
         assert AuditEntry.objects.filter(action="case.open").count() == Case.objects.count()
 
@@ -175,3 +175,13 @@ class TestTheLoadedDemo:
         overdue = Promise.objects.filter(status="open", due_at__lt=demo.demo_today(NOW))
         assert overdue.count() == 1  # the worker's first sweep breaks it into a case
         assert not Promise.objects.filter(made_at__gte=demo.demo_today(NOW)).exists()
+
+    def test_customers_answered_surveys_filed_on_the_portal_and_were_called_back(self, loaded):
+        from amends.followup.models import Callback, Survey
+
+        c = loaded.counts
+        assert c["surveys"] > c["surveys_answered"] > 0 and c["portal_complaints"] == 3
+        assert set(Survey.objects.values_list("status", flat=True)) >= {"answered", "sent"}
+        assert Survey.objects.filter(recovered=False).exists() and Survey.objects.filter(recovered=True).exists()
+        assert Callback.objects.filter(reason="sample").exists() and c["callbacks_open"] > 0
+        assert Complaint.objects.filter(channel="portal", portal__isnull=False).count() == 3

@@ -35,6 +35,7 @@ STAGES = {
     "customers": _("Customers and policies"),
     "cases": _("Recovery cases"),
     "promises": _("Promises"),
+    "follow-up": _("Surveys, portal complaints and callbacks"),
 }
 ROLE_NAMES = dict(Role.choices)
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -119,7 +120,9 @@ class Command(BaseCommand):
             f"{c['policies']} policies, {c['staff']} staff, {c['cases']} cases "
             f"(open {s['open']}, in progress {s['in_progress']}, awaiting follow-up {s['follow_up']}, "
             f"closed {s['closed']}; {c['overdue']} overdue, {c['reopened']} reopened), "
-            f"{c['complaints']} complaints, {c['timeline_entries']} timeline entries."
+            f"{c['complaints']} complaints, {c['timeline_entries']} timeline entries, "
+            f"{c['surveys']} follow-up surveys ({c['surveys_answered']} answered), "
+            f"{c['portal_complaints']} portal complaints, {c['callbacks']} callbacks."
         )
 
     def database_name(self) -> str:
@@ -137,5 +140,9 @@ class Command(BaseCommand):
         console.print(f"Password for every demo user: [bold]{demo.DEMO_PASSWORD}[/bold] ({others} more staff share it)")
         url = f"http://{bind_address(opts['host'], opts['port'])}/"
         console.print(f"Open {url}  ·  API docs {url}api/v1/docs  ·  API token: amends token handler")
+        console.print(
+            f"Customers' side: the portal {url}complain/  ·  messages sent to customers (survey links) in "
+            f"{settings.EMAIL_FILE_PATH} and {settings.AMENDS_SMS_FILE}"
+        )
         if opts["host"] not in LOCAL_HOSTS and not set(settings.ALLOWED_HOSTS) - LOCAL_HOSTS - {"testserver", "[::1]"}:
             console.print("To reach it from other machines, set ALLOWED_HOSTS to the name or address they use.")
