@@ -156,3 +156,32 @@ def test_the_call_page_records_a_call(world, sampled):
     assert Callback.objects.get().status == "done"
     client.force_login(world.beijing_handler)
     assert client.get(f"/callbacks/{sampled.pk}/").status_code == 404
+
+
+@override_settings(AMENDS_CALLBACK_RATES={"default": 1.0})
+def test_events_from_other_systems_are_passages_too(world, now):
+    from amends.warning.services import event_ingest
+
+    def event(event_id: str, customer: Customer, touchpoint: str, hours_ago: int) -> dict:
+        at = now - timedelta(hours=hours_ago)
+        return {
+            "event_id": event_id,
+            "type": "claim.paid",
+            "occurred_at": at.isoformat(),
+            "customer_ref": customer.customer_no,
+            "claim_no": "CL-EV-1",
+            "touchpoint": touchpoint,
+        }
+
+    event_ingest(
+        actor=None,
+        events=[
+            event("ev-1", world.online, "auto_claim.payment", 30),
+            event("ev-2", world.key_account, "auto_claim.payment", 24 * 10),  # before the window
+            {**event("ev-3", world.individual, "auto_claim.payment", 5), "customer_ref": "NO-SUCH-CUSTOMER"},
+        ],
+        run_rules=False,
+    )
+    created = callbacks_sample()
+    assert [(c.customer_id, c.touchpoint.code) for c in created] == [(world.online.pk, "auto_claim.payment")]
+    assert created[0].source_ref.startswith("event:auto_claim.payment:C0002:")
