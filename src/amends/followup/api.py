@@ -1,13 +1,17 @@
-"""JSON API of follow-up: the customer's survey answer (no login; the signed link is the credential)."""
+"""JSON API of follow-up: the customer's survey answer (no login; the signed link is the credential), and for
+staff the callbacks to make and the calls made."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from . import services
+from amends.core.http import actor_of
+
+from . import queries, services
+from .models import Callback
 
 router = Router(tags=["follow-up"])
 
@@ -31,3 +35,47 @@ def answer_survey(request: HttpRequest, token: str, payload: SurveyIn) -> Any:
     `survey_closed` once answered, 422 with the offending fields for an answer off its scale."""
     survey = services.survey_answer(token=token, answer=payload.dict())
     return {"status": survey.status, "answered_at": survey.answered_at}
+
+
+def callback_brief(c: Callback) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "customer": {"id": c.customer_id, "name": c.customer.name},
+        "reason": c.reason,
+        "touchpoint": c.touchpoint.code if c.touchpoint else None,
+        "passed_at": c.passed_at,
+        "case": c.case_id,
+        "status": c.status,
+        "attempts": c.attempts,
+        "answer": queries.answer_brief(c),
+        "failure": c.failure_id,
+        "version": c.version,
+    }
+
+
+@router.get("/callbacks", response=dict)
+def open_callbacks(request: HttpRequest) -> Any:
+    """The callbacks to make in the caller's scope, oldest first (at most 100)."""
+    return {"items": [callback_brief(c) for c in queries.callbacks_open(actor_of(request))]}
+
+
+class AttemptIn(SurveyIn):
+    outcome: Literal["reached", "no_answer", "busy", "wrong_number", "declined"]
+    note: str = Field("", max_length=2000)
+    version: int | None = None
+
+
+@router.post("/callbacks/{callback_id}/attempts", response=dict)
+def record_call(request: HttpRequest, callback_id: int, payload: AttemptIn) -> Any:
+    """One call: `outcome`, and when `reached` the survey's answers (solved and satisfaction required)."""
+    data = payload.dict()
+    outcome, note, version = data.pop("outcome"), data.pop("note"), data.pop("version")
+    callback = services.callback_record(
+        actor=actor_of(request),
+        callback_id=callback_id,
+        outcome=outcome,
+        answer=data if outcome == "reached" else None,
+        note=note,
+        version=version,
+    )
+    return callback_brief(callback)

@@ -185,3 +185,23 @@ def test_events_from_other_systems_are_passages_too(world, now):
     created = callbacks_sample()
     assert [(c.customer_id, c.touchpoint.code) for c in created] == [(world.online.pk, "auto_claim.payment")]
     assert created[0].source_ref.startswith("event:auto_claim.payment:C0002:")
+
+
+def test_the_callback_api_lists_and_records_calls(world, sampled):
+    from amends.core.tests.api_client import Api
+
+    api = Api(world.token(world.handler))
+    items = api.get("/callbacks").json()["items"]
+    assert [i["id"] for i in items] == [sampled.pk] and items[0]["customer"]["name"] == world.online.name
+    assert Api(world.token(world.beijing_handler)).get("/callbacks").json()["items"] == []
+    missing = api.post(f"/callbacks/{sampled.pk}/attempts", {"outcome": "reached", "solved": True})
+    assert missing.status_code == 422 and "satisfaction" in missing.json()["fields"]
+    assert api.post(f"/callbacks/{sampled.pk}/attempts", {"outcome": "maybe"}).status_code == 422
+    stale = api.post(f"/callbacks/{sampled.pk}/attempts", {"outcome": "busy", "version": 99})
+    assert stale.status_code == 409
+    done = api.post(f"/callbacks/{sampled.pk}/attempts", {"outcome": "reached", **SAY_BAD, "version": 1})
+    assert done.status_code == 200, done.content
+    body = done.json()
+    assert body["status"] == "done" and body["answer"]["satisfaction"] == 1 and body["failure"] is not None
+    assert Api(None).get("/callbacks").status_code == 401
+    assert api.post(f"/callbacks/{sampled.pk}/attempts", {"outcome": "busy"}).json()["error"] == "callback_finished"
