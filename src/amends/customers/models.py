@@ -81,6 +81,16 @@ class Policy(models.Model):
     end_date = models.DateField(_("renewal date"))
     status = models.CharField(_("status"), max_length=16, choices=PolicyStatus.choices, default=PolicyStatus.ACTIVE)
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("org unit"))
+    # A renewal is a new term (often a new policy number) that points at the term it renews; a term that came
+    # up for renewal without one is `lapsed`. Retention is read from these, however the outcome arrived.
+    renewal_of = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewal",
+        verbose_name=_("renews"),
+    )
 
     class Meta:
         verbose_name = _("policy")
@@ -91,6 +101,7 @@ class Policy(models.Model):
                 condition=models.Q(end_date__gte=models.F("start_date")), name="policy_dates_ordered"
             ),
         ]
+        indexes = [models.Index(fields=["end_date"], name="policy_end_date_idx")]
 
     def __str__(self) -> str:
         return self.policy_no

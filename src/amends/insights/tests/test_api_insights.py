@@ -87,3 +87,13 @@ def test_the_pareto_drill_down(api):
     items = answer.json()["items"]
     assert len(items) == 2 and all(i["failures"] == 1 for i in items)
     assert api.get("/insights/pareto/cases", dimension="mood").status_code == 422
+
+
+def test_retention_confidence_is_checked(api):
+    answer = api.get("/insights/retention", **PERIOD)
+    assert answer.status_code == 200
+    assert [s["key"] for s in answer.json()["sections"]] == ["by_time_to_recover", "by_outcome", "compared", "money"]
+    assert answer.json()["filters"]["confidence"] == "0.95"
+    bad = api.get("/insights/retention", confidence="0.5", **PERIOD)
+    assert bad.status_code == 422 and "confidence" in bad.json()["fields"]
+    assert api.get("/insights/retention", format="xlsx", **PERIOD).status_code == 200
