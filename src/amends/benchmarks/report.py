@@ -155,3 +155,37 @@ def queue(console: Console, report: dict[str, Any], *, explain: bool = False) ->
             console.print(f"\n[bold]EXPLAIN ANALYZE[/] {item['actor']} · {item['what']} · statement {item['index']}")
             console.print(item["sql"], markup=False, highlight=False)
             console.print(item["plan"], markup=False, highlight=False)
+
+
+INSIGHTS_TARGET_MS = 300.0
+
+
+def insights(console: Console, report: dict[str, Any]) -> None:
+    environment(console, report, [report["server"]["text"]] if report.get("server") else [])
+    d = report["dataset"]
+    console.print(
+        f"[bold]Dataset[/]: {d['cases']:,} cases, {d['complaints']:,} complaints, {d['failures']:,} failures, "
+        f"{d['customers']:,} customers, {d['policies']:,} policies; "
+        f"{'reused' if d.get('reused') else 'built'} ({d.get('build_seconds', 0):.0f} s to build)"
+    )
+    before, after = report["load_before"], report["load_after"]
+    console.print(
+        f"[bold]Machine load[/] (1/5/15 min): before {before[0]:.2f}/{before[1]:.2f}/{before[2]:.2f}, "
+        f"after {after[0]:.2f}/{after[1]:.2f}/{after[2]:.2f} on {report['machine'].get('cores', '?')} CPUs"
+    )
+    table = Table(title=f"Insights reports ({report['runs_per_measure']} runs each; target p95 < 300 ms)")
+    for col in ("actor", "what", "via", "p50 ms", "p95 ms", "load", "status"):
+        table.add_column(col, justify="right" if col in ("p50 ms", "p95 ms", "load") else "left")
+    for m in report["measures"]:
+        p95 = m.get("p95_ms")
+        over = p95 is not None and p95 > INSIGHTS_TARGET_MS and m["actor"] != "reference"
+        table.add_row(
+            m["actor"],
+            m["what"],
+            m["via"],
+            _ms(m.get("p50_ms")),
+            f"[red]{_ms(p95)}[/]" if over else _ms(p95),
+            f"{m.get('load', 0):.2f}",
+            str(m.get("status", "")),
+        )
+    console.print(table)

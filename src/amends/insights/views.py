@@ -69,6 +69,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     repeat = queries.run(actor, "repeat", params)
     pareto = queries.run(actor, "pareto", params)
     regulator = queries.run(actor, "regulator", params)
+    alerts = queries.run(actor, "alerts", params)
     context["filters"] = volume.filters
     context["query"] = volume.filters.query_string()
     context["cards"] = [
@@ -80,12 +81,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         charts.pareto(pareto, "by_touchpoint_cause"),
         charts.bars(pareto, "by_dimension", "label", "failures"),
         charts.bars(regulator, "by_category", "label", "received"),
+        charts.line(alerts, "trend", ["raised", "resolved"]),
     ]
     context["headline"] = {
         "complaints": volume.section("trend").totals["complaints"],  # type: ignore[index]
         "share_15": timeliness.section("trend").totals["share_15"],  # type: ignore[index]
         "kept_rate": promises.section("trend").totals["kept_rate"],  # type: ignore[index]
         "repeat_share": repeat.section("trend").totals["repeat_share"],  # type: ignore[index]
+        "open_alerts": alerts.section("live").totals["open"],  # type: ignore[index]
     }
     return render(request, "insights/dashboard.html", context)
 

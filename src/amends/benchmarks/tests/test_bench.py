@@ -100,3 +100,51 @@ def test_intake_bench_in_a_tiny_mode_reports_figures_and_loses_nothing(tmp_path:
     assert verification["responses_201"] == verification["rows_created"]
     assert verification["replayed"] > 0 and not verification["replays_not_200_same_id"]
     assert figures["machine"]["cores"] and figures["database"]["version"]
+
+
+def test_insights_bench_in_a_tiny_mode_times_every_report_beside_the_reference(tmp_path: Path):
+    """A thousand simulated cases on PostgreSQL (the bench refuses SQLite), in process and through HTTP."""
+    from amends.benchmarks import database
+    from amends.insights import reports
+
+    out = tmp_path / "insights.json"
+    name = f"amends_bench_insights_t{os.getpid()}"
+    url = "postgres://postgres@127.0.0.1:5432/"
+    command = [
+        sys.executable,
+        "-m",
+        "amends.cli",
+        "bench",
+        "insights",
+        "--database-url",
+        url,
+        "--database-name",
+        name,
+        "--cases",
+        "1000",
+        "--runs",
+        "2",
+        "--json",
+        str(out),
+    ]
+    env = {**os.environ, "AMENDS_MODE": "dev"}
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+        assert done.returncode == 0, done.stdout + done.stderr
+        figures = json.loads(out.read_text())
+    finally:
+        database.drop(database.resolve(url, name))
+    assert figures["dataset"]["cases"] == 1000 and len(figures["load_before"]) == 3
+    measured = {(m["actor"], m["via"], m["what"]) for m in figures["measures"] if m.get("p95_ms") is not None}
+    assert ("reference", "in process", "SELECT count(*) FROM recovery_case") in measured
+    for report in reports.REGISTRY:
+        assert ("head-office admin", "in process", report) in measured
+        assert ("city supervisor", "HTTP", f"GET /api/v1/insights/{report}") in measured
+    refused = subprocess.run(
+        [sys.executable, "-m", "amends.cli", "bench", "insights", "--database-url", "sqlite:///x.sqlite3"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert refused.returncode != 0 and "PostgreSQL" in refused.stderr

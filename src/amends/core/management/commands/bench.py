@@ -1,4 +1,4 @@
-"""`amends bench intake|queue`: measure DESIGN §6's targets beside their references (see docs/benchmarks.md).
+"""`amends bench intake|queue|insights`: measure DESIGN §6's targets beside their references (see docs/benchmarks.md).
 
 Thin: parses the options and hands over to `amends.benchmarks`; the figures are reported, never asserted.
 """
@@ -25,10 +25,11 @@ class Command(BaseCommand):
     help = "Measure intake (complaints/s through the API, beside pgbench) or the queue over a million cases."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="which", required=True, metavar="intake|queue")
+        sub = parser.add_subparsers(dest="which", required=True, metavar="intake|queue|insights")
         intake = sub.add_parser("intake", help="POST /api/v1/complaints through a real server, beside pgbench")
         queue = sub.add_parser("queue", help="the queue and case reads over a million cases")
-        for p in (intake, queue):
+        insights = sub.add_parser("insights", help="every insights report over a simulated million cases")
+        for p in (intake, queue, insights):
             p.add_argument("--database-url", help="PostgreSQL server to use (default: $DATABASE_URL)")
             p.add_argument("--allow-sqlite", action="store_true", help="measure the embedded SQLite file instead")
             p.add_argument("--json", dest="json_path", metavar="PATH", help="also write the figures as JSON")
@@ -51,6 +52,12 @@ class Command(BaseCommand):
         queue.add_argument("--rebuild", action="store_true", help="build the data again even if it fits")
         queue.add_argument("--no-http", action="store_true", help="in-process timings only")
         queue.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the queue queries")
+        insights.add_argument("--database-name", default="amends_bench_insights", help="reused when of the right size")
+        insights.add_argument("--cases", type=int, default=1_000_000, help="customers simulated, a case each")
+        insights.add_argument("--runs", type=int, default=20, help="timed runs per report")
+        insights.add_argument("--rebuild", action="store_true", help="simulate again even if the data fits")
+        insights.add_argument("--no-http", action="store_true", help="in-process timings only")
+        insights.add_argument("--reports", default="", help="only these reports, e.g. volume,pareto")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         from rich.console import Console
@@ -89,6 +96,25 @@ class Command(BaseCommand):
                     progress,
                 )
                 report.intake(console, figures, verbose=opts["verbose"])
+            elif opts["which"] == "insights":
+                from amends.benchmarks.insights import InsightsOptions, run_insights
+
+                if opts["cases"] < 1 or opts["runs"] < 1:
+                    raise CommandError("--cases and --runs must be at least 1")
+                figures = run_insights(
+                    InsightsOptions(
+                        database_url=opts["database_url"],
+                        database_name=opts["database_name"],
+                        cases=opts["cases"],
+                        runs=opts["runs"],
+                        rebuild=opts["rebuild"],
+                        http=not opts["no_http"],
+                        server=servers[0],
+                        reports=[r.strip() for r in opts["reports"].split(",") if r.strip()],
+                    ),
+                    progress,
+                )
+                report.insights(console, figures)
             else:
                 from amends.benchmarks.queue import QueueOptions, run_queue
 
