@@ -40,6 +40,13 @@ FAILURE: dict[str, Any] = {
     "touchpoint": "touchpoint_id",
 }
 
+# A case's steps (follow-ups): through their case.
+STEP: dict[str, Any] = {
+    **FAILURE,
+    "segment": "case__customer__segment",
+    "touchpoint": "case__touchpoint_id",
+}
+
 PROMISE: dict[str, Any] = {
     "unit": "org_unit_id",
     "line": "policy__line",

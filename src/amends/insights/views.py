@@ -70,11 +70,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     pareto = queries.run(actor, "pareto", params)
     regulator = queries.run(actor, "regulator", params)
     alerts = queries.run(actor, "alerts", params)
+    recovery = queries.run(actor, "recovery", params)
     context["filters"] = volume.filters
     context["query"] = volume.filters.query_string()
     context["cards"] = [
         charts.line(volume, "trend", ["complaints", "cases_opened", "cases_closed", "failures"]),
         charts.line(timeliness, "trend", ["received"], rates=["share_15", "share_30", "share_60"]),
+        charts.line(recovery, "trend", ["recovered", "not_recovered", "unreachable"], rates=["recovery_rate"]),
         charts.line(promises, "trend", ["made", "kept", "broken"], rates=["kept_rate"]),
         charts.line(repeat, "trend", ["failures", "repeats"], rates=["repeat_share"]),
         charts.pareto(pareto, "by_touchpoint"),

@@ -1,0 +1,87 @@
+"""`recovery`: the recovery rate — of the follow-ups recorded in each bucket (补救跟踪, the fifth step), how many
+found the customer recovered, not recovered (the case reopens: a double deviation) or could not reach them;
+and the same by the touchpoint of the case. Follow-up survey answers (issue 6) will add the customer's own
+answer beside the handler's record when that app lands."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from amends.accounts.models import User
+from amends.journeys.queries import touchpoint_names
+from amends.recovery.models import CaseStep, FollowUpOutcome, Step
+
+from .. import paths
+from ..expressions import bucket_key, bucket_keys, bucket_of, ratio
+from ..filters import Filters
+from . import LABEL, RATE, Column, Result, Section, report
+
+
+def _counts() -> dict:
+    return {
+        "follow_ups": Count("id"),
+        "recovered": Count("id", filter=Q(outcome=FollowUpOutcome.RECOVERED)),
+        "not_recovered": Count("id", filter=Q(outcome=FollowUpOutcome.NOT_RECOVERED)),
+        "unreachable": Count("id", filter=Q(outcome=FollowUpOutcome.UNREACHABLE)),
+    }
+
+
+def _shaped(row: dict) -> dict:
+    reached = row["recovered"] + row["not_recovered"]
+    return {**{k: row[k] for k in _counts()}, "recovery_rate": ratio(row["recovered"], reached)}
+
+
+@report("recovery", _("Recovery rate"))
+def recovery(actor: User, filters: Filters) -> Result:
+    steps = filters.apply(
+        CaseStep.objects.filter(step=Step.FOLLOW_UP, skipped=False, at__gte=filters.start, at__lt=filters.end),
+        paths.STEP,
+    )
+    rows = steps.annotate(bucket=bucket_of("at", filters)).values("bucket").annotate(**_counts()).order_by()
+    found = {bucket_key(r["bucket"], filters.bucket): _shaped(r) for r in rows}
+    empty = _shaped({k: 0 for k in _counts()})
+    trend = [{"period": k, **found.get(k, empty)} for k in bucket_keys(filters)]
+    by_tp = list(steps.values("case__touchpoint__code").annotate(**_counts()).order_by("-follow_ups")[:20])
+    names = touchpoint_names(r["case__touchpoint__code"] for r in by_tp)
+    tp_rows = [
+        {
+            "touchpoint": r["case__touchpoint__code"] or "",
+            "touchpoint_name": names.get(r["case__touchpoint__code"] or "", ""),
+            **_shaped(r),
+        }
+        for r in by_tp
+    ]
+    counts = [
+        Column("follow_ups", _("Follow-ups")),
+        Column("recovered", _("Recovered")),
+        Column("not_recovered", _("Not recovered")),
+        Column("unreachable", _("Could not be reached")),
+        Column("recovery_rate", _("Recovery rate"), RATE),
+    ]
+    return Result(
+        "recovery",
+        _("Recovery rate"),
+        filters,
+        [
+            Section(
+                "trend",
+                _("Follow-ups and their outcome"),
+                [Column("period", _("Period"), LABEL), *counts],
+                trend,
+                chart="line",
+                totals=_shaped(steps.aggregate(**_counts())),
+            ),
+            Section(
+                "by_touchpoint",
+                _("Recovery rate by touchpoint"),
+                [
+                    Column("touchpoint", _("Touchpoint"), LABEL),
+                    Column("touchpoint_name", _("Touchpoint name"), LABEL),
+                    *counts,
+                ],
+                tp_rows,
+            ),
+        ],
+        notes=[_("Recovery rate: recovered among the customers reached at follow-up.")],
+    )
