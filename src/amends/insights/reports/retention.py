@@ -1,5 +1,6 @@
 """`retention`: did recovered customers come back? Policy terms that came up for renewal in the period (renewed:
-a later term points at them; lapsed otherwise), grouped by what the customer lived through during the term —
+a later term points at them, or policy admin reported `policy.renewed`; lapsed: the term's status, or a
+reported `policy.lapsed`), grouped by what the customer lived through during the term —
 how long their recovery took, how it ended, and against customers with no recorded failure and with a failure
 but no complaint — with the renewal rate and its Wilson interval; and the premium retained above the baseline
 of customers whose recovery failed. The seeds claim 60% come back when the problem is solved, 95% when it is
@@ -21,6 +22,7 @@ from amends.customers.models import Policy
 from amends.intake.models import Complaint
 from amends.recovery.models import Case as RecoveryCase
 from amends.recovery.models import Failure
+from amends.warning.models import Event
 
 from ..expressions import Seconds, ratio
 from ..filters import Filters
@@ -40,6 +42,12 @@ def _in_term(prefix: str) -> dict[str, Any]:
     }
 
 
+def _reported(kind: str) -> Exists:
+    """An outcome another system reported as an event (`POST /api/v1/events`), by the term's policy number.
+    `policy_no <> ''` matches the events' partial index."""
+    return Exists(Event.objects.filter(type=kind, policy_no=OuterRef("policy_no")).exclude(policy_no=""))
+
+
 def population(filters: Filters) -> Any:
     """Terms ending in the period whose renewal is decided, with what their customer lived through."""
     last_case = RecoveryCase.objects.filter(**_in_term("opened_at")).order_by("-opened_at", "-id")
@@ -47,13 +55,14 @@ def population(filters: Filters) -> Any:
         Policy.objects.filter(end_date__gte=filters.since, end_date__lte=filters.until),
         {"unit": "org_unit_id", "line": "line", "segment": "customer__segment"},
     ).annotate(
-        renewed=Exists(Policy.objects.filter(renewal_of_id=OuterRef("pk"))),
+        renewed=Exists(Policy.objects.filter(renewal_of_id=OuterRef("pk"))) | _reported("policy.renewed"),
+        lapsed=_reported("policy.lapsed"),
         failed=Exists(Failure.objects.filter(**_in_term("occurred_at"))),
         complained=Exists(Complaint.objects.filter(**_in_term("received_at"))),
         closure=Subquery(last_case.values("closure")[:1]),
         recover_s=Subquery(last_case.annotate(s=Seconds(F("closed_at"), F("opened_at"))).values("s")[:1]),
     )
-    return qs.filter(Q(renewed=True) | Q(status="lapsed"))
+    return qs.filter(Q(renewed=True) | Q(status="lapsed") | Q(lapsed=True))
 
 
 def _buckets() -> Case:

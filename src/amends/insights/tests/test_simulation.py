@@ -89,3 +89,38 @@ def test_the_command(world, capsys):
         with pytest.raises(CommandError):
             call_command("simulate", *bad)
     assert User.objects.filter(username="simulator", is_active=False).count() == 1
+
+
+@pytest.mark.django_db
+def test_renewals_and_lapses_reported_as_events_count(world, now):
+    """Two terms ending in October with no renewal term: policy admin reports one renewed, one lapsed."""
+    from decimal import Decimal
+
+    from amends.warning.services import event_ingest
+
+    for no, customer in (("PE1", world.online), ("PE2", world.key_account)):
+        Policy.objects.create(
+            policy_no=no,
+            customer=customer,
+            line="auto",
+            premium=Decimal("1000"),
+            start_date=date(2025, 10, 10),
+            end_date=date(2026, 10, 9),
+            org_unit=customer.org_unit,
+        )
+    event_ingest(
+        actor=None,
+        events=[
+            {
+                "event_id": "r1",
+                "type": "policy.renewed",
+                "occurred_at": "2026-10-09T10:00:00+08:00",
+                "policy_no": "PE1",
+            },
+            {"event_id": "l1", "type": "policy.lapsed", "occurred_at": "2026-10-09T10:00:00+08:00", "policy_no": "PE2"},
+        ],
+        run_rules=False,
+    )
+    result = queries.run(world.admin, "retention", {"since": "2026-10-01", "until": "2026-10-31"})
+    (row,) = [r for r in result.section("compared").rows if r["group"] == "no_recorded_failure"]
+    assert (row["customers"], row["renewed"]) == (2, 1)
