@@ -12,9 +12,6 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
 
 from .reports import LABEL, RATE, Result, Section
 
@@ -50,7 +47,10 @@ def as_csv(result: Result) -> HttpResponse:
     return response
 
 
-def _cell(ws: Any, value: Any, *, bold: bool = False, percent: bool = False) -> WriteOnlyCell:
+def _cell(ws: Any, value: Any, *, bold: bool = False, percent: bool = False) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     cell = WriteOnlyCell(ws, value=value)
     if bold:
         cell.font = Font(bold=True)
@@ -69,7 +69,7 @@ def _sheet_title(text: str, used: set[str]) -> str:
     return candidate
 
 
-def _respond(wb: Workbook, result: Result) -> HttpResponse:
+def _respond(wb: Any, result: Result) -> HttpResponse:
     buffer = io.BytesIO()
     wb.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
@@ -78,6 +78,8 @@ def _respond(wb: Workbook, result: Result) -> HttpResponse:
 
 
 def as_xlsx(result: Result) -> HttpResponse:
+    from openpyxl import Workbook
+
     if result.report == "regulator":
         return _respond(regulator_workbook(result), result)
     wb = Workbook(write_only=True)
@@ -92,9 +94,12 @@ def as_xlsx(result: Result) -> HttpResponse:
     return _respond(wb, result)
 
 
-def regulator_workbook(result: Result) -> Workbook:
+def regulator_workbook(result: Result) -> Any:
     """One sheet, as a regulator's complaint return is filled in: the institution and period at the top, then
     a block per breakdown (category, line, channel, region) with its total row, then the complaint rates."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
     f = result.filters
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_sheet_title(_("Complaint statistics"), set()))

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from math import sqrt
 
-from scipy.stats import norm
-
 
 def wilson(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float] | None:
     """The interval for the true proportion behind `successes` of `n`, or None when n is 0."""
     if n <= 0:
         return None
+    # scipy is imported here, not at module load: web workers that never draw a report stay small and fast to start.
+    from scipy.stats import norm
+
     z = float(norm.ppf(1 - (1 - confidence) / 2))
     p = successes / n
     denominator = 1 + z * z / n
