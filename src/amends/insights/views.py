@@ -71,6 +71,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     regulator = queries.run(actor, "regulator", params)
     alerts = queries.run(actor, "alerts", params)
     recovery = queries.run(actor, "recovery", params)
+    dimensions = queries.run(actor, "dimensions", params)
     context["filters"] = volume.filters
     context["query"] = volume.filters.query_string()
     context["cards"] = [
@@ -82,6 +83,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         charts.pareto(pareto, "by_touchpoint"),
         charts.pareto(pareto, "by_touchpoint_cause"),
         charts.bars(pareto, "by_dimension", "label", "failures"),
+        charts.line(dimensions, "trend", ["reliability", "responsiveness", "competence", "attitude", "standards"]),
         charts.bars(regulator, "by_category", "label", "received"),
         charts.line(alerts, "trend", ["raised", "resolved"]),
     ]

@@ -103,4 +103,4 @@ def get(name: str) -> Report:
     return found
 
 
-from . import alerts, pareto, promises, recovery, regulator, repeat, retention, timeliness, volume  # noqa: E402, F401  (they register)
+from . import alerts, dimensions, pareto, promises, recovery, regulator, repeat, retention, timeliness, volume  # noqa: E402, F401  (they register)

@@ -35,6 +35,9 @@ def test_the_dashboard_shows_every_chart_with_its_numbers_and_files(client, worl
         "chart-pareto-by_touchpoint",
         "chart-pareto-by_touchpoint_cause",
         "chart-regulator-by_category",
+        "chart-recovery-trend",
+        "chart-alerts-trend",
+        "chart-dimensions-trend",
     ):
         assert f'id="{chart}"' in html and f'id="{chart}-data"' in html
     assert "/insights/volume/file/?since=2026-09-01&amp;until=2026-10-31" in html
