@@ -132,10 +132,11 @@ def run_insights(options: InsightsOptions, progress: Callable[[str], None] = lam
         ("city supervisor", User.objects.select_related("org_unit").get(username="bench_supervisor")),
     ]
     measures = [_reference(options.runs)]
+    progress(_said(measures[-1]))
     for label, user in actors:
         for name in names:
-            progress(f"{label}: {name} (in process)")
             measures.append(_in_process(label, user, name, options.runs))
+            progress(_said(measures[-1]))
     if options.http:
         secret = secrets.token_urlsafe(48)
         progress(f"starting {options.server.describe()}")
@@ -144,11 +145,18 @@ def run_insights(options: InsightsOptions, progress: Callable[[str], None] = lam
             for label, user in actors:
                 bearer = {"Authorization": f"Bearer {token_issue(actor=None, user=user)}"}
                 for name in names:
-                    progress(f"{label}: GET /api/v1/insights/{name}")
                     measures.append(_http(server.base_url, label, name, bearer, options.runs))
+                    progress(_said(measures[-1]))
     report["measures"] = measures
     report["load_after"] = os.getloadavg()
     return report
+
+
+def _said(m: dict[str, Any]) -> str:
+    """One measure as a progress line, so a long run shows its figures as it goes."""
+    return (
+        f"{m['actor']}: {m['what']} ({m['via']}): p50 {m.get('p50_ms')} ms, p95 {m.get('p95_ms')} ms, load {m['load']}"
+    )
 
 
 def _dataset() -> dict[str, int]:
