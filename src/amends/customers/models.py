@@ -43,6 +43,9 @@ class Customer(models.Model):
         OrgUnit, on_delete=models.PROTECT, related_name="customers", verbose_name=_("org unit")
     )
     created_at = models.DateTimeField(_("created at"))
+    # Blank for customers entered in Amends. Imported history names the source system: such a "customer" is
+    # the complainant of a historical complaint, often not identified in the source at all.
+    source = models.CharField(_("imported from"), max_length=16, blank=True)
 
     class Meta:
         verbose_name = _("customer")

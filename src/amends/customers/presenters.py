@@ -41,5 +41,6 @@ def customer_brief(actor: User, customer: Customer) -> dict[str, Any]:
         "name": customer.name,
         "segment": customer.segment,
         "value": str(customer.value),
+        "imported_from": customer.source or None,
         **contact(actor, customer),
     }

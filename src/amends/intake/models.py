@@ -4,7 +4,9 @@ A complaint is the customer's own report on a channel, with their request (诉�
 starts the clock of 银行业保险业消费投诉处理管理办法 (2020): decide and tell the complainant within 15 days of
 receipt, 30 for a complex complaint (with a reason), a further 30 with a supervisor's approval. The clock is
 computed in `intake.rules`; `due_at` stores its current answer. An `Idempotency-Key` is unique, so a retried
-submission can never create a second complaint.
+submission can never create a second complaint. A complaint imported from another system's history
+(`amends import complaints`) keeps the system it came from and its reference there (`source`, `external_ref`):
+unique together, so importing the same file twice records each complaint once.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from amends.customers.models import Customer, Policy
+from amends.customers.models import Customer, Line, Policy
 from amends.journeys.models import Touchpoint
 from amends.recovery.models import Case, reference
 
@@ -87,6 +89,13 @@ class Complaint(models.Model):
     request_digest = models.CharField(max_length=64, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision = models.TextField(_("decision"), blank=True)
+    line = models.CharField(_("line"), max_length=16, choices=Line.choices, blank=True)
+    region = models.CharField(_("region"), max_length=50, blank=True)
+    # Whether the complaint was found for the complainant (upheld, confirmed, justified); unknown until decided.
+    upheld = models.BooleanField(_("upheld"), null=True, blank=True)
+    # Blank for complaints received in Amends; for imported history the system it came from and its key there.
+    source = models.CharField(_("imported from"), max_length=16, blank=True)
+    external_ref = models.CharField(_("reference in the source"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("complaint")
@@ -99,6 +108,10 @@ class Complaint(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(extension_level__lte=2), name="complaint_at_most_two_extensions"),
             models.CheckConstraint(condition=Q(due_at__gt=models.F("received_at")), name="complaint_due_after_receipt"),
+            models.UniqueConstraint(
+                fields=["source", "external_ref"], condition=~Q(source=""), name="complaint_imported_once"
+            ),
+            models.CheckConstraint(condition=Q(source="") | ~Q(external_ref=""), name="complaint_import_has_ref"),
         ]
 
     def __str__(self) -> str:
@@ -107,6 +120,10 @@ class Complaint(models.Model):
     @property
     def reference(self) -> str:
         return reference("TS", self.received_at, self.pk)
+
+    @property
+    def imported(self) -> bool:
+        return bool(self.source)
 
 
 class ExtensionStatus(models.TextChoices):

@@ -28,6 +28,11 @@ def complaint_brief(c: Complaint) -> dict[str, Any]:
         "request": c.request,
         "request_confirmed": c.request_confirmed,
         "loss_amount": str(c.loss_amount) if c.loss_amount is not None else None,
+        "category": c.category or None,
+        "line": c.line or None,
+        "region": c.region or None,
+        "upheld": c.upheld,
+        "imported": {"source": c.source, "external_ref": c.external_ref} if c.source else None,
         "extensions": [
             {"id": e.pk, "level": e.level, "status": e.status, "reason": e.reason} for e in c.extensions.all()
         ],

@@ -52,6 +52,8 @@ class FollowUpOutcome(models.TextChoices):
 class Closure(models.TextChoices):
     RECOVERED = "recovered", _("Recovered")
     UNREACHABLE = "unreachable", _("Customer unreachable")
+    # History brought in from another system: closed there; its recovery steps were never recorded in Amends.
+    IMPORTED = "imported", _("Imported history")
 
 
 class Priority(models.IntegerChoices):

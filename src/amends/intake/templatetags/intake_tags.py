@@ -9,7 +9,7 @@ from django import template
 
 from amends.core.templatetags.amends import choice_label
 from amends.intake.forms import DecideForm, ExtendForm, ExtensionDecisionForm
-from amends.intake.models import Channel, ExtensionStatus
+from amends.intake.models import Category, Channel, ExtensionStatus
 
 register = template.Library()
 
@@ -17,6 +17,11 @@ register = template.Library()
 @register.filter
 def channel_label(code: str) -> str:
     return choice_label(Channel, code)
+
+
+@register.filter
+def category_label(code: str) -> str:
+    return choice_label(Category, code)
 
 
 @register.filter
