@@ -189,3 +189,40 @@ def insights(console: Console, report: dict[str, Any]) -> None:
             str(m.get("status", "")),
         )
     console.print(table)
+
+
+IMPORT_TARGETS_S = {"texas": 20.0, "generated": 60.0}
+
+
+def history(console: Console, report: dict[str, Any]) -> None:
+    """`amends bench import`: each file's import beside the plain COPY of the same rows, and the load."""
+    environment(console, report, [])
+    before = report["load_before"]
+    console.print(f"[bold]Load[/] (1/5/15 min) before: {before['1min']}/{before['5min']}/{before['15min']}")
+    table = Table(title="History import (amends import complaints … --mapping tx-tdi)")
+    for column in ("file", "rows", "import s", "rows/s", "target", "re-run s", "plain COPY s", "COPY rows/s", "×COPY"):
+        table.add_column(column, justify="right" if column != "file" else "left")
+    for m in report["measures"]:
+        imp, copy, again = m["import"], m["plain_copy"], m["rerun"]
+        ratio = imp["seconds"] / copy["seconds"] if copy and copy["seconds"] else None
+        target = IMPORT_TARGETS_S.get(m["name"])
+        table.add_row(
+            m["name"],
+            f"{m['rows']:,}",
+            f"{imp['seconds']:.1f}",
+            f"{imp['rows_per_s']:,.0f}",
+            f"< {target:.0f} s" if target else "–",
+            f"{again['seconds']:.1f}",
+            f"{copy['seconds']:.1f}" if copy else "–",
+            f"{copy['rows_per_s']:,.0f}" if copy else "–",
+            f"{ratio:.1f}" if ratio else "–",
+        )
+    console.print(table)
+    for m in report["measures"]:
+        imp = m["import"]
+        console.print(
+            f"{m['name']}: {imp['imported']:,} imported, {imp['rejected']:,} rejected; in the database "
+            f"{imp['complaints_in_db']:,} complaints, {imp['cases_in_db']:,} imported cases, "
+            f"{imp['customers_in_db']:,} imported customers; re-run found {m['rerun']['present']:,} present, "
+            f"imported {m['rerun']['imported']:,}; load after {m['load_after']['1min']}"
+        )

@@ -42,6 +42,7 @@ LIST_COLUMNS = (
     "due_at",
     "opened_at",
     "closed_at",
+    "closure",
     "round",
     "version",
     "org_unit_id",

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import DatabaseError, connection, transaction
+from django.utils.timezone import get_default_timezone
 from django.utils.translation import gettext as _
 
 from amends.accounts.access import RECEIVES_COMPLAINTS, in_scope, require
@@ -110,7 +111,9 @@ def complaints_import(
         with open_table(path, mapping.needed_columns(), encoding=mapping.encoding, sheet=mapping.sheet) as table:
             if on_total:
                 on_total(table.estimated_rows)
-            transform = Transformer(mapping, table.header, now=now, touchpoints=set(touchpoints))
+            transform = Transformer(
+                mapping, table.header, now=now, touchpoints=set(touchpoints), day_zone=get_default_timezone()
+            )
             for number, cells in table.rows:
                 consumed += 1
                 result.records += 1

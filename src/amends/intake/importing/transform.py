@@ -69,8 +69,13 @@ def _remembered(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 
 class Transformer:
-    def __init__(self, mapping: Mapping, header: list[str], *, now: datetime, touchpoints: set[str]) -> None:
+    def __init__(
+        self, mapping: Mapping, header: list[str], *, now: datetime, touchpoints: set[str], day_zone: Any = None
+    ) -> None:
+        """`day_zone`: where a date without a time is taken to start (Amends' own zone, so the day shows as the
+        source's day); dates with a time are in the mapping's zone."""
         self.mapping = mapping
+        self.day_zone = day_zone or mapping.timezone
         self.now = now.astimezone(UTC)
         self.width = len(header)
         self.touchpoints = touchpoints
@@ -175,7 +180,7 @@ class Transformer:
         return str(value)
 
     def _date(self, spec: FieldSpec, raw: Any) -> datetime | None:
-        parsed = _parse_date(raw, spec.date_formats, self.mapping.timezone)
+        parsed = _parse_date(raw, spec.date_formats, self.mapping.timezone, self.day_zone)
         if parsed is None:
             if raw in ("", None):
                 raise ValueError(_("Empty, but this field is required."))
@@ -239,23 +244,26 @@ def _lookup(spec: FieldSpec, text: Any) -> Any:
     raise ValueError(_("“%(value)s” is not in the mapping and there is no default.") % {"value": text})
 
 
-def _parse_date(raw: Any, formats: tuple[str, ...], tz: Any) -> datetime | None:
-    """A date or time of the source's zone, as UTC (fixed offset: cheap to compare and to write)."""
+def _parse_date(raw: Any, formats: tuple[str, ...], tz: Any, day_zone: Any) -> datetime | None:
+    """A time of the source's zone, or a day starting in `day_zone`, as UTC (cheap to compare and write)."""
     if isinstance(raw, datetime):
-        parsed = raw
+        parsed, has_time = raw, bool(raw.hour or raw.minute or raw.second or raw.tzinfo)
     elif isinstance(raw, date):
-        parsed = datetime(raw.year, raw.month, raw.day)
+        parsed, has_time = datetime(raw.year, raw.month, raw.day), False
     else:
         text = str(raw or "").strip()
         for fmt in formats if text else ():
             try:
                 parsed = datetime.strptime(text, fmt)
+                has_time = any(code in fmt for code in ("%H", "%I", "%M", "%z"))
                 break
             except ValueError:
                 continue
         else:
             return None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)).astimezone(UTC)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz if has_time else day_zone)
+    return parsed.astimezone(UTC)
 
 
 def _amount(value: Any) -> Decimal | None:

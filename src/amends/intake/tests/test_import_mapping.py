@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from amends.intake.importing import mapping as mappings
 from amends.intake.importing.mapping import MappingError, parse
@@ -50,6 +51,12 @@ def mapping_with(**changes):
 
 def transform(cells, **changes):
     return Transformer(mapping_with(**changes), HEADER, now=NOW, touchpoints=TOUCHPOINTS)(2, cells)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 ROW = ["A1", "2024-03-01", "2024-03-20", "Auto", "", "NOISE; CLAIM; SALE", "Yes", "INDV"]
@@ -153,3 +160,21 @@ def test_a_row_of_the_wrong_width_is_rejected_and_a_blank_line_is_skipped():
 def test_a_row_still_open_in_the_source_is_rejected():
     out = transform(list(ROW), open_when={"column": "finding", "values": ["Yes"]})
     assert isinstance(out, list) and out[0].field == "finding" and "Not closed" in out[0].reason
+
+
+def test_a_day_starts_in_amends_zone_and_a_time_is_the_sources():
+    from zoneinfo import ZoneInfo
+
+    formats = {"column": "received", "date_format": ["%Y-%m-%d %H:%M", "%Y-%m-%d"]}
+    transformer = Transformer(
+        mapping_with(field_received_at=formats),
+        HEADER,
+        now=NOW,
+        touchpoints=TOUCHPOINTS,
+        day_zone=ZoneInfo("Asia/Shanghai"),
+    )
+    day = transformer(2, ["A1", "2024-03-01", "2024-03-20", "Auto", "", "", "", "INDV"])
+    timed = transformer(2, ["A1", "2024-03-01 09:30", "2024-03-20", "Auto", "", "", "", "INDV"])
+    assert isinstance(day, Record) and isinstance(timed, Record)
+    assert day.received_at == datetime(2024, 2, 29, 16, 0, tzinfo=UTC)  # 2024-03-01 00:00 in Shanghai
+    assert timed.received_at == datetime(2024, 3, 1, 15, 30, tzinfo=UTC)  # 09:30 in Chicago (CST)

@@ -1,4 +1,5 @@
-"""`amends bench intake|queue|insights`: measure DESIGN §6's targets beside their references (see docs/benchmarks.md).
+"""`amends bench intake|queue|insights|import`: measure DESIGN §6's targets beside their references
+(see docs/benchmarks.md).
 
 Thin: parses the options and hands over to `amends.benchmarks`; the figures are reported, never asserted.
 """
@@ -6,6 +7,7 @@ Thin: parses the options and hands over to `amends.benchmarks`; the figures are 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -22,10 +24,13 @@ def _int_list(text: str) -> list[int]:
 
 
 class Command(BaseCommand):
-    help = "Measure intake (complaints/s through the API, beside pgbench) or the queue over a million cases."
+    help = (
+        "Measure intake (complaints/s through the API, beside pgbench), the queue over a million cases, "
+        "the insights reports, or the history import (beside a plain COPY of the same rows)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="which", required=True, metavar="intake|queue|insights")
+        sub = parser.add_subparsers(dest="which", required=True, metavar="intake|queue|insights|import")
         intake = sub.add_parser("intake", help="POST /api/v1/complaints through a real server, beside pgbench")
         queue = sub.add_parser("queue", help="the queue and case reads over a million cases")
         insights = sub.add_parser("insights", help="every insights report over a simulated million cases")
@@ -58,6 +63,15 @@ class Command(BaseCommand):
         insights.add_argument("--rebuild", action="store_true", help="simulate again even if the data fits")
         insights.add_argument("--no-http", action="store_true", help="in-process timings only")
         insights.add_argument("--reports", default="", help="only these reports, e.g. volume,pareto")
+        history = sub.add_parser("import", help="amends import complaints on the Texas file and a generated one")
+        history.add_argument("--database-url", help="PostgreSQL server to use (default: $DATABASE_URL)")
+        history.add_argument("--allow-sqlite", action="store_true", help="measure the embedded SQLite file instead")
+        history.add_argument("--json", dest="json_path", metavar="PATH", help="also write the figures as JSON")
+        history.add_argument("--database-name", default="amends_bench_history", help="created afresh (dropped first)")
+        history.add_argument("--texas", type=Path, help="the Texas TDI csv.gz (default: found in shared/data/real)")
+        history.add_argument("--rows", type=int, default=1_000_000, help="rows of the generated file (0: none)")
+        history.add_argument("--batch-size", type=int, default=10_000, help="complaints per transaction")
+        history.add_argument("--drop", action="store_true", help="drop the bench database afterwards")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         from rich.console import Console
@@ -67,6 +81,9 @@ class Command(BaseCommand):
         from amends.benchmarks.server import KINDS, ServerConfig
 
         console = Console(width=None if sys.stdout.isatty() else 160)
+        if opts["which"] == "import":
+            self._history(console, opts)
+            return
         kinds = [k.strip() for k in opts["server"].split(",") if k.strip()]
         unknown = set(kinds) - set(KINDS)
         if unknown:
@@ -135,6 +152,33 @@ class Command(BaseCommand):
                 report.queue(console, figures, explain=opts["explain"])
         except BenchError as exc:
             raise CommandError(str(exc)) from exc
+        if opts["json_path"]:
+            report.write_json(opts["json_path"], figures)
+            console.print(f"figures written to {opts['json_path']}")
+
+    def _history(self, console: Any, opts: dict[str, Any]) -> None:
+        from amends.benchmarks import report
+        from amends.benchmarks.database import BenchError
+        from amends.benchmarks.history import HistoryOptions, run_history
+
+        if opts["rows"] < 0 or opts["batch_size"] < 1:
+            raise CommandError("--rows must be 0 or more and --batch-size at least 1")
+        try:
+            figures = run_history(
+                HistoryOptions(
+                    database_url=opts["database_url"],
+                    database_name=opts["database_name"],
+                    allow_sqlite=opts["allow_sqlite"],
+                    texas=opts["texas"],
+                    generated_rows=opts["rows"],
+                    batch_size=opts["batch_size"],
+                    drop_after=opts["drop"],
+                ),
+                lambda text: console.print(f"[dim]· {text}[/]"),
+            )
+        except BenchError as exc:
+            raise CommandError(str(exc)) from exc
+        report.history(console, figures)
         if opts["json_path"]:
             report.write_json(opts["json_path"], figures)
             console.print(f"figures written to {opts['json_path']}")
