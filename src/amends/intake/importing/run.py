@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from django.db import DatabaseError, connection, transaction
 from django.utils.timezone import get_default_timezone
@@ -26,7 +26,7 @@ from amends.accounts.access import RECEIVES_COMPLAINTS, in_scope, require
 from amends.accounts.models import OrgUnit, User
 from amends.audit.models import AuditEntry
 from amends.core import audit, clock
-from amends.core.errors import AmendsError, Forbidden
+from amends.core.errors import AmendsError, Forbidden, InvalidInput
 from amends.journeys.models import Touchpoint
 
 from ..services.clock import clock_config
@@ -264,24 +264,27 @@ def _write(
 
 
 class _RejectFile:
-    """The reject file, opened at the first reject: row, field, reason."""
+    """The reject file (row, field, reason), opened before the first row so that an unwritable place is refused
+    before anything is imported; removed at the end when nothing was rejected."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.count = 0
-        self._stream: IO[str] | None = None
-        self._writer: Any = None
+        try:
+            self._stream: IO[str] = path.open("w", encoding="utf-8", newline="")
+        except OSError as exc:
+            raise InvalidInput(
+                _("Cannot write the reject file %(path)s (%(error)s): name another with --rejects.")
+                % {"path": path, "error": exc.strerror or exc}
+            ) from exc
+        self._writer = csv.writer(self._stream)
+        self._writer.writerow(["row", "field", "reason"])
 
     def write(self, rejects: list[Reject]) -> None:
-        if self._stream is None:
-            self._stream = self.path.open("w", encoding="utf-8", newline="")
-            self._writer = csv.writer(self._stream)
-            self._writer.writerow(["row", "field", "reason"])
         self.count += 1
         self._writer.writerows((r.row, r.field, r.reason) for r in rejects)
 
     def close(self) -> None:
-        if self._stream is not None:
-            self._stream.close()
-        elif self.path.is_file() and self.path.read_text(encoding="utf-8").startswith("row,field,reason"):
-            self.path.unlink()  # our own file from an earlier run of the same input would mislead
+        self._stream.close()
+        if not self.count:
+            self.path.unlink(missing_ok=True)

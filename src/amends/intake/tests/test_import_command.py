@@ -60,6 +60,7 @@ def test_rejects_are_written_to_the_current_directory_by_default(world, now, tmp
         ([SAMPLE, "--mapping", "tx-tdi", "--actor", "ghost"], "No active user “ghost”"),
         ([SAMPLE, "--mapping", "tx-tdi", "--batch-size", "0"], "--batch-size must be at least 1"),
         (["notes.txt", "--mapping", "tx-tdi"], "No file at notes.txt"),
+        ([SAMPLE, "--mapping", "tx-tdi", "--rejects", "/no/such/dir/r.csv"], "Cannot write the reject file"),
     ],
 )
 def test_a_wrong_argument_is_refused_in_one_line(world, args, message):
