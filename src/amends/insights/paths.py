@@ -12,13 +12,18 @@ from django.db.models import Exists, OuterRef, Q
 from amends.intake.models import Complaint
 
 
-def _case_complaint(case_ref: str, **lookup: Any) -> Q:
-    return Q(Exists(Complaint.objects.filter(case_id=OuterRef(case_ref), **lookup)))
+def _case_complaint(case_ref: str, *conditions: Q, **lookup: Any) -> Q:
+    return Q(Exists(Complaint.objects.filter(*conditions, case_id=OuterRef(case_ref), **lookup)))
+
+
+def complaint_line(value: str) -> Q:
+    """A complaint's line is its own where it has one (imported history), else its policy's."""
+    return Q(line=value) | Q(line="", policy__line=value)
 
 
 COMPLAINT: dict[str, Any] = {
     "unit": "case__org_unit_id",
-    "line": "policy__line",
+    "line": complaint_line,
     "segment": "customer__segment",
     "channel": "channel",
     "touchpoint": "touchpoint_id",
@@ -26,7 +31,7 @@ COMPLAINT: dict[str, Any] = {
 
 CASE: dict[str, Any] = {
     "unit": "org_unit_id",
-    "line": lambda v: _case_complaint("pk", policy__line=v),
+    "line": lambda v: _case_complaint("pk", complaint_line(v)),
     "segment": "customer__segment",
     "channel": lambda v: _case_complaint("pk", channel=v),
     "touchpoint": "touchpoint_id",
@@ -34,7 +39,7 @@ CASE: dict[str, Any] = {
 
 FAILURE: dict[str, Any] = {
     "unit": "case__org_unit_id",
-    "line": lambda v: _case_complaint("case_id", policy__line=v),
+    "line": lambda v: _case_complaint("case_id", complaint_line(v)),
     "segment": "customer__segment",
     "channel": lambda v: _case_complaint("case_id", channel=v),
     "touchpoint": "touchpoint_id",

@@ -11,7 +11,8 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import User
@@ -77,6 +78,10 @@ def _by(complaints: Any, field: str, labels: dict[str, Any] | None, none_label: 
 def regulator(actor: User, filters: Filters) -> Result:
     complaints = filters.apply(
         Complaint.objects.filter(received_at__gte=filters.start, received_at__lt=filters.end), paths.COMPLAINT
+    ).annotate(
+        # A complaint's own line and region where it has them (imported history), else its policy's and unit's.
+        report_line=Coalesce(NullIf(F("line"), Value("")), F("policy__line")),
+        report_region=Coalesce(NullIf(F("region"), Value("")), F("case__org_unit__region")),
     )
     totals = _shaped(complaints.aggregate(**_measures()))
     breakdowns = [
@@ -89,10 +94,10 @@ def regulator(actor: User, filters: Filters) -> Result:
             _("Not yet coded"),
             True,
         ),
-        ("by_line", _("By line"), _("Line"), "policy__line", dict(Line.choices), _("No policy given"), True),
+        ("by_line", _("By line"), _("Line"), "report_line", dict(Line.choices), _("No policy given"), True),
         ("by_channel", _("By channel"), _("Channel"), "channel", dict(Channel.choices), _("Unknown"), False),
-        # A region is its own label (the org units' region names).
-        ("by_region", _("By region"), _("Region"), "case__org_unit__region", None, _("No region"), False),
+        # A region is its own label (the org units' region names, or an imported complaint's own).
+        ("by_region", _("By region"), _("Region"), "report_region", None, _("No region"), False),
     ]
     sections = [
         Section(
