@@ -225,7 +225,7 @@ def test_imported_cases_show_in_the_queue_the_case_page_and_the_customer_page(cl
     assert newest.reference in queue
     page = client.get(f"/cases/{newest.pk}/").content.decode()
     assert "Imported history" in page and "Imported: tx-tdi" in page
-    assert "Not yet restated" not in page  # imported history is not shown as a step left undone
+    assert "Not yet restated and confirmed with the customer" not in page  # not shown as a step left undone
     customer = client.get(f"/customers/{newest.customer_id}/").content.decode()
     assert newest.reference in customer and "Imported history from tx-tdi" in customer
 
