@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0002_customer_source'),
+        ('customers', '0003_customer_source'),
         ('intake', '0002_complaint_category'),
         ('journeys', '0002_catalogue'),
         ('recovery', '0004_alter_case_closure'),
