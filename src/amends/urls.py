@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("amends.intake.urls")),
     path("", include("amends.customers.urls")),
     path("", include("amends.promises.urls")),
+    path("", include("amends.warning.urls")),
     path("", include("amends.improvement.urls")),
     path("", include("amends.insights.urls")),
     path("", include("amends.followup.urls")),

@@ -13,9 +13,12 @@ class WarningConfig(AppConfig):
         from django.conf import settings
 
         from amends.core import importing, schedule
+        from amends.recovery.queries import register_section
 
         from .importer import IMPORTER
+        from .queries import case_playbook
         from .tasks import sweep_rules
 
         importing.register(IMPORTER)
+        register_section("playbook", case_playbook)
         schedule.every(timedelta(seconds=settings.AMENDS_WARNING_SWEEP_SECONDS), sweep_rules)

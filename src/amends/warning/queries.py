@@ -1,4 +1,5 @@
-"""Reads of early warning: the alert inbox, and events for the apps above (insights, follow-up callbacks).
+"""Reads of early warning: the alert inbox, playbooks, and events for the apps above (insights, follow-up
+callbacks).
 
 The event reads are the documented way for other apps to use what other systems sent; each rides an index
 of `warning_event` ((policy, time), (type, time), (touchpoint, time)), so its cost grows with the answer, not the table.
@@ -7,15 +8,17 @@ of `warning_event` ((policy, time), (type, time), (touchpoint, time)), so its co
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Max, Q, QuerySet
 
 from amends.accounts.access import scope_unit_ids
 from amends.accounts.models import User
+from amends.journeys.models import Touchpoint
+from amends.recovery.models import Case
 
-from .models import Alert, AlertStatus, Event
+from .models import Alert, AlertStatus, Event, Playbook
 
 POLICY_OUTCOMES = ("policy.renewed", "policy.lapsed")
 
@@ -83,3 +86,38 @@ def page(qs: QuerySet[Alert], number: int, size: int) -> dict[str, Any]:
     start = (number - 1) * size
     rows = list(qs[start : start + size + 1])
     return {"items": rows[:size], "page": number, "page_size": size, "has_more": len(rows) > size}
+
+
+def playbook_brief(playbook: Playbook) -> dict[str, Any]:
+    return {
+        "touchpoint": playbook.touchpoint.code,
+        "apology": playbook.apology,
+        "fix_actions": playbook.fix_action_list,
+        "atonement": playbook.atonement,
+        "atonement_limit": str(playbook.atonement_limit) if playbook.atonement_limit is not None else None,
+        "follow_up_days": playbook.follow_up_days,
+        "version": playbook.version,
+    }
+
+
+def case_playbook(actor: User, case: Case) -> dict[str, Any] | None:
+    """The case page's playbook panel (and the case API's `playbook`): the plan for the case's touchpoint."""
+    if case.touchpoint_id is None:
+        return None
+    playbook = Playbook.objects.select_related("touchpoint").filter(touchpoint_id=case.touchpoint_id).first()
+    if playbook is None:
+        return None
+    brief = playbook_brief(playbook)
+    brief["follow_up_by"] = (case.opened_at + timedelta(days=playbook.follow_up_days)).date().isoformat()
+    return brief
+
+
+def playbooks() -> list[dict[str, Any]]:
+    """Every active touchpoint, journey by journey, with its playbook or None: the playbooks page."""
+    have = {p.touchpoint_id: p for p in Playbook.objects.select_related("updated_by")}
+    rows = []
+    for tp in (
+        Touchpoint.objects.filter(active=True).select_related("journey").order_by("journey__position", "position")
+    ):
+        rows.append({"touchpoint": tp, "playbook": have.get(tp.pk)})
+    return rows

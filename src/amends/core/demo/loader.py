@@ -27,6 +27,7 @@ from amends.journeys import catalogue
 from amends.journeys.models import Journey, Touchpoint
 from amends.promises.models import Promise
 from amends.recovery.models import IS_OPEN, Case, CaseStatus, CaseStep, TimelineEntry, Timing
+from amends.warning.models import Alert, Event
 
 from . import org
 from .cases import EPOCH_DAYS, plan_cases
@@ -35,6 +36,7 @@ from .people import create_customers, plan_customers
 from .promises import KINDS, PER_KIND, seed_promises
 from .replay import Replay
 from .stories import seed_stories
+from .warning import seed_events
 
 SEED = 2026
 DEFAULT_CUSTOMERS = 2000
@@ -106,6 +108,8 @@ def load(
         report("follow-up", 0, 1)
         seed_followup(seed=SEED + 6, staff=staff, today=anchor)
         report("follow-up", 1, 1)
+        report("events", 0, None)
+        seed_events(seed=SEED + 5, customers=rows, today=anchor, report=lambda n: report("events", n, None))
     summary = summarise(now=now)
     summary.seconds = time.perf_counter() - started
     return summary
@@ -141,6 +145,8 @@ def summarise(*, now: datetime | None = None) -> Summary:
         "portal_complaints": PortalSubmission.objects.count(),
         "callbacks": Callback.objects.count(),
         "callbacks_open": Callback.objects.filter(status="open").count(),
+        "events": Event.objects.count(),
+        "alerts_live": Alert.objects.exclude(status="resolved").count(),
     }
     return Summary(loaded=True, counts=counts, by_status={s: by_status.get(s, 0) for s in CaseStatus.values})
 

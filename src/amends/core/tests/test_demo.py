@@ -185,3 +185,30 @@ class TestTheLoadedDemo:
         assert Survey.objects.filter(recovered=False).exists() and Survey.objects.filter(recovered=True).exists()
         assert Callback.objects.filter(reason="sample").exists() and c["callbacks_open"] > 0
         assert Complaint.objects.filter(channel="portal", portal__isnull=False).count() == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("loaded")
+class TestTheDemoEarlyWarnings:
+    def test_every_event_rule_has_a_live_alert(self, loaded):
+        from amends.warning.models import Alert
+
+        assert loaded.counts["events"] > 1000
+        live = set(Alert.objects.exclude(status="resolved").values_list("rule", flat=True))
+        assert {
+            "stage_report_to_arrival",
+            "stage_documents_to_payment",
+            "fact_mismatch_salvage",
+            "repeat_contact",
+            "repeat_failure",
+            "touchpoint_spike",
+            "complaint_deadline",
+            "high_value_at_risk",
+        } <= live, live
+
+    def test_the_300_yuan_salvage_case_is_caught_with_its_case_and_playbook(self):
+        from amends.warning.models import Alert
+
+        alert = Alert.objects.get(rule="fact_mismatch_salvage", subject_id="CL2026E000300")
+        assert alert.case is not None and alert.detail["amount"] == "300.00"
+        assert alert.case.timeline.filter(kind=TimelineKind.NOTE).exists()

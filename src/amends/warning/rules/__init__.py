@@ -33,6 +33,7 @@ class Signal:
     org_unit_id: int | None = None  # default: the customer's unit, else the head office
     detail: dict[str, Any] = field(default_factory=dict)
     raise_priority: bool = False  # the customer's open case goes up to high priority (repeat failure)
+    is_failure: bool = True  # False for a warning of what has not happened yet: no failure, no case
 
 
 class Rule:

@@ -44,17 +44,20 @@ class RepeatContact(Rule):
         if not latest:
             return []
         earliest = min(e.occurred_at for e in latest.values()) - window
-        rows = Event.objects.filter(
-            claim_no__in=list(latest), type__in=[contact, *resolved_by], occurred_at__gte=earliest
-        ).values_list("claim_no", "type", "occurred_at", "customer_ref", "touchpoint")
+        rows = (
+            Event.objects.filter(claim_no__in=list(latest), type__in=[contact, *resolved_by], occurred_at__gte=earliest)
+            .order_by("occurred_at")
+            .values_list("claim_no", "type", "occurred_at", "customer_ref", "touchpoint")
+        )
         contacts: dict[str, list[datetime]] = defaultdict(list)
         resolutions: dict[str, list[datetime]] = defaultdict(list)
-        who: dict[str, tuple[str, str]] = {}
+        customers: dict[str, str] = {}
+        touchpoints: dict[str, str] = {}
         for claim, kind, at, customer, touchpoint in rows:
             if kind == contact:
                 contacts[claim].append(at)
-                if customer or touchpoint:
-                    who[claim] = (customer, touchpoint)
+                customers[claim] = customer or customers.get(claim, "")
+                touchpoints[claim] = touchpoint or touchpoints.get(claim, "")
             else:
                 resolutions[claim].append(at)
         signals = []
@@ -62,7 +65,7 @@ class RepeatContact(Rule):
             n = unresolved_streak(contacts[claim], resolutions[claim], window)
             if n < needed:
                 continue
-            customer, touchpoint = who.get(claim, ("", ""))
+            customer, touchpoint = customers.get(claim, ""), touchpoints.get(claim, "")
             signals.append(
                 Signal(
                     subject_type="claim",

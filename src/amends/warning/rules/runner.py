@@ -14,13 +14,13 @@ from django.db import transaction
 
 from amends.accounts.models import OrgUnit
 from amends.customers.models import Customer
-from amends.intake import rules as intake_rules
 from amends.journeys.models import Touchpoint
 from amends.recovery import services as recovery
-from amends.recovery.models import Cause, FailureSource, Priority
+from amends.recovery.models import Priority
 
 from ..models import Alert, AlertStatus, RuleConfig
 from ..services import alerts
+from ..services.playbooks import case_from_alert
 from ..validation import Row
 from . import Rule, Signal, registry
 
@@ -74,7 +74,12 @@ def raise_signals(config: RuleConfig, rule: Rule, signals: Sequence[Signal], *, 
         existing = live.get((signal.subject_type, signal.subject_id))
         if existing is not None:
             if severity > existing.severity:
-                alerts.alert_escalate(alert_id=existing.pk, severity=severity, title=signal.title, detail=signal.detail)
+                with transaction.atomic():
+                    alert = alerts.alert_escalate(
+                        alert_id=existing.pk, severity=severity, title=signal.title, detail=signal.detail
+                    )
+                    if config.opens_case and signal.is_failure and alert.customer_id and alert.case_id is None:
+                        case_from_alert(alert, actor=None, at=now)  # the warning came true
             continue
         customer = by_id.get(signal.customer_id) if signal.customer_id else by_ref.get(signal.customer_ref)
         touchpoint = touchpoints.get(signal.touchpoint or (config.touchpoints[:1] or [""])[0])
@@ -98,44 +103,11 @@ def raise_signals(config: RuleConfig, rule: Rule, signals: Sequence[Signal], *, 
             if not created:
                 continue
             raised += 1
-            if config.opens_case and customer is not None and alert.case_id is None:
-                _open_failure(config, rule, alert, customer, touchpoint, signal, now)
+            if config.opens_case and signal.is_failure and customer is not None and alert.case_id is None:
+                case_from_alert(alert, actor=None, at=now)
             if signal.raise_priority and alert.case_id:
                 recovery.case_priority_raise(case_id=alert.case_id, level=Priority.HIGH, reason=config.rule)
     return raised
-
-
-def _open_failure(
-    config: RuleConfig,
-    rule: Rule,
-    alert: Alert,
-    customer: Customer,
-    touchpoint: Touchpoint | None,
-    signal: Signal,
-    now: datetime,
-) -> None:
-    """The rule is configured to act by itself: record the failure, open or join the case, link the alert."""
-    episode = intake_rules.episode_key(
-        claim_no=str(signal.detail.get("claim_no", "")),
-        policy_no=str(signal.detail.get("policy_no", "")),
-        journey=touchpoint.journey.code if touchpoint else None,
-    )
-    failure = recovery.failure_record(
-        actor=None,
-        customer=customer,
-        touchpoint=touchpoint,
-        episode_key=episode,
-        source=FailureSource.WARNING,
-        source_ref=f"alert:{alert.pk}",
-        description=signal.title,
-        at=now,
-        dimension=str(config.params.get("dimension", getattr(rule, "dimension", ""))),
-        gap=config.params.get("gap", getattr(rule, "gap", None)),
-        cause=Cause.COMPANY,
-    )
-    if failure is not None:
-        alerts.alert_link_case(alert_id=alert.pk, case_id=failure.case_id)
-        alert.case_id = failure.case_id
 
 
 def clear_others(config: RuleConfig, signals: Sequence[Signal]) -> int:

@@ -69,6 +69,7 @@ class StageDuration(Rule):
             subject_id=claim,
             title=title,
             severity=Severity.CRITICAL if breached else Severity.WARNING,
+            is_failure=breached,
             customer_ref=customer,
             touchpoint=touchpoint,
             detail={

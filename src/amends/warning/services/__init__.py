@@ -13,6 +13,7 @@ from .alerts import (
     alerts_resolve_for_rule,
 )
 from .events import IngestResult, event_ingest
+from .playbooks import alert_open_case, playbook_save
 
 __all__ = [
     "AUDIT_FIELDS",
@@ -21,9 +22,11 @@ __all__ = [
     "alert_acknowledge",
     "alert_escalate",
     "alert_link_case",
+    "alert_open_case",
     "alert_raise",
     "alert_resolve",
     "alerts_resolve_for",
     "alerts_resolve_for_rule",
     "event_ingest",
+    "playbook_save",
 ]

@@ -33,9 +33,11 @@ def test_no_arrival_after_18_hours_is_an_imminent_breach_then_a_breach_at_24(wor
     assert alert.severity == 3 and Alert.objects.filter(rule=KEY).count() == 1
 
 
-def test_the_shipped_configuration_opens_the_failure_and_case_itself(world, now):
+def test_the_shipped_configuration_opens_the_failure_and_case_itself_once_breached(world, now):
     ingest(ev("claim.reported", now, claim="CL1"))
     sweep(now + timedelta(hours=20))
+    assert not Failure.objects.exists()  # imminent: nothing has failed yet
+    sweep(now + timedelta(hours=25))
     alert = Alert.objects.get(rule=KEY)
     failure = Failure.objects.get()
     assert (failure.source, failure.source_ref, failure.dimension, failure.case_id) == (

@@ -36,6 +36,7 @@ STAGES = {
     "cases": _("Recovery cases"),
     "promises": _("Promises"),
     "follow-up": _("Surveys, portal complaints and callbacks"),
+    "events": _("Events and early warnings"),
 }
 ROLE_NAMES = dict(Role.choices)
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -122,7 +123,8 @@ class Command(BaseCommand):
             f"closed {s['closed']}; {c['overdue']} overdue, {c['reopened']} reopened), "
             f"{c['complaints']} complaints, {c['timeline_entries']} timeline entries, "
             f"{c['surveys']} follow-up surveys ({c['surveys_answered']} answered), "
-            f"{c['portal_complaints']} portal complaints, {c['callbacks']} callbacks."
+            f"{c['portal_complaints']} portal complaints, {c['callbacks']} callbacks, "
+            f"{c['events']} events with {c['alerts_live']} live alerts."
         )
 
     def database_name(self) -> str:
