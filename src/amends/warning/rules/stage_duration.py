@@ -16,7 +16,7 @@ from django.db.models import Exists, Min, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Event, RuleConfig, Severity
+from ..models import Alert, AlertStatus, Event, RuleConfig, Severity
 from ..services import alerts
 from ..validation import Row
 from . import Rule, Signal, register
@@ -103,10 +103,12 @@ class StageDuration(Rule):
                 )
             else:
                 on_time.append(row["claim_no"])
-        for claim in on_time:  # the warning came true in time: nothing left to watch
-            alerts.alerts_resolve_for_rule(
-                rule=config.key, subject_type="claim", subject_id=claim, resolution="completed"
+        if on_time:  # done in time: any warning about them is settled (one query for the batch)
+            live = Alert.objects.exclude(status=AlertStatus.RESOLVED).filter(
+                rule=config.key, subject_type="claim", subject_id__in=on_time
             )
+            for pk in live.values_list("pk", flat=True):
+                alerts.alert_resolve(actor=None, alert_id=pk, resolution="completed")
         return signals
 
     def sweep(self, config: RuleConfig, now: datetime) -> list[Signal]:

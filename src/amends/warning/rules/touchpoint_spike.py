@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from scipy.stats import poisson
 
 from amends.journeys.models import Touchpoint
 from amends.recovery.models import Failure
@@ -24,6 +23,8 @@ from . import Rule, Signal, register
 
 def spike_p_value(today: int, daily_mean: float) -> float:
     """P(X ≥ today) for X ~ Poisson(daily_mean): how surprising today's count is under the baseline."""
+    from scipy.stats import poisson  # imported here: scipy costs seconds to load, and only the sweep needs it
+
     return float(poisson.sf(today - 1, daily_mean))
 
 

@@ -10,7 +10,6 @@ from .alerts import (
     alert_raise,
     alert_resolve,
     alerts_resolve_for,
-    alerts_resolve_for_rule,
 )
 from .events import IngestResult, event_ingest
 from .playbooks import alert_open_case, playbook_save
@@ -26,7 +25,6 @@ __all__ = [
     "alert_raise",
     "alert_resolve",
     "alerts_resolve_for",
-    "alerts_resolve_for_rule",
     "event_ingest",
     "playbook_save",
 ]

@@ -138,15 +138,3 @@ def alerts_resolve_for(*, subject_type: str, subject_id: Any, resolution: str) -
     for pk in ids:
         alert_resolve(actor=None, alert_id=pk, resolution=resolution)
     return len(ids)
-
-
-def alerts_resolve_for_rule(*, rule: str, subject_type: str, subject_id: Any, resolution: str) -> int:
-    """Resolve the live alert of one rule about a subject whose condition has passed."""
-    ids = list(
-        Alert.objects.exclude(status=AlertStatus.RESOLVED)
-        .filter(rule=rule, subject_type=subject_type, subject_id=str(subject_id))
-        .values_list("pk", flat=True)
-    )
-    for pk in ids:
-        alert_resolve(actor=None, alert_id=pk, resolution=resolution)
-    return len(ids)
