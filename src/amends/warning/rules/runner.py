@@ -2,7 +2,8 @@
 
 A run reads the enabled configurations in one query, asks each rule for its signals, then resolves every
 reference the signals carry (customers, touchpoints, live alerts) in one query each before writing. Alerts are
-few next to events, so each is raised through `alert_raise` with its own audit row.
+few next to events, so each is raised through `alert_raise` with its own audit row. The failures and cases of
+rules configured to open them are left to the worker (one task per run, enqueued in the same transaction).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from amends.recovery.models import Priority
 
 from ..models import Alert, AlertStatus, RuleConfig
 from ..services import alerts
-from ..services.playbooks import case_from_alert
 from ..validation import Row
 from . import Rule, Signal, registry
 
@@ -69,6 +69,7 @@ def raise_signals(config: RuleConfig, rule: Rule, signals: Sequence[Signal], *, 
     }
     root = OrgUnit.objects.filter(parent__isnull=True).order_by("pk").values_list("pk", flat=True).first()
     raised = 0
+    to_open: list[int] = []  # alerts whose failure and case the worker records (see tasks.open_cases_for_alerts)
     for signal in signals:
         severity = signal.severity or config.severity
         existing = live.get((signal.subject_type, signal.subject_id))
@@ -79,7 +80,7 @@ def raise_signals(config: RuleConfig, rule: Rule, signals: Sequence[Signal], *, 
                         alert_id=existing.pk, severity=severity, title=signal.title, detail=signal.detail
                     )
                     if config.opens_case and signal.is_failure and alert.customer_id and alert.case_id is None:
-                        case_from_alert(alert, actor=None, at=now)  # the warning came true
+                        to_open.append(alert.pk)  # the warning came true
             continue
         customer = by_id.get(signal.customer_id) if signal.customer_id else by_ref.get(signal.customer_ref)
         touchpoint = touchpoints.get(signal.touchpoint or (config.touchpoints[:1] or [""])[0])
@@ -104,9 +105,13 @@ def raise_signals(config: RuleConfig, rule: Rule, signals: Sequence[Signal], *, 
                 continue
             raised += 1
             if config.opens_case and signal.is_failure and customer is not None and alert.case_id is None:
-                case_from_alert(alert, actor=None, at=now)
+                to_open.append(alert.pk)
             if signal.raise_priority and alert.case_id:
                 recovery.case_priority_raise(case_id=alert.case_id, level=Priority.HIGH, reason=config.rule)
+    if to_open:
+        from ..tasks import open_cases_for_alerts
+
+        open_cases_for_alerts.enqueue(alert_ids=to_open)
     return raised
 
 
