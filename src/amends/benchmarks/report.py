@@ -16,6 +16,7 @@ from rich.table import Table
 INTAKE_TARGET_RATE = 400.0
 INTAKE_TARGET_P99_MS = 100.0
 QUEUE_SLOW_MS = 50.0
+EVENTS_TARGET_RATIO = 0.5
 
 
 def _ms(value: Any) -> str:
@@ -226,3 +227,38 @@ def history(console: Console, report: dict[str, Any]) -> None:
             f"{imp['customers_in_db']:,} imported customers; re-run found {m['rerun']['present']:,} present, "
             f"imported {m['rerun']['imported']:,}; load after {m['load_after']['1min']}"
         )
+
+
+def events(console: Console, report: dict[str, Any]) -> None:
+    environment(console, report, [report["server"]["text"]])
+    console.print(
+        f"[bold]Load average[/] (1/5/15 min) before: {report['load_average_before']}, after: "
+        f"{report['load_average_after']} — other work on the machine counts against both figures"
+    )
+    table = Table(title=f"Events: POST /api/v1/events in batches of {report['batch']:,}, beside COPY of the same rows")
+    for col in ("clients", "events", "events/s", "batch p50 ms", "batch p95 ms", "errors", "COPY rows/s", "÷ COPY"):
+        table.add_column(col, justify="right")
+    table.add_column("load avg during (API / COPY)", justify="left")
+    for run in report["runs"]:
+        copy = run.get("copy") or {}
+        load = f"{run['load_average'][1][0]}"
+        if copy:
+            load += f" / {copy['load_average'][1][0]}"
+        table.add_row(
+            str(run["clients"]),
+            f"{run['events']:,}",
+            f"{run['events_per_s']:,.0f}",
+            _ms(run["batch_latency"]["p50_ms"]),
+            _ms(run["batch_latency"]["p95_ms"]),
+            str(run["errors"]),
+            f"{copy['rows_per_s']:,.0f}" if copy else "–",
+            f"{run['ratio_to_copy']:.0%}" if copy else "–",
+            load,
+        )
+    console.print(table)
+    v = report["verification"]
+    console.print(
+        f"[bold]Verification[/]: sent {v['sent']:,}, stored {v['stored']:,}; one batch re-sent → {v['replay']}; "
+        f"{v['alerts_raised']} alerts raised by the on-ingest rules — {'[green]ok[/]' if v['ok'] else '[red]FAILED[/]'}"
+    )
+    console.print(f"Target (DESIGN §6): the batch endpoint ≥ {EVENTS_TARGET_RATIO:.0%} of COPY's rate, rules included.")

@@ -148,3 +148,39 @@ def test_insights_bench_in_a_tiny_mode_times_every_report_beside_the_reference(t
         timeout=120,
     )
     assert refused.returncode != 0 and "PostgreSQL" in refused.stderr
+
+
+def test_events_bench_in_a_tiny_mode_stores_every_event_once(tmp_path: Path):
+    """One batch of 10,000 at one client; on PostgreSQL the COPY reference runs beside it."""
+    out = tmp_path / "events.json"
+    command = [sys.executable, "-m", "amends.cli", "bench", "events", "--batches", "1", "--clients", "1"]
+    command += ["--workers", "2", "--drop", "--database-name", f"amends_bench_test_ev_{os.getpid()}"]
+    command += ["--json", str(out)]
+    env = {**os.environ, "AMENDS_MODE": "dev"}
+    if not POSTGRES:
+        command.append("--allow-sqlite")
+        env["AMENDS_DATA_DIR"] = str(tmp_path)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:] + done.stdout[-3000:]
+    figures = json.loads(out.read_text())
+    (run,) = figures["runs"]
+    assert (run["events"], run["accepted"], run["errors"]) == (10_000, 10_000, 0)
+    assert run["events_per_s"] > 0 and len(figures["load_average_before"]) == 3
+    assert ("copy" in run) == bool(POSTGRES)
+    assert figures["verification"]["ok"], figures["verification"]
+
+
+def test_a_bench_claim_is_ordered_and_names_its_salvage_parts():
+    import random
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from amends.benchmarks.events import EventSource, claim_events
+
+    now = datetime(2026, 11, 23, 12, tzinfo=ZoneInfo("Asia/Shanghai"))
+    events = claim_events(random.Random(1), 7, customers=10, now=now)
+    assert [e["type"] for e in events[:3]] == ["claim.reported", "assessor.appointment_set", "assessor.arrived"]
+    assert all(datetime.fromisoformat(e["occurred_at"]) < now for e in events)
+    source = EventSource(3, customers=10, now=now)
+    first, second = source.batch(100), source.batch(100)
+    assert len(first) == len(second) == 100 and not {e["event_id"] for e in first} & {e["event_id"] for e in second}

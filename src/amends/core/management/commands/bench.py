@@ -1,4 +1,4 @@
-"""`amends bench intake|queue|insights|import`: measure DESIGN §6's targets beside their references
+"""`amends bench intake|queue|insights|import|events`: measure DESIGN §6's targets beside their references
 (see docs/benchmarks.md).
 
 Thin: parses the options and hands over to `amends.benchmarks`; the figures are reported, never asserted.
@@ -26,15 +26,17 @@ def _int_list(text: str) -> list[int]:
 class Command(BaseCommand):
     help = (
         "Measure intake (complaints/s through the API, beside pgbench), the queue over a million cases, "
-        "the insights reports, or the history import (beside a plain COPY of the same rows)."
+        "the insights reports, the history import (beside a plain COPY of the same rows), or event ingestion "
+        "(events/s through the batch API, beside COPY)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="which", required=True, metavar="intake|queue|insights|import")
+        sub = parser.add_subparsers(dest="which", required=True, metavar="intake|queue|insights|import|events")
         intake = sub.add_parser("intake", help="POST /api/v1/complaints through a real server, beside pgbench")
         queue = sub.add_parser("queue", help="the queue and case reads over a million cases")
         insights = sub.add_parser("insights", help="every insights report over a simulated million cases")
-        for p in (intake, queue, insights):
+        events = sub.add_parser("events", help="POST /api/v1/events in batches of 10,000, beside COPY")
+        for p in (intake, queue, insights, events):
             p.add_argument("--database-url", help="PostgreSQL server to use (default: $DATABASE_URL)")
             p.add_argument("--allow-sqlite", action="store_true", help="measure the embedded SQLite file instead")
             p.add_argument("--json", dest="json_path", metavar="PATH", help="also write the figures as JSON")
@@ -72,6 +74,10 @@ class Command(BaseCommand):
         history.add_argument("--rows", type=int, default=1_000_000, help="rows of the generated file (0: none)")
         history.add_argument("--batch-size", type=int, default=10_000, help="complaints per transaction")
         history.add_argument("--drop", action="store_true", help="drop the bench database afterwards")
+        events.add_argument("--database-name", default="amends_bench_events", help="created afresh (dropped first)")
+        events.add_argument("--batches", type=int, default=20, help="batches of 10,000 events per client count")
+        events.add_argument("--clients", default="1,2", help="concurrent clients, e.g. 1,2")
+        events.add_argument("--drop", action="store_true", help="drop the bench database afterwards")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         from rich.console import Console
@@ -132,6 +138,24 @@ class Command(BaseCommand):
                     progress,
                 )
                 report.insights(console, figures)
+            elif opts["which"] == "events":
+                from amends.benchmarks.events import EventsOptions, run_events
+
+                if opts["batches"] < 1:
+                    raise CommandError("--batches must be at least 1")
+                figures = run_events(
+                    EventsOptions(
+                        database_url=opts["database_url"],
+                        database_name=opts["database_name"],
+                        allow_sqlite=opts["allow_sqlite"],
+                        batches=opts["batches"],
+                        clients=_int_list(opts["clients"]),
+                        server=servers[0],
+                        drop_after=opts["drop"],
+                    ),
+                    progress,
+                )
+                report.events(console, figures)
             else:
                 from amends.benchmarks.queue import QueueOptions, run_queue
 
