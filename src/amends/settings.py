@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "amends.warning",
     "amends.promises",
     "amends.followup",
+    "amends.text",
     "amends.improvement",
     "amends.insights",
 ]
@@ -246,3 +247,18 @@ AMENDS_THANKS = {
     "kind": os.environ.get("AMENDS_THANKS_KIND", "voucher"),
     "amount": os.environ.get("AMENDS_THANKS_AMOUNT", "20.00"),
 }
+# Text intelligence: how often another process's lexicon edits and newly trained models are looked for
+# (seconds), and the confidence a suggested code needs before it is pre-filled.
+AMENDS_TEXT_CHECK_SECONDS = float(os.environ.get("AMENDS_TEXT_CHECK_SECONDS", 10))
+AMENDS_TEXT_PREFILL_THRESHOLD = float(os.environ.get("AMENDS_TEXT_PREFILL_THRESHOLD", 0.6))
+# Where the public datasets used to prove the classifier live (`amends text eval --dataset …`).
+# Default: ../shared/data/real beside the checkout (or beside the folder of worktrees).
+AMENDS_REAL_DATA_DIR = os.environ.get(
+    "AMENDS_REAL_DATA_DIR",
+    str(
+        next((p for p in (REPO_DIR.parent, REPO_DIR.parent.parent) if (p / "shared").is_dir()), REPO_DIR.parent)
+        / "shared"
+        / "data"
+        / "real"
+    ),
+)

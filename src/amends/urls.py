@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("amends.customers.urls")),
     path("", include("amends.promises.urls")),
     path("", include("amends.warning.urls")),
+    path("", include("amends.text.urls")),
     path("", include("amends.improvement.urls")),
     path("", include("amends.insights.urls")),
     path("", include("amends.followup.urls")),

@@ -11,7 +11,7 @@ from ninja import Field, Header, Router, Schema, Status
 
 from amends.core.http import actor_of
 
-from . import services
+from . import hooks, services
 from .queries import complaint_brief
 
 router = Router(tags=["complaints"])
@@ -55,6 +55,9 @@ class ComplaintOut(Schema):
     channel: str
     received_at: datetime
     customer: dict[str, Any]
+    # Filled by apps above intake through `hooks.register_answer` (text: DESIGN §5).
+    flags: list[dict[str, Any]] = []
+    suggested: dict[str, Any] = {}
 
 
 class ErrorOut(Schema):
@@ -97,6 +100,7 @@ def complaint_out(complaint: Any) -> dict[str, Any]:
         "channel": complaint.channel,
         "received_at": complaint.received_at,
         "customer": {"id": complaint.customer_id, "name": complaint.customer.name},
+        **hooks.answer_fields(complaint),
     }
 
 

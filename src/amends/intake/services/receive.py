@@ -28,7 +28,7 @@ from amends.journeys.queries import touchpoint_by_code
 from amends.recovery import services as recovery
 from amends.recovery.models import TimelineKind
 
-from .. import rules
+from .. import hooks, rules
 from ..models import Channel, Complaint
 from .clock import COMPLAINT_AUDIT_FIELDS, clock_config
 
@@ -173,6 +173,7 @@ def _record(
             after=audit.snapshot(complaint, COMPLAINT_AUDIT_FIELDS),
         )
     )
+    hooks.received(complaint=complaint, actor=actor, at=now)
     return complaint
 
 

@@ -1,6 +1,13 @@
 """Every write on a recovery case: open or join and assign (`cases`), the five steps (`steps`)."""
 
-from .cases import OpenedCase, case_assign, case_clock_update, case_open_or_join, case_priority_raise
+from .cases import (
+    OpenedCase,
+    case_assign,
+    case_clock_update,
+    case_escalate,
+    case_open_or_join,
+    case_priority_raise,
+)
 from .common import CASE_AUDIT_FIELDS, check_version, timeline_add
 from .failures import failure_record
 from .steps import recovery_on_the_spot, step_record
@@ -10,6 +17,7 @@ __all__ = [
     "OpenedCase",
     "case_assign",
     "case_clock_update",
+    "case_escalate",
     "case_open_or_join",
     "case_priority_raise",
     "check_version",

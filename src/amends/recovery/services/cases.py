@@ -7,6 +7,7 @@ Decisions come from `recovery.rules`; the shared row handling from `.common`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -136,13 +137,20 @@ def case_open_or_join(
     return OpenedCase(case, joined=False, assigned=case.owner)
 
 
-def _apply_priority(case: Case, *, loss_amount: Decimal | None, repeats: int) -> None:
-    """Priority from severity; `repeats` is the customer's other failures within the repeat window."""
+def _apply_priority(
+    case: Case, *, loss_amount: Decimal | None, repeats: int, escalation_flags: Sequence[str] = ()
+) -> None:
+    """Priority from severity; `repeats` is the customer's other failures within the repeat window. The
+    largest loss and every escalation flag seen on the case so far still count."""
     customer = case.customer
     previous_loss = max(
         (Decimal(f["value"]) for f in case.priority_factors if f["code"] == "loss_amount"), default=None
     )
     loss = max(x for x in (loss_amount, previous_loss, Decimal("0")) if x is not None)
+    flags = set(escalation_flags)
+    for f in case.priority_factors:
+        if f["code"] == "escalation" and f["value"]:
+            flags.update(f["value"].split(","))
     answer = rules.priority(
         rules.Severity(
             segment=customer.segment,
@@ -150,9 +158,28 @@ def _apply_priority(case: Case, *, loss_amount: Decimal | None, repeats: int) ->
             loss_amount=loss or None,
             repeat_failures_90d=repeats,
             touchpoint_criticality=case.touchpoint.criticality if case.touchpoint else None,
+            escalation_flags=sorted(flags),
         )
     )
     case.priority, case.priority_score, case.priority_factors = answer.level, answer.score, answer.factors
+
+
+def case_escalate(*, actor: User | None, case: Case, flags: Sequence[str]) -> bool:
+    """Raise the priority for escalation flags found in a complaint on the case; False when it changes nothing.
+
+    For callers inside the transaction that opened or joined the case (intake's receivers), which hold its
+    row. The other factors keep the values they were computed with.
+    """
+    repeats = next((int(f["value"]) for f in case.priority_factors if f["code"] == "repeat_failures"), 0)
+    before = audit.snapshot(case, CASE_AUDIT_FIELDS)
+    old = (case.priority, case.priority_score, case.priority_factors)
+    _apply_priority(case, loss_amount=None, repeats=repeats, escalation_flags=flags)
+    if (case.priority, case.priority_score, case.priority_factors) == old:
+        return False
+    save_case(
+        case, before, actor=actor, action="case.escalate", fields=["priority", "priority_score", "priority_factors"]
+    )
+    return True
 
 
 def _pick_owner(case: Case, excluded: set[int]) -> User | None:

@@ -1,0 +1,99 @@
+"""`amends text train|eval|bench`: train the classifier that suggests codes, prove it, time it.
+
+- `train`: on this insurer's coded complaints (or `--starter`: the demo texts) and store it for every process.
+- `eval --dataset coded|starter|tipdm|cfpb-product|cfpb-issue`: per-class precision, recall and F1 by
+  stratified cross-validation beside a majority-class and a keyword baseline (`text.evaluation`).
+- `bench`: flags and suggestions per complaint beside a bare regex pass, and training on N coded texts.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from amends.core.errors import AmendsError
+
+from ... import datasets, training
+from ...classifier import FIELDS
+from ...evaluation import Evaluation, Scores, cross_validate
+
+DATASETS = ("coded", "starter", *datasets.REAL)
+
+
+class Command(BaseCommand):
+    help = "Train, evaluate and time the complaint-text classifier: amends text train|eval|bench"
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True, metavar="train|eval|bench")
+        t = sub.add_parser("train", help="train on this insurer's coded complaints and use the model from now on")
+        t.add_argument("--starter", action="store_true", help="train on the demo insurer's texts instead")
+        e = sub.add_parser("eval", help="cross-validated precision/recall/F1 beside two baselines")
+        e.add_argument("--dataset", choices=DATASETS, default="coded")
+        e.add_argument("--field", choices=[*FIELDS, "all"], default="all", help="for coded and starter data")
+        e.add_argument("--folds", type=int, default=5, choices=range(2, 11), metavar="2..10")
+        b = sub.add_parser("bench", help="time flags+suggestions per complaint and training")
+        b.add_argument("--train-size", type=int, default=100_000, help="coded texts to train on (default 100000)")
+        b.add_argument("--texts", type=int, default=2000, help="complaints to score (default 2000)")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        try:
+            getattr(self, f"_{opts['action']}")(opts)
+        except AmendsError as exc:
+            raise CommandError(exc.detail) from exc
+        except FileNotFoundError as exc:
+            raise CommandError(f"Dataset file not found: {exc.filename} (set AMENDS_REAL_DATA_DIR)") from exc
+
+    def _train(self, opts: dict[str, Any]) -> None:
+        dataset = training.starter_dataset() if opts["starter"] else training.coded_complaints()
+        result = training.model_train(actor=None, dataset=dataset, trained_by="amends text train")
+        counts = ", ".join(f"{f} {n}" for f, n in result.examples.items())
+        self.stdout.write(
+            f"Trained model {result.row.pk} on {len(dataset.texts)} {dataset.name} texts ({counts}) "
+            f"in {result.seconds:.1f} s; every process uses it from now on."
+        )
+
+    def _eval(self, opts: dict[str, Any]) -> None:
+        name = opts["dataset"]
+        if name in datasets.REAL:
+            dataset = datasets.real(name)
+        else:
+            dataset = training.coded_complaints() if name == "coded" else training.starter_dataset()
+        fields = [f for f in dataset.labels if opts["field"] in ("all", f)]
+        if name == "coded" and len(dataset.texts) < training.MIN_EXAMPLES:
+            raise CommandError(
+                f"Only {len(dataset.texts)} coded complaints here: nothing to evaluate. "
+                "Try --dataset starter, tipdm, cfpb-product or cfpb-issue."
+            )
+        for f in fields:
+            labelled = sum(1 for y in dataset.labels[f] if y)
+            if len({y for y in dataset.labels[f] if y}) < 2 or labelled < opts["folds"] * 2:
+                self.stdout.write(f"{name} · {f}: too few coded examples ({labelled}) to evaluate.\n")
+                continue
+            self._report(
+                name,
+                cross_validate(dataset.texts, dataset.labels[f], field=f, folds=opts["folds"], groups=dataset.groups),
+            )
+
+    def _report(self, name: str, ev: Evaluation) -> None:
+        w = self.stdout.write
+        w(f"\n{name} · {ev.field}: {ev.examples} texts, {ev.classes} classes, {ev.folds}-fold stratified CV")
+        w(f"{'class':<44} {'support':>7} {'P':>6} {'R':>6} {'F1':>6}   {'keyword F1':>10} {'majority F1':>11}")
+        for label, (p, r, f1, support) in sorted(ev.model.per_class.items(), key=lambda kv: -kv[1][3]):
+            kw, mj = ev.keyword.per_class[label][2], ev.majority.per_class[label][2]
+            w(f"{label[:44]:<44} {support:>7} {p:>6.3f} {r:>6.3f} {f1:>6.3f}   {kw:>10.3f} {mj:>11.3f}")
+        for title, s in (("model", ev.model), ("keyword baseline", ev.keyword), ("majority baseline", ev.majority)):
+            w(f"{title:<18} accuracy {s.accuracy:.3f}  macro-F1 {s.macro_f1:.3f}  weighted-F1 {_weighted(s):.3f}")
+        mean_train = sum(ev.train_seconds) / len(ev.train_seconds)
+        w(f"({ev.seconds:.1f} s in all; training {mean_train:.2f} s per fold)")
+
+    def _bench(self, opts: dict[str, Any]) -> None:
+        from ...bench import run
+
+        run(self.stdout.write, train_size=opts["train_size"], texts=opts["texts"])
+
+
+def _weighted(s: Scores) -> float:
+    total = sum(v[3] for v in s.per_class.values())
+    return sum(v[2] * v[3] for v in s.per_class.values()) / total if total else 0.0

@@ -1,0 +1,92 @@
+"""Reads of text intelligence: the `flags` and `suggested` of a complaint's API answer (DESIGN §5) and of
+its case (the case page and `GET /api/v1/cases/{id}`), in two queries per case, never one per complaint.
+
+A suggestion below AMENDS_TEXT_PREFILL_THRESHOLD is not offered (`null`): nothing is pre-filled from a guess.
+The threshold is applied here, when read, so changing it changes what is shown without re-reading texts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from amends.accounts.models import User
+from amends.intake.models import Complaint
+from amends.recovery.models import Case
+
+from .classifier import FIELDS
+from .models import ComplaintCode, ComplaintText
+
+
+def public_flags(flags: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"code": f["code"], "evidence": f["evidence"]} for f in flags]
+
+
+def offered(suggested: dict[str, Any]) -> dict[str, Any]:
+    """The contract's `suggested`: each field's code and confidence, or None below the threshold."""
+    threshold = settings.AMENDS_TEXT_PREFILL_THRESHOLD
+    out: dict[str, Any] = {}
+    for name in FIELDS:
+        s = suggested.get(name)
+        out[name] = {"code": s["code"], "confidence": s["confidence"]} if s and s["confidence"] >= threshold else None
+    return out
+
+
+def _reading(complaint: Complaint) -> ComplaintText | None:
+    return ComplaintText.objects.filter(complaint_id=complaint.pk).first()
+
+
+def complaint_flags(complaint: Complaint) -> list[dict[str, Any]]:
+    reading = _reading(complaint)
+    return public_flags(reading.flags) if reading else []
+
+
+def complaint_suggested(complaint: Complaint) -> dict[str, Any]:
+    reading = _reading(complaint)
+    return offered(reading.suggested) if reading else {}
+
+
+def _readings(case: Case) -> list[ComplaintText]:
+    rows = ComplaintText.objects.filter(complaint__case=case).order_by("complaint__received_at", "complaint_id")
+    return list(rows)
+
+
+def case_flags(actor: User, case: Case) -> list[dict[str, Any]]:
+    """Every flag raised by the case's complaints, oldest complaint first, with the complaint it came from."""
+    return [{**f, "complaint": r.complaint_id} for r in _readings(case) for f in public_flags(r.flags)]
+
+
+def case_suggested(actor: User, case: Case) -> dict[str, Any]:
+    """The suggestions for the complaint that opened the case (the first one)."""
+    readings = _readings(case)
+    return offered(readings[0].suggested) if readings else {}
+
+
+def case_coding(actor: User, case: Case) -> list[dict[str, Any]]:
+    """Per complaint and field: the suggestion (offered or not), its raw confidence, and the confirmed code."""
+    readings = _readings(case)
+    codes = {
+        (c.complaint_id, c.field): c for c in ComplaintCode.objects.filter(complaint__case=case).select_related("actor")
+    }
+    out = []
+    for r in readings:
+        shown = offered(r.suggested)
+        fields = []
+        for name in FIELDS:
+            confirmed = codes.get((r.complaint_id, name))
+            raw = r.suggested.get(name) or {}
+            fields.append(
+                {
+                    "field": name,
+                    "suggested": shown.get(name),
+                    "best_guess": raw.get("code"),
+                    "confidence": raw.get("confidence"),
+                    "code": confirmed.code if confirmed else None,
+                    "outcome": confirmed.outcome if confirmed else None,
+                    "by": str(confirmed.actor) if confirmed else None,
+                    "at": confirmed.at if confirmed else None,
+                }
+            )
+        out.append({"complaint": r.complaint_id, "model": r.model, "fields": fields})
+    return out

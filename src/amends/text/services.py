@@ -1,0 +1,169 @@
+"""Writes of text intelligence: reading a complaint at intake, and staff confirming its codes.
+
+`complaint_read` is intake's receiver (`intake.hooks`): inside the complaint's own transaction it stores
+the flags and suggested codes, raises the case's priority for an escalation flag and raises the alert
+(distress goes to a supervisor as critical, at once). Nothing here runs a query per term or per class.
+`complaint_code` records a code staff accepted or corrected (the training data); `model_train` (in
+`.training`) stores a newly trained classifier.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from amends.accounts.access import WORKS_CASES, require
+from amends.accounts.models import Role, User
+from amends.core import audit, batch, clock
+from amends.core.errors import InvalidInput
+from amends.intake.access import access_complaint
+from amends.intake.models import Category, Complaint
+from amends.journeys.models import Touchpoint
+from amends.journeys.queries import touchpoint_by_code
+from amends.recovery import services as recovery
+from amends.recovery.models import Case, Cause, Dimension
+from amends.recovery.services.common import CASE_AUDIT_FIELDS, check_version, locked_case, save_case
+from amends.warning import services as warning
+from amends.warning.models import Severity
+
+from . import lexicon, store
+from .flags import Flag, find_flags
+from .models import CodeField, CodeOutcome, ComplaintCode, ComplaintText
+
+ESCALATION_RULE = "text.escalation"
+DISTRESS_RULE = "text.distress"
+
+
+def complaint_words(complaint: Complaint) -> str:
+    """What the customer said: the description and the request, read together."""
+    return f"{complaint.description}\n{complaint.request}"
+
+
+def complaint_read(*, complaint: Complaint, actor: User, at: datetime) -> ComplaintText:
+    words = complaint_words(complaint)
+    flags = find_flags(words, lexicon.current())
+    model = store.current()
+    reading = ComplaintText(
+        complaint=complaint,
+        flags=[f.as_dict() for f in flags],
+        suggested=model.suggest(words),
+        model=model.label,
+        read_at=at,
+    )
+    batch.add(reading)
+    if flags:
+        _escalate(complaint, flags, actor)
+    return reading
+
+
+def _escalate(complaint: Complaint, flags: list[Flag], actor: User) -> None:
+    case = complaint.case
+    recovery.case_escalate(actor=actor, case=case, flags=[f.code for f in flags])
+    words = ", ".join(f"{f.code}: {f.evidence}" for f in flags)
+    detail = {"complaint": complaint.pk, "flags": [f.as_dict() for f in flags]}
+    common: dict[str, Any] = {
+        "subject_type": "complaint",
+        "subject_id": complaint.pk,
+        "org_unit_id": case.org_unit_id,
+        "customer_id": complaint.customer_id,
+        "case_id": case.pk,
+        "detail": detail,
+    }
+    escalation = [f for f in flags if f.code != "distress"]
+    if escalation:
+        warning.alert_raise(
+            rule=ESCALATION_RULE,
+            owner=case.owner,
+            severity=Severity.WARNING,
+            title=_("Escalation risk in %(complaint)s (%(words)s)")
+            % {"complaint": complaint.reference, "words": ", ".join(f"{f.code}: {f.evidence}" for f in escalation)},
+            **common,
+        )
+    if any(f.code == "distress" for f in flags):
+        warning.alert_raise(
+            rule=DISTRESS_RULE,
+            owner=nearest_supervisor(case) or case.owner,
+            severity=Severity.CRITICAL,
+            title=_("Customer in distress, act now: %(complaint)s (%(words)s)")
+            % {"complaint": complaint.reference, "words": words},
+            **common,
+        )
+
+
+def nearest_supervisor(case: Case) -> User | None:
+    """The supervisor closest to the case's branch, up the org tree (one query)."""
+    ancestors = case.org_unit.ancestor_ids()
+    rank = {unit: i for i, unit in enumerate(ancestors)}
+    found = User.objects.filter(role=Role.SUPERVISOR, is_active=True, org_unit_id__in=ancestors)
+    return min(found, key=lambda u: (rank[u.org_unit_id or 0], u.pk), default=None)
+
+
+def _valid_codes(field: str) -> set[str]:
+    if field == CodeField.CATEGORY:
+        return set(Category.values)
+    if field == CodeField.TOUCHPOINT:
+        return set(Touchpoint.objects.filter(active=True).values_list("code", flat=True))
+    if field == CodeField.CAUSE:
+        return set(Cause.values)
+    if field == CodeField.DIMENSION:
+        return set(Dimension.values)
+    raise InvalidInput(_("Unknown code field."), fields={"field": [_("Unknown code field.")]})
+
+
+@transaction.atomic
+def complaint_code(*, actor: User, complaint_id: int, field: str, code: str, version: int | None) -> ComplaintCode:
+    """Confirm one code of a complaint: the suggestion accepted as it is, or corrected. The code is what the
+    next model learns from; category and touchpoint are also written on the complaint itself."""
+    require(actor, WORKS_CASES)
+    complaint = access_complaint(actor, complaint_id)
+    case = locked_case(actor, complaint.case_id)
+    check_version(case, version)
+    code = code.strip()
+    if code not in _valid_codes(field):
+        raise InvalidInput(
+            _("Choose a code from the list."), fields={"code": [_("Unknown code “%(value)s”.") % {"value": code}]}
+        )
+    reading = ComplaintText.objects.filter(complaint=complaint).first()
+    suggestion = (reading.suggested.get(field) if reading else None) or {}
+    suggested, confidence = str(suggestion.get("code", "")), suggestion.get("confidence")
+    if not suggested:
+        outcome = CodeOutcome.ENTERED
+    else:
+        outcome = CodeOutcome.ACCEPTED if code == suggested else CodeOutcome.CORRECTED
+    row = ComplaintCode.objects.select_for_update().filter(complaint=complaint, field=field).first()
+    before = audit.snapshot(row, CODE_AUDIT_FIELDS) if row else None
+    if row is None:
+        row = ComplaintCode(complaint=complaint, field=field)
+    row.code, row.suggested, row.confidence, row.outcome, row.actor, row.at = (
+        code,
+        suggested,
+        confidence,
+        outcome,
+        actor,
+        clock.now(),
+    )
+    row.save()
+    audit.record(
+        audit.entry(
+            actor=actor, action="complaint.code", obj=row, before=before, after=audit.snapshot(row, CODE_AUDIT_FIELDS)
+        )
+    )
+    if field == CodeField.CATEGORY and complaint.category != code:
+        with audit.changing(
+            complaint, actor=actor, action="complaint.category", tracked=["category"], update_fields=["category"]
+        ):
+            complaint.category = code
+    elif field == CodeField.TOUCHPOINT and (complaint.touchpoint.code if complaint.touchpoint else "") != code:
+        with audit.changing(
+            complaint, actor=actor, action="complaint.touchpoint", tracked=["touchpoint"], update_fields=["touchpoint"]
+        ):
+            complaint.touchpoint = touchpoint_by_code(code)
+    # The case page's forms carry the case version: a code changes what that page shows.
+    save_case(case, audit.snapshot(case, CASE_AUDIT_FIELDS), actor=actor, action="case.code", fields=[])
+    return row
+
+
+CODE_AUDIT_FIELDS = ["complaint", "field", "code", "suggested", "confidence", "outcome"]
