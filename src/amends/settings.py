@@ -191,6 +191,12 @@ AMENDS_CLOCK = {
 AMENDS_FOLLOW_UP_MAX_ATTEMPTS = int(os.environ.get("AMENDS_FOLLOW_UP_MAX_ATTEMPTS", 3))
 # A complaint joins the customer's open case on the same episode; failures within this window count as repeats.
 AMENDS_REPEAT_WINDOW_DAYS = 90
+# A complaint about the same claim or policy (another customer record) or with near-duplicate text joins an
+# open case opened within this many days; a customer back this soon after a case closed is a repeat failure.
+AMENDS_RELATED_DAYS = int(os.environ.get("AMENDS_RELATED_DAYS", 30))
+# A complaint joining its open case at least this many hours after the previous one is the customer coming
+# back (a repeat failure); sooner, it is the same contact twice.
+AMENDS_REPEAT_CONTACT_HOURS = int(os.environ.get("AMENDS_REPEAT_CONTACT_HOURS", 24))
 # Failures are compared over this many days before and after a rectification takes effect (at most).
 AMENDS_RECTIFICATION_WINDOW_DAYS = int(os.environ.get("AMENDS_RECTIFICATION_WINDOW_DAYS", 90))
 # How often the worker looks for promises past their due time.

@@ -1,6 +1,6 @@
 """A handler accepts one suggested code and corrects another on the case page, in a real Chromium, and sees
-the escalation flags with the customer's own words. Screenshots at laptop and phone width go to
-test-artifacts/browser/.
+the escalation flags with the customer's own words and why a forwarded near-duplicate joined the case.
+Screenshots at laptop and phone width go to test-artifacts/browser/.
 """
 
 from __future__ import annotations
@@ -34,6 +34,17 @@ def people(transactional_db):
         "这是我第二次投诉了，再不处理我就打１２３７８。",
         request="要求重新定损，并把定损金额的依据讲清楚。",
     )
+    # The same words forwarded by the regulator under another customer record: linked as a near-duplicate.
+    forwarded = receive(
+        world.frontline,
+        world.online,
+        channel="regulator",
+        claim_no="",
+        touchpoint="",
+        description="（12378转办）" + complaint.description,
+        request=complaint.request,
+    )
+    assert forwarded.case_id == complaint.case_id
     # The starter model reads this as 态度 (attitude): the handler corrects it to 精度 (competence) below.
     assert ComplaintText.objects.get(complaint=complaint).suggested["dimension"]["code"] == "attitude"
     return world, complaint
@@ -52,6 +63,8 @@ def test_a_handler_accepts_one_suggestion_and_corrects_another(people, page, liv
     flags = page.locator(".flags")
     expect(flags).to_contain_text("１２３７８")
     expect(flags).to_contain_text("第二次投诉")
+    expect(page.locator(".timeline")).to_contain_text("高度相似")
+    expect(page.get_by_role("button", name="拆分为单独案件").first).to_be_visible()
     page.screenshot(path=str(artifacts / "coding_laptop_before.png"), full_page=True)
 
     # Accept the business category as suggested (理赔).

@@ -3,7 +3,8 @@
 A receiver runs inside `complaint_receive`'s transaction, after the complaint and its case are written, so
 what it writes (text's flags and suggested codes, their alerts, a higher priority) commits or rolls back
 with the complaint. An answer field adds a key to the complaint's API answer (DESIGN §5: `flags`,
-`suggested`). Both are registered from the other app's AppConfig.ready(), like recovery's `register_section`.
+`suggested`). A relator finds an open case a new complaint is related to (`services.related`). All are
+registered from the other app's AppConfig.ready(), like recovery's `register_section`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from amends.accounts.models import User
+    from amends.recovery.services import RelatedCase
 
     from .models import Complaint
 
@@ -22,12 +24,22 @@ class Receiver(Protocol):
     def __call__(self, *, complaint: Complaint, actor: User, at: datetime) -> object: ...
 
 
+class Relator(Protocol):
+    def __call__(self, *, text: str, episode_key: str, at: datetime, since: datetime) -> RelatedCase | None: ...
+
+
 RECEIVERS: dict[str, Receiver] = {}
+RELATORS: dict[str, Relator] = {}
 ANSWER_FIELDS: dict[str, Callable[[Complaint], Any]] = {}
 
 
 def register_receiver(name: str, receiver: Receiver) -> None:
     RECEIVERS[name] = receiver
+
+
+def register_relator(name: str, relator: Relator) -> None:
+    """A way to find the open case a new complaint is related to (text: a near-duplicate text since `since`)."""
+    RELATORS[name] = relator
 
 
 def register_answer(name: str, field: Callable[[Complaint], Any]) -> None:

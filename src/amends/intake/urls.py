@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_related
 
 urlpatterns = [
     path("complaints/new/", views.complaint_new, name="complaint_new"),
@@ -21,4 +21,10 @@ urlpatterns = [
         views.extension_decide,
         name="extension_decide",
     ),
+    path(
+        "cases/<int:case_id>/complaints/<int:complaint_id>/split/",
+        views_related.complaint_split,
+        name="complaint_split",
+    ),
+    path("cases/<int:case_id>/merge/", views_related.case_merge, name="case_merge"),
 ]

@@ -54,6 +54,7 @@ class Closure(models.TextChoices):
     UNREACHABLE = "unreachable", _("Customer unreachable")
     # History brought in from another system: closed there; its recovery steps were never recorded in Amends.
     IMPORTED = "imported", _("Imported history")
+    MERGED = "merged", _("Merged into another case")
 
 
 class Priority(models.IntegerChoices):
@@ -112,6 +113,8 @@ class Case(models.Model):
             models.Index(fields=["-priority_score", "due_at"], condition=IS_OPEN, name="case_open_priority_idx"),
             models.Index(fields=["owner", "status"], name="case_owner_status_idx"),
             models.Index(fields=["customer", "episode_key"], condition=IS_OPEN, name="case_open_episode_idx"),
+            # Another customer record's complaint about the same claim or policy finds the open case by it.
+            models.Index(fields=["episode_key", "opened_at"], condition=IS_OPEN, name="case_open_episode_any_idx"),
             models.Index(fields=["customer", "opened_at"], name="case_customer_opened_idx"),
             models.Index(fields=["status", "-id"], name="case_status_id_idx"),
         ]
@@ -180,6 +183,9 @@ class TimelineKind(models.TextChoices):
     PROMISE = "promise", _("Promise")
     FAILURE = "failure", _("Service failure")
     NOTE = "note", _("Note")
+    SPLIT = "split", _("Complaint split out")
+    MERGED = "merged", _("Cases merged")
+    REPEAT = "repeat", _("Customer came back (repeat failure)")
 
 
 class TimelineEntry(models.Model):

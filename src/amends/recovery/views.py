@@ -224,6 +224,8 @@ def _timeline(detail: dict[str, Any]) -> list[dict[str, Any]]:
                 "complaint_ref": complaints.get(data.get("complaint")),
                 "channel": data.get("channel"),
                 "level": data.get("level"),
+                "why": data.get("why"),
+                "moved_ref": data.get("reference"),
             }
         )
     return entries

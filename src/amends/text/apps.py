@@ -14,6 +14,7 @@ class TextConfig(AppConfig):
         from . import queries, services
 
         hooks.register_receiver("text", services.complaint_read)
+        hooks.register_relator("similar_text", queries.similar_open_case)
         hooks.register_answer("flags", queries.complaint_flags)
         hooks.register_answer("suggested", queries.complaint_suggested)
         register_section("flags", queries.case_flags)

@@ -7,16 +7,22 @@ The threshold is applied here, when read, so changing it changes what is shown w
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 
 from amends.accounts.models import User
 from amends.intake.models import Complaint
-from amends.recovery.models import Case
+from amends.recovery.models import Case, CaseStatus
+from amends.recovery.services import RelatedCase
 
 from .classifier import FIELDS
-from .models import ComplaintCode, ComplaintText
+from .models import ComplaintCode, ComplaintText, TextBand
+from .similarity import THRESHOLD, band_keys, jaccard, shingles
+
+# Band collisions to check exactly at most (near-duplicates of one text are few; this bounds a pathological text).
+MAX_CANDIDATES = 50
 
 
 def public_flags(flags: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -90,3 +96,37 @@ def case_coding(actor: User, case: Case) -> list[dict[str, Any]]:
             )
         out.append({"complaint": r.complaint_id, "model": r.model, "fields": fields})
     return out
+
+
+def similar_open_case(*, text: str, episode_key: str, at: datetime, since: datetime) -> RelatedCase | None:
+    """The open case holding the most similar complaint received since `since`, when the texts are
+    near-duplicates (character 3-gram Jaccard ≥ similarity.THRESHOLD); intake's relator. A complaint naming
+    a claim or policy is never joined by its words to a case about another claim or policy."""
+    grams = shingles(text)
+    keys = band_keys(grams)
+    if not keys:
+        return None
+    candidates = list(
+        TextBand.objects.filter(band__in=keys, received_at__gte=since, received_at__lte=at)
+        .exclude(case__status=CaseStatus.CLOSED)
+        .values_list("complaint_id", flat=True)
+        .distinct()[:MAX_CANDIDATES]
+    )
+    best: tuple[float, Complaint] | None = None
+    rows = Complaint.objects.filter(pk__in=candidates).select_related("case")
+    for c in rows.only("pk", "case__episode_key", "description", "request", "received_at"):
+        if _named(episode_key) and _named(c.case.episode_key) and episode_key != c.case.episode_key:
+            continue
+        score = jaccard(grams, shingles(f"{c.description}\n{c.request}"))
+        if score >= THRESHOLD and (best is None or score > best[0]):
+            best = (score, c)
+    if best is None:
+        return None
+    score, c = best
+    return RelatedCase(
+        c.case_id, "similar_text", {"complaint": c.pk, "reference": c.reference, "similarity": round(score, 2)}
+    )
+
+
+def _named(episode_key: str) -> bool:
+    return episode_key.startswith(("claim:", "policy:"))

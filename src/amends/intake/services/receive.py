@@ -31,6 +31,7 @@ from amends.recovery.models import TimelineKind
 from .. import hooks, rules
 from ..models import Channel, Complaint
 from .clock import COMPLAINT_AUDIT_FIELDS, clock_config
+from .related import note_repeat, related_case
 
 # Clients' clocks drift; a receipt time this far in the future is still accepted as "now".
 FUTURE_SKEW = timedelta(minutes=5)
@@ -119,16 +120,24 @@ def _record(
     customer = resolved.customer or _create_customer(actor, resolved.new_customer, now)
     touchpoint = resolved.touchpoint
     due = rules.due_at(resolved.received_at, 0, clock_config())
+    episode_key = rules.episode_key(
+        claim_no=data.claim_no,
+        policy_no=data.policy_no,
+        journey=touchpoint.journey.code if touchpoint else None,
+    )
     opened = recovery.case_open_or_join(
         actor=actor,
         new_customer=fresh,
         customer_locked=locked,
         customer=customer,
         touchpoint=touchpoint,
-        episode_key=rules.episode_key(
+        episode_key=episode_key,
+        related=lambda: related_case(
             claim_no=data.claim_no,
             policy_no=data.policy_no,
-            journey=touchpoint.journey.code if touchpoint else None,
+            text=f"{data.description}\n{data.request}",
+            episode_key=episode_key,
+            at=resolved.received_at,
         ),
         loss_amount=data.loss_amount,
         subject=resolved.subject,
@@ -161,10 +170,17 @@ def _record(
         TimelineKind.COMPLAINT,
         actor=actor,
         text=complaint.description,
-        data={"complaint": complaint.pk, "channel": complaint.channel, "joined": opened.joined},
+        data={
+            "complaint": complaint.pk,
+            "channel": complaint.channel,
+            "joined": opened.joined,
+            **({"why": opened.why} if opened.why else {}),
+        },
         at=now,
     )
     opened.note_assignment(now)
+    if not fresh or opened.joined:
+        note_repeat(actor=actor, complaint=complaint, joined=opened.joined, episode_key=episode_key, at=now)
     audit.record(
         audit.entry(
             actor=actor,

@@ -7,8 +7,8 @@ Decisions come from `recovery.rules`; the shared row handling from `.common`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -30,9 +30,20 @@ from ..models import (
     IS_OPEN,
     Case,
     CaseStatus,
+    Closure,
     TimelineKind,
 )
 from .common import CASE_AUDIT_FIELDS, check_version, locked_case, save_case, timeline_add
+
+
+@dataclass(frozen=True)
+class RelatedCase:
+    """An open case a new complaint is related to though it is not the customer's own episode: the same claim
+    or policy under another customer record, or a near-duplicate text (found by apps above recovery)."""
+
+    case_id: int
+    reason: str  # same_claim | same_policy | similar_text
+    detail: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,7 @@ class OpenedCase:
     joined: bool
     assigned: User | None = None
     reason: str = "auto"
+    why: dict | None = None  # why a complaint joined: {"reason": "same_claim" | …, …}
 
     def note_assignment(self, at: datetime) -> None:
         if self.assigned is not None:
@@ -63,6 +75,8 @@ def case_open_or_join(
     at: datetime,
     new_customer: bool = False,
     customer_locked: bool = False,
+    related: Callable[[], RelatedCase | None] | None = None,
+    force_new: bool = False,
 ) -> OpenedCase:
     """Join the customer's open case on the same episode, or open a new one with priority, owner and deadline.
 
@@ -71,11 +85,14 @@ def case_open_or_join(
     complaint's deadline (None for a failure noticed without a complaint: no regulatory clock); the case
     keeps the earliest undecided one. A customer created in this same
     transaction (`new_customer`) is invisible to everyone else and has no cases: nothing to lock or find;
-    a caller that already holds the customer's row lock says so (`customer_locked`).
+    a caller that already holds the customer's row lock says so (`customer_locked`). Without an open case
+    on the customer's own episode, `related` (asked only then) may name another open case to join; `force_new`
+    (a complaint split out of its case) always opens one.
     """
     existing = None
+    why = None
     recent: list[int] = []  # the customer's cases opened within the repeat window
-    if not new_customer:
+    if not new_customer and not force_new:
         if not customer_locked:
             Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk", flat=True).first()
         # One read answers both questions: is there an open case on this episode, and how many failures in
@@ -100,8 +117,20 @@ def case_open_or_join(
                 .filter(IS_OPEN, pk=open_pk)
                 .first()
             )
+            why = {"reason": EPISODE_REASONS.get(episode_key.split(":", 1)[0], "same_episode")}
+    if existing is None and related is not None and not force_new:
+        found = related()
+        if found is not None:
+            existing = (
+                Case.objects.select_for_update(of=("self",))
+                .select_related("owner", "org_unit", "customer")
+                .filter(IS_OPEN, pk=found.case_id)
+                .first()
+            )
+            why = {"reason": found.reason, **found.detail}
     if existing is not None:
-        existing.customer = customer
+        if existing.customer_id == customer.pk:
+            existing.customer = customer
         before = audit.snapshot(existing, CASE_AUDIT_FIELDS)
         changed = ["priority", "priority_score", "priority_factors"]
         if due_at is not None and (existing.due_at is None or due_at < existing.due_at):
@@ -117,7 +146,7 @@ def case_open_or_join(
                 changed.append("owner")
         _apply_priority(existing, loss_amount=loss_amount, repeats=sum(1 for pk in recent if pk != existing.pk))
         save_case(existing, before, actor=actor, action="case.join", fields=changed)
-        return OpenedCase(existing, joined=True, assigned=reassigned, reason="recusal")
+        return OpenedCase(existing, joined=True, assigned=reassigned, reason="recusal", why=why)
 
     case = Case(
         customer=customer,
@@ -135,6 +164,10 @@ def case_open_or_join(
         case.subjects.add(subject)
     audit.record(audit.entry(actor=actor, action="case.open", obj=case, after=audit.snapshot(case, CASE_AUDIT_FIELDS)))
     return OpenedCase(case, joined=False, assigned=case.owner)
+
+
+# Why a complaint joined the customer's open case on the same episode (see intake.rules.episode_key).
+EPISODE_REASONS = {"claim": "same_claim", "policy": "same_policy", "journey": "same_journey"}
 
 
 def _apply_priority(
@@ -170,16 +203,43 @@ def case_escalate(*, actor: User | None, case: Case, flags: Sequence[str]) -> bo
     For callers inside the transaction that opened or joined the case (intake's receivers), which hold its
     row. The other factors keep the values they were computed with.
     """
-    repeats = next((int(f["value"]) for f in case.priority_factors if f["code"] == "repeat_failures"), 0)
     before = audit.snapshot(case, CASE_AUDIT_FIELDS)
     old = (case.priority, case.priority_score, case.priority_factors)
-    _apply_priority(case, loss_amount=None, repeats=repeats, escalation_flags=flags)
+    _apply_priority(case, loss_amount=None, repeats=_repeats(case), escalation_flags=flags)
     if (case.priority, case.priority_score, case.priority_factors) == old:
         return False
     save_case(
         case, before, actor=actor, action="case.escalate", fields=["priority", "priority_score", "priority_factors"]
     )
     return True
+
+
+def _repeats(case: Case) -> int:
+    return next((int(f["value"]) for f in case.priority_factors if f["code"] == "repeat_failures"), 0)
+
+
+def case_count_repeat(*, actor: User | None, case: Case) -> None:
+    """One more repeat failure on the case (the customer came back): its priority rises accordingly."""
+    before = audit.snapshot(case, CASE_AUDIT_FIELDS)
+    _apply_priority(case, loss_amount=None, repeats=_repeats(case) + 1)
+    save_case(
+        case, before, actor=actor, action="case.repeat", fields=["priority", "priority_score", "priority_factors"]
+    )
+
+
+def case_absorb(*, actor: User, into: Case, other: Case, at: datetime) -> None:
+    """Close `other` as merged into `into`, whose priority keeps the worse of both (largest loss, every
+    escalation flag, most repeats). Both rows are locked by the caller, which moves what belongs to other apps."""
+    flags = [v for f in other.priority_factors if f["code"] == "escalation" for v in f["value"].split(",") if v]
+    loss = max((Decimal(f["value"]) for f in other.priority_factors if f["code"] == "loss_amount"), default=None)
+    before = audit.snapshot(into, CASE_AUDIT_FIELDS)
+    _apply_priority(into, loss_amount=loss, repeats=max(_repeats(into), _repeats(other)), escalation_flags=flags)
+    save_case(into, before, actor=actor, action="case.merge", fields=["priority", "priority_score", "priority_factors"])
+    timeline_add(into, TimelineKind.MERGED, actor=actor, at=at, data={"from": other.pk, "reference": other.reference})
+    before = audit.snapshot(other, CASE_AUDIT_FIELDS)
+    other.status, other.closure, other.closed_at, other.due_at = CaseStatus.CLOSED, Closure.MERGED, at, None
+    save_case(other, before, actor=actor, action="case.merged", fields=["status", "closure", "closed_at", "due_at"])
+    timeline_add(other, TimelineKind.MERGED, actor=actor, at=at, data={"into": into.pk, "reference": into.reference})
 
 
 def _pick_owner(case: Case, excluded: set[int]) -> User | None:

@@ -12,8 +12,8 @@ from amends.core import audit
 from amends.customers.models import Customer
 from amends.journeys.models import Touchpoint
 
-from ..models import Failure, TimelineKind
-from .cases import case_open_or_join
+from ..models import Case, Failure, FailureSource, TimelineKind
+from .cases import case_count_repeat, case_open_or_join
 from .common import timeline_add
 
 
@@ -77,4 +77,34 @@ def failure_record(
         if source_ref and Failure.objects.filter(source=source, source_ref=source_ref).exists():
             return None
         raise
+    return failure
+
+
+def repeat_failure_record(
+    *, actor: User | None, case: Case, customer: Customer, source_ref: str, description: str, at: datetime
+) -> Failure:
+    """The customer came back about an open case: a second failure (double deviation, 二次偏离) recorded on
+    that case, which counts as one more repeat in its priority. For callers holding the case row (intake)."""
+    failure = Failure.objects.create(
+        case=case,
+        customer=customer,
+        touchpoint=case.touchpoint,
+        dimension="responsiveness",
+        gap=3,
+        cause="company",
+        source=FailureSource.COMPLAINT,
+        source_ref=source_ref,
+        description=description,
+        occurred_at=at,
+    )
+    timeline_add(case, TimelineKind.REPEAT, actor=actor, text=description, at=at, data={"failure": failure.pk})
+    audit.record(
+        audit.entry(
+            actor=actor,
+            action="failure.record",
+            obj=failure,
+            after=audit.snapshot(failure, ["case", "source", "dimension", "gap", "cause"]),
+        )
+    )
+    case_count_repeat(actor=actor, case=case)
     return failure

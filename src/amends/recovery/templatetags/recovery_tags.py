@@ -55,6 +55,27 @@ def timeline_kind(code: str) -> str:
     return choice_label(TimelineKind, code)
 
 
+JOIN_REASONS = {
+    "same_claim": _("joined: same claim"),
+    "same_policy": _("joined: same policy"),
+    "same_journey": _("joined: same journey, still open"),
+    "same_episode": _("joined: same matter, still open"),
+    "similar_text": _("joined: near-duplicate of %(reference)s (%(percent)s%% similar)"),
+}
+
+
+@register.filter
+def join_reason(why: dict[str, Any] | None) -> str:
+    """Why a complaint joined this case, for its timeline entry."""
+    if not why:
+        return ""
+    label = str(JOIN_REASONS.get(why.get("reason", ""), why.get("reason", "")))
+    if why.get("reason") == "similar_text":
+        return label % {"reference": why.get("reference", ""), "percent": round(100 * why.get("similarity", 0))}
+    key = why.get("key")
+    return f"{label} {key}" if key else label
+
+
 @register.filter
 def factor_label(code: str) -> str:
     return str(FACTORS.get(code, code))

@@ -1,0 +1,189 @@
+"""Related complaints: which open case a new complaint belongs with, a customer coming back, split and merge.
+
+A complaint joins the customer's open case on the same episode (`recovery.case_open_or_join`); failing that,
+an open case opened within AMENDS_RELATED_DAYS (30) about the same claim or policy under another customer
+record, or one an app above intake finds (text: a near-duplicate text). The case's timeline says why. A
+customer who comes back about an open case a day or more later, or within the window after it closed, is a
+repeat failure (double deviation). Staff split a complaint out to its own case or merge two cases; both
+check the case versions and are audited.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Min
+from django.utils.translation import gettext as _
+
+from amends.accounts.access import WORKS_CASES, require
+from amends.accounts.models import User
+from amends.core import audit, clock
+from amends.core.errors import NotFound, RuleViolation
+from amends.customers.models import Customer
+from amends.recovery import services as recovery
+from amends.recovery.models import IS_OPEN, Case, CaseStatus, Failure, TimelineKind
+from amends.recovery.services.common import check_version, locked_case
+
+from .. import hooks, rules
+from ..access import access_complaint
+from ..models import Complaint
+
+
+def related_case(
+    *, claim_no: str, policy_no: str, text: str, episode_key: str, at: datetime
+) -> recovery.RelatedCase | None:
+    """An open case this complaint is about though it is not its customer's own episode (asked only then)."""
+    since = at - timedelta(days=settings.AMENDS_RELATED_DAYS)
+    keys = {
+        rules.episode_key(claim_no=claim_no, policy_no="", journey=None): "same_claim" if claim_no.strip() else "",
+        rules.episode_key(claim_no="", policy_no=policy_no, journey=None): "same_policy" if policy_no.strip() else "",
+    }
+    keys = {k: reason for k, reason in keys.items() if reason}
+    if keys:
+        row = (
+            Case.objects.filter(IS_OPEN, episode_key__in=list(keys), opened_at__gte=since, opened_at__lte=at)
+            .order_by("opened_at", "pk")
+            .values_list("pk", "episode_key")
+            .first()
+        )
+        if row is not None:
+            return recovery.RelatedCase(row[0], keys[row[1]], {"key": row[1].split(":", 1)[1]})
+    for relate in hooks.RELATORS.values():
+        found = relate(text=text, episode_key=episode_key, at=at, since=since)
+        if found is not None:
+            return found
+    return None
+
+
+def note_repeat(*, actor: User, complaint: Complaint, joined: bool, episode_key: str, at: datetime) -> Failure | None:
+    """Record a repeat failure when the complainant comes back: a day or more after the case's previous
+    complaint (a same-day duplicate is one contact), or within the window after the episode's case closed."""
+    case = complaint.case
+    if joined:
+        previous = (
+            Complaint.objects.filter(case=case).exclude(pk=complaint.pk).aggregate(last=Max("received_at"))["last"]
+        )
+        back = previous is not None and complaint.received_at - previous >= timedelta(
+            hours=settings.AMENDS_REPEAT_CONTACT_HOURS
+        )
+    else:
+        since = at - timedelta(days=settings.AMENDS_RELATED_DAYS)
+        back = (
+            Case.objects.filter(
+                customer_id=complaint.customer_id,
+                episode_key=episode_key,
+                status=CaseStatus.CLOSED,
+                closed_at__gte=since,
+            )
+            .exclude(pk=case.pk)
+            .exists()
+        )
+    if not back:
+        return None
+    return recovery.repeat_failure_record(
+        actor=actor,
+        case=case,
+        customer=complaint.customer,
+        source_ref=f"complaint:{complaint.pk}",
+        description=_("The customer came back about this matter (%(complaint)s): a second failure.")
+        % {"complaint": complaint.reference},
+        at=at,
+    )
+
+
+def _refresh_clock(actor: User, case: Case) -> None:
+    due = Complaint.objects.filter(case=case, decided_at__isnull=True).aggregate(due=Min("due_at"))["due"]
+    recovery.case_clock_update(actor=actor, case=case, due_at=due)
+
+
+@transaction.atomic
+def complaint_split(*, actor: User, complaint_id: int, version: int | None) -> Case:
+    """Move a complaint that is about something else out of its case into a new case of its own."""
+    require(actor, WORKS_CASES)
+    complaint = access_complaint(actor, complaint_id)
+    source = locked_case(actor, complaint.case_id)
+    check_version(source, version)
+    complaint = Complaint.objects.select_for_update().select_related("customer", "touchpoint").get(pk=complaint.pk)
+    if Complaint.objects.filter(case=source).count() < 2:
+        raise RuleViolation(
+            _("This is the case's only complaint: there is nothing to split it from."), code="split_only"
+        )
+    now = clock.now()
+    opened = recovery.case_open_or_join(
+        actor=actor,
+        customer=Customer.objects.select_related("org_unit").get(pk=complaint.customer_id),
+        touchpoint=complaint.touchpoint,
+        episode_key=f"split:{complaint.pk}",  # later complaints of the episode still join the original case
+        loss_amount=complaint.loss_amount,
+        subject=complaint.subject,
+        due_at=complaint.due_at if complaint.decided_at is None else None,
+        at=now,
+        force_new=True,
+    )
+    with audit.changing(complaint, actor=actor, action="complaint.split", tracked=["case"], update_fields=["case"]):
+        complaint.case = opened.case
+    recovery.timeline_add(
+        opened.case,
+        TimelineKind.SPLIT,
+        actor=actor,
+        text=complaint.description,
+        at=now,
+        data={"complaint": complaint.pk, "from": source.pk, "reference": source.reference},
+    )
+    opened.note_assignment(now)
+    recovery.timeline_add(
+        source,
+        TimelineKind.SPLIT,
+        actor=actor,
+        at=now,
+        data={"complaint": complaint.pk, "into": opened.case.pk, "reference": opened.case.reference},
+    )
+    _refresh_clock(actor, source)
+    return opened.case
+
+
+@transaction.atomic
+def case_merge(
+    *, actor: User, case_id: int, other_id: int, version: int | None, other_version: int | None = None
+) -> Case:
+    """Merge case `other_id` into case `case_id`: its complaints and failures move over, it closes as merged."""
+    require(actor, WORKS_CASES)
+    if case_id == other_id:
+        raise RuleViolation(_("A case cannot be merged into itself."), code="merge_self")
+    # Lock in id order so two merges of the same pair in opposite directions cannot deadlock.
+    locked = {pk: locked_case(actor, pk) for pk in sorted((case_id, other_id))}
+    into, other = locked[case_id], locked[other_id]
+    check_version(into, version)
+    check_version(other, other_version)
+    if not into.is_open or not other.is_open:
+        raise RuleViolation(_("Only two open cases can be merged."), code="merge_closed")
+    now = clock.now()
+    moved = list(Complaint.objects.filter(case=other).values_list("pk", flat=True))
+    Complaint.objects.filter(pk__in=moved).update(case=into)
+    Failure.objects.filter(case=other).update(case=into)
+    for pk in moved:
+        audit.record(
+            audit.entry(
+                actor=actor,
+                action="complaint.merge",
+                obj=Complaint(pk=pk),
+                before={"case": other.pk},
+                after={"case": into.pk},
+            )
+        )
+    into.customer = Customer.objects.get(pk=into.customer_id)
+    recovery.case_absorb(actor=actor, into=into, other=other, at=now)
+    _refresh_clock(actor, into)
+    return into
+
+
+def find_case(actor: User, reference: str) -> Case:
+    """A case by its reference (BJ-2026-000045) or number, in the actor's scope."""
+    digits = reference.strip().rsplit("-", 1)[-1]
+    if not digits.isdigit():
+        raise NotFound(_("No such case."))
+    from amends.recovery.access import access_case
+
+    return access_case(actor, int(digits))
