@@ -34,10 +34,10 @@ def people(transactional_db):
         "这是我第二次投诉了，再不处理我就打１２３７８。",
         request="要求重新定损，并把定损金额的依据讲清楚。",
     )
-    # The same words forwarded by the regulator under another customer record: linked as a near-duplicate.
+    # The same words forwarded by the regulator without the claim number: linked as a near-duplicate.
     forwarded = receive(
         world.frontline,
-        world.online,
+        world.individual,
         channel="regulator",
         claim_no="",
         touchpoint="",

@@ -25,7 +25,9 @@ class Receiver(Protocol):
 
 
 class Relator(Protocol):
-    def __call__(self, *, text: str, episode_key: str, at: datetime, since: datetime) -> RelatedCase | None: ...
+    def __call__(
+        self, *, customer_id: int, text: str, episode_key: str, at: datetime, since: datetime
+    ) -> RelatedCase | None: ...
 
 
 RECEIVERS: dict[str, Receiver] = {}
@@ -38,7 +40,7 @@ def register_receiver(name: str, receiver: Receiver) -> None:
 
 
 def register_relator(name: str, relator: Relator) -> None:
-    """A way to find the open case a new complaint is related to (text: a near-duplicate text since `since`)."""
+    """A way to find the open case a new complaint of this customer is related to (text: a near-duplicate)."""
     RELATORS[name] = relator
 
 

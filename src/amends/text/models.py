@@ -20,7 +20,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from amends.intake.models import Complaint
-from amends.recovery.models import Case
 
 
 class FlagCode(models.TextChoices):
@@ -128,22 +127,6 @@ class ComplaintCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id}:{self.field}={self.code}"
-
-
-class TextBand(models.Model):
-    """One of the 16 MinHash band keys of a complaint's text (`text.similarity`): a new complaint finds
-    near-duplicates received in the last 30 days through the index, never by reading every text."""
-
-    band = models.BigIntegerField()
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
-    received_at = models.DateTimeField()
-
-    class Meta:
-        indexes = [models.Index(fields=["band", "received_at"], name="text_band_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.complaint_id}:{self.band}"
 
 
 class TextModel(models.Model):

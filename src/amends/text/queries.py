@@ -18,10 +18,10 @@ from amends.recovery.models import Case, CaseStatus
 from amends.recovery.services import RelatedCase
 
 from .classifier import FIELDS
-from .models import ComplaintCode, ComplaintText, TextBand
-from .similarity import THRESHOLD, band_keys, jaccard, shingles
+from .models import ComplaintCode, ComplaintText
+from .similarity import THRESHOLD, jaccard, shingles
 
-# Band collisions to check exactly at most (near-duplicates of one text are few; this bounds a pathological text).
+# The customer's most recent complaints compared at most (an indexed read of one customer's last 30 days).
 MAX_CANDIDATES = 50
 
 
@@ -98,23 +98,25 @@ def case_coding(actor: User, case: Case) -> list[dict[str, Any]]:
     return out
 
 
-def similar_open_case(*, text: str, episode_key: str, at: datetime, since: datetime) -> RelatedCase | None:
-    """The open case holding the most similar complaint received since `since`, when the texts are
-    near-duplicates (character 3-gram Jaccard ≥ similarity.THRESHOLD); intake's relator. A complaint naming
-    a claim or policy is never joined by its words to a case about another claim or policy."""
+def similar_open_case(
+    *, customer_id: int, text: str, episode_key: str, at: datetime, since: datetime
+) -> RelatedCase | None:
+    """The customer's open case holding the complaint most like this one, received since `since`, when the two
+    are near-duplicates (character 3-gram Jaccard ≥ similarity.THRESHOLD); intake's relator. Only the customer's
+    own complaints are compared: two customers writing alike are two people (and see nothing of each other).
+    A complaint naming a claim or policy is never joined by its words to a case about another one."""
     grams = shingles(text)
-    keys = band_keys(grams)
-    if not keys:
+    if not grams:
         return None
-    candidates = list(
-        TextBand.objects.filter(band__in=keys, received_at__gte=since, received_at__lte=at)
+    rows = (
+        Complaint.objects.filter(customer_id=customer_id, received_at__gte=since, received_at__lte=at)
         .exclude(case__status=CaseStatus.CLOSED)
-        .values_list("complaint_id", flat=True)
-        .distinct()[:MAX_CANDIDATES]
+        .select_related("case")
+        .only("pk", "case__episode_key", "description", "request", "received_at")
+        .order_by("-received_at")[:MAX_CANDIDATES]
     )
     best: tuple[float, Complaint] | None = None
-    rows = Complaint.objects.filter(pk__in=candidates).select_related("case")
-    for c in rows.only("pk", "case__episode_key", "description", "request", "received_at"):
+    for c in rows:
         if _named(episode_key) and _named(c.case.episode_key) and episode_key != c.case.episode_key:
             continue
         score = jaccard(grams, shingles(f"{c.description}\n{c.request}"))

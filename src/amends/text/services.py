@@ -31,8 +31,7 @@ from amends.warning.models import Severity
 
 from . import lexicon, store
 from .flags import Flag, find_flags
-from .models import CodeField, CodeOutcome, ComplaintCode, ComplaintText, TextBand
-from .similarity import band_keys, shingles
+from .models import CodeField, CodeOutcome, ComplaintCode, ComplaintText
 
 ESCALATION_RULE = "text.escalation"
 DISTRESS_RULE = "text.distress"
@@ -55,12 +54,6 @@ def complaint_read(*, complaint: Complaint, actor: User, at: datetime) -> Compla
         read_at=at,
     )
     batch.add(reading)
-    batch.add(
-        *(
-            TextBand(band=key, complaint=complaint, case_id=complaint.case_id, received_at=complaint.received_at)
-            for key in band_keys(shingles(words))
-        )
-    )
     if flags:
         _escalate(complaint, flags, actor)
     return reading

@@ -133,6 +133,7 @@ def _record(
         touchpoint=touchpoint,
         episode_key=episode_key,
         related=lambda: related_case(
+            customer_id=None if fresh else customer.pk,
             claim_no=data.claim_no,
             policy_no=data.policy_no,
             text=f"{data.description}\n{data.request}",

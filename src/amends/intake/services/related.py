@@ -2,7 +2,8 @@
 
 A complaint joins the customer's open case on the same episode (`recovery.case_open_or_join`); failing that,
 an open case opened within AMENDS_RELATED_DAYS (30) about the same claim or policy under another customer
-record, or one an app above intake finds (text: a near-duplicate text). The case's timeline says why. A
+record, or one an app above intake finds among the customer's own (text: a near-duplicate text). The case's
+timeline says why. A
 customer who comes back about an open case a day or more later, or within the window after it closed, is a
 repeat failure (double deviation). Staff split a complaint out to its own case or merge two cases; both
 check the case versions and are audited.
@@ -32,7 +33,7 @@ from ..models import Complaint
 
 
 def related_case(
-    *, claim_no: str, policy_no: str, text: str, episode_key: str, at: datetime
+    *, customer_id: int | None, claim_no: str, policy_no: str, text: str, episode_key: str, at: datetime
 ) -> recovery.RelatedCase | None:
     """An open case this complaint is about though it is not its customer's own episode (asked only then)."""
     since = at - timedelta(days=settings.AMENDS_RELATED_DAYS)
@@ -50,8 +51,10 @@ def related_case(
         )
         if row is not None:
             return recovery.RelatedCase(row[0], keys[row[1]], {"key": row[1].split(":", 1)[1]})
+    if customer_id is None:  # a customer created with this complaint has no other complaint to resemble
+        return None
     for relate in hooks.RELATORS.values():
-        found = relate(text=text, episode_key=episode_key, at=at, since=since)
+        found = relate(customer_id=customer_id, text=text, episode_key=episode_key, at=at, since=since)
         if found is not None:
             return found
     return None

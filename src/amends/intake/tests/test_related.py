@@ -1,5 +1,6 @@
-"""Related complaints: joining the open case (same claim or policy under another record, near-duplicate
-text, within 30 days) and saying why; a customer coming back is a repeat failure; split and merge."""
+"""Related complaints: joining the open case (same claim or policy under another record, the customer's
+near-duplicate text, within 30 days) and saying why; a customer coming back is a repeat failure; split and
+merge."""
 
 from datetime import timedelta
 
@@ -44,13 +45,15 @@ def test_the_same_claim_after_30_days_opens_its_own_case(world, now):
     assert other.case_id != first.case_id
 
 
-def test_a_near_duplicate_text_from_another_record_joins_and_shows_the_similarity(world, now):
-    first = receive(world.frontline, world.individual, claim_no="", touchpoint="", description=SALVAGE)
+def test_a_near_duplicate_text_of_the_customer_joins_and_shows_the_similarity(world, now):
+    first = receive(
+        world.frontline, world.individual, claim_no="", touchpoint="auto_claim.salvage", description=SALVAGE
+    )
     resent = receive(
         world.frontline,
-        world.online,
+        world.individual,
         claim_no="",
-        touchpoint="",
+        touchpoint="",  # another episode by the rule: only the words tie it to the first
         channel="regulator",
         description="12378转办：" + SALVAGE.replace("，", " ") + "！",
     )
@@ -59,11 +62,29 @@ def test_a_near_duplicate_text_from_another_record_joins_and_shows_the_similarit
     assert why["reason"] == "similar_text" and why["complaint"] == first.pk and why["similarity"] >= 0.6
 
 
-def test_a_different_text_from_another_record_is_not_linked(world, now):
-    first = receive(world.frontline, world.individual, claim_no="", touchpoint="", description=SALVAGE)
-    other = receive(
-        world.frontline, world.online, claim_no="", touchpoint="", description="续保保费涨了很多，业务员说不清原因。"
+def test_a_different_text_of_the_customer_is_not_linked(world, now):
+    first = receive(
+        world.frontline, world.individual, claim_no="", touchpoint="auto_claim.salvage", description=SALVAGE
     )
+    other = receive(
+        world.frontline,
+        world.individual,
+        claim_no="",
+        touchpoint="",
+        description="续保保费涨了很多，业务员说不清原因。",
+    )
+    assert other.case_id != first.case_id
+
+
+def test_another_customer_writing_alike_is_never_linked_by_words(world, now):
+    first = receive(world.frontline, world.individual, claim_no="", touchpoint="", description=SALVAGE)
+    other = receive(world.frontline, world.online, claim_no="", touchpoint="", description=SALVAGE)
+    assert other.case_id != first.case_id
+
+
+def test_words_never_join_a_case_about_another_claim(world, now):
+    first = receive(world.frontline, world.individual, claim_no="CL-1", description=SALVAGE)
+    other = receive(world.frontline, world.individual, claim_no="CL-2", description=SALVAGE)
     assert other.case_id != first.case_id
 
 
