@@ -134,8 +134,6 @@ def _record(
         episode_key=episode_key,
         related=lambda: related_case(
             customer_id=None if fresh else customer.pk,
-            claim_no=data.claim_no,
-            policy_no=data.policy_no,
             text=f"{data.description}\n{data.request}",
             episode_key=episode_key,
             at=resolved.received_at,

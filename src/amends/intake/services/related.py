@@ -1,9 +1,10 @@
 """Related complaints: which open case a new complaint belongs with, a customer coming back, split and merge.
 
-A complaint joins the customer's open case on the same episode (`recovery.case_open_or_join`); failing that,
-an open case opened within AMENDS_RELATED_DAYS (30) about the same claim or policy under another customer
-record, or one an app above intake finds among the customer's own (text: a near-duplicate text). The case's
-timeline says why. A
+A complaint joins the customer's open case on the same episode, i.e. the same claim, else policy, else
+journey (`recovery.case_open_or_join`); failing that, another open case of the customer that an app above
+intake relates it to within AMENDS_RELATED_DAYS (30) (text: a near-duplicate text). The case's timeline says
+why. Complaints of other customers are never joined: a claim or a wording in common does not make them one
+customer's episode, and a case must not show one customer's complaint to another's handler. A
 customer who comes back about an open case a day or more later, or within the window after it closed, is a
 repeat failure (double deviation). Staff split a complaint out to its own case or merge two cases; both
 check the case versions and are audited.
@@ -24,35 +25,20 @@ from amends.core import audit, clock
 from amends.core.errors import NotFound, RuleViolation
 from amends.customers.models import Customer
 from amends.recovery import services as recovery
-from amends.recovery.models import IS_OPEN, Case, CaseStatus, Failure, TimelineKind
+from amends.recovery.models import Case, CaseStatus, Failure, TimelineKind
 from amends.recovery.services.common import check_version, locked_case
 
-from .. import hooks, rules
+from .. import hooks
 from ..access import access_complaint
 from ..models import Complaint
 
 
-def related_case(
-    *, customer_id: int | None, claim_no: str, policy_no: str, text: str, episode_key: str, at: datetime
-) -> recovery.RelatedCase | None:
-    """An open case this complaint is about though it is not its customer's own episode (asked only then)."""
-    since = at - timedelta(days=settings.AMENDS_RELATED_DAYS)
-    keys = {
-        rules.episode_key(claim_no=claim_no, policy_no="", journey=None): "same_claim" if claim_no.strip() else "",
-        rules.episode_key(claim_no="", policy_no=policy_no, journey=None): "same_policy" if policy_no.strip() else "",
-    }
-    keys = {k: reason for k, reason in keys.items() if reason}
-    if keys:
-        row = (
-            Case.objects.filter(IS_OPEN, episode_key__in=list(keys), opened_at__gte=since, opened_at__lte=at)
-            .order_by("opened_at", "pk")
-            .values_list("pk", "episode_key")
-            .first()
-        )
-        if row is not None:
-            return recovery.RelatedCase(row[0], keys[row[1]], {"key": row[1].split(":", 1)[1]})
+def related_case(*, customer_id: int | None, text: str, episode_key: str, at: datetime) -> recovery.RelatedCase | None:
+    """Another open case of the customer this complaint is about though it is not the same episode (asked only
+    when the customer has no open case on the episode): found by the apps above intake (text: near-duplicate)."""
     if customer_id is None:  # a customer created with this complaint has no other complaint to resemble
         return None
+    since = at - timedelta(days=settings.AMENDS_RELATED_DAYS)
     for relate in hooks.RELATORS.values():
         found = relate(customer_id=customer_id, text=text, episode_key=episode_key, at=at, since=since)
         if found is not None:

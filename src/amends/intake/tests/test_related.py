@@ -1,6 +1,5 @@
-"""Related complaints: joining the open case (same claim or policy under another record, the customer's
-near-duplicate text, within 30 days) and saying why; a customer coming back is a repeat failure; split and
-merge."""
+"""Related complaints: joining the customer's open case (same claim or policy, or a near-duplicate text
+within 30 days) and saying why; a customer coming back is a repeat failure; split and merge."""
 
 from datetime import timedelta
 
@@ -31,18 +30,23 @@ def test_the_customers_second_complaint_on_the_claim_says_why_it_joined(world, n
     assert _why(first) is None
 
 
-def test_another_customer_record_about_the_same_claim_joins_within_30_days(world, now):
+def test_another_customer_about_the_same_claim_is_not_joined(world, now):
     first = receive(world.frontline, world.individual, claim_no="CL-77")
-    other = receive(world.frontline, world.online, claim_no="cl-77 ", policy_no="", description="我是车主的妻子")
-    assert other.case_id == first.case_id
-    assert _why(other) == {"reason": "same_claim", "key": "CL-77"}
-
-
-def test_the_same_claim_after_30_days_opens_its_own_case(world, now):
-    with clock.frozen(now - timedelta(days=31)):
-        first = receive(world.frontline, world.individual, claim_no="CL-78", received_at=now - timedelta(days=31))
-    other = receive(world.frontline, world.online, claim_no="CL-78")
+    other = receive(world.frontline, world.online, claim_no="CL-77", description="我是车主的妻子")
     assert other.case_id != first.case_id
+
+
+def test_a_near_duplicate_after_30_days_opens_its_own_case(world, now):
+    with clock.frozen(now - timedelta(days=31)):
+        first = receive(
+            world.frontline,
+            world.individual,
+            claim_no="",
+            touchpoint="auto_claim.salvage",
+            received_at=now - timedelta(days=31),
+        )
+    again = receive(world.frontline, world.individual, claim_no="", touchpoint="")
+    assert again.case_id != first.case_id
 
 
 def test_a_near_duplicate_text_of_the_customer_joins_and_shows_the_similarity(world, now):
