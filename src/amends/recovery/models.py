@@ -113,8 +113,6 @@ class Case(models.Model):
             models.Index(fields=["-priority_score", "due_at"], condition=IS_OPEN, name="case_open_priority_idx"),
             models.Index(fields=["owner", "status"], name="case_owner_status_idx"),
             models.Index(fields=["customer", "episode_key"], condition=IS_OPEN, name="case_open_episode_idx"),
-            # Another customer record's complaint about the same claim or policy finds the open case by it.
-            models.Index(fields=["episode_key", "opened_at"], condition=IS_OPEN, name="case_open_episode_any_idx"),
             models.Index(fields=["customer", "opened_at"], name="case_customer_opened_idx"),
             models.Index(fields=["status", "-id"], name="case_status_id_idx"),
         ]
