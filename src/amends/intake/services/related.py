@@ -94,7 +94,9 @@ def complaint_split(*, actor: User, complaint_id: int, version: int | None) -> C
     complaint = access_complaint(actor, complaint_id)
     source = locked_case(actor, complaint.case_id)
     check_version(source, version)
-    complaint = Complaint.objects.select_for_update().select_related("customer", "touchpoint").get(pk=complaint.pk)
+    complaint = (
+        Complaint.objects.select_for_update(of=("self",)).select_related("customer", "touchpoint").get(pk=complaint.pk)
+    )
     if Complaint.objects.filter(case=source).count() < 2:
         raise RuleViolation(
             _("This is the case's only complaint: there is nothing to split it from."), code="split_only"
