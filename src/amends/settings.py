@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "amends.recovery",
     "amends.intake",
     "amends.warning",
+    "amends.discretion",
     "amends.promises",
     "amends.followup",
     "amends.text",
@@ -268,3 +269,17 @@ AMENDS_REAL_DATA_DIR = os.environ.get(
         / "real"
     ),
 )
+
+# Approvals of discretion (应变权): how long an approver has, in working hours, before it escalates one level.
+AMENDS_APPROVAL_HOURS = float(os.environ.get("AMENDS_APPROVAL_HOURS", 4))
+# How often the worker looks for approvals past their deadline.
+AMENDS_APPROVAL_SWEEP_SECONDS = int(os.environ.get("AMENDS_APPROVAL_SWEEP_SECONDS", 60))
+# The working calendar, in TIME_ZONE: weekdays (Monday = 0) between the opening hours. Public holidays and the
+# weekend days worked instead (调休) change every year by State Council notice: list them as ISO dates.
+AMENDS_WORKING_CALENDAR = {
+    "start": os.environ.get("AMENDS_WORKDAY_START", "09:00"),
+    "end": os.environ.get("AMENDS_WORKDAY_END", "18:00"),
+    "weekdays": [int(d) for d in os.environ.get("AMENDS_WORKDAYS", "0,1,2,3,4").split(",") if d.strip()],
+    "holidays": [d for d in os.environ.get("AMENDS_HOLIDAYS", "").split(",") if d.strip()],
+    "workdays": [d for d in os.environ.get("AMENDS_MAKEUP_WORKDAYS", "").split(",") if d.strip()],
+}

@@ -6,6 +6,7 @@ from django.urls import include, path
 from amends.core.http import api
 from amends.core.views import healthz
 from amends.customers.api import router as customers_router
+from amends.discretion.api import router as discretion_router
 from amends.followup.api import router as followup_router
 from amends.improvement.api import router as improvement_router
 from amends.insights.api import router as insights_router
@@ -24,6 +25,7 @@ api.add_router("", improvement_router)
 api.add_router("", insights_router)
 api.add_router("", events_router)
 api.add_router("", followup_router)
+api.add_router("", discretion_router)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -28,6 +28,9 @@ SEES_CONTACTS = {Role.HANDLER, Role.SUPERVISOR, Role.ADMIN}
 OWNS_CASES = {Role.HANDLER, Role.SUPERVISOR}
 # Dashboards and reports: the people who watch quality over many cases.
 SEES_INSIGHTS = {Role.SUPERVISOR, Role.QUALITY_MANAGER, Role.ADMIN}
+# Discretion (应变权): who may be an approver up the line, who sets policy (the equal-treatment report is an insight).
+APPROVES_DISCRETION = {Role.SUPERVISOR, Role.ADMIN}
+SETS_AUTHORITY = {Role.QUALITY_MANAGER, Role.ADMIN}
 
 
 def can(actor: User, capability: Collection[str]) -> bool:

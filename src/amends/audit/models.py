@@ -2,7 +2,7 @@
 
 Every service write adds its entries in the same transaction (see `amends.core.audit`). The application
 cannot change or remove an entry: `save()` refuses updates, deletes raise, and a database trigger refuses
-UPDATE and DELETE on both SQLite and PostgreSQL (migration 0002).
+UPDATE and DELETE on both SQLite and PostgreSQL (migration 0002, `triggers.py`).
 """
 
 from __future__ import annotations
@@ -18,15 +18,33 @@ class AppendOnlyError(Exception):
     pass
 
 
-class AuditQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("audit entries cannot be changed")
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed")
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("audit entries cannot be deleted")
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be deleted")
 
 
-class AuditEntry(models.Model):
+class AppendOnly(models.Model):
+    """Rows that are inserted once and never changed or removed by the application (the database's triggers
+    refuse it too: see `amends.audit.triggers`)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AppendOnlyError(f"{self._meta.verbose_name_plural} cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError(f"{self._meta.verbose_name_plural} cannot be deleted")
+
+
+class AuditEntry(AppendOnly):
     at = models.DateTimeField(_("at"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -37,8 +55,6 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
 
-    objects = AuditQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
@@ -46,11 +62,3 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise AppendOnlyError("audit entries cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError("audit entries cannot be deleted")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -31,3 +31,12 @@ def frozen(at: datetime) -> Iterator[None]:
         yield
     finally:
         _local.pinned = previous
+
+
+def months_start(now: datetime, months: int) -> datetime:
+    """Local midnight on the first day of the month `months - 1` months before now's: the start of the last
+    `months` calendar months, this one included (the window of the monthly reports)."""
+    since = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    for _month in range(months - 1):
+        since = (since - timedelta(days=1)).replace(day=1)
+    return since

@@ -135,7 +135,7 @@ class KeptRateQuery(Schema):
 def kept_rate(request: HttpRequest, params: Query[KeptRateQuery]) -> Any:
     """Settled promises per month and touchpoint (or unit) in the caller's scope: how many were kept."""
     now = clock.now()
-    since = queries.months_start(now, params.months)
+    since = clock.months_start(now, params.months)
     return {
         "by": params.by,
         "since": since,

@@ -110,15 +110,6 @@ def overdue_by_unit(actor: User, *, now: datetime) -> list[dict[str, Any]]:
     ]
 
 
-def months_start(now: datetime, months: int) -> datetime:
-    """Local midnight on the first day of the month `months - 1` months before now's: the start of the last
-    `months` calendar months, this one included."""
-    since = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    for _month in range(months - 1):
-        since = (since - timedelta(days=1)).replace(day=1)
-    return since
-
-
 def kept_rate(
     actor: User, *, by: str, since: datetime, until: datetime, where: Q | None = None
 ) -> list[dict[str, Any]]:

@@ -149,7 +149,7 @@ def promise_settle(request: HttpRequest, case_id: int, promise_id: int) -> HttpR
 def promises_page(request: HttpRequest) -> HttpResponse:
     actor = staff(request)
     now = clock.now()
-    since = queries.months_start(now, KEPT_RATE_MONTHS)
+    since = clock.months_start(now, KEPT_RATE_MONTHS)
     by_touchpoint = queries.kept_rate(actor, by="touchpoint", since=since, until=now)
     names = touchpoint_names(r["touchpoint"] for r in by_touchpoint)
     for row in by_touchpoint:

@@ -179,6 +179,7 @@ class TimelineKind(models.TextChoices):
     REOPENED = "reopened", _("Reopened")
     CLOSED = "closed", _("Closed")
     PROMISE = "promise", _("Promise")
+    DISCRETION = "discretion", _("Discretion")
     FAILURE = "failure", _("Service failure")
     NOTE = "note", _("Note")
     SPLIT = "split", _("Complaint split out")

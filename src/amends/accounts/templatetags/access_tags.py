@@ -19,6 +19,7 @@ CAPABILITIES = {
     "approves_extensions": access.APPROVES_EXTENSIONS,
     "sees_contacts": access.SEES_CONTACTS,
     "sees_insights": access.SEES_INSIGHTS,
+    "approves_discretion": access.APPROVES_DISCRETION,
 }
 
 

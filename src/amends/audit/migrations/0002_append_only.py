@@ -2,37 +2,10 @@
 
 from django.db import migrations
 
-SQLITE = [
-    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_auditentry "
-    "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;",
-    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_auditentry "
-    "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;",
-]
-POSTGRES = [
-    """CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'audit entries are append-only'; END; $$ LANGUAGE plpgsql;""",
-    "CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit_auditentry "
-    "FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();",
-    # TRUNCATE bypasses row triggers; refuse it too.
-    "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit_auditentry "
-    "FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();",
-]
+from amends.audit.triggers import AppendOnlyTriggers
 
-
-def forwards(apps, schema_editor):
-    statements = {"sqlite": SQLITE, "postgresql": POSTGRES}.get(schema_editor.connection.vendor, [])
-    for sql in statements:
-        schema_editor.execute(sql)
-
-
-def backwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        schema_editor.execute("DROP TRIGGER IF EXISTS audit_no_update")
-        schema_editor.execute("DROP TRIGGER IF EXISTS audit_no_delete")
-    elif vendor == "postgresql":
-        schema_editor.execute("DROP TRIGGER IF EXISTS audit_no_change ON audit_auditentry")
-        schema_editor.execute("DROP TRIGGER IF EXISTS audit_no_truncate ON audit_auditentry")
+TRIGGERS = AppendOnlyTriggers("audit_auditentry", "audit", "audit entries are append-only")
+forwards, backwards = TRIGGERS.create, TRIGGERS.drop
 
 
 class Migration(migrations.Migration):
