@@ -42,4 +42,5 @@ urlpatterns = [
     path("", include("amends.improvement.urls")),
     path("", include("amends.insights.urls")),
     path("", include("amends.followup.urls")),
+    path("", include("amends.discretion.urls")),
 ]

@@ -75,7 +75,7 @@ def approvals_waiting(actor: User, *, limit: int = 200) -> list[Approval]:
     """What waits on the actor, oldest first, with the case context the approvals page shows (one query)."""
     rows = (
         Approval.objects.filter(approver=actor, status=ApprovalStatus.PENDING)
-        .select_related("request__customer", "request__case__touchpoint", "request__requested_by", "approver")
+        .select_related("request__customer", "request__case__touchpoint__journey", "request__requested_by", "approver")
         .order_by("assigned_at", "id")
     )
     return list(rows[:limit])
