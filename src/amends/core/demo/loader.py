@@ -1,4 +1,5 @@
-"""Load the demo insurer once: organisation and staff, customers and policies, then a year of cases.
+"""Load the demo insurer once: organisation and staff, customers and policies, authority policies, then a year
+of cases (with the compensation their atonements gave), promises and approvals waiting today.
 
 The random stream is seeded (`SEED`) and never sees the date; history is planned in minutes before the
 demo's "today" (today's midnight, local time) and only then turned into datetimes. So every load has the
@@ -21,6 +22,7 @@ from django.utils import timezone
 from amends.accounts.models import OrgUnit
 from amends.audit.models import AuditEntry
 from amends.customers.models import Customer, Policy
+from amends.discretion.models import Approval, DiscretionRequest
 from amends.followup.models import Callback, PortalSubmission, Survey
 from amends.intake.models import ClockExtension, Complaint
 from amends.journeys import catalogue
@@ -31,6 +33,7 @@ from amends.warning.models import Alert, Event
 
 from . import org
 from .cases import EPOCH_DAYS, plan_cases
+from .discretion import atone, seed_policies, seed_waiting
 from .followup import seed_followup
 from .people import create_customers, plan_customers
 from .promises import KINDS, PER_KIND, seed_promises
@@ -96,7 +99,9 @@ def load(
         last_claim = max((p.claim_seq or 0 for p in plans), default=0)
         plans += seed_stories(last_claim)
         plans.sort(key=lambda p: (p.t0, p.key))
-        replay = Replay(plans, specs, rows, policies, staff, anchor - timedelta(days=EPOCH_DAYS))
+        epoch = anchor - timedelta(days=EPOCH_DAYS)
+        seed_policies(admin=staff["admin"], units=units, at=epoch)
+        replay = Replay(plans, specs, rows, policies, staff, epoch, on_atonement=atone)
         total = sum(len(p.actions) for p in plans)
         report("cases", 0, total)
         replay.run(lambda n: report("cases", n, total))
@@ -105,6 +110,7 @@ def load(
         seed_promises(
             seed=SEED + 4, staff=staff, customers=rows, today=anchor, report=lambda n: report("promises", n, None)
         )
+        seed_waiting(staff=staff, today=anchor)
         report("follow-up", 0, 1)
         seed_followup(seed=SEED + 6, staff=staff, today=anchor)
         report("follow-up", 1, 1)
@@ -147,6 +153,9 @@ def summarise(*, now: datetime | None = None) -> Summary:
         "callbacks_open": Callback.objects.filter(status="open").count(),
         "events": Event.objects.count(),
         "alerts_live": Alert.objects.exclude(status="resolved").count(),
+        "discretion_requests": DiscretionRequest.objects.count(),
+        "discretion_granted": DiscretionRequest.objects.filter(status__in=["granted", "approved"]).count(),
+        "approvals_waiting": Approval.objects.filter(status="pending").count(),
     }
     return Summary(loaded=True, counts=counts, by_status={s: by_status.get(s, 0) for s in CaseStatus.values})
 

@@ -1,6 +1,6 @@
 """Play the planned case scripts through the real services, in time order, with the clock set to each moment.
 
-Every complaint, step, decision and extension goes through `intake.services` and `recovery.services` under
+Every complaint, step, decision, extension and act of discretion goes through the apps' services under
 `clock.frozen(t)`, so cases, timelines and audit entries carry the times they would have had; nothing here
 writes a case row itself. Actions of all cases are merged into one time line so automatic assignment sees
 the workload each handler really had at that moment.
@@ -17,6 +17,7 @@ from amends.accounts.models import User
 from amends.core import clock
 from amends.core.errors import AmendsError
 from amends.customers.models import Customer, Policy
+from amends.discretion import services as discretion
 from amends.intake import services as intake
 from amends.intake.models import Complaint
 from amends.recovery import services as recovery
@@ -46,6 +47,8 @@ class Replay:
     policies: list[list[Policy]]
     staff: dict[str, User]
     epoch: datetime
+    # Called after an atonement is recorded with what was given (the demo's compensation through discretion).
+    on_atonement: Callable[..., None] | None = None
     state: dict[str, _State] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -122,13 +125,35 @@ class Replay:
 
     def do_step(self, plan: CasePlan, action: Action) -> None:
         a = action.args
+        actor = self.actor(plan, a["actor"])
+        if a["step"] == "atonement" and not a.get("skipped_reason") and self.on_atonement and plan.customer >= 0:
+            self.on_atonement(
+                case_id=self.case_id(plan),
+                actor=actor,
+                note=a.get("note", ""),
+                title=self.specs[plan.customer].title,
+                at=self.moment(action.t),
+            )
         recovery.step_record(
-            actor=self.actor(plan, a["actor"]),
+            actor=actor,
             case_id=self.case_id(plan),
             step=a["step"],
             note=a.get("note", ""),
             skipped_reason=a.get("skipped_reason"),
             outcome=a.get("outcome"),
+        )
+
+    def do_discretion(self, plan: CasePlan, action: Action) -> None:
+        a = action.args
+        discretion.discretion_request(
+            actor=self.actor(plan, a["actor"]),
+            case_id=self.case_id(plan),
+            kind=a["kind"],
+            amount=a["amount"],
+            reason=a["reason"],
+            customer_at_fault=False,
+            extra_cost=True,
+            breaches_regulation=False,
         )
 
     def do_on_the_spot(self, plan: CasePlan, action: Action) -> None:

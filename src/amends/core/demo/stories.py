@@ -6,6 +6,8 @@
 - 9点的定损员: an assessor promised 9:00 and did not come; the fix promises 13:00, a time that can be kept.
 - 回避: a complaint about a handler by name; the case must go to someone else.
 - A key-account fleet whose payments stalled, and a walk-in who was ignored at the counter.
+- The same ¥300 salvage deduction for an online customer and for a key account, weeks ago: both waived on the
+  spot by whoever faced them, within their authority, with nobody's report up the line (应变权).
 """
 
 from __future__ import annotations
@@ -179,4 +181,103 @@ def seed_stories(first_claim_seq: int) -> list[CasePlan]:
             ),
         ],
     )
-    return [salvage, assessor, recusal, fleet, walk_in]
+    salvage_online = _plan(
+        "S-SALVAGE-ONLINE",
+        -1,
+        "auto_claim.salvage",
+        seq + 5,
+        [
+            _receive(
+                at(20, "10:05"),
+                "frontline",
+                "counter",
+                "网上投保的车险，追尾后按定损员给的换件清单交了残件。今天来领赔款，说系统里还有一个零件要交残，"
+                "不交就扣300元残值。清单上根本没有这个零件。",
+                "按换件清单全额赔付，不扣这300元。",
+                loss=300,
+                new_customer={"name": "周雨涵", "phone": "13823457716", "segment": "online"},
+            ),
+            Action(
+                at(20, "10:12"),
+                "discretion",
+                {
+                    "actor": "frontline",
+                    "kind": "waiver",
+                    "amount": "300",
+                    "reason": "换件清单由我司盖章交给客户，清单未列该零件，客户按清单交残并无过错："
+                    "当场减免300元残值扣款。",
+                },
+            ),
+            Action(
+                at(20, "10:15"),
+                "on_the_spot",
+                {
+                    "actor": "frontline",
+                    "notes": {
+                        "apology": "向周女士道歉：清单是我们给的，漏写零件是我们的问题。",
+                        "fix": "当场减免300元残值扣款，按换件清单全额赔付，赔款当日到账。",
+                        "empathy": "理解周女士专门请假来办理，白跑一趟会很生气。",
+                        "atonement": "已通报理赔中心核对换件清单与系统的交残要求，避免再次发生。",
+                    },
+                },
+            ),
+            Action(at(20, "10:30"), "decide", {"actor": "frontline", "text": "当场减免300元残值扣款，全额赔付。"}),
+            Action(
+                at(17, "15:00"),
+                "step",
+                {"actor": "owner", "step": "follow_up", "note": "回访：赔款已到账，客户满意。", "outcome": "recovered"},
+            ),
+        ],
+    )
+    salvage_key = _plan(
+        "S-SALVAGE-KEY",
+        0,
+        "auto_claim.salvage",
+        seq + 6,
+        [
+            _receive(
+                at(25, "09:40"),
+                "gd_hotline",
+                "email",
+                "我司一辆货车追尾后按贵司换件清单交了残件，理赔中心却说还有一个零件系统要求交残，要扣残值300元。"
+                "换件清单上没有这一项。",
+                "按换件清单全额赔付。",
+                loss=300,
+            ),
+            Action(
+                at(25, "10:10"),
+                "discretion",
+                {
+                    "actor": "owner",
+                    "kind": "waiver",
+                    "amount": "300",
+                    "reason": "换件清单未列该零件，客户按清单交残并无过错：减免300元残值扣款，与个人客户同一标准。",
+                },
+            ),
+            Action(
+                at(25, "10:20"),
+                "on_the_spot",
+                {
+                    "actor": "owner",
+                    "notes": {
+                        "apology": "致电华运物流刘经理道歉：清单漏列零件是我们的问题。",
+                        "fix": "减免300元残值扣款，按换件清单全额赔付。",
+                        "empathy": "理解车队理赔多、最怕来回扯皮。",
+                        "atonement": "已通报理赔中心核对换件清单与系统的交残要求。",
+                    },
+                },
+            ),
+            Action(at(25, "10:40"), "decide", {"actor": "owner", "text": "减免300元残值扣款，全额赔付。"}),
+            Action(
+                at(22, "11:00"),
+                "step",
+                {
+                    "actor": "owner",
+                    "step": "follow_up",
+                    "note": "回访：赔款已到账，刘经理满意。",
+                    "outcome": "recovered",
+                },
+            ),
+        ],
+    )
+    return [salvage, assessor, recusal, fleet, walk_in, salvage_online, salvage_key]

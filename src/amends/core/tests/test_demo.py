@@ -186,6 +186,31 @@ class TestTheLoadedDemo:
         assert Callback.objects.filter(reason="sample").exists() and c["callbacks_open"] > 0
         assert Complaint.objects.filter(channel="portal", portal__isnull=False).count() == 3
 
+    def test_compensation_went_through_discretion_alike_for_every_segment(self, loaded):
+        from amends.discretion.models import DiscretionRequest, LedgerEntry
+
+        assert loaded.counts["discretion_requests"] == DiscretionRequest.objects.count() > 20
+        statuses = set(DiscretionRequest.objects.values_list("status", flat=True))
+        assert {"granted", "pending_approval"} <= statuses
+        # Nothing above the ¥500 front-line and handler limit was granted on the spot by them.
+        above = DiscretionRequest.objects.filter(amount__gt=500, role__in=["frontline", "handler"])
+        assert above.exists() and not above.filter(status="granted").exists()
+        assert LedgerEntry.objects.filter(policy__isnull=True).count() == 0
+        # The seed's ¥300 salvage deduction: waived on the spot for an online customer and a key account alike.
+        waivers = DiscretionRequest.objects.filter(
+            kind="waiver", amount=300, case__touchpoint__code="auto_claim.salvage"
+        )
+        assert sorted(waivers.values_list("segment", "status")) == [("key_account", "granted"), ("online", "granted")]
+        # The individual's S-SALVAGE case is left for the live demo.
+        assert not DiscretionRequest.objects.filter(customer__customer_no="C00000002").exists()
+
+    def test_approvals_wait_on_supervisors_today_and_one_is_already_overdue(self, loaded):
+        from amends.discretion.models import Approval
+
+        waiting = Approval.objects.filter(status="pending")
+        assert {a.approver.username for a in waiting} >= {"supervisor"}
+        assert waiting.filter(due_at__lt=demo.demo_today(NOW)).count() >= 1 or NOW.weekday() in (0, 6)
+        assert not Approval.objects.filter(assigned_at__gte=demo.demo_today(NOW)).exists()
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("loaded")
