@@ -24,6 +24,8 @@ from amends.discretion import services
 from amends.discretion.models import Approval, Kind
 from amends.recovery.models import IS_OPEN, Case
 
+from .org import CITIES
+
 # (kind, amount in yuan) of what each atonement note in `notes.ATONEMENT` gives, by its first words.
 ATONEMENT_VALUE = (
     ("赠送{title}价值200元的加油卡", Kind.VOUCHER, "200"),
@@ -36,15 +38,16 @@ ATONEMENT_VALUE = (
 )
 STAFF_KINDS = tuple(Kind)
 
-# (role, unit code, per action, budget per person, budget per unit) for every kind of discretion.
+# (role, unit code, per action, budget per person, budget per unit) for every kind of discretion. A unit's
+# policy covers its subtree unless a nearer unit has its own: the provincial branch heads' ¥20,000 would
+# reach the city supervisors below them, so each city branch states its supervisors' ¥5,000 itself.
+CITY_SUPERVISOR = ("5000", "50000", None)
 POLICIES = (
     ("frontline", "HO", "500", "3000", "20000"),
     ("handler", "HO", "500", "5000", "30000"),
-    ("supervisor", "HO", "5000", "50000", None),
-    ("supervisor", "GD", "20000", "200000", None),
-    ("supervisor", "BJ", "20000", "200000", None),
-    ("supervisor", "JS", "20000", "200000", None),
-    ("supervisor", "SC", "20000", "200000", None),
+    ("supervisor", "HO", *CITY_SUPERVISOR),
+    *(("supervisor", province, "20000", "200000", None) for province in ("GD", "BJ", "JS", "SC")),
+    *(("supervisor", c.code, *CITY_SUPERVISOR) for c in CITIES),
     ("admin", "HO", "100000", None, None),
 )
 

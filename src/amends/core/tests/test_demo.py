@@ -207,8 +207,13 @@ class TestTheLoadedDemo:
     def test_approvals_wait_on_supervisors_today_and_one_is_already_overdue(self, loaded):
         from amends.discretion.models import Approval
 
-        waiting = Approval.objects.filter(status="pending")
-        assert {a.approver.username for a in waiting} >= {"supervisor"}
+        waiting = Approval.objects.filter(status="pending").select_related("request", "approver")
+        # ¥12,000 is beyond the city supervisor's ¥5,000: it waits on the provincial branch head.
+        assert {(str(a.request.amount), a.approver.username) for a in waiting} == {
+            ("3000.00", "supervisor"),
+            ("1200.00", "supervisor"),
+            ("12000.00", "gd_supervisor"),
+        }
         assert waiting.filter(due_at__lt=demo.demo_today(NOW)).count() >= 1 or NOW.weekday() in (0, 6)
         assert not Approval.objects.filter(assigned_at__gte=demo.demo_today(NOW)).exists()
 

@@ -124,7 +124,8 @@ class Command(BaseCommand):
             f"{c['complaints']} complaints, {c['timeline_entries']} timeline entries, "
             f"{c['surveys']} follow-up surveys ({c['surveys_answered']} answered), "
             f"{c['portal_complaints']} portal complaints, {c['callbacks']} callbacks, "
-            f"{c['events']} events with {c['alerts_live']} live alerts."
+            f"{c['events']} events with {c['alerts_live']} live alerts, "
+            f"{c['discretion_requests']} uses of discretion ({c['approvals_waiting']} approvals waiting)."
         )
 
     def database_name(self) -> str:
