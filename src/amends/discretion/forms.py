@@ -5,12 +5,14 @@ person asking must choose yes or no for each."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Kind
+from amends.core.forms import LocalDateTimeField
+
+from .models import Kind, Period, PolicyRole
 
 YES_NO = [("no", _("No")), ("yes", _("Yes"))]
 
@@ -58,3 +60,22 @@ class ReportFilters(forms.Form):
         coerce=int,
         choices=[(1, _("This month")), (3, _("Last 3 months")), (6, _("Last 6 months")), (12, _("Last 12 months"))],
     )
+
+
+class PolicyForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=PolicyRole.choices)
+    org_unit = forms.TypedChoiceField(label=_("Unit (and the units below it)"), coerce=int)
+    kind = forms.ChoiceField(label=_("What"), choices=Kind.choices)
+    per_action_limit = forms.CharField(label=_("Per action (¥)"), max_length=20)
+    actor_budget = forms.CharField(label=_("Per person and period (¥)"), max_length=20, required=False)
+    unit_budget = forms.CharField(label=_("Per unit and period (¥)"), max_length=20, required=False)
+    period = forms.ChoiceField(label=_("Period"), choices=Period.choices)
+    effective_from = LocalDateTimeField(
+        label=_("In force from"), required=False, help_text=_("Empty: now. Never in the past.")
+    )
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+
+    def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_policy_%s")
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["org_unit"]).choices = units

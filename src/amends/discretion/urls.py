@@ -9,4 +9,6 @@ urlpatterns = [
     path("approvals/", views.approvals_page, name="approvals"),
     path("approvals/<int:approval_id>/decision/", views.approval_decide, name="approval_decide"),
     path("discretion/report/", views.report_page, name="discretion_report"),
+    path("discretion/policies/", views.policies_page, name="discretion_policies"),
+    path("discretion/policies/new/", views.policy_set, name="discretion_policy_set"),
 ]

@@ -1,5 +1,6 @@
 """Staff pages of discretion: the panel on the case page (ask, and see what was decided), the approvals page
-(what waits on me, oldest first, approve or reject with a note) and the equal-treatment report.
+(what waits on me, oldest first, approve or reject with a note), the equal-treatment report, and the
+authority policies in force (quality managers and admins set a new version there).
 
 Each view parses its form and calls one service or query; a refusal is shown on the form that caused it (the
 case page through `recovery.views.render_case`), with what the user typed kept.
@@ -16,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from amends.accounts.access import APPROVES_DISCRETION, SEES_INSIGHTS, require
+from amends.accounts.access import APPROVES_DISCRETION, SEES_INSIGHTS, SETS_AUTHORITY, can, require, scope_unit_ids
+from amends.accounts.models import OrgUnit, User
 from amends.core import clock
 from amends.core.errors import AmendsError, InvalidInput
 from amends.core.views import form_error, staff, staff_page
@@ -25,7 +27,7 @@ from amends.recovery.access import access_case
 from amends.recovery.views import render_case
 
 from . import queries, services
-from .forms import DecisionForm, DiscretionForm, ReportFilters
+from .forms import DecisionForm, DiscretionForm, PolicyForm, ReportFilters
 from .models import Kind
 from .templatetags.discretion_tags import reason_text
 
@@ -148,3 +150,61 @@ def _chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "approval": [pct(r["approval_rate"]) for r in rows],
         "names": [str(_("Granted (on the spot or approved)")), str(_("On the spot")), str(_("Approval rate"))],
     }
+
+
+def _units(actor: User) -> list[tuple[int, str]]:
+    ids = scope_unit_ids(actor)
+    units = OrgUnit.objects.all() if ids is None else OrgUnit.objects.filter(pk__in=ids)
+    return [(u.pk, f"{'　' * (u.path.count('/') - 2)}{u.name}") for u in units.order_by("path")]
+
+
+def render_policies(request: HttpRequest, *, form: PolicyForm | None = None, status: int = 200) -> HttpResponse:
+    actor = staff(request)
+    require(actor, SEES_INSIGHTS)
+    if form is None and can(actor, SETS_AUTHORITY):
+        form = PolicyForm(units=_units(actor), initial={"period": "month"})
+    return render(
+        request,
+        "discretion/policies.html",
+        {"policies": queries.policies_in_force(now=clock.now()), "form": form},
+        status=status,
+    )
+
+
+@require_GET
+@staff_page
+def policies_page(request: HttpRequest) -> HttpResponse:
+    return render_policies(request)
+
+
+@require_POST
+@staff_page
+def policy_set(request: HttpRequest) -> HttpResponse:
+    actor = staff(request)
+    require(actor, SETS_AUTHORITY)
+    form = PolicyForm(request.POST, units=_units(actor))
+    try:
+        if not form.is_valid():
+            raise InvalidInput(_("The policy was not saved: please correct the marked fields."))
+        d = form.cleaned_data
+        policy = services.policy_set(
+            actor=actor,
+            role=d["role"],
+            org_unit_id=d["org_unit"],
+            kind=d["kind"],
+            per_action_limit=d["per_action_limit"],
+            actor_budget=d["actor_budget"] or None,
+            unit_budget=d["unit_budget"] or None,
+            period=d["period"],
+            effective_from=d["effective_from"],
+            note=d["note"],
+        )
+    except AmendsError as exc:
+        form_error(form, exc)
+        return render_policies(request, form=form, status=exc.status)
+    messages.success(
+        request,
+        _("Version %(version)s saved: in force from %(at)s.")
+        % {"version": policy.version, "at": f"{timezone.localtime(policy.effective_from):%Y-%m-%d %H:%M}"},
+    )
+    return redirect("discretion_policies")

@@ -10,20 +10,9 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from amends.core.forms import LocalDateTimeField
 from amends.intake.forms import touchpoint_choices
 from amends.intake.models import Channel
-
-LOCAL_INPUT = "%Y-%m-%dT%H:%M"
-
-
-class LocalDateTimeField(forms.DateTimeField):
-    """A `datetime-local` input, read as the server's local time (Django makes it aware)."""
-
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT)
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("input_formats", [LOCAL_INPUT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"])
-        super().__init__(**kwargs)
 
 
 class PromiseForm(forms.Form):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from amends.core.templatetags.amends import choice_label
 from amends.discretion import rules
 from amends.discretion.forms import DiscretionForm
-from amends.discretion.models import ApprovalStatus, Kind, RequestStatus
+from amends.discretion.models import ApprovalStatus, Kind, PolicyRole, RequestStatus
 
 register = template.Library()
 
@@ -35,6 +35,11 @@ def reason_text(code: str) -> str:
 @register.filter
 def kind_label(code: str) -> str:
     return choice_label(Kind, code)
+
+
+@register.filter
+def policy_role(code: str) -> str:
+    return choice_label(PolicyRole, code)
 
 
 @register.filter

@@ -103,3 +103,34 @@ class TestReport:
         front = signed_in("frontline").get("/").content.decode()
         assert "/approvals/" not in front and "/discretion/report/" not in front
         assert "/discretion/report/" in signed_in("quality").get("/").content.decode()
+
+
+class TestPolicies:
+    def test_everyone_watching_reads_the_policies_in_force(self, world, case):
+        page = signed_in("supervisor").get("/discretion/policies/").content.decode()
+        assert "Authority policies" in page and "5,000.00" in page and "Set a new version" not in page
+
+    def test_a_quality_manager_sets_a_new_version_from_the_page(self, world, case):
+        q = signed_in("quality")
+        body = {
+            "role": "frontline",
+            "org_unit": world.nanshan.pk,
+            "kind": "waiver",
+            "per_action_limit": "800",
+            "period": "month",
+        }
+        done = q.post("/discretion/policies/new/", body, follow=True).content.decode()
+        assert "Version 1 saved" in done and "800.00" in done
+        bad = q.post("/discretion/policies/new/", {**body, "per_action_limit": "lots"})
+        assert bad.status_code == 422 and "Enter an amount" in bad.content.decode()
+
+    def test_front_line_staff_cannot_set_policy(self, world, case):
+        assert signed_in("frontline").post("/discretion/policies/new/", {}).status_code == 403
+
+
+def test_the_admin_shows_the_ledger_read_only(world, case):
+    ask(world, case, "300")
+    admin = signed_in("admin")
+    for model in ("ledgerentry", "discretionrequest", "approval", "authoritypolicy"):
+        assert admin.get(f"/admin/discretion/{model}/").status_code == 200
+    assert admin.get("/admin/discretion/ledgerentry/add/").status_code == 403
