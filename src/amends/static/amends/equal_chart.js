@@ -9,10 +9,10 @@
   chart.setOption({
     animation: false,
     color: colours,
-    grid: { left: 40, right: 16, top: 36, bottom: 28 },
-    legend: { top: 0, data: data.names },
+    grid: { left: 40, right: 16, top: 40, bottom: 28 },
+    legend: { top: 0, type: "scroll", data: data.names },
     tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : v + "%"; } },
-    xAxis: { type: "category", data: data.segments },
+    xAxis: { type: "category", data: data.segments, axisLabel: { interval: 0, fontSize: 11 } },
     yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
     series: [
       { name: data.names[0], type: "bar", data: data.grant },
