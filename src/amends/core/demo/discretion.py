@@ -127,15 +127,9 @@ def seed_waiting(*, staff: dict[str, User], today: datetime) -> int:
     outlet = Case.objects.filter(IS_OPEN, org_unit=frontline.org_unit, opened_at__lt=yesterday).order_by("id")
     city = Case.objects.filter(IS_OPEN, org_unit=handler.org_unit, opened_at__lt=yesterday).order_by("id")
     salvage = Case.objects.filter(touchpoint__code="auto_claim.salvage", customer__customer_no="C00000002")
+    auto = outlet.exclude(pk__in=salvage).filter(touchpoint__code__startswith="auto_claim.")
     asks = [
-        (
-            frontline,
-            outlet.exclude(pk__in=salvage).first(),
-            "15:10",
-            Kind.CASH,
-            "3000",
-            "车辆维修期间的代步车费用由客户垫付，按实际票据补偿。",
-        ),
+        (frontline, auto.first(), "15:10", Kind.CASH, "3000", "车辆维修期间的代步车费用由客户垫付，按实际票据补偿。"),
         (
             handler,
             city.first(),
@@ -146,11 +140,11 @@ def seed_waiting(*, staff: dict[str, User], today: datetime) -> int:
         ),
         (
             handler,
-            city[1:2].first() if city.count() > 1 else None,
+            city[1:2].first(),
             "10:05",
             Kind.CASH,
             "12000",
-            "车队停运损失，按合同约定以外的部分给予一次性补偿。",
+            "理赔一再延误造成客户的实际经济损失，凭票据一次性补偿。",
         ),
     ]
     made = 0
