@@ -217,6 +217,7 @@ class TestTheLoadedDemo:
         assert waiting.filter(due_at__lt=demo.demo_today(NOW)).count() >= 1 or NOW.weekday() in (0, 6)
         assert not Approval.objects.filter(assigned_at__gte=demo.demo_today(NOW)).exists()
 
+
 @pytest.mark.django_db
 @pytest.mark.usefixtures("loaded")
 class TestTheDemoEarlyWarnings:
