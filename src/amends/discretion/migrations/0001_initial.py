@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0001_initial'),
         ('customers', '0001_initial'),
-        ('recovery', '0005_alter_case_closure_alter_timelineentry_kind'),
+        ('recovery', '0006_alter_timelineentry_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
