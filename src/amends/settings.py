@@ -249,7 +249,8 @@ AMENDS_CALLBACK_SEED = os.environ.get("AMENDS_CALLBACK_SEED", "amends")
 AMENDS_CALLBACK_LOOKBACK_DAYS = int(os.environ.get("AMENDS_CALLBACK_LOOKBACK_DAYS", 7))
 AMENDS_CALLBACK_MAX_PER_DAY = int(os.environ.get("AMENDS_CALLBACK_MAX_PER_DAY", 200))
 AMENDS_CALLBACK_MAX_ATTEMPTS = int(os.environ.get("AMENDS_CALLBACK_MAX_ATTEMPTS", 3))
-# The token of thanks granted when a complaint is accepted (seeds: 给投诉顾客以奖赏); amount 0 turns it off.
+# The token of thanks granted when a portal complaint is accepted (seeds: 给投诉顾客以奖赏): kind voucher or
+# upgrade, amount in yuan; 0 turns it off.
 AMENDS_THANKS = {
     "kind": os.environ.get("AMENDS_THANKS_KIND", "voucher"),
     "amount": os.environ.get("AMENDS_THANKS_AMOUNT", "20.00"),

@@ -56,6 +56,32 @@ class PortalSubmission(models.Model):
         return f"portal:{self.complaint_id}"
 
 
+class ThanksKind(models.TextChoices):
+    """The kinds of discretion a token of thanks may take (the discretion app's voucher, upgrade…)."""
+
+    VOUCHER = "voucher", _("Voucher or small gift")
+    UPGRADE = "upgrade", _("Service upgrade")
+
+
+class Thanks(models.Model):
+    """A token of thanks for a complaint accepted on the portal (给投诉顾客以奖赏): symbolic atonement, granted by
+    the system. One per complaint."""
+
+    complaint = models.OneToOneField(Complaint, on_delete=models.PROTECT, related_name="thanks")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=ThanksKind.choices)
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    granted_at = models.DateTimeField(_("granted at"))
+
+    class Meta:
+        verbose_name = _("token of thanks")
+        verbose_name_plural = _("tokens of thanks")
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="thanks_amount_not_negative")]
+
+    def __str__(self) -> str:
+        return f"thanks:{self.complaint_id}"
+
+
 class Answer(models.Model):
     """The follow-up questions, the same on the survey page, in the API and in the callback script."""
 

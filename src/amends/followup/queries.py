@@ -22,6 +22,7 @@ from amends.recovery.models import Case, CaseStatus, CaseStep, Step
 from . import links
 from .models import Callback, CallbackStatus, PortalSubmission, Survey, SurveyStatus
 from .services.common import LinkExpired
+from .thanks import thanks_for
 
 # What each recovery step means to the customer, in the customer's words (never the staff member's note).
 STEP_WORDS = {
@@ -98,6 +99,7 @@ def portal_status(token: str) -> dict[str, Any]:
             else None
         ),
         "expires_at": submission.expires_at,
+        "thanks": thanks_for(complaint),
     }
 
 

@@ -28,6 +28,7 @@ from amends.intake.services import ComplaintInput, NewCustomer, complaint_receiv
 from .. import links
 from ..models import ContactPreference, PortalSubmission
 from ..notify import LINK, notice_send
+from ..thanks import thanks_grant
 from .common import RateLimited, self_service_actor
 
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,18}[0-9]$")
@@ -143,6 +144,7 @@ def portal_submit(*, data: PortalInput, client_address: str, idempotency_key: st
                     after={"complaint": complaint.pk, "contact_preference": submission.contact_preference},
                 )
             )
+            thanks_grant(complaint)
             _acknowledge(complaint, submission, token)
         else:
             PortalSubmission.objects.filter(complaint=complaint).update(token_digest=digest)

@@ -2,13 +2,15 @@
 page behind it, the rate limits and the honeypot, and links that are forged, expired or someone else's."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.test import Client, override_settings
 
+from amends.audit.models import AuditEntry
 from amends.core import clock
 from amends.followup import sms
-from amends.followup.models import Notice, PortalSubmission
+from amends.followup.models import Notice, PortalSubmission, Thanks
 from amends.intake.models import Complaint
 
 from .helpers import FORM, portal_post, status_path
@@ -134,3 +136,21 @@ def test_a_complaint_about_a_known_policy_joins_its_customer(world, client):
     response = portal_post(client, policy_no=world.auto_policy.policy_no, name="张伟", phone=world.individual.phone)
     assert response.status_code == 201
     assert Complaint.objects.get().customer_id == world.individual.pk
+
+
+def test_an_accepted_complaint_earns_a_token_of_thanks_once(world, client):
+    first = portal_post(client, idempotency_key="thanks-form")
+    portal_post(client, idempotency_key="thanks-form")  # the same form again
+    thanks = Thanks.objects.get()
+    complaint = Complaint.objects.get()
+    assert thanks.complaint_id == complaint.pk and thanks.kind == "voucher" and thanks.amount == Decimal("20.00")
+    assert complaint.case.timeline.filter(kind="note", text__contains="¥20.00").exists()
+    assert AuditEntry.objects.filter(action="thanks.grant", object_id=str(thanks.pk)).exists()
+    assert client.get(status_path(first)).status_code == 404  # the repeated form replaced the first link
+    again = portal_post(client, idempotency_key="thanks-form")
+    assert "一点心意" in client.get(status_path(again)).content.decode()
+
+
+@override_settings(AMENDS_THANKS={"kind": "voucher", "amount": "0"})
+def test_thanks_can_be_turned_off(world, client):
+    assert portal_post(client).status_code == 201 and not Thanks.objects.exists()
