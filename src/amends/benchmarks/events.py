@@ -64,7 +64,7 @@ def claim_events(rng: random.Random, claim: int, *, customers: int, now: datetim
     and late payments that the rules are there to catch (about one alert per thousand events)."""
     customer = f"B{claim % customers:07d}"
     number = f"CLB{claim:08d}"
-    t0 = now - timedelta(days=rng.uniform(12, 40))
+    t0 = now - timedelta(days=rng.uniform(14, 40))  # the latest step is 310 h (~13 days) in
     salvage = rng.sample(PARTS, 2)
     listed = salvage if rng.random() > 0.002 else salvage[:1]
     steps: list[tuple[str, str, float, dict[str, Any]]] = [
