@@ -258,6 +258,10 @@ AMENDS_THANKS = {
 # Text intelligence: how often another process's lexicon edits and newly trained models are looked for
 # (seconds), and the confidence a suggested code needs before it is pre-filled.
 AMENDS_TEXT_CHECK_SECONDS = float(os.environ.get("AMENDS_TEXT_CHECK_SECONDS", 10))
+if MODE == "test":
+    # Tests flush and re-seed the lexicon and train models inside rolled-back transactions: look every time,
+    # so no test reads a lexicon or model cached from another test's database state.
+    AMENDS_TEXT_CHECK_SECONDS = 0.0
 AMENDS_TEXT_PREFILL_THRESHOLD = float(os.environ.get("AMENDS_TEXT_PREFILL_THRESHOLD", 0.6))
 # Where the public datasets used to prove the classifier live (`amends text eval --dataset …`).
 # Default: ../shared/data/real beside the checkout (or beside the folder of worktrees).
