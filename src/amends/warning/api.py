@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
+import orjson
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from ninja import Field, Query, Router, Schema
 
 from amends.core.errors import InvalidInput
 from amends.core.http import actor_of, api
+from amends.core.memory import collecting_paused
 
 from . import queries, services
 from .models import Alert
@@ -63,6 +65,15 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")  # NaN and Infinity: Python reads them, PostgreSQL does not
 
 
+def _parse(raw: bytes, text: str) -> Any:
+    """orjson reads a full batch several times faster than `json`; it refuses lone surrogate escapes, which
+    `json` reads so that `check_events` can reject only the events holding them (ValueError: not JSON)."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return json.loads(text, parse_constant=_no_constants)
+
+
 @events_router.post("/events", response=dict, openapi_extra=INGEST_BODY)
 def ingest_events(request: HttpRequest) -> HttpResponse:
     """One event or a batch of up to 10,000, each with its own `event_id`. Answers
@@ -80,10 +91,16 @@ def ingest_events(request: HttpRequest) -> HttpResponse:
             },
             status=413,
         )
+    with collecting_paused():
+        return _ingest(request, size)
+
+
+def _ingest(request: HttpRequest, size: int) -> HttpResponse:
     try:
         # Read past Django's general upload limit (DATA_UPLOAD_MAX_MEMORY_SIZE): a full batch is larger.
-        text = request.read(size).decode() if size else ""
-        body = json.loads(text, parse_constant=_no_constants)
+        raw = request.read(size) if size else b""
+        text = raw.decode()
+        body = _parse(raw, text)
     except (ValueError, UnicodeDecodeError):
         return api.create_response(
             request, {"error": "bad_json", "detail": _("The request body is not valid JSON."), "fields": {}}, status=400

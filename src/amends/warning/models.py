@@ -109,7 +109,10 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         indexes = [
-            models.Index(fields=["claim_no", "occurred_at"], condition=~Q(claim_no=""), name="event_claim_idx"),
+            # The type too: the on-ingest rules ask for given types of the batch's claims.
+            models.Index(
+                fields=["claim_no", "type", "occurred_at"], condition=~Q(claim_no=""), name="event_claim_type_idx"
+            ),
             models.Index(
                 fields=["customer_ref", "occurred_at"], condition=~Q(customer_ref=""), name="event_customer_idx"
             ),

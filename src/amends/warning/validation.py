@@ -26,10 +26,10 @@ FIELDS = frozenset({*TEXT_LIMITS, "occurred_at", "attributes"})
 OPTIONAL_TEXT = ("customer_ref", "policy_no", "claim_no")
 
 
-def needs_text_check(text: bytes) -> bool:
+def needs_text_check(text: str) -> bool:
     """Whether a batch's JSON text could hold what PostgreSQL refuses: a NUL escape, or a surrogate escape that
     may be unpaired. Only then is each event serialised to find which (`check_events(..., strict=True)`)."""
-    return b"\\u0000" in text or b"\\ud" in text or b"\\uD" in text
+    return "\\u0000" in text or "\\ud" in text or "\\uD" in text
 
 
 # The columns of warning_event in the order `Row` holds them (COPY and INSERT use this order).
@@ -100,9 +100,8 @@ def check_events(
             out.rejected.append({"index": index, "event_id": None, "fields": {"": [_("An event is an object.")]}})
             continue
         fields: dict[str, list[str]] = {}
-        unknown = item.keys() - FIELDS
-        if unknown:
-            for name in sorted(unknown):
+        if not FIELDS.issuperset(item):  # cheaper than the set difference when, as almost always, all are known
+            for name in sorted(item.keys() - FIELDS):
                 fields[name] = [_("Unknown field.")]
         event_id = item.get("event_id")
         type_ = item.get("type")

@@ -47,7 +47,7 @@ class FactMismatch(Rule):
         if not claims:
             return []
         rows = (
-            Event.objects.filter(claim_no__in=claims, type__in=[required_type, listed_type])
+            Event.objects.filter(claim_no__any=claims, type__any=[required_type, listed_type])
             .order_by("occurred_at")
             .values_list("claim_no", "type", "attributes", "customer_ref", "touchpoint")
         )

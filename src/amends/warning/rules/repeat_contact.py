@@ -45,7 +45,9 @@ class RepeatContact(Rule):
             return []
         earliest = min(e.occurred_at for e in latest.values()) - window
         rows = (
-            Event.objects.filter(claim_no__in=list(latest), type__in=[contact, *resolved_by], occurred_at__gte=earliest)
+            Event.objects.filter(
+                claim_no__any=list(latest), type__any=[contact, *resolved_by], occurred_at__gte=earliest
+            )
             .order_by("occurred_at")
             .values_list("claim_no", "type", "occurred_at", "customer_ref", "touchpoint")
         )

@@ -1,8 +1,9 @@
 """Running the configured rules and turning their signals into alerts (and failures with cases).
 
 A run reads the enabled configurations in one query, asks each rule for its signals, then resolves every
-reference the signals carry (customers, touchpoints, live alerts) in one query each before writing. Alerts are
-few next to events, so each is raised through `alert_raise` with its own audit row. The failures and cases of
+reference the signals carry (customers, touchpoints, live alerts) in one query each before writing. The new
+alerts of a run are saved in one INSERT with their audit rows in another (`alerts_raise`); the rare
+escalation of a live one goes one by one. The failures and cases of
 rules configured to open them are left to the worker (one task per run, enqueued in the same transaction).
 """
 
@@ -14,6 +15,7 @@ from datetime import datetime
 from django.db import transaction
 
 from amends.accounts.models import OrgUnit
+from amends.core import clock
 from amends.customers.models import Customer
 from amends.journeys.models import Touchpoint
 from amends.recovery import services as recovery
@@ -68,13 +70,15 @@ def raise_signals(config: RuleConfig, rule: Rule, signals: Sequence[Signal], *, 
         )
     }
     root = OrgUnit.objects.filter(parent__isnull=True).order_by("pk").values_list("pk", flat=True).first()
-    raised = 0
     to_open: list[int] = []  # alerts whose failure and case the worker records (see tasks.open_cases_for_alerts)
+    new: dict[tuple[str, str], tuple[Alert, Signal]] = {}
+    raised_at = clock.now()
     for signal in signals:
         severity = signal.severity or config.severity
-        existing = live.get((signal.subject_type, signal.subject_id))
+        key = (signal.subject_type, signal.subject_id)
+        existing = live.get(key)
         if existing is not None:
-            if severity > existing.severity:
+            if severity > existing.severity:  # rare: a warning that came true; one by one
                 with transaction.atomic():
                     alert = alerts.alert_escalate(
                         alert_id=existing.pk, severity=severity, title=signal.title, detail=signal.detail
@@ -82,29 +86,35 @@ def raise_signals(config: RuleConfig, rule: Rule, signals: Sequence[Signal], *, 
                     if config.opens_case and signal.is_failure and alert.customer_id and alert.case_id is None:
                         to_open.append(alert.pk)  # the warning came true
             continue
+        if key in new:  # the same subject twice in one run: the first signal speaks for it
+            continue
         customer = by_id.get(signal.customer_id) if signal.customer_id else by_ref.get(signal.customer_ref)
         touchpoint = touchpoints.get(signal.touchpoint or (config.touchpoints[:1] or [""])[0])
         unit = signal.org_unit_id or (customer.org_unit_id if customer else None) or root
         if unit is None:  # no organisation at all yet: nobody to tell
             continue
-        with transaction.atomic():
-            alert, created = alerts.alert_raise(
-                rule=config.key,
-                subject_type=signal.subject_type,
-                subject_id=signal.subject_id,
-                title=signal.title,
-                org_unit_id=unit,
-                owner_role=config.owner_role,
-                severity=severity,
-                customer_id=customer.pk if customer else None,
-                case_id=signal.case_id,
-                touchpoint_id=touchpoint.pk if touchpoint else None,
-                detail={**signal.detail, "rule": config.rule},
-            )
-            if not created:
+        alert = Alert(
+            rule=config.key,
+            subject_type=signal.subject_type,
+            subject_id=str(signal.subject_id),
+            title=signal.title[:300],
+            org_unit_id=unit,
+            owner_role=config.owner_role,
+            severity=severity,
+            customer_id=customer.pk if customer else None,
+            case_id=signal.case_id,
+            touchpoint_id=touchpoint.pk if touchpoint else None,
+            detail={**signal.detail, "rule": config.rule},
+            raised_at=raised_at,
+        )
+        new[key] = (alert, signal)
+    # The new alerts in one INSERT (and their audit rows in another), however many the batch raised.
+    with transaction.atomic():
+        saved = {a.pk for a in alerts.alerts_raise([alert for alert, _signal in new.values()])}
+        for alert, signal in new.values():
+            if alert.pk not in saved:
                 continue
-            raised += 1
-            if config.opens_case and signal.is_failure and customer is not None and alert.case_id is None:
+            if config.opens_case and signal.is_failure and alert.customer_id is not None and alert.case_id is None:
                 to_open.append(alert.pk)
             if signal.raise_priority and alert.case_id:
                 recovery.case_priority_raise(case_id=alert.case_id, level=Priority.HIGH, reason=config.rule)
@@ -112,7 +122,7 @@ def raise_signals(config: RuleConfig, rule: Rule, signals: Sequence[Signal], *, 
         from ..tasks import open_cases_for_alerts
 
         open_cases_for_alerts.enqueue(alert_ids=to_open)
-    return raised
+    return len(saved)
 
 
 def clear_others(config: RuleConfig, signals: Sequence[Signal]) -> int:

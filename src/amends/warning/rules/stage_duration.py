@@ -86,7 +86,7 @@ class StageDuration(Rule):
         if not ends:
             return []
         starts = (
-            Event.objects.filter(type=start_type, claim_no__in=list(ends))
+            Event.objects.filter(type=start_type, claim_no__any=list(ends))
             .values("claim_no")
             .annotate(started=Min("occurred_at"))
         )
@@ -105,7 +105,7 @@ class StageDuration(Rule):
                 on_time.append(row["claim_no"])
         if on_time:  # done in time: any warning about them is settled (one query for the batch)
             live = Alert.objects.exclude(status=AlertStatus.RESOLVED).filter(
-                rule=config.key, subject_type="claim", subject_id__in=on_time
+                rule=config.key, subject_type="claim", subject_id__any=on_time
             )
             for pk in live.values_list("pk", flat=True):
                 alerts.alert_resolve(actor=None, alert_id=pk, resolution="completed")

@@ -9,6 +9,7 @@ from .alerts import (
     alert_link_case,
     alert_raise,
     alert_resolve,
+    alerts_raise,
     alerts_resolve_for,
 )
 from .events import IngestResult, event_ingest
@@ -24,6 +25,7 @@ __all__ = [
     "alert_open_case",
     "alert_raise",
     "alert_resolve",
+    "alerts_raise",
     "alerts_resolve_for",
     "event_ingest",
     "playbook_save",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from amends.accounts.access import in_scope
 from amends.accounts.models import User
-from amends.core import audit, clock
+from amends.core import audit, batch, clock
 from amends.core.errors import NotFound, RuleViolation
 
 from ..models import Alert, AlertStatus
@@ -62,6 +62,37 @@ def alert_raise(
     except IntegrityError:
         return live.get(rule=rule, subject_type=subject_type, subject_id=str(subject_id)), False
     return alert, True
+
+
+@transaction.atomic
+def alerts_raise(new: list[Alert]) -> list[Alert]:
+    """Save these unsaved alerts (at most one per rule and subject, none live yet) in one INSERT, each with its
+    audit row; answers those saved. When a concurrent raise got to one of them first, the partial unique
+    constraint refuses the INSERT, and they are saved one by one instead, skipping the ones now live."""
+    if not new:
+        return []
+    try:
+        with transaction.atomic():
+            Alert.objects.bulk_create(new)
+        saved = new
+    except IntegrityError:
+        saved = []
+        for alert in new:
+            alert.pk = None
+            try:
+                with transaction.atomic():
+                    alert.save(force_insert=True)
+            except IntegrityError:
+                continue
+            saved.append(alert)
+    with batch.collect():
+        audit.record(
+            *(
+                audit.entry(actor=None, action="alert.raise", obj=a, after=audit.snapshot(a, AUDIT_FIELDS))
+                for a in saved
+            )
+        )
+    return saved
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 import pytest
 
 from amends.audit.models import AuditEntry
+from amends.core import clock
 from amends.core.errors import NotFound, RuleViolation
 from amends.core.tests.api_client import Api
 from amends.warning import services
@@ -34,6 +35,34 @@ def test_after_it_is_resolved_the_same_subject_may_raise_a_new_alert(world, now)
     services.alert_resolve(actor=world.handler, alert_id=first.pk, resolution="已回电")
     second, created = raise_one(world)
     assert created and second.pk != first.pk
+
+
+def unsaved(world, subject_id):
+    return Alert(
+        rule="promise_due_soon",
+        subject_type="promise",
+        subject_id=str(subject_id),
+        title="承诺即将到期",
+        org_unit_id=world.shenzhen.pk,
+        raised_at=clock.now(),
+    )
+
+
+def test_raising_many_saves_them_at_once_each_with_its_audit_row(world, now):
+    saved = services.alerts_raise([unsaved(world, i) for i in range(1, 4)])
+    assert len(saved) == 3 and all(a.pk for a in saved)
+    assert set(AuditEntry.objects.filter(action="alert.raise").values_list("object_id", flat=True)) == {
+        str(a.pk) for a in saved
+    }
+
+
+def test_raising_many_skips_a_subject_someone_raised_meanwhile(world, now):
+    """The bulk INSERT meets the live-alert constraint; the others are still saved, the taken one is not."""
+    taken, _ = raise_one(world, subject_id=2)
+    saved = services.alerts_raise([unsaved(world, i) for i in range(1, 4)])
+    assert sorted(a.subject_id for a in saved) == ["1", "3"]
+    assert Alert.objects.filter(subject_id="2").get().pk == taken.pk
+    assert AuditEntry.objects.filter(action="alert.raise").count() == 3
 
 
 def test_acknowledge_then_resolve(world, now):
