@@ -177,10 +177,11 @@ def render_case(
         for code in rules.STEPS
     ]
     works = can(actor, WORKS_CASES)
+    prepared = _prepared_notes(detail)
     if works and next_step:
-        forms.setdefault("step", StepForm(initial={"step": next_step}))
+        forms.setdefault("step", StepForm(initial={"step": next_step, "note": prepared.get(next_step, "")}))
     if works and not detail["steps"] and detail["status"] != "closed":
-        forms.setdefault("on_the_spot", OnTheSpotForm())
+        forms.setdefault("on_the_spot", OnTheSpotForm(initial=prepared))
     if can(actor, ASSIGNS_CASES) and detail["status"] != "closed":
         owner_id = (detail["owner"] or {}).get("id")
         forms.setdefault("assign", AssignForm(owners=_owners(actor), initial={"owner": owner_id}))
@@ -200,6 +201,19 @@ def render_case(
         },
         status=status,
     )
+
+
+def _prepared_notes(detail: dict[str, Any]) -> dict[str, str]:
+    """The touchpoint's playbook (when early warning gives the case one) as the steps' starting text: the
+    apology wording, the fix actions, the atonement within the default authority. Staff edit it before saving."""
+    playbook = detail.get("playbook")
+    if not playbook:
+        return {}
+    atonement = playbook["atonement"]
+    if atonement and playbook["atonement_limit"] is not None:
+        atonement = f"{atonement} (≤ ¥{playbook['atonement_limit']})"
+    notes = {"apology": playbook["apology"], "fix": "\n".join(playbook["fix_actions"]), "atonement": atonement}
+    return {step: text for step, text in notes.items() if text}
 
 
 def _touchpoint_names(detail: dict[str, Any]) -> dict[str, str]:

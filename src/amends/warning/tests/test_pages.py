@@ -1,6 +1,9 @@
 """The alert inbox and the playbooks pages, through the real request stack."""
 
+import re
 from datetime import timedelta
+
+from django.utils.html import escape
 
 from amends.audit.models import AuditEntry
 from amends.core.testing import PASSWORD
@@ -60,6 +63,10 @@ def test_open_a_recovery_case_with_the_playbook(client, world, now):
     assert playbook.apology in note.text and "2026-11-05" in note.text
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert playbook.apology in page and "2026-11-05" in page
+    # The plan is the starting text of the forms staff fill in: the apology, the fixes, the atonement.
+    assert re.search(r'<textarea name="note"[^>]*>\s*' + re.escape(escape(playbook.apology)), page)
+    assert re.search(r'<textarea name="fix"[^>]*>\s*' + re.escape(escape(playbook.fix_action_list[0])), page)
+    assert re.search(r'<textarea name="atonement"[^>]*>\s*' + re.escape(escape(playbook.atonement)), page)
     client.post(f"/alerts/{alert.pk}/open-case/")
     assert Case.objects.count() == 1
 
