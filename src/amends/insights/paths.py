@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.lookups import GreaterThan
 
 from amends.intake.models import Complaint
 
@@ -59,3 +60,33 @@ PROMISE: dict[str, Any] = {
     "channel": "channel",
     "touchpoint": "touchpoint_id",
 }
+
+
+# The facts (insights.models): unit, segment, line and channel are columns; a case's channels and lines are bit
+# sets, matched when any of its complaints has the value.
+def has_bit(column: str, bit: int) -> Q:
+    return Q(GreaterThan(F(column).bitand(Value(bit)), 0))
+
+
+def _facts_of_cases() -> dict[str, Any]:
+    from .facts import CHANNEL_BITS, LINE_BITS
+
+    return {
+        "unit": "unit_id",
+        "line": lambda v: has_bit("lines", LINE_BITS[v]),
+        "segment": "segment",
+        "channel": lambda v: has_bit("channels", CHANNEL_BITS[v]),
+        "touchpoint": "touchpoint_id",
+    }
+
+
+COMPLAINT_FACT: dict[str, Any] = {
+    "unit": "unit_id",
+    "line": "line",
+    "segment": "segment",
+    "channel": "channel",
+    "touchpoint": "touchpoint_id",
+}
+CASE_FACT: dict[str, Any] = _facts_of_cases()
+FAILURE_FACT = CASE_FACT
+FOLLOW_UP_FACT = CASE_FACT

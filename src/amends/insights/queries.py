@@ -15,7 +15,7 @@ from amends.core import clock
 from amends.core.errors import InvalidInput
 from amends.recovery.models import Case, Cause, Dimension
 
-from . import reports
+from . import facts, reports
 from .filters import parse
 from .reports.pareto import UNCODED, failures_in
 
@@ -25,6 +25,7 @@ PAGE_SIZE = 50
 def run(actor: User, name: str, params: Mapping[str, str]) -> reports.Result:
     found = reports.get(name)
     filters = parse(actor, params, today=timezone.localtime(clock.now()).date(), extra=found.params)
+    facts.bring_up_to_date()
     return found.run(actor, filters)
 
 
@@ -37,7 +38,7 @@ def drill(actor: User, params: Mapping[str, str]) -> dict[str, Any]:
         params.pop("touchpoint")
     filters = parse(actor, params, today=timezone.localtime(clock.now()).date())
     errors: dict[str, list[str]] = {}
-    narrowing = Q(touchpoint__isnull=True) if no_touchpoint else Q()
+    narrowing = Q(touchpoint_id__isnull=True) if no_touchpoint else Q()
     for name, allowed in (("cause", Cause.values), ("dimension", Dimension.values)):
         value = params.get(name, "")
         if value == UNCODED:
@@ -53,7 +54,10 @@ def drill(actor: User, params: Mapping[str, str]) -> dict[str, Any]:
         page = 1
     if errors:
         raise InvalidInput(_("The report's filters are not valid."), fields=errors)
-    per_case = failures_in(filters).filter(narrowing).values("case_id").annotate(n=Count("id")).order_by("-case_id")
+    facts.bring_up_to_date()
+    per_case = (
+        failures_in(filters).filter(narrowing).values("case_id").annotate(n=Count("failure_id")).order_by("-case_id")
+    )
     start = (page - 1) * PAGE_SIZE
     chunk = list(per_case[start : start + PAGE_SIZE + 1])
     more = len(chunk) > PAGE_SIZE

@@ -11,19 +11,22 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import User
-from amends.journeys.queries import touchpoint_names
-from amends.recovery.models import Cause, Dimension, Failure
+from amends.journeys.queries import touchpoint_names, touchpoints_by_id
+from amends.recovery.models import Cause, Dimension
 
 from .. import paths
 from ..filters import Filters
+from ..models import FailureFact
 from . import COUNT, LABEL, RATE, Column, Result, Section, report
 
 UNCODED = "-"
 
 
 def failures_in(filters: Filters) -> Any:
+    """The facts of the failures of the period (local dates), narrowed by the filters."""
     return filters.apply(
-        Failure.objects.filter(occurred_at__gte=filters.start, occurred_at__lt=filters.end), paths.FAILURE
+        FailureFact.objects.filter(occurred_on__gte=filters.since, occurred_on__lte=filters.until),
+        paths.FAILURE_FACT,
     )
 
 
@@ -38,15 +41,16 @@ def _cumulated(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def grouped(filters: Filters, keys: list[str]) -> list[dict[str, Any]]:
-    fields = {"touchpoint": "touchpoint__code", "cause": "cause", "dimension": "dimension"}
-    rows = (
-        failures_in(filters)
-        .values(*[fields[k] for k in keys])
-        .annotate(failures=Count("id"))
-        .order_by("-failures", *[fields[k] for k in keys])
-    )
+    fields = {"touchpoint": "touchpoint_id", "cause": "cause", "dimension": "dimension"}
+    rows = failures_in(filters).values(*[fields[k] for k in keys]).annotate(failures=Count("failure_id")).order_by()
+    codes = {pk: t.code for pk, t in touchpoints_by_id().items()} if "touchpoint" in keys else {}
     causes, dimensions = dict(Cause.choices), dict(Dimension.choices)
-    out = [{k: (r[fields[k]] or "") for k in keys} | {"failures": r["failures"]} for r in rows]
+    out = [
+        {k: ((codes.get(r[fields[k]], "") if k == "touchpoint" else r[fields[k]]) or "") for k in keys}
+        | {"failures": r["failures"]}
+        for r in rows
+    ]
+    out.sort(key=lambda r: (-r["failures"], *[r[k] for k in keys]))
     names = touchpoint_names(r.get("touchpoint") for r in out) if "touchpoint" in keys else {}
     for r in out:
         parts = []

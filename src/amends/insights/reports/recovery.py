@@ -9,21 +9,22 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import User
-from amends.journeys.queries import touchpoint_names
-from amends.recovery.models import CaseStep, FollowUpOutcome, Step
+from amends.journeys.queries import touchpoint_names, touchpoints_by_id
+from amends.recovery.models import FollowUpOutcome
 
 from .. import paths
 from ..expressions import bucket_key, bucket_keys, bucket_of, ratio
 from ..filters import Filters
+from ..models import FollowUpFact
 from . import LABEL, RATE, Column, Result, Section, report
 
 
 def _counts() -> dict:
     return {
-        "follow_ups": Count("id"),
-        "recovered": Count("id", filter=Q(outcome=FollowUpOutcome.RECOVERED)),
-        "not_recovered": Count("id", filter=Q(outcome=FollowUpOutcome.NOT_RECOVERED)),
-        "unreachable": Count("id", filter=Q(outcome=FollowUpOutcome.UNREACHABLE)),
+        "follow_ups": Count("step_id"),
+        "recovered": Count("step_id", filter=Q(outcome=FollowUpOutcome.RECOVERED)),
+        "not_recovered": Count("step_id", filter=Q(outcome=FollowUpOutcome.NOT_RECOVERED)),
+        "unreachable": Count("step_id", filter=Q(outcome=FollowUpOutcome.UNREACHABLE)),
     }
 
 
@@ -35,23 +36,22 @@ def _shaped(row: dict) -> dict:
 @report("recovery", _("Recovery rate"))
 def recovery(actor: User, filters: Filters) -> Result:
     steps = filters.apply(
-        CaseStep.objects.filter(step=Step.FOLLOW_UP, skipped=False, at__gte=filters.start, at__lt=filters.end),
-        paths.STEP,
+        FollowUpFact.objects.filter(on__gte=filters.since, on__lte=filters.until), paths.FOLLOW_UP_FACT
     )
-    rows = steps.annotate(bucket=bucket_of("at", filters)).values("bucket").annotate(**_counts()).order_by()
+    rows = steps.annotate(bucket=bucket_of("on", filters)).values("bucket").annotate(**_counts()).order_by()
     found = {bucket_key(r["bucket"], filters.bucket): _shaped(r) for r in rows}
     empty = _shaped({k: 0 for k in _counts()})
     trend = [{"period": k, **found.get(k, empty)} for k in bucket_keys(filters)]
-    by_tp = list(steps.values("case__touchpoint__code").annotate(**_counts()).order_by("-follow_ups")[:20])
-    names = touchpoint_names(r["case__touchpoint__code"] for r in by_tp)
-    tp_rows = [
-        {
-            "touchpoint": r["case__touchpoint__code"] or "",
-            "touchpoint_name": names.get(r["case__touchpoint__code"] or "", ""),
-            **_shaped(r),
-        }
-        for r in by_tp
-    ]
+    codes = {pk: t.code for pk, t in touchpoints_by_id().items()}
+    by_tp = sorted(
+        (
+            {"touchpoint": codes.get(r["touchpoint_id"], ""), **_shaped(r)}
+            for r in steps.values("touchpoint_id").annotate(**_counts()).order_by()
+        ),
+        key=lambda r: (-r["follow_ups"], r["touchpoint"]),
+    )[:20]
+    names = touchpoint_names(r["touchpoint"] for r in by_tp)
+    tp_rows = [{"touchpoint": r["touchpoint"], "touchpoint_name": names.get(r["touchpoint"], ""), **r} for r in by_tp]
     counts = [
         Column("follow_ups", _("Follow-ups")),
         Column("recovered", _("Recovered")),

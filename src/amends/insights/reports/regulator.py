@@ -7,34 +7,31 @@ laid out like the regulator's return (`insights.export.regulator_workbook`).
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, Sum, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import User
 from amends.customers.models import Line, Policy
-from amends.intake.models import Category, Channel, Complaint
+from amends.intake.models import Category, Channel
 
-from .. import paths
 from ..expressions import ratio
 from ..filters import Filters
 from . import LABEL, MONEY, NUMBER, RATE, Column, Result, Section, report
-from .timeliness import clock_limits
+from .timeliness import clock_limits, complaints_in
 
 NONE = ""
 
 
 def _measures() -> dict[str, Any]:
     out: dict[str, Any] = {
-        "received": Count("id"),
-        "decided": Count("id", filter=Q(decided_at__isnull=False)),
+        "received": Count("complaint_id"),
+        "decided": Count("complaint_id", filter=Q(resolution_s__isnull=False)),
     }
     for days in clock_limits():
-        out[f"within_{days}"] = Count("id", filter=Q(decided_at__lte=F("received_at") + timedelta(days=days)))
+        out[f"within_{days}"] = Count("complaint_id", filter=Q(resolution_s__lte=days * 86400))
     return out
 
 
@@ -76,13 +73,9 @@ def _by(complaints: Any, field: str, labels: dict[str, Any] | None, none_label: 
 
 @report("regulator", _("Regulator report"))
 def regulator(actor: User, filters: Filters) -> Result:
-    complaints = filters.apply(
-        Complaint.objects.filter(received_at__gte=filters.start, received_at__lt=filters.end), paths.COMPLAINT
-    ).annotate(
-        # A complaint's own line and region where it has them (imported history), else its policy's and unit's.
-        report_line=Coalesce(NullIf(F("line"), Value("")), F("policy__line")),
-        report_region=Coalesce(NullIf(F("region"), Value("")), F("case__org_unit__region")),
-    )
+    # A complaint's line and region are its own where it has them (imported history), else its policy's and
+    # its unit's: resolved in the facts.
+    complaints = complaints_in(filters)
     totals = _shaped(complaints.aggregate(**_measures()))
     breakdowns = [
         (
@@ -94,10 +87,10 @@ def regulator(actor: User, filters: Filters) -> Result:
             _("Not yet coded"),
             True,
         ),
-        ("by_line", _("By line"), _("Line"), "report_line", dict(Line.choices), _("No policy given"), True),
+        ("by_line", _("By line"), _("Line"), "line", dict(Line.choices), _("No policy given"), True),
         ("by_channel", _("By channel"), _("Channel"), "channel", dict(Channel.choices), _("Unknown"), False),
         # A region is its own label (the org units' region names, or an imported complaint's own).
-        ("by_region", _("By region"), _("Region"), "report_region", None, _("No region"), False),
+        ("by_region", _("By region"), _("Region"), "region", None, _("No region"), False),
     ]
     sections = [
         Section(

@@ -5,44 +5,24 @@ repeats per bucket, the customers failed twice or more in the period, and the to
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import User
-from amends.journeys.queries import touchpoint_names
-from amends.recovery.models import Failure
+from amends.journeys.queries import touchpoint_names, touchpoints_by_id
 
-from .. import paths
 from ..expressions import bucket_key, bucket_keys, bucket_of, ratio
 from ..filters import Filters
 from . import COUNT, LABEL, RATE, Column, Result, Section, report
-
-
-def window() -> timedelta:
-    return timedelta(days=settings.AMENDS_REPEAT_WINDOW_DAYS)
-
-
-def is_repeat() -> Exists:
-    """An earlier failure of the same customer within the window (any touchpoint, any source)."""
-    return Exists(
-        Failure.objects.filter(
-            customer_id=OuterRef("customer_id"),
-            occurred_at__lt=OuterRef("occurred_at"),
-            occurred_at__gte=OuterRef("occurred_at") - window(),
-        )
-    )
+from .pareto import failures_in
 
 
 @report("repeat", _("Repeat failures"))
 def repeat(actor: User, filters: Filters) -> Result:
-    failures = filters.apply(
-        Failure.objects.filter(occurred_at__gte=filters.start, occurred_at__lt=filters.end), paths.FAILURE
-    ).annotate(repeat=is_repeat())
-    agg = {"failures": Count("id"), "repeats": Count("id", filter=Q(repeat=True))}
-    rows = failures.annotate(bucket=bucket_of("occurred_at", filters)).values("bucket").annotate(**agg).order_by()
+    failures = failures_in(filters)  # each fact knows whether it repeats an earlier failure (facts.repeats_one)
+    agg = {"failures": Count("failure_id"), "repeats": Count("failure_id", filter=Q(repeat=True))}
+    rows = failures.annotate(bucket=bucket_of("occurred_on", filters)).values("bucket").annotate(**agg).order_by()
     found = {bucket_key(r["bucket"], filters.bucket): r for r in rows}
     trend = []
     for key in bucket_keys(filters):
@@ -58,23 +38,21 @@ def repeat(actor: User, filters: Filters) -> Result:
     totals = failures.aggregate(**agg)
     totals["repeat_share"] = ratio(totals["repeats"], totals["failures"])
     totals["customers_failed_twice"] = (
-        failures.order_by().values("customer_id").annotate(n=Count("id")).filter(n__gte=2).count()
+        failures.order_by().values("customer_id").annotate(n=Count("failure_id")).filter(n__gte=2).count()
     )
-    top = list(
-        failures.filter(repeat=True)
-        .values("touchpoint__code")
-        .annotate(repeats=Count("id"))
-        .order_by("-repeats", "touchpoint__code")[:20]
-    )
-    names = touchpoint_names(r["touchpoint__code"] for r in top)
-    by_touchpoint = [
-        {
-            "touchpoint": r["touchpoint__code"] or "",
-            "touchpoint_name": names.get(r["touchpoint__code"] or "", ""),
-            "repeats": r["repeats"],
-        }
-        for r in top
-    ]
+    codes = {pk: t.code for pk, t in touchpoints_by_id().items()}
+    top = sorted(
+        (
+            (codes.get(r["touchpoint_id"], ""), r["repeats"])
+            for r in failures.filter(repeat=True)
+            .values("touchpoint_id")
+            .annotate(repeats=Count("failure_id"))
+            .order_by()
+        ),
+        key=lambda pair: (-pair[1], pair[0]),
+    )[:20]
+    names = touchpoint_names(code for code, _n in top)
+    by_touchpoint = [{"touchpoint": code, "touchpoint_name": names.get(code, ""), "repeats": n} for code, n in top]
     return Result(
         "repeat",
         _("Repeat failures"),

@@ -8,21 +8,19 @@ Shares are of complaints received in the bucket, so recent undecided complaints 
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import User
 from amends.core import clock
-from amends.intake.models import Complaint
-from amends.recovery.models import CaseStep
 
 from .. import paths
-from ..expressions import Seconds, bucket_key, bucket_keys, bucket_of, ratio
+from ..expressions import bucket_key, bucket_keys, bucket_of, ratio
 from ..filters import Filters
+from ..models import ComplaintFact
 from . import LABEL, NUMBER, RATE, Column, Result, Section, report
 
 
@@ -33,23 +31,26 @@ def clock_limits() -> list[int]:
 
 
 def measures() -> dict[str, Any]:
-    """The aggregates of one group of complaints; shared with the regulator report."""
-    first_step = Subquery(
-        CaseStep.objects.filter(case_id=OuterRef("case_id"), at__gte=OuterRef("received_at"))
-        .order_by("at")
-        .values("at")[:1]
-    )
+    """The aggregates of one group of complaint facts; shared with the regulator report."""
     now = clock.now()
     out: dict[str, Any] = {
-        "received": Count("id"),
-        "decided": Count("id", filter=Q(decided_at__isnull=False)),
-        "undecided_overdue": Count("id", filter=Q(decided_at__isnull=True, due_at__lt=now)),
-        "first_response_s": Avg(Seconds(first_step, F("received_at"))),
-        "resolution_s": Avg(Seconds(F("decided_at"), F("received_at"))),
+        "received": Count("complaint_id"),
+        "decided": Count("complaint_id", filter=Q(resolution_s__isnull=False)),
+        "undecided_overdue": Count("complaint_id", filter=Q(resolution_s__isnull=True, due_at__lt=now)),
+        "first_response_avg_s": Avg("first_response_s"),
+        "resolution_avg_s": Avg("resolution_s"),
     }
     for days in clock_limits():
-        out[f"within_{days}"] = Count("id", filter=Q(decided_at__lte=F("received_at") + timedelta(days=days)))
+        out[f"within_{days}"] = Count("complaint_id", filter=Q(resolution_s__lte=days * 86400))
     return out
+
+
+def complaints_in(filters: Filters) -> Any:
+    """The facts of the complaints received in the period (local dates), narrowed by the filters."""
+    return filters.apply(
+        ComplaintFact.objects.filter(received_on__gte=filters.since, received_on__lte=filters.until),
+        paths.COMPLAINT_FACT,
+    )
 
 
 def shaped(row: dict[str, Any]) -> dict[str, Any]:
@@ -58,7 +59,7 @@ def shaped(row: dict[str, Any]) -> dict[str, Any]:
     for days in clock_limits():
         out[f"within_{days}"] = row[f"within_{days}"]
         out[f"share_{days}"] = ratio(row[f"within_{days}"], row["received"])
-    fr, rs = row["first_response_s"], row["resolution_s"]
+    fr, rs = row["first_response_avg_s"], row["resolution_avg_s"]
     out["first_response_hours"] = round(fr / 3600, 2) if fr is not None else None
     out["resolution_days"] = round(rs / 86400, 2) if rs is not None else None
     return out
@@ -80,11 +81,9 @@ def columns() -> list[Column]:
 
 @report("timeliness", _("Timeliness"))
 def timeliness(actor: User, filters: Filters) -> Result:
-    complaints = filters.apply(
-        Complaint.objects.filter(received_at__gte=filters.start, received_at__lt=filters.end), paths.COMPLAINT
-    )
+    complaints = complaints_in(filters)
     agg = measures()
-    rows = complaints.annotate(bucket=bucket_of("received_at", filters)).values("bucket").annotate(**agg).order_by()
+    rows = complaints.annotate(bucket=bucket_of("received_on", filters)).values("bucket").annotate(**agg).order_by()
     found = {bucket_key(r["bucket"], filters.bucket): shaped(r) for r in rows}
     empty = shaped({k: 0 if not k.endswith("_s") else None for k in agg})
     trend = [{"period": key, **found.get(key, empty)} for key in bucket_keys(filters)]

@@ -9,22 +9,22 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import User
-from amends.intake.models import Channel, Complaint
-from amends.recovery.models import Case, Failure
+from amends.intake.models import Channel
 
 from .. import paths
 from ..expressions import bucket_key, bucket_keys, bucket_of
 from ..filters import Filters
+from ..models import CaseFact, ComplaintFact, FailureFact
 from . import LABEL, RATE, Column, Result, Section, report
 
 
-def per_bucket(qs: Any, time_field: str, filters: Filters) -> dict[str, int]:
-    """Rows per bucket of `time_field` within the period: one GROUP BY."""
+def per_bucket(qs: Any, day_field: str, filters: Filters) -> dict[str, int]:
+    """Rows per bucket of the local date `day_field` within the period: one GROUP BY."""
     rows = (
-        qs.filter(**{f"{time_field}__gte": filters.start, f"{time_field}__lt": filters.end})
-        .annotate(bucket=bucket_of(time_field, filters))
+        qs.filter(**{f"{day_field}__gte": filters.since, f"{day_field}__lte": filters.until})
+        .annotate(bucket=bucket_of(day_field, filters))
         .values("bucket")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("pk"))
         .order_by()
     )
     return {bucket_key(r["bucket"], filters.bucket): r["n"] for r in rows}
@@ -32,21 +32,21 @@ def per_bucket(qs: Any, time_field: str, filters: Filters) -> dict[str, int]:
 
 @report("volume", _("Volume"))
 def volume(actor: User, filters: Filters) -> Result:
-    complaints = filters.apply(Complaint.objects.all(), paths.COMPLAINT)
-    cases = filters.apply(Case.objects.all(), paths.CASE)
+    complaints = filters.apply(ComplaintFact.objects.all(), paths.COMPLAINT_FACT)
+    cases = filters.apply(CaseFact.objects.all(), paths.CASE_FACT)
     series = {
-        "complaints": per_bucket(complaints, "received_at", filters),
-        "cases_opened": per_bucket(cases, "opened_at", filters),
-        "cases_closed": per_bucket(cases, "closed_at", filters),
-        "failures": per_bucket(filters.apply(Failure.objects.all(), paths.FAILURE), "occurred_at", filters),
+        "complaints": per_bucket(complaints, "received_on", filters),
+        "cases_opened": per_bucket(cases, "opened_on", filters),
+        "cases_closed": per_bucket(cases, "closed_on", filters),
+        "failures": per_bucket(filters.apply(FailureFact.objects.all(), paths.FAILURE_FACT), "occurred_on", filters),
     }
     trend = [
         {"period": key, **{name: counts.get(key, 0) for name, counts in series.items()}} for key in bucket_keys(filters)
     ]
     by_channel_rows = (
-        complaints.filter(received_at__gte=filters.start, received_at__lt=filters.end)
+        complaints.filter(received_on__gte=filters.since, received_on__lte=filters.until)
         .values("channel")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("complaint_id"))
         .order_by("-n", "channel")
     )
     total = sum(r["n"] for r in by_channel_rows)

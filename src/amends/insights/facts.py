@@ -1,0 +1,242 @@
+"""Writing the facts the reports read (see `insights.models`): all of them (`rebuild`), or those of the source rows
+the triggers noted as changed (`bring_up_to_date`, before every report and in the worker every minute).
+
+Each fact table is filled by one `INSERT INTO … SELECT` compiled from a Django queryset over its source, so the
+joins and the per-row subqueries (the first response, whether a failure repeats one) run once per changed row
+in the database, not once per row per report. Recomputing is delete-then-insert by id, in one transaction;
+a row noted while this runs stays noted for the next run.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Case as CaseWhen
+from django.db.models import Exists, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, NullIf, TruncDate
+
+from amends.customers.models import Line
+from amends.intake.models import Channel, Complaint
+from amends.recovery.models import Case, CaseStep, Failure, Step
+
+from .expressions import Seconds
+from .models import CaseFact, ComplaintFact, FailureFact, FollowUpFact, Stale
+
+# What a noted `ref` is. The triggers write these (insights/facts_triggers.py).
+COMPLAINT, CASE, FAILURE, CUSTOMER_FAILURES, CUSTOMER = "complaint", "case", "failure", "customer_failures", "customer"
+ALL = "all"  # every fact: `rebuild`
+
+CHANNEL_BITS = {code: 1 << i for i, code in enumerate(Channel.values)}
+LINE_BITS = {code: 1 << i for i, code in enumerate(Line.values)}
+
+
+def _case_bits(case_ref: str, bits: dict[str, int], condition: Any) -> Coalesce:
+    """The bit set of a case's complaints' channels or lines: SUM(DISTINCT bit), an OR that SQLite can do too."""
+    bit = CaseWhen(
+        *[When(condition(code), then=Value(value)) for code, value in bits.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    per_case = (
+        Complaint.objects.filter(case_id=OuterRef(case_ref))
+        .order_by()
+        .values("case_id")
+        .annotate(bits=Sum(bit, distinct=True))
+        .values("bits")[:1]
+    )
+    return Coalesce(Subquery(per_case, output_field=IntegerField()), Value(0))
+
+
+def channels_of(case_ref: str) -> Coalesce:
+    return _case_bits(case_ref, CHANNEL_BITS, lambda code: Q(channel=code))
+
+
+def lines_of(case_ref: str) -> Coalesce:
+    # A complaint's line is its own where it has one (imported history), else its policy's.
+    return _case_bits(case_ref, LINE_BITS, lambda code: Q(line=code) | Q(line="", policy__line=code))
+
+
+def repeats_one() -> Exists:
+    """An earlier failure of the same customer within the repeat window (any touchpoint, any source)."""
+    return Exists(
+        Failure.objects.filter(
+            customer_id=OuterRef("customer_id"),
+            occurred_at__lt=OuterRef("occurred_at"),
+            occurred_at__gte=OuterRef("occurred_at") - timedelta(days=settings.AMENDS_REPEAT_WINDOW_DAYS),
+        )
+    )
+
+
+def _complaints(where: Q) -> QuerySet[Any]:
+    first_step = Subquery(
+        CaseStep.objects.filter(case_id=OuterRef("case_id"), at__gte=OuterRef("received_at"))
+        .order_by("at")
+        .values("at")[:1]
+    )
+    return Complaint.objects.filter(where).annotate(
+        f_complaint_id=F("pk"),
+        f_case_id=F("case_id"),
+        f_customer_id=F("customer_id"),
+        f_received_on=TruncDate("received_at"),
+        f_unit_id=F("case__org_unit_id"),
+        f_segment=F("customer__segment"),
+        f_channel=F("channel"),
+        f_line=Coalesce(NullIf(F("line"), Value("")), F("policy__line"), Value("")),
+        f_region=Coalesce(NullIf(F("region"), Value("")), F("case__org_unit__region"), Value("")),
+        f_category=F("category"),
+        f_touchpoint_id=F("touchpoint_id"),
+        f_due_at=F("due_at"),
+        f_first_response_s=Seconds(first_step, F("received_at")),
+        f_resolution_s=Seconds(F("decided_at"), F("received_at")),
+    )
+
+
+def _cases(where: Q) -> QuerySet[Any]:
+    return Case.objects.filter(where).annotate(
+        f_case_id=F("pk"),
+        f_customer_id=F("customer_id"),
+        f_opened_on=TruncDate("opened_at"),
+        f_closed_on=TruncDate("closed_at"),
+        f_unit_id=F("org_unit_id"),
+        f_segment=F("customer__segment"),
+        f_touchpoint_id=F("touchpoint_id"),
+        f_channels=channels_of("pk"),
+        f_lines=lines_of("pk"),
+    )
+
+
+def _failures(where: Q) -> QuerySet[Any]:
+    return Failure.objects.filter(where).annotate(
+        f_failure_id=F("pk"),
+        f_case_id=F("case_id"),
+        f_customer_id=F("customer_id"),
+        f_occurred_on=TruncDate("occurred_at"),
+        f_unit_id=F("case__org_unit_id"),
+        f_segment=F("customer__segment"),
+        f_touchpoint_id=F("touchpoint_id"),
+        f_cause=F("cause"),
+        f_dimension=F("dimension"),
+        f_repeat=repeats_one(),
+        f_channels=channels_of("case_id"),
+        f_lines=lines_of("case_id"),
+    )
+
+
+def _follow_ups(where: Q) -> QuerySet[Any]:
+    return CaseStep.objects.filter(where, step=Step.FOLLOW_UP, skipped=False).annotate(
+        f_step_id=F("pk"),
+        f_case_id=F("case_id"),
+        f_customer_id=F("case__customer_id"),
+        f_on=TruncDate("at"),
+        f_unit_id=F("case__org_unit_id"),
+        f_segment=F("case__customer__segment"),
+        f_touchpoint_id=F("case__touchpoint_id"),
+        f_outcome=F("outcome"),
+        f_channels=channels_of("case_id"),
+        f_lines=lines_of("case_id"),
+    )
+
+
+def _insert(fact: type[Model], rows: QuerySet[Any]) -> None:
+    """INSERT INTO <fact> SELECT <rows>: the queryset's `f_<column>` annotations, in the fact's column order."""
+    columns = [f.column for f in fact._meta.concrete_fields]
+    query = rows.order_by().values(*[f"f_{c}" for c in columns]).query
+    sql, params = query.get_compiler(connection=connection).as_sql()
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {fact._meta.db_table} ({quoted}) {sql}", params)
+
+
+def _lock() -> None:
+    """One writer of facts at a time (two reports starting together would both recompute the same rows)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('amends.insights.facts'))")
+
+
+@transaction.atomic
+def rebuild() -> None:
+    """Every fact from the source tables (after a bulk load that bypassed the triggers, or to repair)."""
+    _lock()
+    for fact in (ComplaintFact, CaseFact, FailureFact, FollowUpFact, Stale):
+        fact.objects.all().delete()
+    _insert(ComplaintFact, _complaints(Q()))
+    _insert(CaseFact, _cases(Q()))
+    _insert(FailureFact, _failures(Q()))
+    _insert(FollowUpFact, _follow_ups(Q()))
+
+
+@transaction.atomic
+def bring_up_to_date() -> int:
+    """Recompute the facts of the source rows noted as changed; answers how many notes it handled."""
+    if not Stale.objects.exists():
+        return 0
+    _lock()
+    notes = list(Stale.objects.values_list("pk", "kind", "ref"))
+    if not notes:  # another run took them while this one waited
+        return 0
+    refs: dict[str, set[int]] = defaultdict(set)
+    for _pk, kind, ref in notes:
+        refs[kind].add(ref)
+    if ALL in refs:  # after the migration that made the facts, or a bulk load that bypassed the triggers
+        rebuild()
+        return len(notes)
+    for start in range(0, len(notes), 50_000):
+        Stale.objects.filter(pk__any=[pk for pk, _kind, _ref in notes[start : start + 50_000]]).delete()
+    recompute(
+        complaints=refs[COMPLAINT],
+        cases=refs[CASE],
+        failures=refs[FAILURE],
+        customers_failures=refs[CUSTOMER_FAILURES],
+        customers=refs[CUSTOMER],
+    )
+    return len(notes)
+
+
+def recompute(
+    *,
+    complaints: Collection[int] = (),
+    cases: Collection[int] = (),
+    failures: Collection[int] = (),
+    customers_failures: Collection[int] = (),
+    customers: Collection[int] = (),
+) -> None:
+    """Delete and write again the facts these rows reach: a complaint its own; a case its complaints, itself,
+    its failures and follow-ups; a failure its own; a customer's failures (whether each repeats another) or,
+    for `customers` (a segment changed), everything of the customer."""
+
+    def any_of(field: str, values: Collection[int]) -> Q:
+        return Q(**{f"{field}__any": list(values)}) if values else Q(pk__in=[])
+
+    by_customer = any_of("customer_id", set(customers))
+    of_customers_failures = any_of("customer_id", set(customers) | set(customers_failures))
+    plan: list[tuple[type[Model], Q, Q, Any]] = [
+        # fact, which facts go (by the fact's columns), which rows are written again (by the source's), source
+        (
+            ComplaintFact,
+            any_of("complaint_id", complaints) | any_of("case_id", cases) | by_customer,
+            any_of("pk", complaints) | any_of("case_id", cases) | by_customer,
+            _complaints,
+        ),
+        (CaseFact, any_of("case_id", cases) | by_customer, any_of("pk", cases) | by_customer, _cases),
+        (
+            FailureFact,
+            any_of("failure_id", failures) | any_of("case_id", cases) | of_customers_failures,
+            any_of("pk", failures) | any_of("case_id", cases) | of_customers_failures,
+            _failures,
+        ),
+        (
+            FollowUpFact,
+            any_of("case_id", cases) | by_customer,
+            any_of("case_id", cases) | any_of("case__customer_id", set(customers)),
+            _follow_ups,
+        ),
+    ]
+    for fact, gone, again, source in plan:
+        fact.objects.filter(gone).delete()
+        _insert(fact, source(again))

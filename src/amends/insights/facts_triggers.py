@@ -1,0 +1,95 @@
+"""The database triggers that note in `insights_stale` which source rows changed, so that their facts are
+recomputed before the next report (`facts.bring_up_to_date`). Triggers, not service calls: complaints, cases,
+steps and failures are written by many services, by the importers and by bulk paths, and each must be seen.
+
+PostgreSQL: one statement-level trigger per table and operation, reading the statement's transition tables,
+so a bulk INSERT of 10,000 complaints adds one INSERT … SELECT, not 10,000 row triggers. SQLite: row triggers.
+A customer counts only when its segment changes. Not watched (rare, and `amends insights rebuild` repairs):
+a policy's line and an org unit's region changing after the fact.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# table → the (kind, column) pairs each changed row notes.
+WATCHED: dict[str, list[tuple[str, str]]] = {
+    "intake_complaint": [("complaint", "id"), ("case", "case_id")],
+    "recovery_case": [("case", "id")],
+    "recovery_casestep": [("case", "case_id")],
+    "recovery_failure": [("failure", "id"), ("customer_failures", "customer_id")],
+}
+OPERATIONS = {"INSERT": ["new_rows"], "UPDATE": ["old_rows", "new_rows"], "DELETE": ["old_rows"]}
+
+
+def _postgres() -> list[str]:
+    sql = []
+    for table, notes in WATCHED.items():
+        for op, tables in OPERATIONS.items():
+            name = f"insights_note_{table}_{op.lower()}"
+            selects = " UNION ".join(
+                f"SELECT '{kind}', {column} FROM {rows}" for rows in tables for kind, column in notes
+            )
+            sql.append(
+                f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
+                BEGIN INSERT INTO insights_stale (kind, ref) {selects}; RETURN NULL; END; $$ LANGUAGE plpgsql;"""
+            )
+            referencing = " ".join(f"{'OLD' if rows == 'old_rows' else 'NEW'} TABLE AS {rows}" for rows in tables)
+            sql.append(
+                f"CREATE TRIGGER {name} AFTER {op} ON {table} REFERENCING {referencing} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {name}();"
+            )
+    sql.append(
+        """CREATE OR REPLACE FUNCTION insights_note_customer_segment() RETURNS trigger AS $$
+        BEGIN INSERT INTO insights_stale (kind, ref) SELECT 'customer', n.id FROM new_rows n
+              JOIN old_rows o ON o.id = n.id WHERE n.segment IS DISTINCT FROM o.segment;
+        RETURN NULL; END; $$ LANGUAGE plpgsql;"""
+    )
+    sql.append(
+        "CREATE TRIGGER insights_note_customer_segment AFTER UPDATE ON customers_customer "
+        "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+        "FOR EACH STATEMENT EXECUTE FUNCTION insights_note_customer_segment();"
+    )
+    return sql
+
+
+def _sqlite() -> list[str]:
+    sql = []
+    for table, notes in WATCHED.items():
+        for op, tables in OPERATIONS.items():
+            values = ", ".join(
+                f"('{kind}', {'OLD' if rows == 'old_rows' else 'NEW'}.{column})"
+                for rows in tables
+                for kind, column in notes
+            )
+            sql.append(
+                f"CREATE TRIGGER insights_note_{table}_{op.lower()} AFTER {op} ON {table} "
+                f"BEGIN INSERT INTO insights_stale (kind, ref) VALUES {values}; END;"
+            )
+    sql.append(
+        "CREATE TRIGGER insights_note_customer_segment AFTER UPDATE OF segment ON customers_customer "
+        "WHEN OLD.segment IS NOT NEW.segment "
+        "BEGIN INSERT INTO insights_stale (kind, ref) VALUES ('customer', NEW.id); END;"
+    )
+    return sql
+
+
+def _names() -> list[tuple[str, str]]:
+    out = [(f"insights_note_{t}_{op.lower()}", t) for t in WATCHED for op in OPERATIONS]
+    return [*out, ("insights_note_customer_segment", "customers_customer")]
+
+
+def create(apps: Any, schema_editor: Any) -> None:
+    vendor = schema_editor.connection.vendor
+    for statement in _postgres() if vendor == "postgresql" else _sqlite() if vendor == "sqlite" else []:
+        schema_editor.execute(statement)
+
+
+def drop(apps: Any, schema_editor: Any) -> None:
+    vendor = schema_editor.connection.vendor
+    for name, table in _names():
+        if vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+        elif vendor == "sqlite":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")

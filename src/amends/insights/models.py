@@ -1,0 +1,119 @@
+"""Facts: one narrow row per complaint, case, failure and follow-up, with everything a report filters and counts
+already joined and computed (the org unit, segment and line; the first response and the decision in seconds;
+whether a failure repeats one). Reports group these rows instead of joining five tables and running a subquery
+per row, so a report over a million cases is one scan of one narrow table.
+
+Facts are derived, never edited: `insights.facts` writes them from the source tables. Database triggers (see
+`facts_triggers`) note in `Stale` what changed in those tables, whichever code path wrote it; before a report
+runs, and in the worker every minute, the noted rows' facts are recomputed (`facts.bring_up_to_date`).
+
+A case's channels and lines are bit sets (`channels`, `lines`): a case matches a channel filter when any of its
+complaints came by that channel, which one integer answers without a join.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Stale(models.Model):
+    """A source row whose facts need recomputing: `kind` says what `ref` is (see `facts.KINDS`)."""
+
+    kind = models.CharField(max_length=24)
+    ref = models.BigIntegerField()
+
+    class Meta:
+        db_table = "insights_stale"
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.ref}"
+
+
+class ComplaintFact(models.Model):
+    complaint_id = models.BigIntegerField(primary_key=True)
+    case_id = models.BigIntegerField()
+    customer_id = models.BigIntegerField()
+    received_on = models.DateField()  # local date
+    unit_id = models.BigIntegerField()  # the case's org unit
+    segment = models.CharField(max_length=16)
+    channel = models.CharField(max_length=16)
+    line = models.CharField(max_length=16)  # the complaint's own (imported), else its policy's
+    region = models.CharField(max_length=50)  # the complaint's own (imported), else its case's unit's
+    category = models.CharField(max_length=16)
+    touchpoint_id = models.BigIntegerField(null=True)
+    due_at = models.DateTimeField()
+    first_response_s = models.FloatField(null=True)  # received → the case's first step after it
+    resolution_s = models.FloatField(null=True)  # received → decided; null while undecided
+
+    class Meta:
+        db_table = "insights_complaint_fact"
+        indexes = [models.Index(fields=["received_on"], name="complaint_fact_day_idx")]
+
+    def __str__(self) -> str:
+        return f"ComplaintFact {self.complaint_id}"
+
+
+class CaseFact(models.Model):
+    case_id = models.BigIntegerField(primary_key=True)
+    customer_id = models.BigIntegerField()
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True)
+    unit_id = models.BigIntegerField()
+    segment = models.CharField(max_length=16)
+    touchpoint_id = models.BigIntegerField(null=True)
+    channels = models.IntegerField(default=0)  # bit set of its complaints' channels
+    lines = models.IntegerField(default=0)  # bit set of its complaints' lines
+
+    class Meta:
+        db_table = "insights_case_fact"
+        indexes = [
+            models.Index(fields=["opened_on"], name="case_fact_opened_idx"),
+            models.Index(fields=["closed_on"], name="case_fact_closed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"CaseFact {self.case_id}"
+
+
+class FailureFact(models.Model):
+    failure_id = models.BigIntegerField(primary_key=True)
+    case_id = models.BigIntegerField()
+    customer_id = models.BigIntegerField()
+    occurred_on = models.DateField()
+    unit_id = models.BigIntegerField()
+    segment = models.CharField(max_length=16)
+    touchpoint_id = models.BigIntegerField(null=True)
+    cause = models.CharField(max_length=16)
+    dimension = models.CharField(max_length=16)
+    repeat = models.BooleanField()  # the customer had another failure within the repeat window before it
+    channels = models.IntegerField(default=0)
+    lines = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "insights_failure_fact"
+        indexes = [models.Index(fields=["occurred_on"], name="failure_fact_day_idx")]
+
+    def __str__(self) -> str:
+        return f"FailureFact {self.failure_id}"
+
+
+class FollowUpFact(models.Model):
+    """A follow-up step that was not skipped (补救跟踪), with its case's unit, segment and touchpoint."""
+
+    step_id = models.BigIntegerField(primary_key=True)
+    case_id = models.BigIntegerField()
+    customer_id = models.BigIntegerField()
+    on = models.DateField()
+    unit_id = models.BigIntegerField()
+    segment = models.CharField(max_length=16)
+    touchpoint_id = models.BigIntegerField(null=True)
+    outcome = models.CharField(max_length=16)
+    channels = models.IntegerField(default=0)
+    lines = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "insights_follow_up_fact"
+        indexes = [models.Index(fields=["on"], name="follow_up_fact_day_idx")]
+
+    def __str__(self) -> str:
+        return f"FollowUpFact {self.step_id}"
