@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.db.models import Field, Lookup
+from django.db.models import Field, ForeignObject, Lookup
 
 
+@ForeignObject.register_lookup
 @Field.register_lookup
 class AnyOf(Lookup):
     lookup_name = "any"

@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Case as CaseWhen
 from django.db.models import Exists, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
@@ -146,7 +147,10 @@ def _insert(fact: type[Model], rows: QuerySet[Any]) -> None:
     """INSERT INTO <fact> SELECT <rows>: the queryset's `f_<column>` annotations, in the fact's column order."""
     columns = [f.column for f in fact._meta.concrete_fields]
     query = rows.order_by().values(*[f"f_{c}" for c in columns]).query
-    sql, params = query.get_compiler(connection=connection).as_sql()
+    try:
+        sql, params = query.get_compiler(connection=connection).as_sql()
+    except EmptyResultSet:  # nothing of this kind was noted
+        return
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {fact._meta.db_table} ({quoted}) {sql}", params)
@@ -164,7 +168,7 @@ def rebuild() -> None:
     """Every fact from the source tables (after a bulk load that bypassed the triggers, or to repair)."""
     _lock()
     for fact in (ComplaintFact, CaseFact, FailureFact, FollowUpFact, Stale):
-        fact.objects.all().delete()
+        fact._default_manager.all().delete()
     _insert(ComplaintFact, _complaints(Q()))
     _insert(CaseFact, _cases(Q()))
     _insert(FailureFact, _failures(Q()))
@@ -238,5 +242,5 @@ def recompute(
         ),
     ]
     for fact, gone, again, source in plan:
-        fact.objects.filter(gone).delete()
+        fact._default_manager.filter(gone).delete()
         _insert(fact, source(again))

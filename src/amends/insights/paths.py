@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.lookups import GreaterThan
 
 from amends.intake.models import Complaint
@@ -65,7 +65,7 @@ PROMISE: dict[str, Any] = {
 # The facts (insights.models): unit, segment, line and channel are columns; a case's channels and lines are bit
 # sets, matched when any of its complaints has the value.
 def has_bit(column: str, bit: int) -> Q:
-    return Q(GreaterThan(F(column).bitand(Value(bit)), 0))
+    return Q(GreaterThan(F(column).bitand(bit), 0))
 
 
 def _facts_of_cases() -> dict[str, Any]:

@@ -45,7 +45,7 @@ def grouped(filters: Filters, keys: list[str]) -> list[dict[str, Any]]:
     rows = failures_in(filters).values(*[fields[k] for k in keys]).annotate(failures=Count("failure_id")).order_by()
     codes = {pk: t.code for pk, t in touchpoints_by_id().items()} if "touchpoint" in keys else {}
     causes, dimensions = dict(Cause.choices), dict(Dimension.choices)
-    out = [
+    out: list[dict[str, Any]] = [
         {k: ((codes.get(r[fields[k]], "") if k == "touchpoint" else r[fields[k]]) or "") for k in keys}
         | {"failures": r["failures"]}
         for r in rows
