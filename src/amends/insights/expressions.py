@@ -73,3 +73,33 @@ class Seconds(Func):
 
 def ratio(part: float | int | None, whole: float | int | None, digits: int = 4) -> float | None:
     return round(part / whole, digits) if part is not None and whole else None
+
+
+def rolled_up(rows: list[dict[str, Any]], keys: list[str], counts: list[str]) -> list[dict[str, Any]]:
+    """The rows of one fine GROUP BY summed up to a coarser one (`keys` ⊂ its keys): several breakdowns of a
+    report from a single scan. The database counted; this adds up its few hundred groups."""
+    out: dict[tuple, dict[str, Any]] = {}
+    for row in rows:
+        key = tuple(row[k] for k in keys)
+        into = out.get(key)
+        if into is None:
+            out[key] = {**{k: row[k] for k in keys}, **{c: row[c] or 0 for c in counts}}
+        else:
+            for c in counts:
+                into[c] += row[c] or 0
+    return list(out.values())
+
+
+def day_bucket(day: date, bucket: str) -> str:
+    """The key of the bucket a local date falls in (as `bucket_key` names the database's truncations)."""
+    if bucket == "week":
+        day -= timedelta(days=day.weekday())
+    return day.strftime("%Y-%m") if bucket == "month" else day.isoformat()
+
+
+def bucketed(rows: list[dict[str, Any]], day: str, bucket: str, keys: list[str], counts: list[str]) -> list[dict]:
+    """Rows counted per local date (the facts' `…_on` columns, grouped as they are: no date function per row)
+    summed up per bucket of the period and `keys`; each with its `bucket` key."""
+    for row in rows:
+        row["bucket"] = day_bucket(row[day], bucket)
+    return rolled_up(rows, ["bucket", *keys], counts)

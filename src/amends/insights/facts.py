@@ -10,13 +10,13 @@ a row noted while this runs stays noted for the next run.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case as CaseWhen
 from django.db.models import Exists, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, NullIf, TruncDate
@@ -26,11 +26,12 @@ from amends.intake.models import Channel, Complaint
 from amends.recovery.models import Case, CaseStep, Failure, Step
 
 from .expressions import Seconds
-from .models import CaseFact, ComplaintFact, FailureFact, FollowUpFact, Stale
+from .models import CaseFact, ComplaintFact, FailureFact, FollowUpFact, Memo, Stale
 
 # What a noted `ref` is. The triggers write these (insights/facts_triggers.py).
 COMPLAINT, CASE, FAILURE, CUSTOMER_FAILURES, CUSTOMER = "complaint", "case", "failure", "customer_failures", "customer"
 ALL = "all"  # every fact: `rebuild`
+POLICIES = "policies"  # some policy changed: the remembered policy figures go
 
 CHANNEL_BITS = {code: 1 << i for i, code in enumerate(Channel.values)}
 LINE_BITS = {code: 1 << i for i, code in enumerate(Line.values)}
@@ -70,6 +71,16 @@ def repeats_one() -> Exists:
             occurred_at__lt=OuterRef("occurred_at"),
             occurred_at__gte=OuterRef("occurred_at") - timedelta(days=settings.AMENDS_REPEAT_WINDOW_DAYS),
         )
+    )
+
+
+def previous_failure() -> Subquery:
+    """When the same customer's failure just before this one happened (ties broken by id), if any."""
+    earlier = Q(occurred_at__lt=OuterRef("occurred_at")) | Q(occurred_at=OuterRef("occurred_at"), pk__lt=OuterRef("pk"))
+    return Subquery(
+        Failure.objects.filter(earlier, customer_id=OuterRef("customer_id"))
+        .order_by("-occurred_at", "-pk")
+        .values("occurred_at")[:1]
     )
 
 
@@ -123,6 +134,7 @@ def _failures(where: Q) -> QuerySet[Any]:
         f_cause=F("cause"),
         f_dimension=F("dimension"),
         f_repeat=repeats_one(),
+        f_previous_on=TruncDate(previous_failure()),
         f_channels=channels_of("case_id"),
         f_lines=lines_of("case_id"),
     )
@@ -169,6 +181,7 @@ def rebuild() -> None:
     _lock()
     for fact in (ComplaintFact, CaseFact, FailureFact, FollowUpFact, Stale):
         fact._default_manager.all().delete()
+    forget()
     _insert(ComplaintFact, _complaints(Q()))
     _insert(CaseFact, _cases(Q()))
     _insert(FailureFact, _failures(Q()))
@@ -192,6 +205,8 @@ def bring_up_to_date() -> int:
         return len(notes)
     for start in range(0, len(notes), 50_000):
         Stale.objects.filter(pk__any=[pk for pk, _kind, _ref in notes[start : start + 50_000]]).delete()
+    if POLICIES in refs or CUSTOMER in refs:  # a segment change moves policy holders between segments too
+        forget()
     recompute(
         complaints=refs[COMPLAINT],
         cases=refs[CASE],
@@ -244,3 +259,34 @@ def recompute(
     for fact, gone, again, source in plan:
         fact._default_manager.filter(gone).delete()
         _insert(fact, source(again))
+
+
+GENERATION = "generation"
+
+
+def _generation() -> int:
+    row = Memo.objects.filter(key=GENERATION).values_list("value", flat=True).first()
+    return int(row["n"]) if row else 0
+
+
+def forget() -> None:
+    """Drop every remembered figure and start a new generation (a figure being computed now, from rows
+    read before the change, is stored under the old one and never read)."""
+    generation = _generation()
+    Memo.objects.all().delete()
+    Memo.objects.create(key=GENERATION, value={"n": generation + 1})
+
+
+def memo(key: str, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The figure remembered under `key` in this generation, computed and remembered when there is none."""
+    full = f"{_generation()}:{key}"
+    found = Memo.objects.filter(key=full).values_list("value", flat=True).first()
+    if found is not None:
+        return found
+    value = compute()
+    try:
+        with transaction.atomic():
+            Memo.objects.create(key=full, value=value)
+    except IntegrityError:  # another request remembered it meanwhile
+        pass
+    return value

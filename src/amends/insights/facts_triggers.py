@@ -4,8 +4,9 @@ steps and failures are written by many services, by the importers and by bulk pa
 
 PostgreSQL: one statement-level trigger per table and operation, reading the statement's transition tables,
 so a bulk INSERT of 10,000 complaints adds one INSERT … SELECT, not 10,000 row triggers. SQLite: row triggers.
-A customer counts only when its segment changes. Not watched (rare, and `amends insights rebuild` repairs):
-a policy's line and an org unit's region changing after the fact.
+A customer counts only when its segment changes. Migration 0002 creates these from `WATCHED` as it stands,
+so a later change to it needs its own migration (drop, then create). Not watched (rare, and
+`amends insights rebuild` repairs): a policy's line and an org unit's region changing after the fact.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ WATCHED: dict[str, list[tuple[str, str]]] = {
     "recovery_case": [("case", "id")],
     "recovery_casestep": [("case", "case_id")],
     "recovery_failure": [("failure", "id"), ("customer_failures", "customer_id")],
+    # Any policy change makes the remembered policy figures (insights_memo) stale: one note, whatever the row.
+    "customers_policy": [("policies", "0")],
 }
 OPERATIONS = {"INSERT": ["new_rows"], "UPDATE": ["old_rows", "new_rows"], "DELETE": ["old_rows"]}
 
@@ -58,7 +61,7 @@ def _sqlite() -> list[str]:
     for table, notes in WATCHED.items():
         for op, tables in OPERATIONS.items():
             values = ", ".join(
-                f"('{kind}', {'OLD' if rows == 'old_rows' else 'NEW'}.{column})"
+                f"('{kind}', {column if column.isdigit() else ('OLD.' if rows == 'old_rows' else 'NEW.') + column})"
                 for rows in tables
                 for kind, column in notes
             )

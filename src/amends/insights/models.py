@@ -29,6 +29,21 @@ class Stale(models.Model):
         return f"{self.kind}:{self.ref}"
 
 
+class Memo(models.Model):
+    """A figure a report computed that no fact holds and that changes seldom (the policies in force over a
+    period, their premium and holders), kept until the rows it was computed from change. `key` carries the
+    generation it was computed in (see `facts.memo`), so a figure computed across a change is never read."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    value = models.JSONField()
+
+    class Meta:
+        db_table = "insights_memo"
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class ComplaintFact(models.Model):
     complaint_id = models.BigIntegerField(primary_key=True)
     case_id = models.BigIntegerField()
@@ -86,6 +101,9 @@ class FailureFact(models.Model):
     cause = models.CharField(max_length=16)
     dimension = models.CharField(max_length=16)
     repeat = models.BooleanField()  # the customer had another failure within the repeat window before it
+    # The local date of the customer's failure just before this one: a customer failed twice or more in a
+    # period exactly when one of their failures in it has a previous one in it too (`previous_on >= since`).
+    previous_on = models.DateField(null=True)
     channels = models.IntegerField(default=0)
     lines = models.IntegerField(default=0)
 

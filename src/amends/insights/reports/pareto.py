@@ -15,6 +15,7 @@ from amends.journeys.queries import touchpoint_names, touchpoints_by_id
 from amends.recovery.models import Cause, Dimension
 
 from .. import paths
+from ..expressions import rolled_up
 from ..filters import Filters
 from ..models import FailureFact
 from . import COUNT, LABEL, RATE, Column, Result, Section, report
@@ -40,16 +41,20 @@ def _cumulated(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def grouped(filters: Filters, keys: list[str]) -> list[dict[str, Any]]:
-    fields = {"touchpoint": "touchpoint_id", "cause": "cause", "dimension": "dimension"}
-    rows = failures_in(filters).values(*[fields[k] for k in keys]).annotate(failures=Count("failure_id")).order_by()
-    codes = {pk: t.code for pk, t in touchpoints_by_id().items()} if "touchpoint" in keys else {}
-    causes, dimensions = dict(Cause.choices), dict(Dimension.choices)
-    out: list[dict[str, Any]] = [
-        {k: ((codes.get(r[fields[k]], "") if k == "touchpoint" else r[fields[k]]) or "") for k in keys}
+def counted(filters: Filters) -> list[dict[str, Any]]:
+    """Failures of the period per touchpoint code, cause and dimension: the one scan every breakdown sums up."""
+    codes = {pk: t.code for pk, t in touchpoints_by_id().items()}
+    rows = failures_in(filters).values("touchpoint_id", "cause", "dimension").annotate(failures=Count("failure_id"))
+    return [
+        {"touchpoint": codes.get(r["touchpoint_id"], ""), "cause": r["cause"], "dimension": r["dimension"]}
         | {"failures": r["failures"]}
-        for r in rows
+        for r in rows.order_by()
     ]
+
+
+def grouped(counts: list[dict[str, Any]], keys: list[str]) -> list[dict[str, Any]]:
+    causes, dimensions = dict(Cause.choices), dict(Dimension.choices)
+    out = rolled_up(counts, keys, ["failures"])
     out.sort(key=lambda r: (-r["failures"], *[r[k] for k in keys]))
     names = touchpoint_names(r.get("touchpoint") for r in out) if "touchpoint" in keys else {}
     for r in out:
@@ -85,19 +90,20 @@ def _section(key: str, title: Any, keys: list[str], rows: list[dict[str, Any]]) 
 
 @report("pareto", _("Root causes (Pareto)"))
 def pareto(actor: User, filters: Filters) -> Result:
+    counts = counted(filters)
     return Result(
         "pareto",
         _("Root causes (Pareto)"),
         filters,
         [
-            _section("by_touchpoint", _("Failures by touchpoint"), ["touchpoint"], grouped(filters, ["touchpoint"])),
-            _section("by_cause", _("Failures by cause"), ["cause"], grouped(filters, ["cause"])),
+            _section("by_touchpoint", _("Failures by touchpoint"), ["touchpoint"], grouped(counts, ["touchpoint"])),
+            _section("by_cause", _("Failures by cause"), ["cause"], grouped(counts, ["cause"])),
             _section(
                 "by_touchpoint_cause",
                 _("Root causes: touchpoint and cause"),
                 ["touchpoint", "cause"],
-                grouped(filters, ["touchpoint", "cause"]),
+                grouped(counts, ["touchpoint", "cause"]),
             ),
-            _section("by_dimension", _("Failures by dimension"), ["dimension"], grouped(filters, ["dimension"])),
+            _section("by_dimension", _("Failures by dimension"), ["dimension"], grouped(counts, ["dimension"])),
         ],
     )

@@ -13,7 +13,7 @@ from amends.journeys.queries import touchpoint_names, touchpoints_by_id
 from amends.recovery.models import FollowUpOutcome
 
 from .. import paths
-from ..expressions import bucket_key, bucket_keys, bucket_of, ratio
+from ..expressions import bucket_key, bucket_keys, bucket_of, ratio, rolled_up
 from ..filters import Filters
 from ..models import FollowUpFact
 from . import LABEL, RATE, Column, Result, Section, report
@@ -38,15 +38,21 @@ def recovery(actor: User, filters: Filters) -> Result:
     steps = filters.apply(
         FollowUpFact.objects.filter(on__gte=filters.since, on__lte=filters.until), paths.FOLLOW_UP_FACT
     )
-    rows = steps.annotate(bucket=bucket_of("on", filters)).values("bucket").annotate(**_counts()).order_by()
-    found = {bucket_key(r["bucket"], filters.bucket): _shaped(r) for r in rows}
+    # One scan per bucket and touchpoint: the trend, the totals and the touchpoints all sum it up.
+    rows = list(
+        steps.annotate(bucket=bucket_of("on", filters))
+        .values("bucket", "touchpoint_id")
+        .annotate(**_counts())
+        .order_by()
+    )
+    found = {bucket_key(r["bucket"], filters.bucket): _shaped(r) for r in rolled_up(rows, ["bucket"], list(_counts()))}
     empty = _shaped({k: 0 for k in _counts()})
     trend = [{"period": k, **found.get(k, empty)} for k in bucket_keys(filters)]
     codes = {pk: t.code for pk, t in touchpoints_by_id().items()}
     by_tp = sorted(
         (
             {"touchpoint": codes.get(r["touchpoint_id"], ""), **_shaped(r)}
-            for r in steps.values("touchpoint_id").annotate(**_counts()).order_by()
+            for r in rolled_up(rows, ["touchpoint_id"], list(_counts()))
         ),
         key=lambda r: (-r["follow_ups"], r["touchpoint"]),
     )[:20]
@@ -70,7 +76,7 @@ def recovery(actor: User, filters: Filters) -> Result:
                 [Column("period", _("Period"), LABEL), *counts],
                 trend,
                 chart="line",
-                totals=_shaped(steps.aggregate(**_counts())),
+                totals=_shaped(rolled_up(rows, [], list(_counts()))[0] if rows else {k: 0 for k in _counts()}),
             ),
             Section(
                 "by_touchpoint",

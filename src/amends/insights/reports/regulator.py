@@ -8,6 +8,7 @@ laid out like the regulator's return (`insights.export.regulator_workbook`).
 from __future__ import annotations
 
 from decimal import Decimal
+from hashlib import sha1
 from typing import Any
 
 from django.db.models import Count, Q, Sum
@@ -17,7 +18,8 @@ from amends.accounts.models import User
 from amends.customers.models import Line, Policy
 from amends.intake.models import Category, Channel
 
-from ..expressions import ratio
+from .. import facts
+from ..expressions import ratio, rolled_up
 from ..filters import Filters
 from . import LABEL, MONEY, NUMBER, RATE, Column, Result, Section, report
 from .timeliness import clock_limits, complaints_in
@@ -56,10 +58,15 @@ def _columns(first: Column) -> list[Column]:
     return cols
 
 
-def _by(complaints: Any, field: str, labels: dict[str, Any] | None, none_label: Any, *, all_codes: bool) -> list[dict]:
+KEYS = ["category", "line", "channel", "region"]
+
+
+def _by(
+    counts: list[dict], field: str, labels: dict[str, Any] | None, none_label: Any, *, all_codes: bool
+) -> list[dict]:
     """One row per code (every code of `labels` when `all_codes`, else those seen, largest first); `labels`
     None: the code is its own label."""
-    rows = {(r[field] or NONE): r for r in complaints.values(field).annotate(**_measures()).order_by()}
+    rows = {(r[field] or NONE): r for r in rolled_up(counts, [field], list(_measures()))}
     codes = list(labels or {}) if all_codes else sorted(rows, key=lambda c: (-rows[c]["received"], c))
     if all_codes and NONE in rows:
         codes.append(NONE)
@@ -71,12 +78,31 @@ def _by(complaints: Any, field: str, labels: dict[str, Any] | None, none_label: 
     return out
 
 
+def in_force(filters: Filters) -> dict[str, Any]:
+    """The policies in force at any time in the period, their premium and the customers holding them: a scan
+    of every policy (the distinct holders cannot be summed from parts), so remembered until a policy changes."""
+    units = ",".join(map(str, filters.unit_ids)) if filters.unit_ids is not None else "*"
+    key = (
+        f"in_force:{filters.since}:{filters.until}:{filters.line}:{filters.segment}:{sha1(units.encode()).hexdigest()}"
+    )
+
+    def compute() -> dict[str, Any]:
+        found = filters.apply(
+            Policy.objects.filter(start_date__lte=filters.until, end_date__gte=filters.since),
+            {"unit": "org_unit_id", "line": "line", "segment": "customer__segment"},
+        ).aggregate(policies=Count("id"), premium=Sum("premium"), customers=Count("customer_id", distinct=True))
+        return {**found, "premium": str(found["premium"] or Decimal("0"))}
+
+    return facts.memo(key, compute)
+
+
 @report("regulator", _("Regulator report"))
 def regulator(actor: User, filters: Filters) -> Result:
     # A complaint's line and region are its own where it has them (imported history), else its policy's and
     # its unit's: resolved in the facts.
-    complaints = complaints_in(filters)
-    totals = _shaped(complaints.aggregate(**_measures()))
+    # One scan: the complaints per category, line, channel and region; every breakdown and the totals sum it up.
+    counts = list(complaints_in(filters).values(*KEYS).annotate(**_measures()).order_by())
+    totals = _shaped(rolled_up(counts, [], list(_measures()))[0] if counts else {k: 0 for k in _measures()})
     breakdowns = [
         (
             "by_category",
@@ -97,17 +123,14 @@ def regulator(actor: User, filters: Filters) -> Result:
             key,
             title,
             _columns(Column("label", heading, LABEL)),
-            _by(complaints, field, labels, none_label, all_codes=all_codes),
+            _by(counts, field, labels, none_label, all_codes=all_codes),
             chart="bar" if key == "by_category" else "",
             totals=totals,
         )
         for key, title, heading, field, labels, none_label, all_codes in breakdowns
     ]
-    policies = filters.apply(
-        Policy.objects.filter(start_date__lte=filters.until, end_date__gte=filters.since),
-        {"unit": "org_unit_id", "line": "line", "segment": "customer__segment"},
-    ).aggregate(policies=Count("id"), premium=Sum("premium"), customers=Count("customer_id", distinct=True))
-    premium = policies["premium"] or Decimal("0")
+    policies = in_force(filters)
+    premium = Decimal(policies["premium"])
     received = totals["received"]
     rates = {
         "complaints": received,

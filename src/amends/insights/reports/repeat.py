@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from amends.accounts.models import User
 from amends.journeys.queries import touchpoint_names, touchpoints_by_id
 
-from ..expressions import bucket_key, bucket_keys, bucket_of, ratio
+from ..expressions import bucket_key, bucket_keys, bucket_of, ratio, rolled_up
 from ..filters import Filters
 from . import COUNT, LABEL, RATE, Column, Result, Section, report
 from .pareto import failures_in
@@ -22,8 +22,14 @@ from .pareto import failures_in
 def repeat(actor: User, filters: Filters) -> Result:
     failures = failures_in(filters)  # each fact knows whether it repeats an earlier failure (facts.repeats_one)
     agg = {"failures": Count("failure_id"), "repeats": Count("failure_id", filter=Q(repeat=True))}
-    rows = failures.annotate(bucket=bucket_of("occurred_on", filters)).values("bucket").annotate(**agg).order_by()
-    found = {bucket_key(r["bucket"], filters.bucket): r for r in rows}
+    # One scan per bucket and touchpoint: the trend, the totals and where repeats happen all sum it up.
+    rows = list(
+        failures.annotate(bucket=bucket_of("occurred_on", filters))
+        .values("bucket", "touchpoint_id")
+        .annotate(**agg)
+        .order_by()
+    )
+    found = {bucket_key(r["bucket"], filters.bucket): r for r in rolled_up(rows, ["bucket"], list(agg))}
     trend = []
     for key in bucket_keys(filters):
         r = found.get(key, {"failures": 0, "repeats": 0})
@@ -35,22 +41,18 @@ def repeat(actor: User, filters: Filters) -> Result:
                 "repeat_share": ratio(r["repeats"], r["failures"]),
             }
         )
-    totals = failures.aggregate(**agg)
+    totals = rolled_up(rows, [], list(agg))[0] if rows else {"failures": 0, "repeats": 0}
     totals["repeat_share"] = ratio(totals["repeats"], totals["failures"])
-    totals["customers_failed_twice"] = (
-        failures.order_by().values("customer_id").annotate(n=Count("failure_id")).filter(n__gte=2).count()
-    )
+    # Failed twice or more in the period: some failure of theirs in it follows another in it.
+    totals["customers_failed_twice"] = failures.filter(previous_on__gte=filters.since).aggregate(
+        n=Count("customer_id", distinct=True)
+    )["n"]
     codes = {pk: t.code for pk, t in touchpoints_by_id().items()}
     top = sorted(
-        (
-            (codes.get(r["touchpoint_id"], ""), r["repeats"])
-            for r in failures.filter(repeat=True)
-            .values("touchpoint_id")
-            .annotate(repeats=Count("failure_id"))
-            .order_by()
-        ),
+        ((codes.get(r["touchpoint_id"], ""), r["repeats"]) for r in rolled_up(rows, ["touchpoint_id"], ["repeats"])),
         key=lambda pair: (-pair[1], pair[0]),
-    )[:20]
+    )
+    top = [(code, n) for code, n in top if n][:20]
     names = touchpoint_names(code for code, _n in top)
     by_touchpoint = [{"touchpoint": code, "touchpoint_name": names.get(code, ""), "repeats": n} for code, n in top]
     return Result(

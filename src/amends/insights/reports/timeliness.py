@@ -11,14 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import User
 from amends.core import clock
 
 from .. import paths
-from ..expressions import bucket_key, bucket_keys, bucket_of, ratio
+from ..expressions import bucket_keys, bucketed, ratio, rolled_up
 from ..filters import Filters
 from ..models import ComplaintFact
 from . import LABEL, NUMBER, RATE, Column, Result, Section, report
@@ -37,8 +37,10 @@ def measures() -> dict[str, Any]:
         "received": Count("complaint_id"),
         "decided": Count("complaint_id", filter=Q(resolution_s__isnull=False)),
         "undecided_overdue": Count("complaint_id", filter=Q(resolution_s__isnull=True, due_at__lt=now)),
-        "first_response_avg_s": Avg("first_response_s"),
-        "resolution_avg_s": Avg("resolution_s"),
+        # Sums and counts, not averages, so that the period's totals are the buckets' added up.
+        "first_response_sum_s": Sum("first_response_s"),
+        "first_responses": Count("first_response_s"),
+        "resolution_sum_s": Sum("resolution_s"),
     }
     for days in clock_limits():
         out[f"within_{days}"] = Count("complaint_id", filter=Q(resolution_s__lte=days * 86400))
@@ -59,7 +61,8 @@ def shaped(row: dict[str, Any]) -> dict[str, Any]:
     for days in clock_limits():
         out[f"within_{days}"] = row[f"within_{days}"]
         out[f"share_{days}"] = ratio(row[f"within_{days}"], row["received"])
-    fr, rs = row["first_response_avg_s"], row["resolution_avg_s"]
+    fr = ratio(row["first_response_sum_s"], row["first_responses"], 6)
+    rs = ratio(row["resolution_sum_s"], row["decided"], 6)
     out["first_response_hours"] = round(fr / 3600, 2) if fr is not None else None
     out["resolution_days"] = round(rs / 86400, 2) if rs is not None else None
     return out
@@ -83,11 +86,11 @@ def columns() -> list[Column]:
 def timeliness(actor: User, filters: Filters) -> Result:
     complaints = complaints_in(filters)
     agg = measures()
-    rows = complaints.annotate(bucket=bucket_of("received_on", filters)).values("bucket").annotate(**agg).order_by()
-    found = {bucket_key(r["bucket"], filters.bucket): shaped(r) for r in rows}
-    empty = shaped({k: 0 if not k.endswith("_s") else None for k in agg})
-    trend = [{"period": key, **found.get(key, empty)} for key in bucket_keys(filters)]
-    totals = shaped(complaints.aggregate(**agg))
+    rows = list(complaints.values("received_on").annotate(**agg).order_by())
+    found = {r["bucket"]: shaped(r) for r in bucketed(rows, "received_on", filters.bucket, [], list(agg))}
+    zero = {k: 0 for k in agg}
+    trend = [{"period": key, **found.get(key, shaped(zero))} for key in bucket_keys(filters)]
+    totals = shaped(rolled_up(rows, [], list(agg))[0] if rows else zero)
     return Result(
         "timeliness",
         _("Timeliness"),

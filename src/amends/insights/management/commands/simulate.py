@@ -78,4 +78,4 @@ class Command(BaseCommand):
             f"{d['cases']:,} cases, {d['recovered']:,} recovered, {d['renewed']:,} renewed"
         )
         self.stdout.write("written: " + ", ".join(f"{v:,} {k}" for k, v in r.items()))
-        self.stdout.write(f"in {s['draw']} s (draw) + {s['write']} s (write)")
+        self.stdout.write(f"in {s['draw']} s (draw) + {s['write']} s (write) + {s['facts']} s (report facts)")
