@@ -55,9 +55,9 @@ def _figure_columns() -> list[Column]:
         Column("rejected", _("Rejected")),
         Column("refused", _("Refused")),
         Column("pending", _("Awaiting approval")),
-        Column("grant_rate", _("Given rate"), RATE),
+        Column("grant_rate", _("Grant rate"), RATE),
         Column("amount_given", _("Given (yuan)"), MONEY),
-        Column("hours_to_approval_decision", _("Hours to an approver's decision"), NUMBER),
+        Column("hours_to_approval_decision", _("Hours to an approver's answer"), NUMBER),
     ]
 
 
@@ -200,7 +200,7 @@ def discretion(actor: User, filters: Filters) -> Result:
         ],
         notes=[
             _("Given: granted on the spot or approved. Amounts are in yuan."),
-            _("Hours to an approver's decision count the requests an approver decided; on the spot takes none."),
+            _("Hours to an approver's answer count only the requests an approver decided; on the spot takes none."),
             _("Org unit: that of whoever asked, whose authority was spent."),
             _("Recovered rate: recovered among the closed cases. A case counts once per row it had a request in."),
         ],
