@@ -199,9 +199,13 @@ def discretion(actor: User, filters: Filters) -> Result:
             ),
         ],
         notes=[
-            _("Given: granted on the spot or approved. Amounts are in yuan."),
-            _("Hours to an approver's answer count only the requests an approver decided; on the spot takes none."),
-            _("Org unit: that of whoever asked, whose authority was spent."),
-            _("Recovered rate: recovered among the closed cases. A case counts once per row it had a request in."),
+            _(
+                "Given: granted on the spot or approved, in yuan; hours to an approver's answer count only what "
+                "an approver decided."
+            ),
+            _(
+                "Org unit: the asker's, whose authority was spent. Recovered rate: recovered among the closed "
+                "cases; a case counts in every row it had a request in."
+            ),
         ],
     )
