@@ -5,6 +5,7 @@ import csv
 import io
 
 import pytest
+from openpyxl import load_workbook
 
 from amends.core.tests.api_client import Api
 from amends.insights import queries
@@ -192,5 +193,10 @@ def test_the_api_answers_json_and_csv_with_the_same_figures(world, spend):
     lines = list(csv.reader(io.StringIO(csv_answer.content.decode("utf-8-sig"))))
     header = lines.index([c["key"] for c in trend["columns"]])
     assert lines[header + 2] == ["2026-09", "3", "1", "1", "0", "1", "0", "0.667", "3300.00", "4.0"]
-    assert api.get("/insights/discretion", format="xlsx", **PERIOD).status_code == 200
+
+    xlsx = api.get("/insights/discretion", format="xlsx", **PERIOD)
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[3] == ["2026-09", 3, 1, 1, 0, 1, 0, 0.667, 3300.0, 4]  # yuan as numbers Excel can add up
     assert Api(world.token(world.frontline)).get("/insights/discretion", **PERIOD).status_code == 403
