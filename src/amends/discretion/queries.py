@@ -106,33 +106,72 @@ def _hours(seconds: float | None) -> float | None:
     return round(seconds / 3600, 2) if seconds is not None else None
 
 
+def request_aggregates() -> dict[str, Any]:
+    """What is counted over a set of requests, for one GROUP BY (`.values(…).annotate(**…)`) or `.aggregate`:
+    requests by status, amounts, time to an approver's decision, and the cases behind them and how they
+    ended, both for every case asked about and for the cases that got something."""
+    given = Q(status__in=[RequestStatus.GRANTED, RequestStatus.APPROVED])
+    answered = Q(status__in=[RequestStatus.APPROVED, RequestStatus.REJECTED])
+    closed, recovered = Q(case__status=CaseStatus.CLOSED), Q(case__closure=Closure.RECOVERED)
+    return {
+        "requests": Count("id"),
+        "granted": Count("id", filter=Q(status=RequestStatus.GRANTED)),
+        "approved": Count("id", filter=Q(status=RequestStatus.APPROVED)),
+        "rejected": Count("id", filter=Q(status=RequestStatus.REJECTED)),
+        "refused": Count("id", filter=Q(status=RequestStatus.REFUSED)),
+        "pending": Count("id", filter=Q(status=RequestStatus.PENDING)),
+        "amount_requested": Sum("amount"),
+        "amount_given": Sum("amount", filter=given),
+        "approval_seconds": Avg("decision_seconds", filter=answered),
+        "cases": Count("case", distinct=True),
+        "cases_closed": Count("case", distinct=True, filter=closed),
+        "cases_recovered": Count("case", distinct=True, filter=recovered),
+        "cases_reopened": Count("case", distinct=True, filter=Q(case__round__gt=1)),
+        "given_cases": Count("case", distinct=True, filter=given),
+        "given_cases_closed": Count("case", distinct=True, filter=given & closed),
+        "given_cases_recovered": Count("case", distinct=True, filter=given & recovered),
+    }
+
+
+def request_figures(r: dict[str, Any]) -> dict[str, Any]:
+    """A row of `request_aggregates` as the pages, the API and the insights report show it: rates, yuan as
+    strings, hours."""
+    return {
+        "requests": r["requests"],
+        "granted_on_the_spot": r["granted"],
+        "approved": r["approved"],
+        "rejected": r["rejected"],
+        "refused": r["refused"],
+        "pending": r["pending"],
+        "grant_rate": _rate(r["granted"] + r["approved"], r["requests"]),
+        "on_the_spot_rate": _rate(r["granted"], r["requests"]),
+        "approval_rate": _rate(r["approved"], r["approved"] + r["rejected"]),
+        "amount_requested": yuan(r["amount_requested"]),
+        "amount_given": yuan(r["amount_given"]),
+        "hours_to_approval_decision": _hours(r["approval_seconds"]),
+        "cases": r["cases"],
+        "cases_closed": r["cases_closed"],
+        "cases_recovered": r["cases_recovered"],
+        "cases_reopened": r["cases_reopened"],
+        "recovered_rate": _rate(r["cases_recovered"], r["cases_closed"]),
+        "given_cases": r["given_cases"],
+        "given_cases_closed": r["given_cases_closed"],
+        "given_cases_recovered": r["given_cases_recovered"],
+        "given_recovered_rate": _rate(r["given_cases_recovered"], r["given_cases_closed"]),
+    }
+
+
 def equal_treatment(actor: User, *, by: str, since: datetime, until: datetime) -> list[dict[str, Any]]:
     """Use of discretion and its outcomes per customer segment or per org unit, counted in SQL: requests,
     grants on the spot, approvals and their rate, amounts, time to decision, and how the cases ended."""
     if by not in {"segment", "unit"}:
         raise ValueError("by is segment or unit")
     keys = ["segment"] if by == "segment" else ["org_unit_id", "org_unit__name"]
-    given = Q(status__in=[RequestStatus.GRANTED, RequestStatus.APPROVED])
-    answered = Q(status__in=[RequestStatus.APPROVED, RequestStatus.REJECTED])
     rows = (
         scope_filter(DiscretionRequest.objects.all(), actor)
         .filter(requested_at__gte=since, requested_at__lte=until)
         .values(*keys)
-        .annotate(
-            requests=Count("id"),
-            granted=Count("id", filter=Q(status=RequestStatus.GRANTED)),
-            approved=Count("id", filter=Q(status=RequestStatus.APPROVED)),
-            rejected=Count("id", filter=Q(status=RequestStatus.REJECTED)),
-            refused=Count("id", filter=Q(status=RequestStatus.REFUSED)),
-            pending=Count("id", filter=Q(status=RequestStatus.PENDING)),
-            amount_requested=Sum("amount"),
-            amount_given=Sum("amount", filter=given),
-            approval_seconds=Avg("decision_seconds", filter=answered),
-            cases=Count("case", distinct=True),
-            cases_closed=Count("case", distinct=True, filter=Q(case__status=CaseStatus.CLOSED)),
-            cases_recovered=Count("case", distinct=True, filter=Q(case__closure=Closure.RECOVERED)),
-            cases_reopened=Count("case", distinct=True, filter=Q(case__round__gt=1)),
-        )
+        .annotate(**request_aggregates())
         .order_by(*keys)
     )
     out = []
@@ -142,28 +181,7 @@ def equal_treatment(actor: User, *, by: str, since: datetime, until: datetime) -
             if by == "segment"
             else {"org_unit": r["org_unit_id"], "name": r["org_unit__name"]}
         )
-        out.append(
-            {
-                **key,
-                "requests": r["requests"],
-                "granted_on_the_spot": r["granted"],
-                "approved": r["approved"],
-                "rejected": r["rejected"],
-                "refused": r["refused"],
-                "pending": r["pending"],
-                "grant_rate": _rate(r["granted"] + r["approved"], r["requests"]),
-                "on_the_spot_rate": _rate(r["granted"], r["requests"]),
-                "approval_rate": _rate(r["approved"], r["approved"] + r["rejected"]),
-                "amount_requested": yuan(r["amount_requested"]),
-                "amount_given": yuan(r["amount_given"]),
-                "hours_to_approval_decision": _hours(r["approval_seconds"]),
-                "cases": r["cases"],
-                "cases_closed": r["cases_closed"],
-                "cases_recovered": r["cases_recovered"],
-                "cases_reopened": r["cases_reopened"],
-                "recovered_rate": _rate(r["cases_recovered"], r["cases_closed"]),
-            }
-        )
+        out.append({**key, **request_figures(r)})
     return out
 
 

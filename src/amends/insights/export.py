@@ -90,7 +90,7 @@ def as_xlsx(result: Result) -> HttpResponse:
         ws.append([_cell(ws, f"{result.filters.since} – {result.filters.until}")])
         ws.append([_cell(ws, str(c.label), bold=True) for c in section.columns])
         for row in section.rows:
-            ws.append([_cell(ws, row.get(c.key), percent=c.kind == RATE) for c in section.columns])
+            ws.append([_cell(ws, _num(row.get(c.key), c.kind), percent=c.kind == RATE) for c in section.columns])
     return _respond(wb, result)
 
 

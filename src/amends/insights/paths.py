@@ -90,3 +90,14 @@ COMPLAINT_FACT: dict[str, Any] = {
 CASE_FACT: dict[str, Any] = _facts_of_cases()
 FAILURE_FACT = CASE_FACT
 FOLLOW_UP_FACT = CASE_FACT
+
+# A discretion request: its unit is the asker's (whose authority was spent, as in the equal-treatment report),
+# its segment the customer's when asked; line, channel and touchpoint reach it through its case, so a system
+# grant without a case drops out when one of those is chosen.
+DISCRETION: dict[str, Any] = {
+    "unit": "org_unit_id",
+    "line": lambda v: _case_complaint("case_id", complaint_line(v)),
+    "segment": "segment",
+    "channel": lambda v: _case_complaint("case_id", channel=v),
+    "touchpoint": "case__touchpoint_id",
+}

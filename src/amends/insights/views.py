@@ -72,6 +72,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     alerts = queries.run(actor, "alerts", params)
     recovery = queries.run(actor, "recovery", params)
     dimensions = queries.run(actor, "dimensions", params)
+    discretion = queries.run(actor, "discretion", params)
     context["filters"] = volume.filters
     context["query"] = volume.filters.query_string()
     context["cards"] = [
@@ -86,6 +87,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         charts.line(dimensions, "trend", ["reliability", "responsiveness", "competence", "attitude", "standards"]),
         charts.bars(regulator, "by_category", "label", "received"),
         charts.line(alerts, "trend", ["raised", "resolved"]),
+        charts.line(
+            discretion,
+            "trend",
+            ["requests", "granted_on_the_spot", "approved", "rejected", "refused"],
+            rates=["grant_rate"],
+        ),
+        charts.bars(discretion, "by_kind", "label", "amount_given"),
     ]
     context["headline"] = {
         "complaints": volume.section("trend").totals["complaints"],  # type: ignore[index]

@@ -103,4 +103,16 @@ def get(name: str) -> Report:
     return found
 
 
-from . import alerts, dimensions, pareto, promises, recovery, regulator, repeat, retention, timeliness, volume  # noqa: E402, F401  (they register)
+from . import (  # noqa: E402, F401  (they register)
+    alerts,
+    dimensions,
+    discretion,
+    pareto,
+    promises,
+    recovery,
+    regulator,
+    repeat,
+    retention,
+    timeliness,
+    volume,
+)

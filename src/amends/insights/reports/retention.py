@@ -14,11 +14,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, CharField, Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import User
 from amends.customers.models import Policy
+from amends.discretion.models import SPENDING, LedgerEntry
 from amends.intake.models import Complaint
 from amends.recovery.models import Case as RecoveryCase
 from amends.recovery.models import Failure
@@ -160,6 +161,70 @@ def compensation_spent(filters: Filters) -> Decimal | None:
     return None  # pragma: no cover — wired when the ledger lands
 
 
+def _compensation(qs: Any, no_failure: dict[str, Any] | None) -> Section:
+    """Per recovery outcome: the discretion given to the customers during the term (the ledger's grants and
+    approvals, summed in SQL) beside the premium they kept above what customers without a failure keep."""
+    given = (
+        LedgerEntry.objects.filter(
+            outcome__in=SPENDING,
+            request__customer_id=OuterRef("customer_id"),
+            at__date__gte=OuterRef("start_date"),
+            at__date__lte=OuterRef("end_date"),
+        )
+        .values("request__customer_id")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    rows = (
+        qs.annotate(group=_outcomes(), given_in_term=Subquery(given, output_field=DecimalField()))
+        .values("group")
+        .annotate(
+            customers=Count("id"),
+            given=Sum("given_in_term"),
+            premium_total=Sum("premium"),
+            premium_renewed=Sum("premium", filter=Q(renewed=True)),
+        )
+        .order_by()
+    )
+    found = {r["group"]: r for r in rows}
+    cent = Decimal("0.01")
+    # The baseline's own counts, not its rounded rate: the figure is money.
+    baseline = Decimal(no_failure["renewed"]) / Decimal(no_failure["customers"]) if no_failure else None
+    out = []
+    for key, label in (
+        ("recovered", _("Recovered")),
+        ("not_recovered", _("Not recovered")),
+        ("unreachable", _("Could not be reached")),
+    ):
+        r = found.get(key, {})
+        premium, renewed = Decimal(r.get("premium_total") or 0), Decimal(r.get("premium_renewed") or 0)
+        above = None if baseline is None else (renewed - baseline * premium).quantize(cent)
+        out.append(
+            {
+                "group": key,
+                "label": str(label),
+                "customers": r.get("customers", 0),
+                "compensation_given": str(Decimal(r.get("given") or 0).quantize(cent)),
+                "premium_renewed": str(renewed.quantize(cent)),
+                "premium_above_no_failure": str(above) if above is not None else None,
+            }
+        )
+    return Section(
+        "compensation",
+        _("Compensation given against premium retained"),
+        [
+            Column("group", _("Code"), LABEL),
+            Column("label", _("Group"), LABEL),
+            Column("customers", _("Customers at renewal"), COUNT),
+            Column("compensation_given", _("Discretion given in the term (yuan)"), MONEY),
+            Column("premium_renewed", _("Premium renewed (yuan)"), MONEY),
+            Column("premium_above_no_failure", _("Premium retained above customers without a failure (yuan)"), MONEY),
+        ],
+        out,
+        chart="bar",
+    )
+
+
 @report("retention", _("Retention after recovery"), params={"confidence": CONFIDENCES})
 def retention(actor: User, filters: Filters) -> Result:
     confidence = float(filters.extra.get("confidence", CONFIDENCES[0]))
@@ -236,6 +301,7 @@ def retention(actor: User, filters: Filters) -> Result:
                 ],
                 [money],
             ),
+            _compensation(qs, compared.get("no_recorded_failure")),
         ],
         notes=[
             _("Terms that came up for renewal in the period; the customer's experience is what happened in that term."),

@@ -92,7 +92,13 @@ def test_the_pareto_drill_down(api):
 def test_retention_confidence_is_checked(api):
     answer = api.get("/insights/retention", **PERIOD)
     assert answer.status_code == 200
-    assert [s["key"] for s in answer.json()["sections"]] == ["by_time_to_recover", "by_outcome", "compared", "money"]
+    assert [s["key"] for s in answer.json()["sections"]] == [
+        "by_time_to_recover",
+        "by_outcome",
+        "compared",
+        "money",
+        "compensation",
+    ]
     assert answer.json()["filters"]["confidence"] == "0.95"
     bad = api.get("/insights/retention", confidence="0.5", **PERIOD)
     assert bad.status_code == 422 and "confidence" in bad.json()["fields"]

@@ -38,6 +38,8 @@ def test_the_dashboard_shows_every_chart_with_its_numbers_and_files(client, worl
         "chart-recovery-trend",
         "chart-alerts-trend",
         "chart-dimensions-trend",
+        "chart-discretion-trend",
+        "chart-discretion-by_kind",
     ):
         assert f'id="{chart}"' in html and f'id="{chart}-data"' in html
     assert "/insights/volume/file/?since=2026-09-01&amp;until=2026-10-31" in html
