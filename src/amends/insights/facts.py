@@ -12,24 +12,43 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import IntegrityError, connection, transaction
+from django.db.models import (
+    BooleanField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models import Case as CaseWhen
-from django.db.models import Exists, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, NullIf, TruncDate
 
-from amends.customers.models import Line
+from amends.customers.models import Line, Policy, PolicyStatus
+from amends.discretion.models import SPENDING, LedgerEntry
 from amends.intake.models import Channel, Complaint
 from amends.recovery.models import Case, CaseStep, Failure, Step
+from amends.warning.models import Event
 
 from .expressions import Seconds
-from .models import CaseFact, ComplaintFact, FailureFact, FollowUpFact, Memo, Stale
+from .models import CaseFact, ComplaintFact, FailureFact, FollowUpFact, Memo, Stale, TermFact
 
 # What a noted `ref` is. The triggers write these (insights/facts_triggers.py).
 COMPLAINT, CASE, FAILURE, CUSTOMER_FAILURES, CUSTOMER = "complaint", "case", "failure", "customer_failures", "customer"
+TERM, CUSTOMER_TERMS = "term", "customer_terms"  # a policy term; every term of a customer
 ALL = "all"  # every fact: `rebuild`
 POLICIES = "policies"  # some policy changed: the remembered policy figures go
 
@@ -155,6 +174,55 @@ def _follow_ups(where: Q) -> QuerySet[Any]:
     )
 
 
+def _in_term(prefix: str) -> dict[str, Any]:
+    return {
+        "customer_id": OuterRef("customer_id"),
+        f"{prefix}__date__gte": OuterRef("start_date"),
+        f"{prefix}__date__lte": OuterRef("end_date"),
+    }
+
+
+def _reported(kind: str) -> Exists:
+    """An outcome another system reported as an event, by the term's policy number (the events' partial index)."""
+    return Exists(Event.objects.filter(type=kind, policy_no=OuterRef("policy_no")).exclude(policy_no=""))
+
+
+def _terms(where: Q) -> QuerySet[Any]:
+    last_case = Case.objects.filter(**_in_term("opened_at")).order_by("-opened_at", "-id")
+    given = (
+        LedgerEntry.objects.filter(
+            outcome__in=SPENDING,
+            request__customer_id=OuterRef("customer_id"),
+            at__date__gte=OuterRef("start_date"),
+            at__date__lte=OuterRef("end_date"),
+        )
+        .values("request__customer_id")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    renewed = Exists(Policy.objects.filter(renewal_of_id=OuterRef("pk"))) | _reported("policy.renewed")
+    return Policy.objects.filter(where).annotate(
+        f_policy_id=F("pk"),
+        f_customer_id=F("customer_id"),
+        f_end_date=F("end_date"),
+        f_unit_id=F("org_unit_id"),
+        f_line=F("line"),
+        f_segment=F("customer__segment"),
+        f_premium=F("premium"),
+        f_renewed=renewed,
+        f_decided=ExpressionWrapper(
+            renewed | Q(status=PolicyStatus.LAPSED) | _reported("policy.lapsed"), output_field=BooleanField()
+        ),
+        f_failed=Exists(Failure.objects.filter(**_in_term("occurred_at"))),
+        f_complained=Exists(Complaint.objects.filter(**_in_term("received_at"))),
+        f_closure=Subquery(last_case.values("closure")[:1]),
+        f_recover_s=Subquery(last_case.annotate(s=Seconds(F("closed_at"), F("opened_at"))).values("s")[:1]),
+        f_given=Coalesce(
+            Subquery(given, output_field=DecimalField()), Value(Decimal("0")), output_field=DecimalField()
+        ),
+    )
+
+
 def _insert(fact: type[Model], rows: QuerySet[Any]) -> None:
     """INSERT INTO <fact> SELECT <rows>: the queryset's `f_<column>` annotations, in the fact's column order."""
     columns = [f.column for f in fact._meta.concrete_fields]
@@ -179,13 +247,14 @@ def _lock() -> None:
 def rebuild() -> None:
     """Every fact from the source tables (after a bulk load that bypassed the triggers, or to repair)."""
     _lock()
-    for fact in (ComplaintFact, CaseFact, FailureFact, FollowUpFact, Stale):
+    for fact in (ComplaintFact, CaseFact, FailureFact, FollowUpFact, TermFact, Stale):
         fact._default_manager.all().delete()
     forget()
     _insert(ComplaintFact, _complaints(Q()))
     _insert(CaseFact, _cases(Q()))
     _insert(FailureFact, _failures(Q()))
     _insert(FollowUpFact, _follow_ups(Q()))
+    _insert(TermFact, _terms(Q()))
 
 
 @transaction.atomic
@@ -213,6 +282,8 @@ def bring_up_to_date() -> int:
         failures=refs[FAILURE],
         customers_failures=refs[CUSTOMER_FAILURES],
         customers=refs[CUSTOMER],
+        terms=refs[TERM],
+        customers_terms=refs[CUSTOMER_TERMS],
     )
     return len(notes)
 
@@ -224,6 +295,8 @@ def recompute(
     failures: Collection[int] = (),
     customers_failures: Collection[int] = (),
     customers: Collection[int] = (),
+    terms: Collection[int] = (),
+    customers_terms: Collection[int] = (),
 ) -> None:
     """Delete and write again the facts these rows reach: a complaint its own; a case its complaints, itself,
     its failures and follow-ups; a failure its own; a customer's failures (whether each repeats another) or,
@@ -256,6 +329,15 @@ def recompute(
             _follow_ups,
         ),
     ]
+    of_customers_terms = any_of("customer_id", set(customers) | set(customers_terms))
+    plan.append(
+        (
+            TermFact,
+            any_of("policy_id", terms) | of_customers_terms,
+            any_of("pk", terms) | of_customers_terms,
+            _terms,
+        )
+    )
     for fact, gone, again, source in plan:
         fact._default_manager.filter(gone).delete()
         _insert(fact, source(again))

@@ -13,16 +13,39 @@ from __future__ import annotations
 
 from typing import Any
 
-# table → the (kind, column) pairs each changed row notes.
+# table → the (kind, column) pairs each changed row notes ("0": a constant, one note per statement).
 WATCHED: dict[str, list[tuple[str, str]]] = {
-    "intake_complaint": [("complaint", "id"), ("case", "case_id")],
-    "recovery_case": [("case", "id")],
+    "intake_complaint": [("complaint", "id"), ("case", "case_id"), ("customer_terms", "customer_id")],
+    "recovery_case": [("case", "id"), ("customer_terms", "customer_id")],
     "recovery_casestep": [("case", "case_id")],
-    "recovery_failure": [("failure", "id"), ("customer_failures", "customer_id")],
-    # Any policy change makes the remembered policy figures (insights_memo) stale: one note, whatever the row.
-    "customers_policy": [("policies", "0")],
+    "recovery_failure": [("failure", "id"), ("customer_failures", "customer_id"), ("customer_terms", "customer_id")],
+    # A new term renews the one it points at; any policy change makes the remembered policy figures stale.
+    "customers_policy": [("term", "id"), ("term", "renewal_of_id"), ("policies", "0")],
 }
 OPERATIONS = {"INSERT": ["new_rows"], "UPDATE": ["old_rows", "new_rows"], "DELETE": ["old_rows"]}
+# Inserts that reach a term through another table: policy admin's reported renewals and lapses (by policy
+# number), and discretion granted (through its request's customer). (table, kind, SELECT … FROM new_rows n …)
+JOINED: list[tuple[str, str, list[str], str]] = [
+    (
+        "warning_event",
+        "term",
+        ["policy_no", "type"],
+        "SELECT p.id AS ref FROM {rows} n JOIN customers_policy p ON p.policy_no = n.policy_no "
+        "WHERE n.type IN ('policy.renewed', 'policy.lapsed') AND n.policy_no <> ''",
+    ),
+    (
+        "discretion_ledgerentry",
+        "customer_terms",
+        ["request_id"],
+        "SELECT r.customer_id AS ref FROM {rows} n JOIN discretion_discretionrequest r ON r.id = n.request_id",
+    ),
+]
+
+
+def _select(kind: str, column: str, source: str) -> str:
+    if column.isdigit():
+        return f"SELECT '{kind}', {column}"
+    return f"SELECT '{kind}', {column} FROM {source} WHERE {column} IS NOT NULL"
 
 
 def _postgres() -> list[str]:
@@ -30,9 +53,7 @@ def _postgres() -> list[str]:
     for table, notes in WATCHED.items():
         for op, tables in OPERATIONS.items():
             name = f"insights_note_{table}_{op.lower()}"
-            selects = " UNION ".join(
-                f"SELECT '{kind}', {column} FROM {rows}" for rows in tables for kind, column in notes
-            )
+            selects = " UNION ".join(_select(kind, column, rows) for rows in tables for kind, column in notes)
             sql.append(
                 f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
                 BEGIN INSERT INTO insights_stale (kind, ref) {selects}; RETURN NULL; END; $$ LANGUAGE plpgsql;"""
@@ -42,6 +63,17 @@ def _postgres() -> list[str]:
                 f"CREATE TRIGGER {name} AFTER {op} ON {table} REFERENCING {referencing} "
                 f"FOR EACH STATEMENT EXECUTE FUNCTION {name}();"
             )
+    for table, kind, _columns, select in JOINED:
+        name = f"insights_note_{table}_insert"
+        sql.append(
+            f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
+            BEGIN INSERT INTO insights_stale (kind, ref) SELECT DISTINCT '{kind}', ref FROM
+            ({select.format(rows="new_rows")}) AS found; RETURN NULL; END; $$ LANGUAGE plpgsql;"""
+        )
+        sql.append(
+            f"CREATE TRIGGER {name} AFTER INSERT ON {table} REFERENCING NEW TABLE AS new_rows "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {name}();"
+        )
     sql.append(
         """CREATE OR REPLACE FUNCTION insights_note_customer_segment() RETURNS trigger AS $$
         BEGIN INSERT INTO insights_stale (kind, ref) SELECT 'customer', n.id FROM new_rows n
@@ -60,15 +92,25 @@ def _sqlite() -> list[str]:
     sql = []
     for table, notes in WATCHED.items():
         for op, tables in OPERATIONS.items():
-            values = ", ".join(
-                f"('{kind}', {column if column.isdigit() else ('OLD.' if rows == 'old_rows' else 'NEW.') + column})"
+            inserts = " ".join(
+                "INSERT INTO insights_stale (kind, ref) "
+                + (
+                    f"SELECT '{kind}', {column};"
+                    if column.isdigit()
+                    else f"SELECT '{kind}', {row}.{column} WHERE {row}.{column} IS NOT NULL;"
+                )
                 for rows in tables
+                for row in ["OLD" if rows == "old_rows" else "NEW"]
                 for kind, column in notes
             )
-            sql.append(
-                f"CREATE TRIGGER insights_note_{table}_{op.lower()} AFTER {op} ON {table} "
-                f"BEGIN INSERT INTO insights_stale (kind, ref) VALUES {values}; END;"
-            )
+            sql.append(f"CREATE TRIGGER insights_note_{table}_{op.lower()} AFTER {op} ON {table} BEGIN {inserts} END;")
+    for table, kind, columns, select in JOINED:
+        one_row = "(SELECT " + ", ".join(f"NEW.{c} AS {c}" for c in columns) + ")"  # the inserted row as a table
+        sql.append(
+            f"CREATE TRIGGER insights_note_{table}_insert AFTER INSERT ON {table} BEGIN "
+            f"INSERT INTO insights_stale (kind, ref) SELECT DISTINCT '{kind}', ref FROM "
+            f"({select.format(rows=one_row)}) AS found; END;"
+        )
     sql.append(
         "CREATE TRIGGER insights_note_customer_segment AFTER UPDATE OF segment ON customers_customer "
         "WHEN OLD.segment IS NOT NEW.segment "
@@ -79,6 +121,7 @@ def _sqlite() -> list[str]:
 
 def _names() -> list[tuple[str, str]]:
     out = [(f"insights_note_{t}_{op.lower()}", t) for t in WATCHED for op in OPERATIONS]
+    out += [(f"insights_note_{t}_insert", t) for t, _kind, _columns, _select in JOINED]
     return [*out, ("insights_note_customer_segment", "customers_customer")]
 
 

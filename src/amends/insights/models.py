@@ -135,3 +135,30 @@ class FollowUpFact(models.Model):
 
     def __str__(self) -> str:
         return f"FollowUpFact {self.step_id}"
+
+
+class TermFact(models.Model):
+    """A policy term (one `Policy` row) with what its customer lived through during it and whether it was
+    renewed: the retention report's population, one row per term instead of six subqueries per term."""
+
+    policy_id = models.BigIntegerField(primary_key=True)
+    customer_id = models.BigIntegerField()
+    end_date = models.DateField()
+    unit_id = models.BigIntegerField()
+    line = models.CharField(max_length=16)
+    segment = models.CharField(max_length=16)
+    premium = models.DecimalField(max_digits=14, decimal_places=2)
+    renewed = models.BooleanField()  # a later term points at it, or policy admin reported `policy.renewed`
+    decided = models.BooleanField()  # renewed, or lapsed (its status, or a reported `policy.lapsed`)
+    failed = models.BooleanField()  # a failure of the customer during the term
+    complained = models.BooleanField()  # a complaint of the customer during the term
+    closure = models.CharField(max_length=16, null=True)  # how the customer's last case in the term ended
+    recover_s = models.FloatField(null=True)  # that case: opened → closed
+    given = models.DecimalField(max_digits=14, decimal_places=2)  # discretion granted to the customer in it
+
+    class Meta:
+        db_table = "insights_term_fact"
+        indexes = [models.Index(fields=["end_date"], name="term_fact_end_idx")]
+
+    def __str__(self) -> str:
+        return f"TermFact {self.policy_id}"

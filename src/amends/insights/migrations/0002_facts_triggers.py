@@ -16,6 +16,8 @@ class Migration(migrations.Migration):
         ("intake", "0003_complaint_import"),
         ("recovery", "0006_alter_timelineentry_kind"),
         ("customers", "0003_customer_source"),
+        ("warning", "0004_event_indexes"),
+        ("discretion", "0002_ledger_append_only"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ but no complaint — with the renewal rate and its Wilson interval; and the prem
 of customers whose recovery failed. The seeds claim 60% come back when the problem is solved, 95% when it is
 solved fast: this is where an insurer checks that on its own customers.
 
-Compensation spent comes from the discretion ledger; until that app is installed the report says so.
+Compensation spent is what the discretion ledger granted the recovered customers during their terms.
 """
 
 from __future__ import annotations
@@ -14,19 +14,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, CharField, Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, CharField, Count, Q, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import User
-from amends.customers.models import Policy
-from amends.discretion.models import SPENDING, LedgerEntry
-from amends.intake.models import Complaint
-from amends.recovery.models import Case as RecoveryCase
-from amends.recovery.models import Failure
-from amends.warning.models import Event
 
-from ..expressions import Seconds, ratio
+from ..expressions import ratio, rolled_up
 from ..filters import Filters
+from ..models import TermFact
 from ..stats import wilson
 from . import COUNT, LABEL, MONEY, RATE, Column, Result, Section, report
 
@@ -35,35 +30,13 @@ BUCKETS = [("0-1d", 1), ("1-3d", 3), ("3-7d", 7), ("7-15d", 15), ("15d+", None)]
 CONFIDENCES = ["0.95", "0.99", "0.999"]
 
 
-def _in_term(prefix: str) -> dict[str, Any]:
-    return {
-        "customer_id": OuterRef("customer_id"),
-        f"{prefix}__date__gte": OuterRef("start_date"),
-        f"{prefix}__date__lte": OuterRef("end_date"),
-    }
-
-
-def _reported(kind: str) -> Exists:
-    """An outcome another system reported as an event (`POST /api/v1/events`), by the term's policy number.
-    `policy_no <> ''` matches the events' partial index."""
-    return Exists(Event.objects.filter(type=kind, policy_no=OuterRef("policy_no")).exclude(policy_no=""))
-
-
 def population(filters: Filters) -> Any:
-    """Terms ending in the period whose renewal is decided, with what their customer lived through."""
-    last_case = RecoveryCase.objects.filter(**_in_term("opened_at")).order_by("-opened_at", "-id")
-    qs = filters.apply(
-        Policy.objects.filter(end_date__gte=filters.since, end_date__lte=filters.until),
-        {"unit": "org_unit_id", "line": "line", "segment": "customer__segment"},
-    ).annotate(
-        renewed=Exists(Policy.objects.filter(renewal_of_id=OuterRef("pk"))) | _reported("policy.renewed"),
-        lapsed=_reported("policy.lapsed"),
-        failed=Exists(Failure.objects.filter(**_in_term("occurred_at"))),
-        complained=Exists(Complaint.objects.filter(**_in_term("received_at"))),
-        closure=Subquery(last_case.values("closure")[:1]),
-        recover_s=Subquery(last_case.annotate(s=Seconds(F("closed_at"), F("opened_at"))).values("s")[:1]),
+    """Terms ending in the period whose renewal is decided, with what their customer lived through (the term
+    facts: `insights.facts._terms` says how each figure is found)."""
+    return filters.apply(
+        TermFact.objects.filter(end_date__gte=filters.since, end_date__lte=filters.until, decided=True),
+        {"unit": "unit_id", "line": "line", "segment": "segment"},
     )
-    return qs.filter(Q(renewed=True) | Q(status="lapsed") | Q(lapsed=True))
 
 
 def _buckets() -> Case:
@@ -91,22 +64,31 @@ def _comparison() -> Case:
     )
 
 
-def _grouped(qs: Any, expression: Case, confidence: float) -> dict[str, dict[str, Any]]:
-    rows = (
-        qs.annotate(group=expression)
-        .values("group")
+MEASURES = ["customers", "renewed_n", "premium_total", "premium_renewed", "given"]
+
+
+def counted(qs: Any) -> list[dict[str, Any]]:
+    """One scan: the terms per time-to-recover bucket, recovery outcome and comparison group, every section's
+    figures summed up from it."""
+    return list(
+        qs.annotate(time_group=_buckets(), outcome_group=_outcomes(), compared_group=_comparison())
+        .values("time_group", "outcome_group", "compared_group")
         .annotate(
-            customers=Count("id"),
-            renewed_n=Count("id", filter=Q(renewed=True)),
+            customers=Count("policy_id"),
+            renewed_n=Count("policy_id", filter=Q(renewed=True)),
             premium_total=Sum("premium"),
             premium_renewed=Sum("premium", filter=Q(renewed=True)),
+            given=Sum("given"),
         )
         .order_by()
     )
+
+
+def _grouped(counts: list[dict[str, Any]], key: str, confidence: float) -> dict[str, dict[str, Any]]:
     out = {}
-    for r in rows:
+    for r in rolled_up(counts, [key], MEASURES):
         ci = wilson(r["renewed_n"], r["customers"], confidence)
-        out[r["group"]] = {
+        out[r[key]] = {
             "customers": r["customers"],
             "renewed": r["renewed_n"],
             "rate": ratio(r["renewed_n"], r["customers"]),
@@ -152,40 +134,11 @@ def _columns() -> list[Column]:
     ]
 
 
-def compensation_spent(filters: Filters) -> Decimal | None:
-    """Compensation granted through the discretion ledger in the period, or None without that app."""
-    from django.apps import apps
-
-    if not apps.is_installed("amends.discretion"):
-        return None
-    return None  # pragma: no cover — wired when the ledger lands
-
-
-def _compensation(qs: Any, no_failure: dict[str, Any] | None) -> Section:
+def _compensation(counts: list[dict[str, Any]], no_failure: dict[str, Any] | None) -> Section:
     """Per recovery outcome: the discretion given to the customers during the term (the ledger's grants and
-    approvals, summed in SQL) beside the premium they kept above what customers without a failure keep."""
-    given = (
-        LedgerEntry.objects.filter(
-            outcome__in=SPENDING,
-            request__customer_id=OuterRef("customer_id"),
-            at__date__gte=OuterRef("start_date"),
-            at__date__lte=OuterRef("end_date"),
-        )
-        .values("request__customer_id")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    rows = (
-        qs.annotate(group=_outcomes(), given_in_term=Subquery(given, output_field=DecimalField()))
-        .values("group")
-        .annotate(
-            customers=Count("id"),
-            given=Sum("given_in_term"),
-            premium_total=Sum("premium"),
-            premium_renewed=Sum("premium", filter=Q(renewed=True)),
-        )
-        .order_by()
-    )
+    approvals, summed per term in the facts) beside the premium they kept above what customers without a
+    failure keep."""
+    rows = [{**r, "group": r["outcome_group"]} for r in rolled_up(counts, ["outcome_group"], MEASURES)]
     found = {r["group"]: r for r in rows}
     cent = Decimal("0.01")
     # The baseline's own counts, not its rounded rate: the figure is money.
@@ -228,10 +181,10 @@ def _compensation(qs: Any, no_failure: dict[str, Any] | None) -> Section:
 @report("retention", _("Retention after recovery"), params={"confidence": CONFIDENCES})
 def retention(actor: User, filters: Filters) -> Result:
     confidence = float(filters.extra.get("confidence", CONFIDENCES[0]))
-    qs = population(filters)
-    by_time = _grouped(qs, _buckets(), confidence)
-    by_outcome = _grouped(qs, _outcomes(), confidence)
-    compared = _grouped(qs, _comparison(), confidence)
+    counts = counted(population(filters))
+    by_time = _grouped(counts, "time_group", confidence)
+    by_outcome = _grouped(counts, "outcome_group", confidence)
+    compared = _grouped(counts, "compared_group", confidence)
     bucket_labels = {
         "0-1d": _("Recovered within a day"),
         "1-3d": _("Recovered in 1–3 days"),
@@ -256,11 +209,13 @@ def retention(actor: User, filters: Filters) -> Result:
         above = (recovered["premium_renewed"] - Decimal(str(baseline_rate)) * recovered["premium"]).quantize(
             Decimal("0.01")
         )
-    spent = compensation_spent(filters)
+    # What the recovered customers were given in their terms, from the discretion ledger.
+    spent = sum((Decimal(r["given"] or 0) for r in counts if r["outcome_group"] == "recovered"), Decimal("0"))
+    spent = spent.quantize(Decimal("0.01"))
     money = {
         "baseline_rate": baseline_rate,
         "premium_retained_above_baseline": str(above) if above is not None else None,
-        "compensation_spent": str(spent) if spent is not None else None,
+        "compensation_spent": str(spent),
         "retained_per_yuan_spent": ratio(float(above), float(spent), 2) if above is not None and spent else None,
     }
     return Result(
@@ -296,16 +251,16 @@ def retention(actor: User, filters: Filters) -> Result:
                 [
                     Column("baseline_rate", _("Baseline: renewal when recovery failed"), RATE),
                     Column("premium_retained_above_baseline", _("Premium retained above the baseline (yuan)"), MONEY),
-                    Column("compensation_spent", _("Compensation spent (yuan)"), MONEY),
+                    Column("compensation_spent", _("Compensation given to the recovered (yuan)"), MONEY),
                     Column("retained_per_yuan_spent", _("Retained per yuan spent"), COUNT),
                 ],
                 [money],
             ),
-            _compensation(qs, compared.get("no_recorded_failure")),
+            _compensation(counts, compared.get("no_recorded_failure")),
         ],
         notes=[
             _("Terms that came up for renewal in the period; the customer's experience is what happened in that term."),
             _("Intervals are Wilson score intervals at the confidence chosen (0.95 unless asked otherwise)."),
-            _("Compensation comes from the discretion ledger; it is empty until that is installed."),
+            _("Compensation is what the discretion ledger granted the recovered customers during their terms."),
         ],
     )

@@ -1,20 +1,22 @@
 """Facts stay true to their sources: every write to a complaint, case, step or failure is noted by the database
 triggers, whichever path made it, and bringing the facts up to date gives exactly what a full rebuild gives."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
 from amends.core.testing import at
-from amends.customers.models import Segment
+from amends.customers.models import Policy, Segment
 from amends.insights import facts
-from amends.insights.models import CaseFact, ComplaintFact, FailureFact, FollowUpFact, Stale
+from amends.insights.models import CaseFact, ComplaintFact, FailureFact, FollowUpFact, Memo, Stale, TermFact
 from amends.intake.models import Complaint
 from amends.recovery.models import Case, Failure
+from amends.warning.tests.helpers import ev, ingest
 
 from . import history
 
-FACTS = (ComplaintFact, CaseFact, FailureFact, FollowUpFact)
+FACTS = (ComplaintFact, CaseFact, FailureFact, FollowUpFact, TermFact)
 
 
 def snapshot() -> dict[str, list[tuple]]:
@@ -115,3 +117,47 @@ def test_reports_bring_the_facts_up_to_date_first(world, data):
     source.save()
     after = queries.run(world.admin, "volume", history.PERIOD).section("trend").totals["complaints"]
     assert after == before + 1
+
+
+def test_a_renewal_marks_the_term_it_renews(world, data):
+    history.policies(world)
+    facts.bring_up_to_date()
+    old = Policy.objects.get(policy_no="PL1")
+    assert TermFact.objects.get(pk=old.pk).renewed is False
+    Policy.objects.create(
+        policy_no="PL2",
+        customer=old.customer,
+        line=old.line,
+        premium=old.premium,
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 12, 31),
+        org_unit=old.org_unit,
+        renewal_of=old,
+    )
+    facts.bring_up_to_date()
+    assert TermFact.objects.get(pk=old.pk).renewed is True
+    assert TermFact.objects.get(pk=old.pk).decided is True
+    assert snapshot() == rebuilt()
+
+
+def test_a_reported_lapse_decides_the_term(world, data):
+    history.policies(world)
+    facts.bring_up_to_date()
+    term = Policy.objects.get(policy_no="PH1")
+    assert TermFact.objects.get(pk=term.pk).decided is False
+    ingest({**ev("policy.lapsed", at("2026-11-01 09:00"), claim=""), "policy_no": "PH1"})
+    facts.bring_up_to_date()
+    fact = TermFact.objects.get(pk=term.pk)
+    assert (fact.decided, fact.renewed) == (True, False)
+    assert snapshot() == rebuilt()
+
+
+def test_the_policies_in_force_are_remembered_until_a_policy_changes(world, data):
+    from amends.insights import queries
+
+    history.policies(world)
+    rates = queries.run(world.admin, "regulator", history.PERIOD).section("rates").rows[0]
+    assert Memo.objects.exclude(key="generation").count() == 1
+    Policy.objects.filter(policy_no="PH1").update(premium=Decimal("2800"))
+    again = queries.run(world.admin, "regulator", history.PERIOD).section("rates").rows[0]
+    assert Decimal(again["premium"]) == Decimal(rates["premium"]) + 1000
