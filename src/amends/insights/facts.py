@@ -20,6 +20,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import IntegrityError, connection, transaction
 from django.db.models import (
     BooleanField,
+    CharField,
     DecimalField,
     Exists,
     ExpressionWrapper,
@@ -187,6 +188,40 @@ def _reported(kind: str) -> Exists:
     return Exists(Event.objects.filter(type=kind, policy_no=OuterRef("policy_no")).exclude(policy_no=""))
 
 
+DAY = 86400
+# Time to recover: the buckets the retention report compares (the last has no limit).
+RECOVERY_TIMES = [("0-1d", 1), ("1-3d", 3), ("3-7d", 7), ("7-15d", 15), ("15d+", None)]
+
+
+def _recovery_time() -> CaseWhen:
+    whens = [
+        When(f_closure="recovered", f_recover_s__lte=limit * DAY, then=Value(key))
+        for key, limit in RECOVERY_TIMES
+        if limit
+    ]
+    whens.append(When(f_closure="recovered", then=Value(RECOVERY_TIMES[-1][0])))
+    return CaseWhen(*whens, default=Value(""), output_field=CharField())
+
+
+def _recovery_outcome() -> CaseWhen:
+    return CaseWhen(
+        When(f_closure="recovered", then=Value("recovered")),
+        When(f_closure="unreachable", then=Value("unreachable")),
+        When(f_closure="", then=Value("not_recovered")),  # a case still open, or reopened after a failed follow-up
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def _experience() -> CaseWhen:
+    return CaseWhen(
+        When(f_failed=False, then=Value("no_recorded_failure")),
+        When(f_complained=False, then=Value("failure_no_complaint")),
+        default=Value("complained"),
+        output_field=CharField(),
+    )
+
+
 def _terms(where: Q) -> QuerySet[Any]:
     last_case = Case.objects.filter(**_in_term("opened_at")).order_by("-opened_at", "-id")
     given = (
@@ -201,25 +236,29 @@ def _terms(where: Q) -> QuerySet[Any]:
         .values("total")
     )
     renewed = Exists(Policy.objects.filter(renewal_of_id=OuterRef("pk"))) | _reported("policy.renewed")
-    return Policy.objects.filter(where).annotate(
-        f_policy_id=F("pk"),
-        f_customer_id=F("customer_id"),
-        f_end_date=F("end_date"),
-        f_unit_id=F("org_unit_id"),
-        f_line=F("line"),
-        f_segment=F("customer__segment"),
-        f_premium=F("premium"),
-        f_renewed=renewed,
-        f_decided=ExpressionWrapper(
-            renewed | Q(status=PolicyStatus.LAPSED) | _reported("policy.lapsed"), output_field=BooleanField()
-        ),
-        f_failed=Exists(Failure.objects.filter(**_in_term("occurred_at"))),
-        f_complained=Exists(Complaint.objects.filter(**_in_term("received_at"))),
-        f_closure=Subquery(last_case.values("closure")[:1]),
-        f_recover_s=Subquery(last_case.annotate(s=Seconds(F("closed_at"), F("opened_at"))).values("s")[:1]),
-        f_given=Coalesce(
-            Subquery(given, output_field=DecimalField()), Value(Decimal("0")), output_field=DecimalField()
-        ),
+    return (
+        Policy.objects.filter(where)
+        .annotate(
+            f_policy_id=F("pk"),
+            f_customer_id=F("customer_id"),
+            f_end_date=F("end_date"),
+            f_unit_id=F("org_unit_id"),
+            f_line=F("line"),
+            f_segment=F("customer__segment"),
+            f_premium=F("premium"),
+            f_renewed=renewed,
+            f_decided=ExpressionWrapper(
+                renewed | Q(status=PolicyStatus.LAPSED) | _reported("policy.lapsed"), output_field=BooleanField()
+            ),
+            f_failed=Exists(Failure.objects.filter(**_in_term("occurred_at"))),
+            f_complained=Exists(Complaint.objects.filter(**_in_term("received_at"))),
+            f_closure=Subquery(last_case.values("closure")[:1]),
+            f_recover_s=Subquery(last_case.annotate(s=Seconds(F("closed_at"), F("opened_at"))).values("s")[:1]),
+            f_given=Coalesce(
+                Subquery(given, output_field=DecimalField()), Value(Decimal("0")), output_field=DecimalField()
+            ),
+        )
+        .annotate(f_recovery_time=_recovery_time(), f_recovery_outcome=_recovery_outcome(), f_experience=_experience())
     )
 
 

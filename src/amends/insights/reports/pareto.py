@@ -44,7 +44,7 @@ def _cumulated(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def counted(filters: Filters) -> list[dict[str, Any]]:
     """Failures of the period per touchpoint code, cause and dimension: the one scan every breakdown sums up."""
     codes = {pk: t.code for pk, t in touchpoints_by_id().items()}
-    rows = failures_in(filters).values("touchpoint_id", "cause", "dimension").annotate(failures=Count("failure_id"))
+    rows = failures_in(filters).values("touchpoint_id", "cause", "dimension").annotate(failures=Count("*"))
     return [
         {"touchpoint": codes.get(r["touchpoint_id"], ""), "cause": r["cause"], "dimension": r["dimension"]}
         | {"failures": r["failures"]}

@@ -21,7 +21,7 @@ from .pareto import failures_in
 @report("repeat", _("Repeat failures"))
 def repeat(actor: User, filters: Filters) -> Result:
     failures = failures_in(filters)  # each fact knows whether it repeats an earlier failure (facts.repeats_one)
-    agg = {"failures": Count("failure_id"), "repeats": Count("failure_id", filter=Q(repeat=True))}
+    agg = {"failures": Count("*"), "repeats": Count("repeat", filter=Q(repeat=True))}
     # One scan per bucket and touchpoint: the trend, the totals and where repeats happen all sum it up.
     rows = list(
         failures.annotate(bucket=bucket_of("occurred_on", filters))

@@ -14,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Q, Sum, Value, When
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import User
@@ -25,8 +25,6 @@ from ..models import TermFact
 from ..stats import wilson
 from . import COUNT, LABEL, MONEY, RATE, Column, Result, Section, report
 
-DAY = 86400
-BUCKETS = [("0-1d", 1), ("1-3d", 3), ("3-7d", 7), ("7-15d", 15), ("15d+", None)]
 CONFIDENCES = ["0.95", "0.99", "0.999"]
 
 
@@ -39,31 +37,6 @@ def population(filters: Filters) -> Any:
     )
 
 
-def _buckets() -> Case:
-    whens = [When(closure="recovered", recover_s__lte=limit * DAY, then=Value(key)) for key, limit in BUCKETS if limit]
-    whens.append(When(closure="recovered", then=Value(BUCKETS[-1][0])))
-    return Case(*whens, default=Value(""), output_field=CharField())
-
-
-def _outcomes() -> Case:
-    return Case(
-        When(closure="recovered", then=Value("recovered")),
-        When(closure="unreachable", then=Value("unreachable")),
-        When(closure="", then=Value("not_recovered")),  # a case still open, or reopened after a failed follow-up
-        default=Value(""),
-        output_field=CharField(),
-    )
-
-
-def _comparison() -> Case:
-    return Case(
-        When(failed=False, then=Value("no_recorded_failure")),
-        When(complained=False, then=Value("failure_no_complaint")),
-        default=Value("complained"),
-        output_field=CharField(),
-    )
-
-
 MEASURES = ["customers", "renewed_n", "premium_total", "premium_renewed", "given"]
 
 
@@ -71,8 +44,7 @@ def counted(qs: Any) -> list[dict[str, Any]]:
     """One scan: the terms per time-to-recover bucket, recovery outcome and comparison group, every section's
     figures summed up from it."""
     return list(
-        qs.annotate(time_group=_buckets(), outcome_group=_outcomes(), compared_group=_comparison())
-        .values("time_group", "outcome_group", "compared_group")
+        qs.values("recovery_time", "recovery_outcome", "experience")
         .annotate(
             customers=Count("policy_id"),
             renewed_n=Count("policy_id", filter=Q(renewed=True)),
@@ -138,7 +110,7 @@ def _compensation(counts: list[dict[str, Any]], no_failure: dict[str, Any] | Non
     """Per recovery outcome: the discretion given to the customers during the term (the ledger's grants and
     approvals, summed per term in the facts) beside the premium they kept above what customers without a
     failure keep."""
-    rows = [{**r, "group": r["outcome_group"]} for r in rolled_up(counts, ["outcome_group"], MEASURES)]
+    rows = [{**r, "group": r["recovery_outcome"]} for r in rolled_up(counts, ["recovery_outcome"], MEASURES)]
     found = {r["group"]: r for r in rows}
     cent = Decimal("0.01")
     # The baseline's own counts, not its rounded rate: the figure is money.
@@ -182,9 +154,9 @@ def _compensation(counts: list[dict[str, Any]], no_failure: dict[str, Any] | Non
 def retention(actor: User, filters: Filters) -> Result:
     confidence = float(filters.extra.get("confidence", CONFIDENCES[0]))
     counts = counted(population(filters))
-    by_time = _grouped(counts, "time_group", confidence)
-    by_outcome = _grouped(counts, "outcome_group", confidence)
-    compared = _grouped(counts, "compared_group", confidence)
+    by_time = _grouped(counts, "recovery_time", confidence)
+    by_outcome = _grouped(counts, "recovery_outcome", confidence)
+    compared = _grouped(counts, "experience", confidence)
     bucket_labels = {
         "0-1d": _("Recovered within a day"),
         "1-3d": _("Recovered in 1–3 days"),
@@ -210,7 +182,7 @@ def retention(actor: User, filters: Filters) -> Result:
             Decimal("0.01")
         )
     # What the recovered customers were given in their terms, from the discretion ledger.
-    spent = sum((Decimal(r["given"] or 0) for r in counts if r["outcome_group"] == "recovered"), Decimal("0"))
+    spent = sum((Decimal(r["given"] or 0) for r in counts if r["recovery_outcome"] == "recovered"), Decimal("0"))
     spent = spent.quantize(Decimal("0.01"))
     money = {
         "baseline_rate": baseline_rate,

@@ -23,7 +23,7 @@ def per_bucket(qs: Any, day_field: str, filters: Filters) -> dict[str, int]:
     rows = list(
         qs.filter(**{f"{day_field}__gte": filters.since, f"{day_field}__lte": filters.until})
         .values(day_field)
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # not a column: an index on the day answers it alone
         .order_by()
     )
     return {r["bucket"]: r["n"] for r in bucketed(rows, day_field, filters.bucket, [], ["n"])}
@@ -36,7 +36,7 @@ def volume(actor: User, filters: Filters) -> Result:
         filters.apply(ComplaintFact.objects.all(), paths.COMPLAINT_FACT)
         .filter(received_on__gte=filters.since, received_on__lte=filters.until)
         .values("received_on", "channel")
-        .annotate(n=Count("complaint_id"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     by_bucket = bucketed([dict(r) for r in received], "received_on", filters.bucket, [], ["n"])
