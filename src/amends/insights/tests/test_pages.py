@@ -77,6 +77,8 @@ def test_bad_filters_are_shown_on_the_page(client, world, data):
 
 def test_who_may_open_the_dashboard(client, world, data):
     assert client.get("/insights/").status_code == 302  # to the login page
+    default = signed_in(client, world.quality).get("/insights/")  # no filters: the last twelve months
+    assert default.status_code == 200 and 'name="since" value="20' in default.content.decode()
     assert signed_in(client, world.handler).get("/insights/").status_code == 403
     client.logout()
     assert signed_in(client, world.supervisor).get("/insights/", {"unit": world.beijing.pk}).status_code == 403
