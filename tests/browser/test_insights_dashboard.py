@@ -43,8 +43,8 @@ def test_the_dashboard_draws_its_charts_and_drills_down(people, live_server, pag
     page.click("nav >> text=分析")
     page.goto(f"{base}/insights/?{PERIOD}")
     charts = page.locator("[data-chart]")
-    expect(charts).to_have_count(11)
-    for i in range(11):
+    expect(charts).to_have_count(13)
+    for i in range(13):
         expect(charts.nth(i)).to_have_attribute("data-drawn", "true")
         expect(charts.nth(i).locator("svg")).to_have_count(1)
     volume = page.locator("#chart-volume-trend-card .figtable")

@@ -1,19 +1,23 @@
 """The dashboard for quality managers and supervisors, the cases behind a Pareto bar, and the same report files
 the API serves, for signed-in staff. Each view parses the filters once and runs registered reports (SQL
-aggregates); the charts are drawn in the browser from the figures shown in the tables beside them."""
+aggregates); the charts are drawn in the browser from the figures shown in the tables beside them. The
+dashboard page runs no report itself: its panels load one report each (`panel`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from amends.accounts.access import SEES_INSIGHTS, require, scope_unit_ids
 from amends.accounts.models import OrgUnit
+from amends.core import clock
 from amends.core.errors import InvalidInput
 from amends.core.views import staff, staff_page
 from amends.customers.models import Line, Segment
@@ -21,7 +25,8 @@ from amends.intake.models import Channel
 from amends.journeys.queries import touchpoints_by_id
 
 from . import charts, export, queries
-from .filters import BUCKETS
+from .filters import BUCKETS, parse
+from .reports import Result
 
 FILTER_NAMES = ("since", "until", "bucket", "unit", "line", "segment", "channel", "touchpoint")
 
@@ -46,6 +51,44 @@ def _params(request: HttpRequest) -> dict[str, str]:
     return {k: v for k in FILTER_NAMES if (v := request.GET.get(k, "").strip())}
 
 
+# The dashboard's panels, one per report, in the page's order: the cards each draws from its report's figures,
+# and the headline figures (KPIs) it fills in. The page itself runs no report: each panel is its own request
+# (htmx, on load), so the page shows at once and every panel costs one report.
+PANELS: dict[str, Callable[[Result], list[charts.Card]]] = {
+    "volume": lambda r: [charts.line(r, "trend", ["complaints", "cases_opened", "cases_closed", "failures"])],
+    "timeliness": lambda r: [charts.line(r, "trend", ["received"], rates=["share_15", "share_30", "share_60"])],
+    "recovery": lambda r: [
+        charts.line(r, "trend", ["recovered", "not_recovered", "unreachable"], rates=["recovery_rate"])
+    ],
+    "promises": lambda r: [charts.line(r, "trend", ["made", "kept", "broken"], rates=["kept_rate"])],
+    "repeat": lambda r: [charts.line(r, "trend", ["failures", "repeats"], rates=["repeat_share"])],
+    "pareto": lambda r: [
+        charts.pareto(r, "by_touchpoint"),
+        charts.pareto(r, "by_touchpoint_cause"),
+        charts.bars(r, "by_dimension", "label", "failures"),
+    ],
+    "dimensions": lambda r: [
+        charts.line(r, "trend", ["reliability", "responsiveness", "competence", "attitude", "standards"])
+    ],
+    "regulator": lambda r: [charts.bars(r, "by_category", "label", "received")],
+    "alerts": lambda r: [charts.line(r, "trend", ["raised", "resolved"])],
+    "discretion": lambda r: [
+        charts.line(
+            r, "trend", ["requests", "granted_on_the_spot", "approved", "rejected", "refused"], rates=["grant_rate"]
+        ),
+        charts.bars(r, "by_kind", "label", "amount_given"),
+    ],
+}
+# kpi → (report, section, total): which panel fills which headline figure.
+HEADLINE = {
+    "complaints": ("volume", "trend", "complaints"),
+    "share_15": ("timeliness", "trend", "share_15"),
+    "kept_rate": ("promises", "trend", "kept_rate"),
+    "open_alerts": ("alerts", "live", "open"),
+    "repeat_share": ("repeat", "trend", "repeat_share"),
+}
+
+
 @require_GET
 @staff_page
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -55,54 +98,41 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "params": params,
         "choices": _choices(actor),
-        "cards": [],
+        "panels": list(PANELS),
         "error": None,
         "bucket": params.get("bucket", "month"),
     }
     try:
-        volume = queries.run(actor, "volume", params)
+        filters = parse(actor, params, today=timezone.localtime(clock.now()).date())
     except InvalidInput as exc:
         context["error"] = exc
         return render(request, "insights/dashboard.html", context, status=422)
-    timeliness = queries.run(actor, "timeliness", params)
-    promises = queries.run(actor, "promises", params)
-    repeat = queries.run(actor, "repeat", params)
-    pareto = queries.run(actor, "pareto", params)
-    regulator = queries.run(actor, "regulator", params)
-    alerts = queries.run(actor, "alerts", params)
-    recovery = queries.run(actor, "recovery", params)
-    dimensions = queries.run(actor, "dimensions", params)
-    discretion = queries.run(actor, "discretion", params)
-    context["filters"] = volume.filters
-    context["query"] = volume.filters.query_string()
-    context["cards"] = [
-        charts.line(volume, "trend", ["complaints", "cases_opened", "cases_closed", "failures"]),
-        charts.line(timeliness, "trend", ["received"], rates=["share_15", "share_30", "share_60"]),
-        charts.line(recovery, "trend", ["recovered", "not_recovered", "unreachable"], rates=["recovery_rate"]),
-        charts.line(promises, "trend", ["made", "kept", "broken"], rates=["kept_rate"]),
-        charts.line(repeat, "trend", ["failures", "repeats"], rates=["repeat_share"]),
-        charts.pareto(pareto, "by_touchpoint"),
-        charts.pareto(pareto, "by_touchpoint_cause"),
-        charts.bars(pareto, "by_dimension", "label", "failures"),
-        charts.line(dimensions, "trend", ["reliability", "responsiveness", "competence", "attitude", "standards"]),
-        charts.bars(regulator, "by_category", "label", "received"),
-        charts.line(alerts, "trend", ["raised", "resolved"]),
-        charts.line(
-            discretion,
-            "trend",
-            ["requests", "granted_on_the_spot", "approved", "rejected", "refused"],
-            rates=["grant_rate"],
-        ),
-        charts.bars(discretion, "by_kind", "label", "amount_given"),
-    ]
-    context["headline"] = {
-        "complaints": volume.section("trend").totals["complaints"],  # type: ignore[index]
-        "share_15": timeliness.section("trend").totals["share_15"],  # type: ignore[index]
-        "kept_rate": promises.section("trend").totals["kept_rate"],  # type: ignore[index]
-        "repeat_share": repeat.section("trend").totals["repeat_share"],  # type: ignore[index]
-        "open_alerts": alerts.section("live").totals["open"],  # type: ignore[index]
-    }
+    context["filters"] = filters
+    context["query"] = filters.query_string()
     return render(request, "insights/dashboard.html", context)
+
+
+@require_GET
+@staff_page
+def panel(request: HttpRequest, report: str) -> HttpResponse:
+    """One report's cards for the dashboard, with the headline figures it gives (swapped in out of band)."""
+    build = PANELS.get(report)
+    if build is None:
+        raise Http404
+    try:
+        result = queries.run(staff(request), report, _params(request))
+    except InvalidInput as exc:
+        return render(request, "insights/_panel.html", {"error": exc}, status=422)
+    kpis = {
+        kpi: result.section(section).totals[total]  # type: ignore[index]
+        for kpi, (name, section, total) in HEADLINE.items()
+        if name == report
+    }
+    return render(
+        request,
+        "insights/_panel.html",
+        {"cards": build(result), "kpis": kpis, "query": result.filters.query_string()},
+    )
 
 
 @require_GET

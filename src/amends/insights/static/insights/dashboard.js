@@ -1,4 +1,5 @@
-// Draws each dashboard card's chart from the figures the server put beside it (json_script), with ECharts.
+// Draws each dashboard card's chart from the figures the server put beside it (json_script), with ECharts,
+// as each panel of cards arrives.
 // Counts on the left axis, rates (0–1) on the right as percentages; a Pareto bar opens the cases behind it.
 (function () {
   "use strict";
@@ -44,10 +45,12 @@
     };
   }
 
+  var charts = [];
+
+  // Draws every chart not drawn yet: at load, and again as each panel arrives (htmx swaps it in).
   function draw() {
     if (!window.echarts) { return; }
-    var charts = [];
-    document.querySelectorAll("[data-chart]").forEach(function (el) {
+    document.querySelectorAll("[data-chart]:not([data-drawn])").forEach(function (el) {
       var data = document.getElementById(el.getAttribute("data-chart"));
       if (!data) { return; }
       var spec = JSON.parse(data.textContent);
@@ -63,8 +66,9 @@
       el.setAttribute("data-drawn", "true");
       charts.push(chart);
     });
-    window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
   }
 
+  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+  document.addEventListener("htmx:afterSettle", draw);
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); } else { draw(); }
 })();
