@@ -20,6 +20,7 @@ from typing import Any
 
 import psycopg
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
 from amends.accounts.models import OrgKind, OrgUnit, Role, User
@@ -27,6 +28,7 @@ from amends.accounts.tokens import token_issue
 from amends.core import clock
 from amends.insights import facts, queries, reports
 from amends.insights.simulation import Params, simulate
+from amends.insights.views import PANELS
 
 from . import database, environment, load
 from .server import AppServer, ServerConfig, production_env
@@ -142,6 +144,12 @@ def run_insights(options: InsightsOptions, progress: Callable[[str], None] = lam
         for name in names:
             measures.append(_in_process(label, user, name, options.runs))
             progress(_said(measures[-1]))
+    # The dashboard as staff open it (session, middleware, templates), in process: the page, then each panel
+    # it loads (one report each).
+    for label, user in actors:
+        for path in ["/insights/", *[f"/insights/panel/{name}/" for name in PANELS if name in names]]:
+            measures.append(_page(label, user, path, options.runs))
+            progress(_said(measures[-1]))
     if options.http:
         secret = secrets.token_urlsafe(48)
         progress(f"starting {options.server.describe()}")
@@ -206,6 +214,18 @@ def _in_process(label: str, user: User, name: str, runs: int) -> dict[str, Any]:
         queries.run(user, name, {})
 
     return {"actor": label, "what": name, "via": "in process", **_timed(work, runs)}
+
+
+def _page(label: str, user: User, path: str, runs: int) -> dict[str, Any]:
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+
+    def work(_: int) -> None:
+        response = client.get(path)
+        if response.status_code != 200:
+            raise database.BenchError(f"{path} answered {response.status_code}")
+
+    return {"actor": label, "what": f"page {path}", "via": "in process", **_timed(work, runs)}
 
 
 def _http(base_url: str, label: str, name: str, headers: dict[str, str], runs: int) -> dict[str, Any]:
