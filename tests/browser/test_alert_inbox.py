@@ -5,6 +5,8 @@ pre-filled, and resolve. Screenshots at laptop (1366×900) and phone (390×844) 
 
 from __future__ import annotations
 
+import re
+
 from datetime import timedelta
 
 import pytest
@@ -119,6 +121,8 @@ def test_a_handler_works_the_alert_inbox(alerts, page, live_server, artifacts):
     playbook = page.locator("#playbook")
     expect(playbook).to_contain_text("赔款没有在承诺的时间内到账")
     expect(page.locator(".timeline")).to_contain_text("本关键时刻的补救预案")
+    # The plan is the starting text of what the handler says and does: the apology step is prefilled.
+    expect(page.locator("textarea[name=note]")).to_have_value(re.compile("赔款没有在承诺的时间内到账"))
     page.screenshot(path=str(artifacts / "alert_case_playbook_laptop.png"), full_page=True)
 
     # Resolve the imminent breach with a note; it leaves the live inbox.
