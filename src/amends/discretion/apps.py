@@ -8,6 +8,22 @@ class DiscretionConfig(AppConfig):
     verbose_name = _("Discretion")
 
     def ready(self) -> None:
+        from datetime import datetime
+
+        from amends.accounts.models import User
+        from amends.recovery.models import Case
+        from amends.recovery.services import case_rows_move, register_absorber
+
+        from .models import DiscretionRequest
+
+        def absorb(*, into: Case, other: Case, actor: User, at: datetime) -> int:
+            """A merged case's discretion requests follow its complaints to the case it was merged into."""
+            return case_rows_move(
+                DiscretionRequest, other=other, into=into, actor=actor, action="discretion_request.merge"
+            )
+
+        register_absorber("discretion", absorb)
+
         from datetime import timedelta
 
         from django.conf import settings

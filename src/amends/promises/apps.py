@@ -8,6 +8,20 @@ class PromisesConfig(AppConfig):
     verbose_name = _("Promises")
 
     def ready(self) -> None:
+        from datetime import datetime
+
+        from amends.accounts.models import User
+        from amends.recovery.models import Case
+        from amends.recovery.services import case_rows_move, register_absorber
+
+        from .models import Promise
+
+        def absorb(*, into: Case, other: Case, actor: User, at: datetime) -> int:
+            """A merged case's promises follow its complaints to the case it was merged into."""
+            return case_rows_move(Promise, other=other, into=into, actor=actor, action="promise.merge")
+
+        register_absorber("promises", absorb)
+
         from amends.recovery.queries import register_section
 
         from .queries import case_promises

@@ -10,6 +10,8 @@ from .cases import (
     case_escalate,
     case_open_or_join,
     case_priority_raise,
+    case_rows_move,
+    register_absorber,
 )
 from .common import CASE_AUDIT_FIELDS, check_version, timeline_add
 from .failures import failure_record, repeat_failure_record
@@ -26,9 +28,11 @@ __all__ = [
     "case_escalate",
     "case_open_or_join",
     "case_priority_raise",
+    "case_rows_move",
     "check_version",
     "failure_record",
     "recovery_on_the_spot",
+    "register_absorber",
     "repeat_failure_record",
     "step_record",
     "timeline_add",

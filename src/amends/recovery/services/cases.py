@@ -11,10 +11,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Protocol
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Model, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -227,9 +228,38 @@ def case_count_repeat(*, actor: User | None, case: Case) -> None:
     )
 
 
+class Absorber(Protocol):
+    def __call__(self, *, into: Case, other: Case, actor: User, at: datetime) -> object: ...
+
+
+# Apps above recovery move what they hang on a case (promises, alerts, discretion requests) when it is merged
+# into another: registered from their AppConfig.ready(), like `register_section`.
+ABSORBERS: dict[str, Absorber] = {}
+
+
+def register_absorber(name: str, absorber: Absorber) -> None:
+    ABSORBERS[name] = absorber
+
+
+def case_rows_move(model: type[Model], *, other: Case, into: Case, actor: User, action: str) -> int:
+    """An absorber's work: the rows of `model` on `other` now on `into`, each with its audit entry."""
+    pks = list(model._default_manager.filter(case=other).values_list("pk", flat=True))
+    model._default_manager.filter(pk__in=pks).update(case=into)
+    audit.record(
+        *(
+            audit.entry(
+                actor=actor, action=action, obj=model(pk=pk), before={"case": other.pk}, after={"case": into.pk}
+            )
+            for pk in pks
+        )
+    )
+    return len(pks)
+
+
 def case_absorb(*, actor: User, into: Case, other: Case, at: datetime) -> None:
     """Close `other` as merged into `into`, whose priority keeps the worse of both (largest loss, every
-    escalation flag, most repeats). Both rows are locked by the caller, which moves what belongs to other apps."""
+    escalation flag, most repeats). Both rows are locked by the caller, which moves the complaints and failures;
+    the registered absorbers move what belongs to the apps above."""
     flags = [v for f in other.priority_factors if f["code"] == "escalation" for v in f["value"].split(",") if v]
     loss = max((Decimal(f["value"]) for f in other.priority_factors if f["code"] == "loss_amount"), default=None)
     before = audit.snapshot(into, CASE_AUDIT_FIELDS)
@@ -240,6 +270,8 @@ def case_absorb(*, actor: User, into: Case, other: Case, at: datetime) -> None:
     other.status, other.closure, other.closed_at, other.due_at = CaseStatus.CLOSED, Closure.MERGED, at, None
     save_case(other, before, actor=actor, action="case.merged", fields=["status", "closure", "closed_at", "due_at"])
     timeline_add(other, TimelineKind.MERGED, actor=actor, at=at, data={"into": into.pk, "reference": into.reference})
+    for absorber in ABSORBERS.values():
+        absorber(into=into, other=other, actor=actor, at=at)
 
 
 def _pick_owner(case: Case, excluded: set[int]) -> User | None:
