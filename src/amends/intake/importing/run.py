@@ -30,6 +30,7 @@ from amends.core.errors import AmendsError, Forbidden, InvalidInput
 from amends.journeys.models import Touchpoint
 
 from ..services.clock import clock_config
+from . import references
 from .mapping import Mapping
 from .reading import open_table
 from .transform import Record, Reject, Transformer
@@ -88,6 +89,7 @@ def complaints_import(
         now=now,
         decide_within=timedelta(days=clock_config().base_days),
         touchpoint_ids=touchpoints,
+        set_wise_checks=_may_check_set_wise(),
     )
     result = ImportResult(source=mapping.source, file=path.name)
     rejects = _RejectFile(reject_path or default_reject_path(path))
@@ -140,6 +142,13 @@ def complaints_import(
     result.reject_path = rejects.path if rejects.count else None
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _may_check_set_wise() -> bool:
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        return references.may_skip_row_checks(cursor)
 
 
 def default_reject_path(path: Path) -> Path:
