@@ -53,12 +53,15 @@ def customer_no(source: str, key: str) -> str:
 
 def present_refs(source: str, refs: Sequence[str]) -> set[str]:
     if connection.vendor == "postgresql":
-        # One statement for the batch; the repeated `source <> ''` lets the planner use the partial unique index.
+        # One statement for the batch, one probe of the partial unique index per reference (the repeated
+        # `source <> ''` lets the planner use it). Written as a lateral LIMIT 1 so that the plan stays a probe
+        # per reference: as `external_ref = ANY(...)` the planner prefers to scan all of the source's
+        # complaints once it has many, and every batch then costs as much as the whole table.
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT external_ref FROM intake_complaint"
-                " WHERE source = %s AND NOT (source = '') AND external_ref = ANY(%s)",
-                [source, list(refs)],
+                "SELECT r.ref FROM unnest(%s::text[]) AS r(ref) CROSS JOIN LATERAL (SELECT 1 FROM intake_complaint c"
+                " WHERE c.source = %s AND NOT (c.source = '') AND c.external_ref = r.ref LIMIT 1) AS found",
+                [list(refs), source],
             )
             return {ref for (ref,) in cursor.fetchall()}
     found: set[str] = set()
@@ -262,11 +265,13 @@ def _copy(records: Sequence[Record], planned: Planned, ctx: Context) -> list[int
 def _next_ids(raw: Any, table: str, n: int) -> list[int]:
     if n == 0:
         return []
+    # The sequence is looked up once (materialized): pg_get_serial_sequence per row costs ten times nextval.
     raw.execute(
-        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+        "WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, 'id')::regclass AS seq)"
+        " SELECT array_agg(nextval(seq)) FROM s, generate_series(1, %s)",
         [table, n],
     )
-    return [row[0] for row in raw.fetchall()]
+    return list(raw.fetchone()[0])
 
 
 def _copy_rows(raw: Any, table: str, written: references.Written) -> None:
