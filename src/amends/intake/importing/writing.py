@@ -90,13 +90,15 @@ class Planned:
     customers: list[tuple[str, str, str]]  # (customer_no, name, segment) to create
     customer_of: list[str]  # per record: its customer's number
     known_customers: dict[str, int]
+    keyed: set[str]  # the numbers among `customers` that belong to a complainant key
 
 
-def plan(records: Sequence[Record], ctx: Context) -> Planned:
-    """Which customers to create: one per complainant key if the source has one, else one per complaint."""
+def plan(records: Sequence[Record], ctx: Context, created: dict[str, int]) -> Planned:
+    """Which customers to create: one per complainant key if the source has one, else one per complaint.
+    `created`: the keyed customers this run has already given an id (their batch may not be committed yet)."""
     numbers: list[str] = []
     wanted: dict[str, tuple[str, str, str]] = {}
-    keyed: list[str] = []
+    keyed: set[str] = set()
     for r in records:
         key = r.values.get("customer_key") or ""
         number = customer_no(ctx.source, f"C-{key}" if key else r.external_ref)
@@ -105,19 +107,63 @@ def plan(records: Sequence[Record], ctx: Context) -> Planned:
             name = r.values.get("customer_name") or f"{ctx.source.upper()} {key or r.external_ref}"
             wanted[number] = (number, name[:100], r.values.get("segment") or Segment.INDIVIDUAL)
             if key:
-                keyed.append(number)
+                keyed.add(number)
     # Only a named complainant can already be on file (from an earlier batch or run); an unnamed one is
     # new with their complaint, and a clash on their number is an error the batch must not paper over.
-    known = _existing_customers(keyed) if keyed else {}
-    return Planned([row for n, row in wanted.items() if n not in known], numbers, known)
+    known = {n: created[n] for n in keyed if n in created}
+    if unknown := [n for n in keyed if n not in known]:
+        known |= _existing_customers(unknown)
+    return Planned([row for n, row in wanted.items() if n not in known], numbers, known, keyed - set(known))
 
 
-def write_batch(records: Sequence[Record], ctx: Context) -> list[int]:
+@dataclass
+class Prepared:
+    """A batch ready to write. On PostgreSQL its rows, ids included (taken from the sequences beforehand, so
+    that the writer's transaction only copies); elsewhere its records, planned and created when written."""
+
+    records: Sequence[Record]
+    tables: dict[str, references.Written]
+    complaint_ids: list[int]
+
+
+def prepare(records: Sequence[Record], ctx: Context, created: dict[str, int]) -> Prepared:
+    """Everything but the write, outside the batch's transaction (sequences are not transactional: the ids
+    of a batch that fails are gaps, as any rolled-back insert leaves). Notes new keyed customers in `created`."""
+    if connection.vendor != "postgresql" or not records:
+        return Prepared(records, {}, [])
+    planned = plan(records, ctx, created)
+    n = len(records)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        customer_ids = _next_ids(cursor.cursor, "customers_customer", len(planned.customers))
+        case_ids = _next_ids(cursor.cursor, "recovery_case", n)
+        complaint_ids = _next_ids(cursor.cursor, "intake_complaint", n)
+    ids = dict(planned.known_customers)
+    customers = []
+    for pk, row in zip(customer_ids, planned.customers, strict=True):
+        ids[row[0]] = pk
+        customers.append((pk, *_customer_row(row, ctx)))
+    created.update((number, ids[number]) for number in planned.keyed)
+    cases, complaints = [], []
+    for r, number, case_id, complaint_id in zip(records, planned.customer_of, case_ids, complaint_ids, strict=True):
+        customer_id = ids[number]
+        cases.append((case_id, *_case_row(r, customer_id, ctx)))
+        complaints.append((complaint_id, *_complaint_row(r, case_id, customer_id, ctx)))
+    tables = {
+        "customers_customer": references.Written(("id", *CUSTOMER_COLUMNS), customers),
+        "recovery_case": references.Written(("id", *CASE_COLUMNS), cases),
+        "intake_complaint": references.Written(("id", *COMPLAINT_COLUMNS), complaints),
+    }
+    return Prepared(records, tables, complaint_ids)
+
+
+def write_batch(prepared: Prepared, ctx: Context) -> list[int]:
     """Insert the batch (the caller holds the transaction); returns the new complaints' ids."""
-    planned = plan(records, ctx)
-    if connection.vendor == "postgresql":
-        return _copy(records, planned, ctx)
-    return _bulk_create(records, planned, ctx)
+    if prepared.tables:
+        _copy(prepared, ctx)
+        return prepared.complaint_ids
+    if not prepared.records:
+        return []
+    return _bulk_create(prepared.records, plan(prepared.records, ctx, {}), ctx)
 
 
 # One tuple per row, in these columns' order: the same values go to `bulk_create` and to COPY.
@@ -230,36 +276,16 @@ def _model(model: type[M], columns: Sequence[str], row: tuple[Any, ...]) -> M:
 # --- PostgreSQL: COPY with ids from the sequences -------------------------------------------------------------
 
 
-def _copy(records: Sequence[Record], planned: Planned, ctx: Context) -> list[int]:
-    n = len(records)
+def _copy(prepared: Prepared, ctx: Context) -> None:
     # The raw psycopg cursor (for COPY), its errors turned into Django's like any other statement's.
     with connection.cursor() as cursor, connection.wrap_database_errors:
         raw = cursor.cursor
         if ctx.set_wise_checks:
             references.skip_row_checks(raw)
-        customer_ids = _next_ids(raw, "customers_customer", len(planned.customers))
-        ids = dict(planned.known_customers)
-        customers = []
-        for pk, row in zip(customer_ids, planned.customers, strict=True):
-            ids[row[0]] = pk
-            customers.append((pk, *_customer_row(row, ctx)))
-        case_ids = _next_ids(raw, "recovery_case", n)
-        complaint_ids = _next_ids(raw, "intake_complaint", n)
-        cases, complaints = [], []
-        for r, number, case_id, complaint_id in zip(records, planned.customer_of, case_ids, complaint_ids, strict=True):
-            customer_id = ids[number]
-            cases.append((case_id, *_case_row(r, customer_id, ctx)))
-            complaints.append((complaint_id, *_complaint_row(r, case_id, customer_id, ctx)))
-        written = {
-            "customers_customer": references.Written(("id", *CUSTOMER_COLUMNS), customers),
-            "recovery_case": references.Written(("id", *CASE_COLUMNS), cases),
-            "intake_complaint": references.Written(("id", *COMPLAINT_COLUMNS), complaints),
-        }
-        for table, rows in written.items():
+        for table, rows in prepared.tables.items():
             _copy_rows(raw, table, rows)
         if ctx.set_wise_checks:
-            references.check_references(raw, written)
-    return complaint_ids
+            references.check_references(raw, prepared.tables)
 
 
 def _next_ids(raw: Any, table: str, n: int) -> list[int]:

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 
 from amends.intake.importing.references import BrokenReference
 from amends.intake.importing.transform import Record
-from amends.intake.importing.writing import Context, write_batch
+from amends.intake.importing.writing import Context, prepare, write_batch
 from amends.intake.models import Complaint
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the set-wise checks are PostgreSQL's")
@@ -42,6 +42,10 @@ def context(world, now, **touchpoint_ids):
     )
 
 
+def write(records, ctx):
+    return write_batch(prepare(records, ctx, {}), ctx)
+
+
 def replication_role():
     with connection.cursor() as cursor:
         cursor.execute("SHOW session_replication_role")
@@ -52,13 +56,13 @@ def test_a_reference_to_a_row_that_does_not_exist_stops_the_batch_and_the_trigge
     ctx = context(world, now, gone=2_000_000_000)  # a touchpoint id no row has
     refused = pytest.raises(BrokenReference, match=r"recovery_case\.touchpoint_id names no journeys_touchpoint")
     with refused, transaction.atomic():
-        write_batch(batch("", "gone"), ctx)
+        write(batch("", "gone"), ctx)
     assert not Complaint.objects.exists()
     assert replication_role() == "origin"
 
 
 def test_a_batch_whose_references_all_exist_is_written_with_the_triggers_back_on(world, now):
-    assert len(write_batch(batch("", ""), context(world, now))) == 2
+    assert len(write(batch("", ""), context(world, now))) == 2
     assert Complaint.objects.filter(case__customer__source="mine", created_by=world.admin).count() == 2
     assert replication_role() == "origin"
 
@@ -71,7 +75,7 @@ def test_rows_referred_to_outside_the_batch_stay_locked_until_it_commits(now):
     world = make_world()
     params = connection.get_connection_params()
     with transaction.atomic():
-        write_batch(batch(""), context(world, now))
+        write(batch(""), context(world, now))
         with psycopg.connect(**params, autocommit=True) as other:
             for table, pk in (("accounts_orgunit", world.head_office.pk), ("accounts_user", world.admin.pk)):
                 with pytest.raises(psycopg.errors.LockNotAvailable):
