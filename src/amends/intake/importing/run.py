@@ -57,6 +57,7 @@ class ImportResult:
     batches: int = 0
     reject_path: Path | None = None
     seconds: float = 0.0
+    foreign_keys: str = "per row"  # or "per batch": checked set-wise (PostgreSQL, where the role may)
     complaint_ids: list[int] = field(default_factory=list, repr=False)
 
 
@@ -92,6 +93,7 @@ def complaints_import(
         set_wise_checks=_may_check_set_wise(),
     )
     result = ImportResult(source=mapping.source, file=path.name)
+    result.foreign_keys = "per batch" if ctx.set_wise_checks else "per row"
     rejects = _RejectFile(reject_path or default_reject_path(path))
     seen: set[str] = set()
     pending: list[Record] = []
