@@ -3,9 +3,9 @@
 On PostgreSQL the rows go in with binary `COPY` and their ids are taken from the tables' own sequences in
 one statement per table (`nextval` over `generate_series`), so related rows point at each other without a
 round trip per row; where the role may, their foreign keys are checked per batch (`references.py`).
-Elsewhere (SQLite) `bulk_create` does the same work. Either way the caller runs a batch inside one
-transaction, and the batch first drops the complaints whose natural key (source, external_ref) is already
-present: that is what makes a re-run idempotent and an interrupted run resumable.
+Elsewhere (SQLite) `bulk_create` does the same work. Either way the caller first drops the complaints whose
+natural key (source, external_ref) is already present (`present_refs`), which makes a re-run idempotent and an
+interrupted run resumable, `prepare`s the rest, and runs `write_batch` inside one transaction.
 """
 
 from __future__ import annotations
