@@ -186,6 +186,7 @@ def _import(admin: Any, path: Path, batch_size: int) -> dict[str, Any]:
         "imported": result.imported,
         "present": result.present,
         "rejected": result.rejected,
+        "foreign_keys": result.foreign_keys,
         "rows_per_s": result.rows / seconds if seconds else None,
         "complaints_in_db": complaints,
         "cases_in_db": Case.objects.filter(closure="imported").count(),

@@ -225,7 +225,8 @@ def history(console: Console, report: dict[str, Any]) -> None:
             f"{m['name']}: {imp['imported']:,} imported, {imp['rejected']:,} rejected; in the database "
             f"{imp['complaints_in_db']:,} complaints, {imp['cases_in_db']:,} imported cases, "
             f"{imp['customers_in_db']:,} imported customers; re-run found {m['rerun']['present']:,} present, "
-            f"imported {m['rerun']['imported']:,}; load after {m['load_after']['1min']}"
+            f"imported {m['rerun']['imported']:,}; foreign keys checked {imp.get('foreign_keys', '?')}; "
+            f"load after {m['load_after']['1min']}"
         )
 
 

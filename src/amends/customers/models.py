@@ -26,9 +26,9 @@ class Segment(models.TextChoices):
 
 
 class Customer(models.Model):
-    customer_no = models.CharField(_("customer number"), max_length=32, unique=True)
+    customer_no = models.CharField(_("customer number"), max_length=32)
     name = models.CharField(_("name"), max_length=100)
-    phone = models.CharField(_("phone"), max_length=32, blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("email"), blank=True)
     segment = models.CharField(_("segment"), max_length=16, choices=Segment.choices, default=Segment.INDIVIDUAL)
     value = models.DecimalField(
@@ -50,9 +50,18 @@ class Customer(models.Model):
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
-        constraints = [models.CheckConstraint(condition=models.Q(value__gte=0), name="customer_value_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="customer_value_not_negative"),
+            # A constraint, not `unique=True`, which on PostgreSQL adds a LIKE index no query uses.
+            models.UniqueConstraint(fields=["customer_no"], name="customer_no_unique"),
+        ]
         # Name search is a prefix match; the pattern operator class lets PostgreSQL use the index for it.
-        indexes = [models.Index(fields=["name"], name="customer_name_prefix_idx", opclasses=["varchar_pattern_ops"])]
+        indexes = [
+            models.Index(fields=["name"], name="customer_name_prefix_idx", opclasses=["varchar_pattern_ops"]),
+            # Looked up by a phone number, never by a blank one: the many customers without one (all imported
+            # history) stay out of it.
+            models.Index(fields=["phone"], condition=~models.Q(phone=""), name="customer_phone_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name

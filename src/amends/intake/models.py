@@ -50,14 +50,24 @@ class Category(models.TextChoices):
 class Complaint(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("case"))
     customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("customer")
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+        verbose_name=_("customer"),
+        db_index=False,  # complaint_customer_idx leads with it
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     received_at = models.DateTimeField(_("received at"))
     due_at = models.DateTimeField(_("due"))
     extension_level = models.PositiveSmallIntegerField(_("extensions"), default=0)
     policy = models.ForeignKey(
-        Policy, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("policy")
+        Policy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("policy"),
+        db_index=False,  # complaint_policy_idx
     )
     policy_no = models.CharField(_("policy number"), max_length=40, blank=True)
     claim_no = models.CharField(_("claim number"), max_length=40, blank=True)
@@ -82,10 +92,11 @@ class Complaint(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("staff member complained about"),
+        db_index=False,  # complaint_subject_idx
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"))
-    idempotency_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)  # complaint_idempotency_key
     request_digest = models.CharField(max_length=64, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision = models.TextField(_("decision"), blank=True)
@@ -104,6 +115,10 @@ class Complaint(models.Model):
             models.Index(fields=["customer", "received_at"], name="complaint_customer_idx"),
             models.Index(fields=["due_at"], condition=Q(decided_at__isnull=True), name="complaint_undecided_due_idx"),
             models.Index(fields=["received_at"], name="complaint_received_idx"),
+            # Looked up by a policy or a person, never by having none: complaints without (all imported
+            # history) stay out of these.
+            models.Index(fields=["policy"], condition=Q(policy__isnull=False), name="complaint_policy_idx"),
+            models.Index(fields=["subject"], condition=Q(subject__isnull=False), name="complaint_subject_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(extension_level__lte=2), name="complaint_at_most_two_extensions"),
@@ -112,6 +127,12 @@ class Complaint(models.Model):
                 fields=["source", "external_ref"], condition=~Q(source=""), name="complaint_imported_once"
             ),
             models.CheckConstraint(condition=Q(source="") | ~Q(external_ref=""), name="complaint_import_has_ref"),
+            # Only complaints sent with a client key are in it (no LIKE index, no entries for the others).
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="complaint_idempotency_key",
+            ),
         ]
 
     def __str__(self) -> str:

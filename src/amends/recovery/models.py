@@ -65,7 +65,10 @@ class Priority(models.IntegerChoices):
 
 
 class Case(models.Model):
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="cases", verbose_name=_("customer"))
+    # customer and owner: indexed by case_customer_opened_idx and case_owner_status_idx, which lead with them.
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="cases", verbose_name=_("customer"), db_index=False
+    )
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("org unit"))
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -74,6 +77,7 @@ class Case(models.Model):
         blank=True,
         related_name="owned_cases",
         verbose_name=_("owner"),
+        db_index=False,
     )
     subjects = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -111,7 +115,9 @@ class Case(models.Model):
             models.Index(fields=["org_unit", "due_at"], condition=IS_OPEN, name="case_open_unit_due_idx"),
             models.Index(fields=["due_at"], condition=IS_OPEN, name="case_open_due_idx"),
             models.Index(fields=["-priority_score", "due_at"], condition=IS_OPEN, name="case_open_priority_idx"),
-            models.Index(fields=["owner", "status"], name="case_owner_status_idx"),
+            # Cases are looked up by an owner, never by having none (open ones are, through the index above):
+            # closed cases nobody owned (all imported history) stay out of it.
+            models.Index(fields=["owner", "status"], condition=Q(owner__isnull=False), name="case_owner_status_idx"),
             models.Index(fields=["customer", "episode_key"], condition=IS_OPEN, name="case_open_episode_idx"),
             models.Index(fields=["customer", "opened_at"], name="case_customer_opened_idx"),
             models.Index(fields=["status", "-id"], name="case_status_id_idx"),

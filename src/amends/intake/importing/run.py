@@ -30,10 +30,11 @@ from amends.core.errors import AmendsError, Forbidden, InvalidInput
 from amends.journeys.models import Touchpoint
 
 from ..services.clock import clock_config
+from . import references
 from .mapping import Mapping
 from .reading import open_table
 from .transform import Record, Reject, Transformer
-from .writing import Context, present_refs, write_batch
+from .writing import Context, Prepared, prepare, present_refs, write_batch
 
 DEFAULT_BATCH = 10_000
 
@@ -56,6 +57,7 @@ class ImportResult:
     batches: int = 0
     reject_path: Path | None = None
     seconds: float = 0.0
+    foreign_keys: str = "per row"  # or "per batch": checked set-wise (PostgreSQL, where the role may)
     complaint_ids: list[int] = field(default_factory=list, repr=False)
 
 
@@ -88,8 +90,10 @@ def complaints_import(
         now=now,
         decide_within=timedelta(days=clock_config().base_days),
         touchpoint_ids=touchpoints,
+        set_wise_checks=_may_check_set_wise(),
     )
     result = ImportResult(source=mapping.source, file=path.name)
+    result.foreign_keys = "per batch" if ctx.set_wise_checks else "per row"
     rejects = _RejectFile(reject_path or default_reject_path(path))
     seen: set[str] = set()
     pending: list[Record] = []
@@ -142,6 +146,13 @@ def complaints_import(
     return result
 
 
+def _may_check_set_wise() -> bool:
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        return references.may_skip_row_checks(cursor)
+
+
 def default_reject_path(path: Path) -> Path:
     """Beside the current directory, not the input (which may be read-only): NAME.rejects.csv."""
     name = path.name
@@ -152,18 +163,29 @@ def default_reject_path(path: Path) -> Path:
     return Path.cwd() / f"{name}.rejects.csv"
 
 
+@dataclass
+class _Batch:
+    number: int
+    records: list[Record]  # every row of the batch, the audit names their range
+    present: int  # of them already imported
+    rejected_so_far: int
+    prepared: Prepared
+
+
 class _Writer:
     """Writes the batches in order. On PostgreSQL, unless the caller already holds a transaction, it writes in
-    a thread of its own with its own connection, so that reading and transforming the next batch (Python)
-    overlaps the database's work on this one (the PostgreSQL backend): two cores, both busy."""
+    a thread of its own with its own connection, so that reading, transforming and preparing the next batch
+    (Python, on the caller's connection) overlaps the database's work on this one (the PostgreSQL backend):
+    two cores, both busy. The writing thread's own Python is kept to the COPY: it shares the interpreter."""
 
     def __init__(self, ctx: Context, result: ImportResult, *, actor: User, keep_ids: bool) -> None:
         self.ctx, self.result, self.actor, self.keep_ids = ctx, result, actor, keep_ids
         self.error: BaseException | None = None
         self.batches = 0
+        self.created: dict[str, int] = {}  # keyed customers given an id by this run
         self.threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
         if self.threaded:
-            self.queue: queue.Queue[tuple[list[Record], int, int] | None] = queue.Queue(maxsize=2)
+            self.queue: queue.Queue[_Batch | None] = queue.Queue(maxsize=2)
             self.thread = threading.Thread(target=self._loop, name="import-writer", daemon=True)
             self.thread.start()
 
@@ -171,17 +193,29 @@ class _Writer:
         if self.error is not None:
             raise self.error
         self.batches += 1
+        batch = self._prepare(records, self.batches, rejected_so_far)
         if self.threaded:
-            self.queue.put((records, self.batches, rejected_so_far))
+            self.queue.put(batch)
         else:
-            self._write(records, self.batches, rejected_so_far)
+            self._write(batch)
+
+    def _prepare(self, records: list[Record], number: int, rejected_so_far: int) -> _Batch:
+        # Already-present complaints are dropped before the batch's transaction; a complaint imported by
+        # someone else in between is refused by the unique (source, reference) index, which stops the run.
+        try:
+            present = present_refs(self.ctx.source, [r.external_ref for r in records])
+            fresh = [r for r in records if r.external_ref not in present] if present else records
+            prepared = prepare(fresh, self.ctx, self.created)
+        except DatabaseError as exc:
+            raise _stopped(records, number, self.result, exc) from exc
+        return _Batch(number, records, len(present), rejected_so_far, prepared)
 
     def _loop(self) -> None:
         try:
             while (item := self.queue.get()) is not None:
                 if self.error is None:
                     try:
-                        self._write(*item)
+                        self._write(item)
                     except BaseException as exc:  # handed to the reading thread, which stops the run
                         self.error = exc
         finally:
@@ -196,71 +230,53 @@ class _Writer:
         if self.error is not None and not discard:
             raise self.error
 
-    def _write(self, records: list[Record], number: int, rejected_so_far: int) -> None:
-        _write(
-            records,
-            self.ctx,
-            self.result,
-            number=number,
-            rejected_so_far=rejected_so_far,
-            actor=self.actor,
-            keep_ids=self.keep_ids,
-        )
-
-
-def _write(
-    records: list[Record],
-    ctx: Context,
-    result: ImportResult,
-    *,
-    number: int,
-    rejected_so_far: int,
-    actor: User,
-    keep_ids: bool,
-) -> None:
-    try:
-        with transaction.atomic():
-            present = present_refs(ctx.source, [r.external_ref for r in records])
-            fresh = [r for r in records if r.external_ref not in present] if present else records
-            ids = write_batch(fresh, ctx) if fresh else []
-            audit.record(
-                AuditEntry(
-                    at=ctx.now,
-                    actor=actor,
-                    action="complaint.import",
-                    object_type="intake.complaint",
-                    object_id=f"{ctx.source}:{records[0].row}-{records[-1].row}",
-                    after={
-                        "source": ctx.source,
-                        "file": result.file,
-                        "batch": number,
-                        "rows": [records[0].row, records[-1].row],
-                        "imported": len(ids),
-                        "already_present": len(present),
-                        "rejected_so_far": rejected_so_far,
-                        "complaint_ids": [ids[0], ids[-1]] if ids else [],
-                    },
+    def _write(self, batch: _Batch) -> None:
+        ctx, result, records = self.ctx, self.result, batch.records
+        try:
+            with transaction.atomic():
+                ids = write_batch(batch.prepared, ctx)
+                audit.record(
+                    AuditEntry(
+                        at=ctx.now,
+                        actor=self.actor,
+                        action="complaint.import",
+                        object_type="intake.complaint",
+                        object_id=f"{ctx.source}:{records[0].row}-{records[-1].row}",
+                        after={
+                            "source": ctx.source,
+                            "file": result.file,
+                            "batch": batch.number,
+                            "rows": [records[0].row, records[-1].row],
+                            "imported": len(ids),
+                            "already_present": batch.present,
+                            "rejected_so_far": batch.rejected_so_far,
+                            "complaint_ids": [ids[0], ids[-1]] if ids else [],
+                        },
+                    )
                 )
-            )
-    except DatabaseError as exc:
-        raise ImportStopped(
-            _(
-                "Stopped at batch %(batch)s (rows %(first)s–%(last)s), which was not imported: %(error)s. "
-                "The %(done)s complaints before it are imported; run the same command again to resume."
-            )
-            % {
-                "batch": number,
-                "first": records[0].row,
-                "last": records[-1].row,
-                "error": str(exc).strip().splitlines()[0],
-                "done": result.imported,
-            }
-        ) from exc
-    result.batches = number
-    result.imported += len(ids)
-    result.present += len(present)
-    if keep_ids:
-        result.complaint_ids.extend(ids)
+        except DatabaseError as exc:
+            raise _stopped(records, batch.number, result, exc) from exc
+        result.batches = batch.number
+        result.imported += len(ids)
+        result.present += batch.present
+        if self.keep_ids:
+            result.complaint_ids.extend(ids)
+
+
+def _stopped(records: list[Record], number: int, result: ImportResult, exc: DatabaseError) -> ImportStopped:
+    return ImportStopped(
+        _(
+            "Stopped at batch %(batch)s (rows %(first)s–%(last)s), which was not imported: %(error)s. "
+            "The %(done)s complaints before it are imported; run the same command again to resume."
+        )
+        % {
+            "batch": number,
+            "first": records[0].row,
+            "last": records[-1].row,
+            "error": str(exc).strip().splitlines()[0],
+            "done": result.imported,
+        }
+    )
 
 
 class _RejectFile:

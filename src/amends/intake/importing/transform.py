@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import partial
+from operator import itemgetter
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -51,19 +52,24 @@ _MISSING = object()
 
 def _remembered(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
     memo: dict[Any, Any] = {}
+    refused: dict[Any, ValueError] = {}
 
     def remembered(raw: Any) -> Any:
-        hit = memo.get(raw, _MISSING)
-        if hit is _MISSING:
-            try:
-                hit = convert(raw)
-            except ValueError as exc:
-                hit = exc
-            if len(memo) < REMEMBER_AT_MOST:
-                memo[raw] = hit
-        if isinstance(hit, ValueError):
-            raise hit
-        return hit
+        try:
+            return memo[raw]  # the common case first: one look-up
+        except KeyError:
+            pass
+        if raw in refused:
+            raise refused[raw]
+        try:
+            value = convert(raw)
+        except ValueError as exc:
+            if len(refused) < REMEMBER_AT_MOST:
+                refused[raw] = exc
+            raise
+        if len(memo) < REMEMBER_AT_MOST:
+            memo[raw] = value
+        return value
 
     return remembered
 
@@ -206,19 +212,42 @@ def _getter(spec: FieldSpec, index: dict[str, int]) -> Getter:
         i = index[spec.column]
         return lambda cells: cells[i]
     if spec.template:
-        lines = [_line(line, index) for line in spec.template]
-
-        def render(cells: list[Any]) -> str:
-            out = []
-            for fmt, positions in lines:
-                parts = [str(cells[i]).strip() for i in positions]
-                if not positions or any(parts):
-                    out.append(fmt.format(*parts))
-            return "\n".join(out)
-
-        return render
+        return _template(spec.template, index)
     constant = spec.value
     return lambda cells: constant
+
+
+def _template(template: tuple[str, ...], index: dict[str, int]) -> Getter:
+    """A line is left out when every column it names is blank. The cells a template names are picked and
+    stripped once per row (`itemgetter`), then each line formats its own slice of them."""
+    lines = [_line(line, index) for line in template]
+    columns = sorted({i for _, positions in lines for i in positions})
+    if not columns:
+        text = "\n".join(fmt.format() for fmt, _ in lines)
+        return lambda cells: text
+    slot = {column: n for n, column in enumerate(columns)}
+    pick = itemgetter(*columns) if len(columns) > 1 else lambda cells: (cells[columns[0]],)
+    compiled = [(fmt.format, _picker([slot[i] for i in positions])) for fmt, positions in lines]
+
+    def render(cells: list[Any]) -> str:
+        picked = [c.strip() if type(c) is str else str(c).strip() for c in pick(cells)]
+        out = []
+        for fmt, parts_of in compiled:
+            parts = parts_of(picked)
+            if not parts or any(parts):
+                out.append(fmt(*parts))
+        return "\n".join(out)
+
+    return render
+
+
+def _picker(slots: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    if not slots:
+        return lambda picked: ()
+    if len(slots) == 1:
+        only = slots[0]
+        return lambda picked: (picked[only],)
+    return itemgetter(*slots)
 
 
 def _line(template: str, index: dict[str, int]) -> tuple[str, list[int]]:

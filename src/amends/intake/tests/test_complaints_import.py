@@ -258,3 +258,43 @@ def test_imported_complaints_count_in_reports_with_their_own_line_and_region(wor
     assert channels == {"regulator": len(rows)}
     health = queries.run(world.admin, "volume", {**period, "line": "health"})
     assert health.section("trend").totals["complaints"] == lines["health"]
+
+
+KEYED = MINE + 'customer_key = "who"\ncustomer_name = "name"\n'
+
+
+def keyed_history(tmp_path, *refs_and_keys):
+    path = tmp_path / "keyed.toml"
+    path.write_text(KEYED, encoding="utf-8")
+    rows = [[ref, "2025-01-02", "2025-01-09", "x", "理赔", who, f"客户{who}"] for ref, who in refs_and_keys]
+    header = ("ref", "received", "closed", "kind", "tags", "who", "name")
+    return write_csv(tmp_path / "keyed.csv", rows, header=header), str(path)
+
+
+def complaints_per_customer():
+    rows = Complaint.objects.values_list("external_ref", "customer__customer_no", "case__customer__customer_no")
+    assert all(own == of_case for _, own, of_case in rows)
+    return {ref: number for ref, number, _ in rows}
+
+
+def test_a_complainant_key_is_one_customer_across_batches_and_runs(world, now, tmp_path):
+    data, keyed = keyed_history(tmp_path, ("K1", "A"), ("K2", "B"), ("K3", "A"), ("K4", "A"), ("K5", "B"))
+    assert run(world, data, keyed, tmp_path=tmp_path, batch_size=2).imported == 5
+    data, keyed = keyed_history(tmp_path, ("K6", "B"), ("K7", "C"))
+    assert run(world, data, keyed, tmp_path=tmp_path).imported == 2
+    a, b, c = (customer_no("mine", f"C-{who}") for who in "ABC")
+    assert complaints_per_customer() == {"K1": a, "K2": b, "K3": a, "K4": a, "K5": b, "K6": b, "K7": c}
+    assert Customer.objects.get(customer_no=a).name == "客户A"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_complainant_key_is_one_customer_while_the_writer_runs_batches_behind(tmp_path):
+    """On PostgreSQL the next batch is prepared before the one ahead of it commits."""
+    from amends.core.testing import make_world
+
+    world = make_world()
+    pairs = [(f"K{i}", "AB"[i % 2]) for i in range(40)]
+    data, keyed = keyed_history(tmp_path, *pairs)
+    assert run(world, data, keyed, tmp_path=tmp_path, batch_size=3).imported == 40
+    assert Customer.objects.filter(source="mine").count() == 2
+    assert set(complaints_per_customer().values()) == {customer_no("mine", "C-A"), customer_no("mine", "C-B")}
