@@ -42,6 +42,11 @@ JOINED: list[tuple[str, str, list[str], str]] = [
 ]
 
 
+# Bulk loads may skip triggers for speed (`session_replication_role = replica`: the history import checks its
+# foreign keys per batch instead, the simulator trusts its own ids). These notes must not be skipped with them.
+ALWAYS = "ALTER TABLE {table} ENABLE ALWAYS TRIGGER {name};"
+
+
 def _select(kind: str, column: str, source: str) -> str:
     if column.isdigit():
         return f"SELECT '{kind}', {column}"
@@ -63,6 +68,7 @@ def _postgres() -> list[str]:
                 f"CREATE TRIGGER {name} AFTER {op} ON {table} REFERENCING {referencing} "
                 f"FOR EACH STATEMENT EXECUTE FUNCTION {name}();"
             )
+            sql.append(ALWAYS.format(table=table, name=name))
     for table, kind, _columns, select in JOINED:
         name = f"insights_note_{table}_insert"
         sql.append(
@@ -74,6 +80,7 @@ def _postgres() -> list[str]:
             f"CREATE TRIGGER {name} AFTER INSERT ON {table} REFERENCING NEW TABLE AS new_rows "
             f"FOR EACH STATEMENT EXECUTE FUNCTION {name}();"
         )
+        sql.append(ALWAYS.format(table=table, name=name))
     sql.append(
         """CREATE OR REPLACE FUNCTION insights_note_customer_segment() RETURNS trigger AS $$
         BEGIN INSERT INTO insights_stale (kind, ref) SELECT 'customer', n.id FROM new_rows n
@@ -85,6 +92,7 @@ def _postgres() -> list[str]:
         "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
         "FOR EACH STATEMENT EXECUTE FUNCTION insights_note_customer_segment();"
     )
+    sql.append(ALWAYS.format(table="customers_customer", name="insights_note_customer_segment"))
     return sql
 
 
