@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,3 +18,12 @@ class InsightsConfig(AppConfig):
         from .tasks import bring_facts_up_to_date
 
         schedule.every(timedelta(minutes=1), bring_facts_up_to_date)
+        post_migrate.connect(_install_triggers, sender=self, dispatch_uid="amends.insights.facts_triggers")
+
+
+def _install_triggers(sender: AppConfig, using: str, **kwargs: Any) -> None:
+    from django.db import connections
+
+    from .facts_triggers import install
+
+    install(connections[using])

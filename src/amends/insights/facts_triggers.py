@@ -4,8 +4,8 @@ steps and failures are written by many services, by the importers and by bulk pa
 
 PostgreSQL: one statement-level trigger per table and operation, reading the statement's transition tables,
 so a bulk INSERT of 10,000 complaints adds one INSERT … SELECT, not 10,000 row triggers. SQLite: row triggers.
-A customer counts only when its segment changes. Migration 0002 creates these from `WATCHED` as it stands,
-so a later change to it needs its own migration (drop, then create). Not watched (rare, and
+A customer counts only when its segment changes. They are created again after every `migrate` (`install`),
+so they follow `WATCHED` as it stands and survive SQLite rebuilding a table. Not watched (rare, and
 `amends insights rebuild` repairs): a policy's line and an org unit's region changing after the fact.
 """
 
@@ -133,17 +133,34 @@ def _names() -> list[tuple[str, str]]:
     return [*out, ("insights_note_customer_segment", "customers_customer")]
 
 
+def _drops(vendor: str) -> list[str]:
+    out = []
+    for name, table in _names():
+        if vendor == "postgresql":
+            out += [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}()"]
+        elif vendor == "sqlite":
+            out.append(f"DROP TRIGGER IF EXISTS {name}")
+    return out
+
+
+def _creates(vendor: str) -> list[str]:
+    return _postgres() if vendor == "postgresql" else _sqlite() if vendor == "sqlite" else []
+
+
 def create(apps: Any, schema_editor: Any) -> None:
-    vendor = schema_editor.connection.vendor
-    for statement in _postgres() if vendor == "postgresql" else _sqlite() if vendor == "sqlite" else []:
+    for statement in _creates(schema_editor.connection.vendor):
         schema_editor.execute(statement)
 
 
 def drop(apps: Any, schema_editor: Any) -> None:
-    vendor = schema_editor.connection.vendor
-    for name, table in _names():
-        if vendor == "postgresql":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-            schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}()")
-        elif vendor == "sqlite":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
+    for statement in _drops(schema_editor.connection.vendor):
+        schema_editor.execute(statement)
+
+
+def install(connection: Any) -> None:
+    """Drop and create the triggers as `WATCHED` says, after every `migrate` (post_migrate): SQLite rebuilds a
+    table for some schema changes and its triggers go with it. Only drops them when the facts are gone."""
+    present = "insights_stale" in connection.introspection.table_names()
+    with connection.cursor() as cursor:
+        for statement in _drops(connection.vendor) + (_creates(connection.vendor) if present else []):
+            cursor.execute(statement)
