@@ -23,21 +23,22 @@ WATCHED: dict[str, list[tuple[str, str]]] = {
     "customers_policy": [("term", "id"), ("term", "renewal_of_id"), ("policies", "0")],
 }
 OPERATIONS = {"INSERT": ["new_rows"], "UPDATE": ["old_rows", "new_rows"], "DELETE": ["old_rows"]}
-# Inserts that reach a term through another table: policy admin's reported renewals and lapses (by policy
-# number), and discretion granted (through its request's customer). (table, kind, SELECT … FROM new_rows n …)
-JOINED: list[tuple[str, str, list[str], str]] = [
+# Inserts that reach a term through another table, as row triggers with a condition: policy admin's reported
+# renewals and lapses (by policy number; the condition keeps the other events, almost all of them, from running
+# anything, where a statement trigger would have captured every row of a 10,000-event batch), and discretion
+# granted (through its request's customer). (table, kind, condition on NEW or "", SELECT … AS ref using NEW)
+JOINED: list[tuple[str, str, str, str]] = [
     (
         "warning_event",
         "term",
-        ["policy_no", "type"],
-        "SELECT p.id AS ref FROM {rows} n JOIN customers_policy p ON p.policy_no = n.policy_no "
-        "WHERE n.type IN ('policy.renewed', 'policy.lapsed') AND n.policy_no <> ''",
+        "NEW.type IN ('policy.renewed', 'policy.lapsed') AND NEW.policy_no <> ''",
+        "SELECT id AS ref FROM customers_policy WHERE policy_no = NEW.policy_no",
     ),
     (
         "discretion_ledgerentry",
         "customer_terms",
-        ["request_id"],
-        "SELECT r.customer_id AS ref FROM {rows} n JOIN discretion_discretionrequest r ON r.id = n.request_id",
+        "",
+        "SELECT customer_id AS ref FROM discretion_discretionrequest WHERE id = NEW.request_id",
     ),
 ]
 
@@ -69,17 +70,15 @@ def _postgres() -> list[str]:
                 f"FOR EACH STATEMENT EXECUTE FUNCTION {name}();"
             )
             sql.append(ALWAYS.format(table=table, name=name))
-    for table, kind, _columns, select in JOINED:
+    for table, kind, condition, select in JOINED:
         name = f"insights_note_{table}_insert"
         sql.append(
             f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
-            BEGIN INSERT INTO insights_stale (kind, ref) SELECT DISTINCT '{kind}', ref FROM
-            ({select.format(rows="new_rows")}) AS found; RETURN NULL; END; $$ LANGUAGE plpgsql;"""
+            BEGIN INSERT INTO insights_stale (kind, ref) SELECT '{kind}', found.ref FROM ({select}) AS found;
+            RETURN NULL; END; $$ LANGUAGE plpgsql;"""
         )
-        sql.append(
-            f"CREATE TRIGGER {name} AFTER INSERT ON {table} REFERENCING NEW TABLE AS new_rows "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {name}();"
-        )
+        when = f"WHEN ({condition}) " if condition else ""
+        sql.append(f"CREATE TRIGGER {name} AFTER INSERT ON {table} FOR EACH ROW {when}EXECUTE FUNCTION {name}();")
         sql.append(ALWAYS.format(table=table, name=name))
     sql.append(
         """CREATE OR REPLACE FUNCTION insights_note_customer_segment() RETURNS trigger AS $$
@@ -112,12 +111,11 @@ def _sqlite() -> list[str]:
                 for kind, column in notes
             )
             sql.append(f"CREATE TRIGGER insights_note_{table}_{op.lower()} AFTER {op} ON {table} BEGIN {inserts} END;")
-    for table, kind, columns, select in JOINED:
-        one_row = "(SELECT " + ", ".join(f"NEW.{c} AS {c}" for c in columns) + ")"  # the inserted row as a table
+    for table, kind, condition, select in JOINED:
+        when = f"WHEN {condition} " if condition else ""
         sql.append(
-            f"CREATE TRIGGER insights_note_{table}_insert AFTER INSERT ON {table} BEGIN "
-            f"INSERT INTO insights_stale (kind, ref) SELECT DISTINCT '{kind}', ref FROM "
-            f"({select.format(rows=one_row)}) AS found; END;"
+            f"CREATE TRIGGER insights_note_{table}_insert AFTER INSERT ON {table} {when}BEGIN "
+            f"INSERT INTO insights_stale (kind, ref) SELECT '{kind}', found.ref FROM ({select}) AS found; END;"
         )
     sql.append(
         "CREATE TRIGGER insights_note_customer_segment AFTER UPDATE OF segment ON customers_customer "
@@ -129,7 +127,7 @@ def _sqlite() -> list[str]:
 
 def _names() -> list[tuple[str, str]]:
     out = [(f"insights_note_{t}_{op.lower()}", t) for t in WATCHED for op in OPERATIONS]
-    out += [(f"insights_note_{t}_insert", t) for t, _kind, _columns, _select in JOINED]
+    out += [(f"insights_note_{t}_insert", t) for t, _kind, _condition, _select in JOINED]
     return [*out, ("insights_note_customer_segment", "customers_customer")]
 
 
