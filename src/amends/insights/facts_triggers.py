@@ -4,8 +4,9 @@ steps and failures are written by many services, by the importers and by bulk pa
 
 PostgreSQL: one statement-level trigger per table and operation, reading the statement's transition tables,
 so a bulk INSERT of 10,000 complaints adds one INSERT … SELECT, not 10,000 row triggers. SQLite: row triggers.
-A customer counts only when its segment changes. They are created again after every `migrate` (`install`),
-so they follow `WATCHED` as it stands and survive SQLite rebuilding a table. Not watched (rare, and
+A customer counts only when its segment changes. Migration 0002 creates them from `WATCHED` as it stands (a
+change to it needs a migration); after every `migrate` any that went missing are created again (`install`),
+since SQLite drops a table's triggers when a migration rebuilds it. Not watched (rare, and
 `amends insights rebuild` repairs): a policy's line and an org unit's region changing after the fact.
 """
 
@@ -155,10 +156,27 @@ def drop(apps: Any, schema_editor: Any) -> None:
         schema_editor.execute(statement)
 
 
+def _present(connection: Any) -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'insights_note%' AND tgenabled = 'A'")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'insights_note%'")
+        return {row[0] for row in cursor.fetchall()}
+
+
 def install(connection: Any) -> None:
-    """Drop and create the triggers as `WATCHED` says, after every `migrate` (post_migrate): SQLite rebuilds a
-    table for some schema changes and its triggers go with it. Only drops them when the facts are gone."""
+    """After every `migrate` (post_migrate): create the triggers again if any is missing (SQLite drops a table's
+    triggers when a migration rebuilds it), or drop them when the facts are gone. Touches nothing otherwise: an
+    ALTER on a table with pending deferred checks in the same transaction would fail."""
+    if connection.vendor not in ("postgresql", "sqlite"):
+        return
     present = "insights_stale" in connection.introspection.table_names()
+    found = _present(connection)
+    if present and found == {name for name, _table in _names()}:
+        return
+    if not present and not found:
+        return
     with connection.cursor() as cursor:
         for statement in _drops(connection.vendor) + (_creates(connection.vendor) if present else []):
             cursor.execute(statement)

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from amends.core.testing import at
 from amends.customers.models import Policy, Segment
@@ -161,3 +162,16 @@ def test_the_policies_in_force_are_remembered_until_a_policy_changes(world, data
     Policy.objects.filter(policy_no="PH1").update(premium=Decimal("2800"))
     again = queries.run(world.admin, "regulator", history.PERIOD).section("rates").rows[0]
     assert Decimal(again["premium"]) == Decimal(rates["premium"]) + 1000
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL alters tables in place, keeping triggers")
+def test_a_missing_trigger_is_put_back_after_migrate(world, data):
+    """SQLite drops a table's triggers when a migration rebuilds it; the post_migrate install restores them."""
+    from amends.insights import facts_triggers
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER insights_note_intake_complaint_update")
+    facts_triggers.install(connection)
+    complaint = Complaint.objects.first()
+    Complaint.objects.filter(pk=complaint.pk).update(category="claims")
+    assert Stale.objects.filter(kind="complaint", ref=complaint.pk).exists()
