@@ -6,7 +6,6 @@ pre-filled, and resolve. Screenshots at laptop (1366×900) and phone (390×844) 
 from __future__ import annotations
 
 import re
-
 from datetime import timedelta
 
 import pytest
