@@ -31,6 +31,7 @@ SEES_INSIGHTS = {Role.SUPERVISOR, Role.QUALITY_MANAGER, Role.ADMIN}
 # Discretion (应变权): who may be an approver up the line, who sets policy (the equal-treatment report is an insight).
 APPROVES_DISCRETION = {Role.SUPERVISOR, Role.ADMIN}
 SETS_AUTHORITY = {Role.QUALITY_MANAGER, Role.ADMIN}
+EDITS_LEXICON = {Role.QUALITY_MANAGER, Role.ADMIN}  # the escalation flags' terms (text)
 
 
 def can(actor: User, capability: Collection[str]) -> bool:

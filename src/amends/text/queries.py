@@ -18,7 +18,7 @@ from amends.recovery.models import Case, CaseStatus
 from amends.recovery.services import RelatedCase
 
 from .classifier import FIELDS
-from .models import ComplaintCode, ComplaintText
+from .models import ComplaintCode, ComplaintText, FlagCode, LexiconTerm, TermKind
 from .similarity import THRESHOLD, jaccard, shingles
 
 # The customer's most recent complaints compared at most (an indexed read of one customer's last 30 days).
@@ -132,3 +132,20 @@ def similar_open_case(
 
 def _named(episode_key: str) -> bool:
     return episode_key.startswith(("claim:", "policy:"))
+
+
+def lexicon_groups() -> list[dict[str, Any]]:
+    """The lexicon page: each flag with its terms, then the negation cues; active terms first, A–Z."""
+    rows = list(LexiconTerm.objects.order_by("-active", "term"))
+    groups: list[dict[str, Any]] = [
+        {"code": code, "label": label, "terms": [r for r in rows if r.kind == TermKind.TRIGGER and r.flag == code]}
+        for code, label in FlagCode.choices
+    ]
+    groups.append(
+        {
+            "code": "negation",
+            "label": TermKind.NEGATION.label,
+            "terms": [r for r in rows if r.kind == TermKind.NEGATION],
+        }
+    )
+    return groups

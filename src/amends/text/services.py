@@ -12,13 +12,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from amends.accounts.access import WORKS_CASES, require
+from amends.accounts.access import EDITS_LEXICON, WORKS_CASES, require
 from amends.accounts.models import Role, User
 from amends.core import audit, batch, clock
-from amends.core.errors import InvalidInput
+from amends.core.errors import InvalidInput, NotFound
 from amends.intake.access import access_complaint
 from amends.intake.models import Category, Complaint
 from amends.journeys.models import Touchpoint
@@ -31,7 +32,7 @@ from amends.warning.models import Severity
 
 from . import lexicon, store
 from .flags import Flag, find_flags
-from .models import CodeField, CodeOutcome, ComplaintCode, ComplaintText
+from .models import CodeField, CodeOutcome, ComplaintCode, ComplaintText, LexiconTerm
 
 ESCALATION_RULE = "text.escalation"
 DISTRESS_RULE = "text.distress"
@@ -167,3 +168,58 @@ def complaint_code(*, actor: User, complaint_id: int, field: str, code: str, ver
 
 
 CODE_AUDIT_FIELDS = ["complaint", "field", "code", "suggested", "confidence", "outcome"]
+
+
+# The lexicon (flags' trigger terms and negation cues) is data quality managers keep on the lexicon page.
+TERM_AUDIT_FIELDS = ["kind", "flag", "term", "is_pattern", "active", "note"]
+
+
+@transaction.atomic
+def lexicon_term_add(
+    *, actor: User, kind: str, flag: str, term: str, is_pattern: bool = False, note: str = ""
+) -> LexiconTerm:
+    """A new trigger term for a flag, or a negation cue; the whole system reads it at once (this process) or
+    within AMENDS_TEXT_CHECK_SECONDS (the others). Refused with the fields named when it is not usable."""
+    require(actor, EDITS_LEXICON)
+    row = LexiconTerm(kind=kind, flag=flag, term=term.strip(), is_pattern=is_pattern, note=note.strip())
+    try:
+        row.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        raise InvalidInput(
+            _("The term was not added: please correct the marked fields."), fields=exc.message_dict
+        ) from exc
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:  # the same kind, flag and term: once in the lexicon, even when two add it at once
+        raise InvalidInput(
+            _("This term is in the lexicon already."), fields={"term": [_("Already in the lexicon.")]}
+        ) from None
+    audit.record(audit.entry(actor=actor, action="lexicon.add", obj=row, after=audit.snapshot(row, TERM_AUDIT_FIELDS)))
+    transaction.on_commit(lexicon.invalidate)
+    return row
+
+
+@transaction.atomic
+def lexicon_term_set_active(*, actor: User, term_id: int, active: bool) -> LexiconTerm:
+    """Retire a term (it stops flagging at once) or bring it back; its history stays in the audit log."""
+    require(actor, EDITS_LEXICON)
+    row = LexiconTerm.objects.select_for_update().filter(pk=term_id).first()
+    if row is None:
+        raise NotFound(_("No such lexicon term."))
+    if row.active != active:
+        with audit.changing(
+            row,
+            actor=actor,
+            action="lexicon.activate" if active else "lexicon.retire",
+            tracked=TERM_AUDIT_FIELDS,
+            update_fields=["active", "updated_at"],
+        ):
+            row.active = active
+        transaction.on_commit(lexicon.invalidate)
+    return row
+
+
+def lexicon_try(text: str) -> list[Flag]:
+    """The flags a sentence raises with the lexicon as it stands: a quality manager checks a new term."""
+    return find_flags(text, lexicon.current())

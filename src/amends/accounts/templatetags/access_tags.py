@@ -20,6 +20,7 @@ CAPABILITIES = {
     "sees_contacts": access.SEES_CONTACTS,
     "sees_insights": access.SEES_INSIGHTS,
     "approves_discretion": access.APPROVES_DISCRETION,
+    "edits_lexicon": access.EDITS_LEXICON,
 }
 
 
