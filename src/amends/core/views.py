@@ -5,12 +5,14 @@ and the small helpers every app's staff pages share: sign-in and access errors a
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import wraps
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -66,8 +68,28 @@ def form_error(form: forms.Form, exc: AmendsError, field_names: dict[str, str] |
     """Show a service's refusal on the form: its detail above the form, its per-field messages next to the
     fields they name (`field_names` maps the service's names to the form's). What the user typed stays."""
     form.add_error(None, exc.detail)
-    for name, messages in exc.fields.items():
+    for name, said in exc.fields.items():
         target = (field_names or {}).get(name, name)
         if target in form.fields and not form.fields[target].widget.is_hidden:
-            for message in messages:
+            for message in said:
                 form.add_error(target, message)
+
+
+class Refusal:
+    """Whether the service call inside `refusals_as_messages` was refused (its message is already queued)."""
+
+    refused = False
+
+
+@contextlib.contextmanager
+def refusals_as_messages(request: HttpRequest) -> Iterator[Refusal]:
+    """A page's POST that calls one service and goes back: a rule's refusal becomes an error message on the
+    page it returns to, while not-found stays a 404 (a forged or stale id is not a message)."""
+    outcome = Refusal()
+    try:
+        yield outcome
+    except NotFound:
+        raise
+    except AmendsError as exc:
+        messages.error(request, exc.detail)
+        outcome.refused = True

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from amends.accounts.access import EDITS_LEXICON, require
 from amends.core.errors import AmendsError, InvalidInput
-from amends.core.views import form_error, staff, staff_page
+from amends.core.views import form_error, refusals_as_messages, staff, staff_page
 from amends.recovery.access import access_case
 from amends.recovery.views import render_case
 
@@ -95,10 +95,9 @@ def lexicon_page(request: HttpRequest) -> HttpResponse:
 @staff_page
 def lexicon_term_active(request: HttpRequest, term_id: int) -> HttpResponse:
     active = request.POST.get("active") == "1"
-    try:
+    with refusals_as_messages(request) as outcome:
         row = services.lexicon_term_set_active(actor=staff(request), term_id=term_id, active=active)
-    except AmendsError as exc:
-        messages.error(request, exc.detail)
+    if outcome.refused:
         return redirect("lexicon")
     done = _("“%(term)s” flags again.") if active else _("“%(term)s” is retired: it no longer flags.")
     messages.success(request, done % {"term": row.term})

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from amends.accounts.access import WORKS_CASES, can
 from amends.core import clock
 from amends.core.errors import AmendsError, Forbidden, InvalidInput, NotFound
-from amends.core.views import form_error, staff, staff_page
+from amends.core.views import form_error, refusals_as_messages, staff, staff_page
 from amends.journeys.models import Touchpoint
 
 from . import queries, services
@@ -65,13 +65,9 @@ def _back(request: HttpRequest) -> HttpResponse:
 @require_POST
 @staff_page
 def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
-    try:
+    with refusals_as_messages(request):
         services.alert_acknowledge(actor=staff(request), alert_id=alert_id)
         messages.success(request, _("Alert acknowledged."))
-    except NotFound:
-        raise
-    except AmendsError as exc:
-        messages.error(request, exc.detail)
     return _back(request)
 
 
@@ -80,25 +76,18 @@ def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
 def resolve(request: HttpRequest, alert_id: int) -> HttpResponse:
     form = ResolveForm(request.POST)
     resolution = form.cleaned_data["resolution"] if form.is_valid() else ""
-    try:
+    with refusals_as_messages(request):
         services.alert_resolve(actor=staff(request), alert_id=alert_id, resolution=resolution)
         messages.success(request, _("Alert resolved."))
-    except NotFound:
-        raise
-    except AmendsError as exc:
-        messages.error(request, exc.detail)
     return _back(request)
 
 
 @require_POST
 @staff_page
 def open_case(request: HttpRequest, alert_id: int) -> HttpResponse:
-    try:
+    with refusals_as_messages(request) as outcome:
         case = services.alert_open_case(actor=staff(request), alert_id=alert_id)
-    except NotFound:
-        raise
-    except AmendsError as exc:
-        messages.error(request, exc.detail)
+    if outcome.refused:
         return _back(request)
     messages.success(
         request, _("Recovery case %(ref)s opened with the touchpoint's playbook.") % {"ref": case.reference}
