@@ -65,4 +65,5 @@ def test_only_quality_managers_and_admins_keep_the_lexicon(client, world):
     row.refresh_from_db()
     assert row.active
     assert signed_in(client, world.admin).get("/lexicon/").status_code == 200
+    assert client.post("/lexicon/999999/active/", {"active": "0"}).status_code == 404
     assert 'href="/lexicon/"' in signed_in(client, world.quality).get("/lexicon/").content.decode()
