@@ -103,6 +103,14 @@ class TestTheLoadedDemo:
         assert c["immediate"] > 0 and c["repeat_failures"] > 0
         assert 0 < c["complaints_decided"] < c["complaints"]
 
+    def test_the_report_figures_are_ready_when_it_is_loaded(self):
+        from amends.insights.models import CaseFact, ComplaintFact, Stale
+        from amends.intake.models import Complaint
+
+        assert not Stale.objects.exists()
+        assert ComplaintFact.objects.count() == Complaint.objects.count() > 0
+        assert CaseFact.objects.count() == Case.objects.count()
+
     def test_overdue_means_undecided_past_the_deadline_on_the_load_day(self):
         overdue = Case.objects.exclude(status=CaseStatus.CLOSED).filter(due_at__lt=NOW)
         assert overdue.exists()

@@ -37,6 +37,7 @@ STAGES = {
     "promises": _("Promises"),
     "follow-up": _("Surveys, portal complaints and callbacks"),
     "events": _("Events and early warnings"),
+    "report facts": _("Figures for the reports"),
 }
 ROLE_NAMES = dict(Role.choices)
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
