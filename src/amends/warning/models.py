@@ -91,8 +91,9 @@ class Event(models.Model):
     Written only in bulk by `event_ingest` (one COPY or multi-row INSERT per batch), never row by row, and never
     changed. `event_id` is the sender's own id: sending it again is accepted and ignored. References stay as
     the sender's text (customer number, policy and claim numbers, touchpoint code) so ingesting needs no lookup;
-    the rules resolve them for the few rows they act on. Indexed for the rule and report reads: by claim, by
-    customer, by policy (renewals, lapses), by type and by touchpoint (follow-up sampling), each with time.
+    the rules resolve them for the few rows they act on. Indexed only for what reads them (every index costs
+    each ingested event): by claim and type (the rules), by policy (renewals, lapses), by type (the sweeps) and
+    by touchpoint (follow-up sampling), each with time.
     """
 
     event_id = models.CharField(max_length=64, primary_key=True)
@@ -112,9 +113,6 @@ class Event(models.Model):
             # The type too: the on-ingest rules ask for given types of the batch's claims.
             models.Index(
                 fields=["claim_no", "type", "occurred_at"], condition=~Q(claim_no=""), name="event_claim_type_idx"
-            ),
-            models.Index(
-                fields=["customer_ref", "occurred_at"], condition=~Q(customer_ref=""), name="event_customer_idx"
             ),
             models.Index(fields=["policy_no", "occurred_at"], condition=~Q(policy_no=""), name="event_policy_idx"),
             models.Index(fields=["type", "occurred_at"], name="event_type_time_idx"),
