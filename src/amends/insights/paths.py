@@ -1,6 +1,7 @@
 """How each filter reaches each kind of row: the field path (or condition) for unit, line, segment, channel
-and touchpoint on complaints, cases, failures and promises. A case has no channel or line of its own: it
-matches when one of its complaints does (EXISTS, so a case with two complaints is still counted once).
+and touchpoint on surveys, promises, discretion requests and the report facts. A case has no channel or line
+of its own: it matches when one of its complaints does (EXISTS on the source tables; a bit set in the facts),
+so a case with two complaints is still counted once.
 """
 
 from __future__ import annotations
@@ -22,34 +23,12 @@ def complaint_line(value: str) -> Q:
     return Q(line=value) | Q(line="", policy__line=value)
 
 
-COMPLAINT: dict[str, Any] = {
-    "unit": "case__org_unit_id",
-    "line": complaint_line,
-    "segment": "customer__segment",
-    "channel": "channel",
-    "touchpoint": "touchpoint_id",
-}
-
-CASE: dict[str, Any] = {
-    "unit": "org_unit_id",
-    "line": lambda v: _case_complaint("pk", complaint_line(v)),
-    "segment": "customer__segment",
-    "channel": lambda v: _case_complaint("pk", channel=v),
-    "touchpoint": "touchpoint_id",
-}
-
-FAILURE: dict[str, Any] = {
+# A survey's case (its follow-up): through the case, a channel or line through the case's complaints.
+STEP: dict[str, Any] = {
     "unit": "case__org_unit_id",
     "line": lambda v: _case_complaint("case_id", complaint_line(v)),
-    "segment": "customer__segment",
-    "channel": lambda v: _case_complaint("case_id", channel=v),
-    "touchpoint": "touchpoint_id",
-}
-
-# A case's steps (follow-ups): through their case.
-STEP: dict[str, Any] = {
-    **FAILURE,
     "segment": "case__customer__segment",
+    "channel": lambda v: _case_complaint("case_id", channel=v),
     "touchpoint": "case__touchpoint_id",
 }
 

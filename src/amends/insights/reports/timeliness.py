@@ -31,7 +31,7 @@ def clock_limits() -> list[int]:
 
 
 def measures() -> dict[str, Any]:
-    """The aggregates of one group of complaint facts; shared with the regulator report."""
+    """The aggregates of one group of complaint facts."""
     now = clock.now()
     out: dict[str, Any] = {
         "received": Count("complaint_id"),
