@@ -90,6 +90,11 @@ def rolled_up(rows: list[dict[str, Any]], keys: list[str], counts: list[str]) ->
     return list(out.values())
 
 
+def summed(rows: list[dict[str, Any]], counts: list[str]) -> dict[str, Any]:
+    """A report's totals from the rows of its one GROUP BY: each count added up, 0 when there are none."""
+    return rolled_up(rows, [], counts)[0] if rows else dict.fromkeys(counts, 0)
+
+
 def day_bucket(day: date, bucket: str) -> str:
     """The key of the bucket a local date falls in (as `bucket_key` names the database's truncations)."""
     if bucket == "week":

@@ -35,6 +35,11 @@ def touchpoints_by_id() -> dict[int, Touchpoint]:
     return table
 
 
+def touchpoint_codes() -> dict[int, str]:
+    """Each touchpoint's code by its id, from the in-process catalogue (rows that hold only the id)."""
+    return {pk: t.code for pk, t in touchpoints_by_id().items()}
+
+
 def touchpoint_names(codes: Iterable[str | None]) -> dict[str, str]:
     """Names in the current language for the given touchpoint codes, from the in-process catalogue."""
     wanted = set(codes) - {None, ""}

@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import User
-from amends.journeys.queries import touchpoint_names, touchpoints_by_id
+from amends.journeys.queries import touchpoint_codes, touchpoint_names
 from amends.recovery.models import Cause, Dimension
 
 from .. import paths
@@ -43,7 +43,7 @@ def _cumulated(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def counted(filters: Filters) -> list[dict[str, Any]]:
     """Failures of the period per touchpoint code, cause and dimension: the one scan every breakdown sums up."""
-    codes = {pk: t.code for pk, t in touchpoints_by_id().items()}
+    codes = touchpoint_codes()
     rows = failures_in(filters).values("touchpoint_id", "cause", "dimension").annotate(failures=Count("*"))
     return [
         {"touchpoint": codes.get(r["touchpoint_id"], ""), "cause": r["cause"], "dimension": r["dimension"]}

@@ -9,11 +9,11 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import User
-from amends.journeys.queries import touchpoint_names, touchpoints_by_id
+from amends.journeys.queries import touchpoint_codes, touchpoint_names
 from amends.recovery.models import FollowUpOutcome
 
 from .. import paths
-from ..expressions import bucket_key, bucket_keys, bucket_of, ratio, rolled_up
+from ..expressions import bucket_key, bucket_keys, bucket_of, ratio, rolled_up, summed
 from ..filters import Filters
 from ..models import FollowUpFact
 from . import LABEL, RATE, Column, Result, Section, report
@@ -48,7 +48,7 @@ def recovery(actor: User, filters: Filters) -> Result:
     found = {bucket_key(r["bucket"], filters.bucket): _shaped(r) for r in rolled_up(rows, ["bucket"], list(_counts()))}
     empty = _shaped({k: 0 for k in _counts()})
     trend = [{"period": k, **found.get(k, empty)} for k in bucket_keys(filters)]
-    codes = {pk: t.code for pk, t in touchpoints_by_id().items()}
+    codes = touchpoint_codes()
     by_tp = sorted(
         (
             {"touchpoint": codes.get(r["touchpoint_id"], ""), **_shaped(r)}
@@ -76,7 +76,7 @@ def recovery(actor: User, filters: Filters) -> Result:
                 [Column("period", _("Period"), LABEL), *counts],
                 trend,
                 chart="line",
-                totals=_shaped(rolled_up(rows, [], list(_counts()))[0] if rows else {k: 0 for k in _counts()}),
+                totals=_shaped(summed(rows, list(_counts()))),
             ),
             Section(
                 "by_touchpoint",

@@ -19,7 +19,7 @@ from amends.customers.models import Line, Policy
 from amends.intake.models import Category, Channel
 
 from .. import facts
-from ..expressions import ratio, rolled_up
+from ..expressions import ratio, rolled_up, summed
 from ..filters import Filters
 from . import LABEL, MONEY, NUMBER, RATE, Column, Result, Section, report
 from .timeliness import clock_limits, complaints_in
@@ -102,7 +102,7 @@ def regulator(actor: User, filters: Filters) -> Result:
     # its unit's: resolved in the facts.
     # One scan: the complaints per category, line, channel and region; every breakdown and the totals sum it up.
     counts = list(complaints_in(filters).values(*KEYS).annotate(**_measures()).order_by())
-    totals = _shaped(rolled_up(counts, [], list(_measures()))[0] if counts else {k: 0 for k in _measures()})
+    totals = _shaped(summed(counts, list(_measures())))
     breakdowns = [
         (
             "by_category",

@@ -10,9 +10,9 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import User
-from amends.journeys.queries import touchpoint_names, touchpoints_by_id
+from amends.journeys.queries import touchpoint_codes, touchpoint_names
 
-from ..expressions import bucket_key, bucket_keys, bucket_of, ratio, rolled_up
+from ..expressions import bucket_key, bucket_keys, bucket_of, ratio, rolled_up, summed
 from ..filters import Filters
 from . import COUNT, LABEL, RATE, Column, Result, Section, report
 from .pareto import failures_in
@@ -41,13 +41,13 @@ def repeat(actor: User, filters: Filters) -> Result:
                 "repeat_share": ratio(r["repeats"], r["failures"]),
             }
         )
-    totals = rolled_up(rows, [], list(agg))[0] if rows else {"failures": 0, "repeats": 0}
+    totals = summed(rows, list(agg))
     totals["repeat_share"] = ratio(totals["repeats"], totals["failures"])
     # Failed twice or more in the period: some failure of theirs in it follows another in it.
     totals["customers_failed_twice"] = failures.filter(previous_on__gte=filters.since).aggregate(
         n=Count("customer_id", distinct=True)
     )["n"]
-    codes = {pk: t.code for pk, t in touchpoints_by_id().items()}
+    codes = touchpoint_codes()
     top = sorted(
         ((codes.get(r["touchpoint_id"], ""), r["repeats"]) for r in rolled_up(rows, ["touchpoint_id"], ["repeats"])),
         key=lambda pair: (-pair[1], pair[0]),

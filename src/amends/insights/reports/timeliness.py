@@ -18,7 +18,7 @@ from amends.accounts.models import User
 from amends.core import clock
 
 from .. import paths
-from ..expressions import bucket_keys, bucketed, ratio, rolled_up
+from ..expressions import bucket_keys, bucketed, ratio, summed
 from ..filters import Filters
 from ..models import ComplaintFact
 from . import LABEL, NUMBER, RATE, Column, Result, Section, report
@@ -90,7 +90,7 @@ def timeliness(actor: User, filters: Filters) -> Result:
     found = {r["bucket"]: shaped(r) for r in bucketed(rows, "received_on", filters.bucket, [], list(agg))}
     zero = {k: 0 for k in agg}
     trend = [{"period": key, **found.get(key, shaped(zero))} for key in bucket_keys(filters)]
-    totals = shaped(rolled_up(rows, [], list(agg))[0] if rows else zero)
+    totals = shaped(summed(rows, list(agg)))
     return Result(
         "timeliness",
         _("Timeliness"),
