@@ -10,7 +10,7 @@ import pytest
 
 @pytest.fixture
 def world(db):
-    from amends.core.testing import make_world
+    from amends.assembly.testing import make_world
 
     return make_world()
 
@@ -19,7 +19,7 @@ def world(db):
 def now():
     """Pins the service clock to 2026-11-02 10:00 Beijing time for the test."""
     from amends.core import clock
-    from amends.core.testing import at
+    from amends.assembly.testing import at
 
     moment = at("2026-11-02 10:00")
     with clock.frozen(moment):

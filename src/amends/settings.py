@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "amends.text",
     "amends.improvement",
     "amends.insights",
+    "amends.assembly",
+    "amends.bench",
 ]
 
 MIDDLEWARE = [

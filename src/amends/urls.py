@@ -3,7 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from amends.core.http import api
+from amends.accounts.http import BearerToken
+from amends.core.http import build_api
 from amends.core.views import healthz
 from amends.customers.api import router as customers_router
 from amends.discretion.api import router as discretion_router
@@ -16,6 +17,7 @@ from amends.recovery.api import router as recovery_router
 from amends.warning.api import events_router
 from amends.warning.api import router as warning_router
 
+api = build_api(auth=BearerToken())
 api.add_router("", intake_router)
 api.add_router("", recovery_router)
 api.add_router("", customers_router)

@@ -11,8 +11,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
+from amends.assembly.testing import PASSWORD, make_world
 from amends.core import clock
-from amends.core.testing import PASSWORD, make_world
 from amends.journeys import catalogue
 from amends.journeys.models import Journey, Touchpoint
 from amends.warning.models import Playbook, RuleConfig

@@ -10,8 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from playwright.sync_api import expect
 
-from amends.core.testing import PASSWORD, make_world
-from amends.intake.tests.helpers import receive
+from amends.assembly.testing import PASSWORD, make_world, receive
 from amends.journeys import catalogue
 from amends.journeys.models import Journey, Touchpoint
 from amends.text import lexicon, seed

@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from playwright.sync_api import expect
 
-from amends.core.testing import PASSWORD, make_world
+from amends.assembly.testing import PASSWORD, make_world
 from amends.discretion.models import Approval, DiscretionRequest, LedgerEntry
 from amends.discretion.tests.helpers import online_case, set_policies
 from amends.journeys import catalogue

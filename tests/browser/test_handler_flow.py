@@ -14,7 +14,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from amends.core.testing import PASSWORD, make_world
+from amends.assembly.testing import PASSWORD, make_world
 from amends.journeys import catalogue
 from amends.journeys.models import Journey, Touchpoint
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from amends.core.testing import PASSWORD, make_world
+from amends.assembly.testing import PASSWORD, make_world
 from amends.insights.tests import history
 from amends.journeys import catalogue
 from amends.journeys.models import Journey, Touchpoint

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from amends.core.testing import PASSWORD, make_world
+from amends.assembly.testing import PASSWORD, make_world
 from amends.journeys import catalogue
 from amends.journeys.models import Journey, Touchpoint
 from amends.text import lexicon, seed

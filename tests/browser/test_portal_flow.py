@@ -17,7 +17,7 @@ import pytest
 from django.db import connection
 from playwright.sync_api import expect
 
-from amends.core.testing import make_world
+from amends.assembly.testing import make_world
 from amends.followup import sms
 from amends.journeys import catalogue
 from amends.journeys.models import Journey, Touchpoint

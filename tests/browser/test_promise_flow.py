@@ -14,9 +14,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from amends.assembly.testing import PASSWORD, make_world, receive
 from amends.core import clock
-from amends.core.testing import PASSWORD, make_world
-from amends.intake.tests.helpers import receive
 from amends.journeys import catalogue
 from amends.journeys.models import Journey, Touchpoint
 from amends.promises import services

@@ -7,11 +7,13 @@ UPDATE and DELETE on both SQLite and PostgreSQL (migration 0002, `triggers.py`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .triggers import AppendOnlyTriggers
 
 
 class AppendOnlyError(Exception):
@@ -31,6 +33,8 @@ class AppendOnly(models.Model):
     refuse it too: see `amends.audit.triggers`)."""
 
     objects = AppendOnlyQuerySet.as_manager()
+    # The database triggers its migration creates; `flush` lifts and restores them (see `amends.core`).
+    triggers: ClassVar[AppendOnlyTriggers]
 
     class Meta:
         abstract = True
@@ -45,6 +49,8 @@ class AppendOnly(models.Model):
 
 
 class AuditEntry(AppendOnly):
+    triggers = AppendOnlyTriggers("audit_auditentry", "audit", "audit entries are append-only")
+
     at = models.DateTimeField(_("at"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.db import models, transaction
 from django.forms.models import model_to_dict
 
+from amends.audit.models import AuditEntry
+
 from . import audit
 
 
@@ -40,3 +42,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """The audit log, readable by admins and never edited (the audit app below holds only the table)."""
+
+    list_display = ("at", "actor", "action", "object_type", "object_id")
+    list_filter = ("action", "object_type")
+    search_fields = ("object_id", "action")
+    date_hierarchy = "at"

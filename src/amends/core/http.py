@@ -1,14 +1,16 @@
-"""The JSON API's frame: the django-ninja instance, bearer authentication and the one error shape.
+"""The JSON API's frame: the django-ninja instance (`build_api`) and the one error shape.
 
 Every error leaves as `{"error": code, "detail": text, "fields": {...}}`: our `AmendsError`s as they are,
 pydantic's validation errors with their location turned into a dotted field name, unparseable JSON as
-`bad_json`, and a missing or wrong token as 401.
+`bad_json`, and a missing or wrong token as 401. Who is asking is `accounts.http`'s business: the URL
+configuration hands its authentication to `build_api`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -17,12 +19,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
-from ninja.security import HttpBearer
 
 from .errors import AmendsError
-
-if TYPE_CHECKING:
-    from amends.accounts.models import User
 
 
 class LocalTimeEncoder(NinjaJSONEncoder):
@@ -38,37 +36,64 @@ class LocalTimeRenderer(JSONRenderer):
     encoder_class = LocalTimeEncoder
 
 
-class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from amends.accounts.tokens import user_for_token
-
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-api = NinjaAPI(
-    title="Amends API",
-    version="1",
-    description="Service recovery for insurers: complaints, cases, the five recovery steps.",
-    urls_namespace="api",
-    docs_url="/docs",
-    openapi_url="/openapi.json",
-    auth=BearerToken(),
-    renderer=LocalTimeRenderer(),
-)
+def build_api(*, auth: Any) -> NinjaAPI:
+    """The one API instance, authenticating every route with `auth` and answering every error in our shape."""
+    api = NinjaAPI(
+        title="Amends API",
+        version="1",
+        description="Service recovery for insurers: complaints, cases, the five recovery steps.",
+        urls_namespace="api",
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+        auth=auth,
+        renderer=LocalTimeRenderer(),
+    )
+    for kind, handler in HANDLERS.items():
+        api.add_exception_handler(kind, _answering(api, handler))
+    return api
 
 
-def actor_of(request: HttpRequest) -> User:
-    """The authenticated staff member of an API request (set by `BearerToken`)."""
-    return cast("User", request.auth)  # type: ignore[attr-defined]
+def respond(request: HttpRequest, body: Any, *, status: int) -> HttpResponse:
+    """A JSON answer rendered as every route's is, for handlers that choose their own status."""
+    renderer = LocalTimeRenderer()
+    content = renderer.render(request, body, response_status=status)
+    return HttpResponse(content, status=status, content_type=renderer.media_type)
 
 
-def error_response(
-    request: HttpRequest, status: int, code: str, detail: str, fields: dict | None = None
-) -> HttpResponse:
-    return api.create_response(request, {"error": code, "detail": detail, "fields": fields or {}}, status=status)
+# An error as it leaves: status, body, extra headers.
+Answer = tuple[int, dict[str, Any], dict[str, str]]
+
+
+def error_body(code: str, detail: str, fields: dict | None = None) -> dict[str, Any]:
+    return {"error": code, "detail": detail, "fields": fields or {}}
+
+
+def _answering(api: NinjaAPI, handler: Callable[[Any], Answer]) -> Callable[[HttpRequest, Any], HttpResponse]:
+    def respond(request: HttpRequest, exc: Any) -> HttpResponse:
+        status, body, headers = handler(exc)
+        response = api.create_response(request, body, status=status)
+        for name, value in headers.items():
+            response[name] = value
+        return response
+
+    return respond
+
+
+def _amends_error(exc: AmendsError) -> Answer:
+    return exc.status, error_body(exc.code, exc.detail, exc.fields), {}
+
+
+def _bad_json() -> Answer:
+    return 400, error_body("bad_json", _("The request body is not valid JSON.")), {}
+
+
+def _validation_error(exc: ValidationError) -> Answer:
+    fields: dict[str, list[str]] = {}
+    for err in exc.errors:
+        if err.get("type") == "json_invalid":
+            return _bad_json()
+        fields.setdefault(_field_name(err.get("loc", ())), []).append(_field_message(err))
+    return 422, error_body("invalid", _("The request has invalid fields."), fields), {}
 
 
 def _field_name(loc: tuple | list) -> str:
@@ -77,21 +102,6 @@ def _field_name(loc: tuple | list) -> str:
     if parts and parts[0] in {"body", "query", "path", "header"}:
         parts = parts[2:] if len(parts) > 2 and parts[0] == "body" else parts[1:]
     return ".".join(parts) or "body"
-
-
-@api.exception_handler(AmendsError)
-def _amends_error(request: HttpRequest, exc: AmendsError) -> HttpResponse:
-    return error_response(request, exc.status, exc.code, exc.detail, exc.fields)
-
-
-@api.exception_handler(ValidationError)
-def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    fields: dict[str, list[str]] = {}
-    for err in exc.errors:
-        if err.get("type") == "json_invalid":
-            return error_response(request, 400, "bad_json", _("The request body is not valid JSON."))
-        fields.setdefault(_field_name(err.get("loc", ())), []).append(_field_message(err))
-    return error_response(request, 422, "invalid", _("The request has invalid fields."), fields)
 
 
 def _field_message(err: dict[str, Any]) -> str:
@@ -114,20 +124,25 @@ def _field_message(err: dict[str, Any]) -> str:
     return str(err.get("msg", ""))
 
 
-@api.exception_handler(AuthenticationError)
-def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    response = error_response(request, 401, "unauthenticated", _("Send a valid token: Authorization: Bearer <token>."))
-    response["WWW-Authenticate"] = "Bearer"
-    return response
+def _unauthenticated(exc: AuthenticationError) -> Answer:
+    detail = _("Send a valid token: Authorization: Bearer <token>.")
+    return 401, error_body("unauthenticated", detail), {"WWW-Authenticate": "Bearer"}
 
 
-@api.exception_handler(HttpError)
-def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+def _http_error(exc: HttpError) -> Answer:
     if exc.status_code == 400:
-        return error_response(request, 400, "bad_json", _("The request body is not valid JSON."))
-    return error_response(request, exc.status_code, "error", str(exc))
+        return _bad_json()
+    return exc.status_code, error_body("error", str(exc)), {}
 
 
-@api.exception_handler(Http404)
-def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(request, 404, "not_found", _("Not found."))
+def _not_found(exc: Http404) -> Answer:
+    return 404, error_body("not_found", _("Not found.")), {}
+
+
+HANDLERS: dict[type[Exception], Callable[[Any], Answer]] = {
+    AmendsError: _amends_error,
+    ValidationError: _validation_error,
+    AuthenticationError: _unauthenticated,
+    HttpError: _http_error,
+    Http404: _not_found,
+}

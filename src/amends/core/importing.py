@@ -1,8 +1,7 @@
-"""`amends import KIND FILE …`: one command, one importer per kind, each owned by the app that owns the data.
+"""What an importer is for `amends import KIND FILE …` (one per kind, each owned by the app that owns the data,
+listed by the command in `assembly`), and the progress bar every importer shares.
 
-Apps register their importer in `AppConfig.ready()` (`register(Importer(...))`), so core never imports an app
-above it. An importer adds its own arguments and does its own work; this module only dispatches and gives
-every importer the same progress bar.
+An importer adds its own arguments and does its own work; the command only dispatches.
 """
 
 from __future__ import annotations
@@ -33,20 +32,6 @@ class Importer:
     # run(options, console) → exit quietly on success; raise core.errors.InvalidInput (or CommandError) for a
     # refusal the operator should read as one sentence.
     run: Callable[[dict[str, Any], Console], None]
-
-
-_importers: dict[str, Importer] = {}
-
-
-def register(importer: Importer) -> None:
-    existing = _importers.get(importer.name)
-    if existing is not None and existing != importer:
-        raise RuntimeError(f"two importers claim `amends import {importer.name}`")
-    _importers[importer.name] = importer
-
-
-def importers() -> dict[str, Importer]:
-    return dict(sorted(_importers.items()))
 
 
 class Bar:

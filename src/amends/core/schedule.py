@@ -1,5 +1,6 @@
-"""Time-based background work: which task runs how often. Apps register their tasks from AppConfig.ready();
-`amends worker` enqueues each one when it is due, unless one is already waiting or running.
+"""Time-based background work: how a task runs every so often. `amends worker` enqueues each entry of the
+schedule (`assembly.wiring.schedule()`, which lists every app's tasks) when it is due, unless one is already
+waiting or running.
 
 Kept deliberately small: fixed intervals and one pending run at most per task, which is all the sweeps
 need (a sweep that finds nothing costs one indexed query). The schedule is read by the worker only.
@@ -31,23 +32,16 @@ class Entry:
         return f"{self.task.func.__module__}.{self.task.func.__qualname__}"
 
 
-SCHEDULE: list[Entry] = []
-
-
-def every(interval: timedelta, task: Any) -> None:
-    SCHEDULE.append(Entry(task, interval))
-
-
 def pending(path: str) -> bool:
     from django_tasks_db.models import DBTaskResult
 
     return DBTaskResult.objects.filter(task_path=path, status__in=["READY", "RUNNING"]).exists()
 
 
-def enqueue_due(now: datetime, entries: list[Entry] | None = None) -> list[str]:
+def enqueue_due(now: datetime, entries: list[Entry]) -> list[str]:
     """Enqueue each scheduled task whose interval has passed; returns the paths enqueued."""
     done = []
-    for entry in SCHEDULE if entries is None else entries:
+    for entry in entries:
         if entry.last is not None and now - entry.last < entry.every:
             continue
         entry.last = now
@@ -58,11 +52,11 @@ def enqueue_due(now: datetime, entries: list[Entry] | None = None) -> list[str]:
     return done
 
 
-def run_scheduler(stop: threading.Event, tick: float = 5.0) -> None:
+def run_scheduler(stop: threading.Event, entries: list[Entry], tick: float = 5.0) -> None:
     """The worker's scheduling thread: wake every `tick` seconds until `stop` is set."""
     while not stop.is_set():
         try:
-            for path in enqueue_due(clock.now()):
+            for path in enqueue_due(clock.now(), entries):
                 log.info("scheduled %s", path)
         except Exception:  # a database hiccup must not end scheduling; the next tick tries again
             log.exception("scheduling failed")

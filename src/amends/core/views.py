@@ -1,29 +1,22 @@
 """Liveness (`/healthz`: 200 with the database reachable, 503 when it is not, for load balancers and monitors),
-and the small helpers every app's staff pages share: sign-in and access errors as 404/403, a service's
-`AmendsError` shown on the form that caused it.
+and the small helpers every app's pages share: a service's `AmendsError` shown on the form that caused it or
+as a message on the page it returns to. Who is signed in is `accounts.http`'s business.
 """
 
 from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Iterator
-from functools import wraps
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Iterator
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from amends.core.errors import AmendsError, Forbidden, NotFound
-
-if TYPE_CHECKING:
-    from amends.accounts.models import User
+from amends.core.errors import AmendsError, NotFound
 
 
 @require_GET
@@ -40,28 +33,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor, "latency_ms": ms})
 
 
-# Helpers shared by the staff pages of every app (each app's views.py stays thin on top of these).
-
-
-def staff_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A page for signed-in staff: anonymous visitors go to the login page; a NotFound from an access helper
-    becomes a 404 and a Forbidden a 403, so pages never decide permission themselves."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.detail) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(exc.detail) from exc
-
-    return login_required(wrapper)
-
-
-def staff(request: HttpRequest) -> User:
-    """The signed-in staff member of a page request (`staff_page` has already sent anonymous visitors away)."""
-    return cast("User", request.user)
+# Helpers shared by the pages of every app (each app's views.py stays thin on top of these).
 
 
 def form_error(form: forms.Form, exc: AmendsError, field_names: dict[str, str] | None = None) -> None:

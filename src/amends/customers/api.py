@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
-from amends.core.http import actor_of
+from amends.accounts.http import actor_of
 
 from . import queries
 

@@ -1,27 +1,24 @@
 """Reads of customers: search for the intake form and the API, and the customer page.
 
-Apps above (recovery, later promises) add their part of the customer page through `register_section`.
+Apps above (recovery's cases, promises) add their part of the customer page as `CUSTOMER_SECTIONS`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q
 
 from amends.accounts.access import scope_filter
 from amends.accounts.models import User
+from amends.core.sections import Sections
 
 from .access import access_customer
 from .models import Customer, Policy
 from .presenters import customer_brief
 
-DETAIL_SECTIONS: dict[str, Callable[[User, Customer], Any]] = {}
-
-
-def register_section(name: str, section: Callable[[User, Customer], Any]) -> None:
-    DETAIL_SECTIONS[name] = section
+# Added by `assembly.wiring`, each with its own template in the customer page's main column.
+CUSTOMER_SECTIONS = Sections("customer", slots=("main",))
 
 
 def search(actor: User, q: str, limit: int = 20) -> list[dict[str, Any]]:
@@ -55,5 +52,5 @@ def customer_detail(actor: User, customer_id: int) -> dict[str, Any]:
         "since": customer.since,
         "org_unit": {"id": customer.org_unit_id, "name": customer.org_unit.name},
         "policies": [policy_brief(p) for p in customer.policies.order_by("-end_date", "policy_no")],
-        **{name: section(actor, customer) for name, section in DETAIL_SECTIONS.items()},
+        **CUSTOMER_SECTIONS.read(actor, customer),
     }

@@ -9,9 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from amends.accounts.http import staff, staff_page
 from amends.core import clock
-from amends.core.views import staff, staff_page
-from amends.journeys.queries import touchpoint_names
 
 from . import queries
 
@@ -27,16 +26,12 @@ def render_customer(
 ) -> HttpResponse:
     """The customer page; `forms` holds a bound form an app above refused (e.g. a promise), shown in place."""
     detail = queries.customer_detail(staff(request), customer_id)
-    cases = detail.get("cases", [])
-    touchpoints = touchpoint_names(c["touchpoint"] for c in cases)
     return render(
         request,
         "customers/customer.html",
         {
             "customer": detail,
-            "open_cases": [c for c in cases if c["status"] != "closed"],
-            "past_cases": [c for c in cases if c["status"] == "closed"],
-            "touchpoints": touchpoints,
+            "sections": queries.CUSTOMER_SECTIONS.by_slot(),
             "now": clock.now(),
             "forms": forms or {},
         },

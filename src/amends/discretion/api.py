@@ -11,8 +11,8 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from amends.accounts.access import SEES_INSIGHTS, require
+from amends.accounts.http import actor_of
 from amends.core import clock
-from amends.core.http import actor_of
 from amends.recovery.access import access_case
 
 from . import queries, services

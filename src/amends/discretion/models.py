@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import OrgUnit, Role
 from amends.audit.models import AppendOnly
+from amends.audit.triggers import AppendOnlyTriggers
 from amends.customers.models import Customer
 from amends.recovery.models import Case
 
@@ -214,6 +215,8 @@ class LedgerEntry(AppendOnly):
     `actor`, `role` and `org_unit` are whose authority decided it (the asker for a grant on the spot, the
     approver for an approval), so budgets are sums of their `granted`/`approved` entries.
     """
+
+    triggers = AppendOnlyTriggers("discretion_ledgerentry", "ledger", "ledger entries are append-only")
 
     at = models.DateTimeField(_("at"))
     request = models.ForeignKey(DiscretionRequest, on_delete=models.PROTECT, related_name="ledger")

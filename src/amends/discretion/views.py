@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from amends.accounts.access import APPROVES_DISCRETION, SEES_INSIGHTS, SETS_AUTHORITY, can, require, scope_unit_ids
+from amends.accounts.http import staff, staff_page
 from amends.accounts.models import OrgUnit, User
 from amends.core import clock
 from amends.core.errors import AmendsError, InvalidInput
-from amends.core.views import form_error, staff, staff_page
+from amends.core.views import form_error
 from amends.customers.models import Segment
 from amends.recovery.access import access_case
 from amends.recovery.views import render_case

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from amends.core.http import actor_of
+from amends.accounts.http import actor_of
 
 from . import queries, services
 from .models import Callback

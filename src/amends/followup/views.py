@@ -21,9 +21,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from amends.accounts.access import WORKS_CASES, require
+from amends.accounts.http import staff, staff_page
 from amends.core import clock
 from amends.core.errors import AmendsError, InvalidInput
-from amends.core.views import form_error, staff, staff_page
+from amends.core.views import form_error
 from amends.customers.presenters import contact
 from amends.intake import services as intake
 

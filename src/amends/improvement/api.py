@@ -9,8 +9,8 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from amends.accounts.http import actor_of
 from amends.core import clock
-from amends.core.http import actor_of
 
 from . import queries, services
 from .access import access_rectification

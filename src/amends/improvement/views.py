@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from amends.accounts.access import require
+from amends.accounts.http import staff, staff_page
 from amends.core import clock
 from amends.core.errors import AmendsError, InvalidInput
-from amends.core.views import form_error, staff, staff_page
+from amends.core.views import form_error
 from amends.journeys.queries import touchpoint_by_code
 
 from . import queries, services

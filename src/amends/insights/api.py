@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from amends.accounts.access import SEES_INSIGHTS, require
+from amends.accounts.http import actor_of
 from amends.core.errors import InvalidInput
-from amends.core.http import actor_of
 
 from . import export, queries, reports
 

@@ -11,13 +11,6 @@ class InsightsConfig(AppConfig):
     verbose_name = _("Insights")
 
     def ready(self) -> None:
-        from datetime import timedelta
-
-        from amends.core import schedule
-
-        from .tasks import bring_facts_up_to_date
-
-        schedule.every(timedelta(minutes=1), bring_facts_up_to_date)
         post_migrate.connect(_install_triggers, sender=self, dispatch_uid="amends.insights.facts_triggers")
 
 

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from amends.accounts.access import SEES_INSIGHTS, require, scope_unit_ids
+from amends.accounts.http import staff, staff_page
 from amends.accounts.models import OrgUnit
 from amends.core import clock
 from amends.core.errors import InvalidInput
-from amends.core.views import staff, staff_page
 from amends.customers.models import Line, Segment
 from amends.intake.models import Channel
 from amends.journeys.queries import touchpoints_by_id

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Header, Router, Schema, Status
 
-from amends.core.http import actor_of
+from amends.accounts.http import actor_of
 
 from . import hooks, services
 from .queries import complaint_brief

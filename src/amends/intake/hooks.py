@@ -4,7 +4,7 @@ A receiver runs inside `complaint_receive`'s transaction, after the complaint an
 what it writes (text's flags and suggested codes, their alerts, a higher priority) commits or rolls back
 with the complaint. An answer field adds a key to the complaint's API answer (DESIGN §5: `flags`,
 `suggested`). A relator finds an open case a new complaint is related to (`services.related`). All are
-registered from the other app's AppConfig.ready(), like recovery's `register_section`.
+registered by `assembly.wiring`, which lists every hook between the apps.
 """
 
 from __future__ import annotations

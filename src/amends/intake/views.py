@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from amends.accounts.access import RECEIVES_COMPLAINTS, require
+from amends.accounts.http import staff, staff_page
 from amends.core.errors import AmendsError, Conflict, InvalidInput
-from amends.core.views import form_error, staff, staff_page
+from amends.core.views import form_error
 from amends.customers import queries as customer_queries
 from amends.recovery import services as recovery
 from amends.recovery.access import access_case

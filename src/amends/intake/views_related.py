@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from amends.accounts.http import staff, staff_page
 from amends.core.errors import AmendsError, InvalidInput
-from amends.core.views import form_error, staff, staff_page
+from amends.core.views import form_error
 from amends.recovery.access import access_case
 from amends.recovery.views import render_case
 

@@ -1,12 +1,12 @@
 """The promise rules in the early-warning framework: configured like every other rule (on/off, lead time),
-run by promises' own sweep (`tasks.sweep_promises`) because breaking a promise is a promise's state change."""
+run by promises' own sweep (`tasks.sweep_promises`) because breaking a promise is a promise's state change.
+`assembly.wiring` registers them with early warning."""
 
 from __future__ import annotations
 
-from amends.warning.rules import Rule, register
+from amends.warning.rules import Rule
 
 
-@register
 class PromiseDueSoon(Rule):
     """Warn whoever made a promise that it is due within `lead_minutes`."""
 
@@ -15,7 +15,6 @@ class PromiseDueSoon(Rule):
     scheduled_by = "amends.promises.tasks.sweep_promises"
 
 
-@register
 class PromiseOverdue(Rule):
     """A promise past its due time is broken: a reliability failure (gap 3) that opens or joins a case."""
 

@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from amends.accounts.http import actor_of
 from amends.core import clock
 from amends.core.errors import InvalidInput
-from amends.core.http import actor_of
 from amends.journeys.queries import touchpoint_by_code
 
 from . import queries, services

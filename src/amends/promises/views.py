@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from amends.accounts.http import staff, staff_page
 from amends.accounts.models import Role, User
 from amends.core import clock
 from amends.core.errors import AmendsError, InvalidInput, NotFound
-from amends.core.views import form_error, staff, staff_page
+from amends.core.views import form_error
 from amends.customers.access import access_customer
 from amends.customers.views import render_customer
 from amends.journeys.queries import touchpoint_by_code, touchpoint_names

@@ -8,10 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
 
+from amends.accounts.http import actor_of
 from amends.accounts.models import User
 from amends.core import clock
 from amends.core.errors import InvalidInput
-from amends.core.http import actor_of
 
 from . import queries, services
 from .access import access_case

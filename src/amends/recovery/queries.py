@@ -7,7 +7,6 @@ cases or a million; steps for the page come in one extra query, never one per ro
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,6 +16,7 @@ from django.db.models import Q, QuerySet
 from amends.accounts.access import scope_filter
 from amends.accounts.models import User
 from amends.core import clock
+from amends.core.sections import Sections
 from amends.customers.presenters import customer_brief
 from amends.journeys.queries import touchpoints_by_id
 
@@ -24,13 +24,9 @@ from . import rules
 from .access import access_case
 from .models import IS_OPEN, Case, CaseStatus, CaseStep
 
-# Apps above recovery add their part of a case (complaints, later discretion and promises) here from their
-# AppConfig.ready(), so recovery never imports them.
-DETAIL_SECTIONS: dict[str, Callable[[User, Case], Any]] = {}
-
-
-def register_section(name: str, section: Callable[[User, Case], Any]) -> None:
-    DETAIL_SECTIONS[name] = section
+# What apps above recovery show of a case (complaints, discretion, promises, the playbook, codes…), each with
+# its own template in one of the case page's slots: added by `assembly.wiring`, so recovery never imports them.
+CASE_SECTIONS = Sections("case", slots=("head", "lead", "main", "side"))
 
 
 # What a queue row shows; the rest of a case (priority factors, episode…) stays in the database.
@@ -165,7 +161,7 @@ def case_detail(actor: User, case_id: int, *, now: datetime) -> dict[str, Any]:
         "closure": case.closure or None,
         "closed_at": case.closed_at,
         "priority_factors": case.priority_factors,
-        **{name: section(actor, case) for name, section in DETAIL_SECTIONS.items()},
+        **CASE_SECTIONS.read(actor, case),
         "steps": [
             {
                 "round": s.round,

@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from amends.accounts.access import ASSIGNS_CASES, OWNS_CASES, WORKS_CASES, can, scope_filter
+from amends.accounts.http import staff, staff_page
 from amends.accounts.models import Role, User
 from amends.core import clock
 from amends.core.errors import AmendsError, InvalidInput
-from amends.core.views import form_error, staff, staff_page
-from amends.journeys.queries import touchpoint_names
+from amends.core.views import form_error
 
 from . import queries, rules, services
 from .access import access_case
@@ -197,7 +197,7 @@ def render_case(
             "forms": forms,
             "on_the_spot": on_the_spot,
             "timeline": _timeline(detail),
-            "touchpoints": _touchpoint_names(detail),
+            "sections": queries.CASE_SECTIONS.by_slot(),
         },
         status=status,
     )
@@ -214,10 +214,6 @@ def _prepared_notes(detail: dict[str, Any]) -> dict[str, str]:
         atonement = f"{atonement} (≤ ¥{playbook['atonement_limit']})"
     notes = {"apology": playbook["apology"], "fix": "\n".join(playbook["fix_actions"]), "atonement": atonement}
     return {step: text for step, text in notes.items() if text}
-
-
-def _touchpoint_names(detail: dict[str, Any]) -> dict[str, str]:
-    return touchpoint_names([detail["touchpoint"], *(c["touchpoint"] for c in detail.get("complaints", []))])
 
 
 def _timeline(detail: dict[str, Any]) -> list[dict[str, Any]]:

@@ -1,4 +1,5 @@
-"""The starter model: trained on the demo insurer's complaint texts (`core.demo.texts_*`) with their codes,
+"""The starter model: trained on the complaint texts of `text.corpus` (what the demo insurer's customers say)
+with their codes,
 for a new install that has no coded history of its own yet (`amends text train` replaces it).
 
 The business category follows the journey of each text's touchpoint; cause and perception dimension were
@@ -10,10 +11,8 @@ from __future__ import annotations
 
 import threading
 
-from amends.core.demo.texts_claims import CLAIMS
-from amends.core.demo.texts_service import SERVICE
-
 from .classifier import Classifier, train
+from .corpus import CLAIMS, SERVICE
 
 CO, UN, CU = "company", "uncontrollable", "customer"
 REL, RESP, COMP, ATT, STD = "reliability", "responsiveness", "competence", "attitude", "standards"

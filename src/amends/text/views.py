@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from amends.accounts.access import EDITS_LEXICON, require
+from amends.accounts.http import staff, staff_page
 from amends.core.errors import AmendsError, InvalidInput
-from amends.core.views import form_error, refusals_as_messages, staff, staff_page
+from amends.core.views import form_error, refusals_as_messages
 from amends.recovery.access import access_case
 from amends.recovery.views import render_case
 

@@ -16,8 +16,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from amends.accounts.http import actor_of
 from amends.core.errors import InvalidInput
-from amends.core.http import actor_of, api
+from amends.core.http import error_body, respond
 from amends.core.memory import collecting_paused
 
 from . import queries, services
@@ -81,16 +82,10 @@ def ingest_events(request: HttpRequest) -> HttpResponse:
     422 (with the same counts) when every event was rejected. The on-ingest rules run in the same transaction."""
     size = int(request.META.get("CONTENT_LENGTH") or 0)
     if size > settings.AMENDS_EVENTS_MAX_BYTES:
-        return api.create_response(
-            request,
-            {
-                "error": "too_large",
-                "detail": _("The request is larger than %(mb)s MB; split the batch.")
-                % {"mb": settings.AMENDS_EVENTS_MAX_BYTES // 2**20},
-                "fields": {},
-            },
-            status=413,
-        )
+        detail = _("The request is larger than %(mb)s MB; split the batch.") % {
+            "mb": settings.AMENDS_EVENTS_MAX_BYTES // 2**20
+        }
+        return respond(request, error_body("too_large", detail), status=413)
     with collecting_paused():
         return _ingest(request, size)
 
@@ -102,9 +97,7 @@ def _ingest(request: HttpRequest, size: int) -> HttpResponse:
         text = raw.decode()
         body = _parse(raw, text)
     except (ValueError, UnicodeDecodeError):
-        return api.create_response(
-            request, {"error": "bad_json", "detail": _("The request body is not valid JSON."), "fields": {}}, status=400
-        )
+        return respond(request, error_body("bad_json", _("The request body is not valid JSON.")), status=400)
     shape = "single"
     if isinstance(body, dict) and "events" in body:
         events, shape = body["events"], "batch"
@@ -121,8 +114,8 @@ def _ingest(request: HttpRequest, size: int) -> HttpResponse:
             f"events.{r['index']}.{name}": messages for r in result.rejected for name, messages in r["fields"].items()
         }
         answer = {"error": "invalid", "detail": _("No event in the request was valid."), "fields": fields, **answer}
-        return api.create_response(request, answer, status=422)
-    return api.create_response(request, answer, status=200)
+        return respond(request, answer, status=422)
+    return respond(request, answer, status=200)
 
 
 def alert_brief(a: Alert) -> dict[str, Any]:

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amends.accounts.access import WORKS_CASES, can
+from amends.accounts.http import staff, staff_page
 from amends.core import clock
 from amends.core.errors import AmendsError, Forbidden, InvalidInput, NotFound
-from amends.core.views import form_error, refusals_as_messages, staff, staff_page
+from amends.core.views import form_error, refusals_as_messages
 from amends.journeys.models import Touchpoint
 
 from . import queries, services

@@ -1,6 +1,6 @@
 """Sign-in pages: anonymous visitors land on the login page, which already offers the three languages."""
 
-from amends.core.testing import PASSWORD
+from amends.assembly.testing import PASSWORD
 
 
 def test_pages_need_a_signed_in_user(client, db):

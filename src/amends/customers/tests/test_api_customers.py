@@ -2,8 +2,8 @@
 
 import pytest
 
+from amends.assembly.testing import receive
 from amends.core.tests.api_client import Api
-from amends.intake.tests.helpers import receive
 
 
 @pytest.fixture

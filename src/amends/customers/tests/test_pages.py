@@ -2,7 +2,7 @@
 
 import pytest
 
-from amends.intake.tests.helpers import receive
+from amends.assembly.testing import receive
 
 
 @pytest.fixture

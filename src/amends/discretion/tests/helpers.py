@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from amends.assembly.testing import receive
 from amends.core import clock
 from amends.discretion import services
-from amends.intake.tests.helpers import receive
 
 KINDS = ("waiver", "voucher", "cash")
 

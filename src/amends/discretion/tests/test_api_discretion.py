@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from amends.core.testing import at
+from amends.assembly.testing import at
 from amends.core.tests.api_client import Api
 from amends.discretion.models import DiscretionRequest, LedgerEntry
 

@@ -9,13 +9,12 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from amends.assembly.testing import at, make_world, receive
 from amends.core import clock
 from amends.core.errors import Conflict, Forbidden, InvalidInput, RuleViolation
-from amends.core.testing import at, make_world
 from amends.discretion import services
 from amends.discretion.models import Approval, DiscretionRequest, LedgerEntry
 from amends.discretion.tasks import escalate_approvals
-from amends.intake.tests.helpers import receive
 from amends.recovery.models import TimelineEntry
 from amends.warning.models import Alert
 

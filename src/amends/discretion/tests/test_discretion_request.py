@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from amends.assembly.testing import at
 from amends.audit.models import AppendOnlyError, AuditEntry
 from amends.core import clock
 from amends.core.errors import Forbidden, InvalidInput, RuleViolation
-from amends.core.testing import at
 from amends.discretion import services
 from amends.discretion.models import (
     Approval,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from amends.core.testing import PASSWORD
+from amends.assembly.testing import PASSWORD
 from amends.discretion.models import Approval, DiscretionRequest
 
 from .helpers import ask, online_case, set_policies

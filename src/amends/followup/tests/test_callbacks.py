@@ -7,12 +7,12 @@ from decimal import Decimal
 import pytest
 from django.test import Client, override_settings
 
+from amends.assembly.testing import receive
 from amends.core.errors import RuleViolation
 from amends.customers.models import Customer, Line, Policy
 from amends.followup import rules
 from amends.followup.models import Callback, CallbackAttempt
 from amends.followup.services import callback_record, callbacks_sample
-from amends.intake.tests.helpers import receive
 from amends.recovery.models import Case, Failure
 from amends.warning.models import Alert
 

@@ -2,10 +2,10 @@
 
 from django.test import Client
 
+from amends.assembly.testing import receive
 from amends.core.tests.api_client import Api
 from amends.followup import links
 from amends.followup.models import Survey
-from amends.intake.tests.helpers import receive
 
 from .helpers import send_surveys, to_follow_up
 

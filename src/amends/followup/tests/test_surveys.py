@@ -8,11 +8,11 @@ import pytest
 from django.core import mail
 from django.test import Client, override_settings
 
+from amends.assembly.testing import receive
 from amends.core import clock
 from amends.core.tests.api_client import Api
 from amends.followup import links, sms
 from amends.followup.models import Callback, Survey
-from amends.intake.tests.helpers import receive
 from amends.recovery.models import Case, Failure
 from amends.warning.models import Alert
 

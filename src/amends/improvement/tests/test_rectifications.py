@@ -5,13 +5,12 @@ from datetime import date, timedelta
 
 import pytest
 
+from amends.assembly.testing import at, case, failure
 from amends.audit.models import AuditEntry
 from amends.core import clock
 from amends.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
-from amends.core.testing import at
 from amends.core.tests.api_client import Api
 from amends.improvement import queries, services
-from amends.insights.tests.history import case, failure
 
 
 def open_one(world, **kw):
@@ -124,7 +123,7 @@ def test_the_api(world, now):
 
 
 def test_the_pages(client, world, now):
-    from amends.core.testing import PASSWORD
+    from amends.assembly.testing import PASSWORD
 
     assert client.login(username="quality", password=PASSWORD)
     form = client.get("/rectifications/new/", {"touchpoint": "auto_claim.assessment", "cause": "company"})

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from amends.core.testing import at
+from amends.assembly.testing import at
 from amends.improvement import rules
 
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from amends.assembly.testing import World, at, receive
 from amends.core import clock
-from amends.core.testing import World, at
 from amends.discretion import services
 from amends.discretion.models import DiscretionRequest
 from amends.discretion.tests.helpers import set_policies
-from amends.intake.tests.helpers import receive
 from amends.recovery.models import Case, CaseStatus
 
 PERIOD = {"since": "2026-09-01", "until": "2026-10-31"}

@@ -8,15 +8,14 @@ in the tests is counted by hand from the table in each function's docstring.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
-from amends.core.testing import World, at
-from amends.customers.models import Customer, Line, Policy
+from amends.assembly.testing import World, at, case, complaint, failure, step, tp
+from amends.customers.models import Line, Policy
 from amends.intake.models import Complaint
-from amends.journeys.models import Touchpoint
 from amends.promises.models import Promise, PromiseStatus
-from amends.recovery.models import Case, CaseStatus, CaseStep, Failure
+from amends.recovery.models import Case
 
 PERIOD = {"since": "2026-09-01", "until": "2026-10-31"}
 
@@ -25,68 +24,6 @@ PERIOD = {"since": "2026-09-01", "until": "2026-10-31"}
 class History:
     cases: dict[str, Case]
     complaints: dict[str, Complaint]
-
-
-def tp(code: str) -> Touchpoint:
-    return Touchpoint.objects.get(code=code)
-
-
-def case(world: World, customer: Customer, opened: str, *, closed: str | None = None) -> Case:
-    return Case.objects.create(
-        customer=customer,
-        org_unit=customer.org_unit,
-        owner=world.handler,
-        episode_key=f"t:{customer.pk}:{opened}",
-        status=CaseStatus.CLOSED if closed else CaseStatus.IN_PROGRESS,
-        opened_at=at(opened),
-        closed_at=at(closed) if closed else None,
-        closure="recovered" if closed else "",
-    )
-
-
-def complaint(
-    world: World,
-    c: Case,
-    received: str,
-    *,
-    channel: str,
-    category: str = "",
-    decided: str | None = None,
-    due: str | None = None,
-    policy: Policy | None = None,
-) -> Complaint:
-    received_at = at(received)
-    return Complaint.objects.create(
-        case=c,
-        customer=c.customer,
-        channel=channel,
-        received_at=received_at,
-        due_at=at(due) if due else received_at + timedelta(days=15),
-        category=category,
-        policy=policy,
-        description="…",
-        request="…",
-        created_by=world.frontline,
-        created_at=received_at,
-        decided_at=at(decided) if decided else None,
-    )
-
-
-def step(world: World, c: Case, when: str, name: str = "apology") -> None:
-    CaseStep.objects.create(case=c, step=name, actor=world.handler, at=at(when))
-
-
-def failure(c: Case, when: str, touchpoint: str | None, cause: str = "", dimension: str = "") -> Failure:
-    return Failure.objects.create(
-        case=c,
-        customer=c.customer,
-        touchpoint=tp(touchpoint) if touchpoint else None,
-        cause=cause,
-        dimension=dimension,
-        source="complaint",
-        description="…",
-        occurred_at=at(when),
-    )
 
 
 def build(world: World) -> History:

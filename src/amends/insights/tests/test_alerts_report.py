@@ -1,7 +1,7 @@
 """The `alerts` report over alerts raised, acknowledged and resolved through the warning services."""
 
+from amends.assembly.testing import at
 from amends.core import clock
-from amends.core.testing import at
 from amends.insights import queries
 from amends.warning import services
 

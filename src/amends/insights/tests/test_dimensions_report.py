@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from amends.core.testing import at
+from amends.assembly.testing import at
 from amends.followup.models import Survey
 from amends.insights import queries
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from amends.core.testing import at
+from amends.assembly.testing import at
 from amends.customers.models import Policy, Segment
 from amends.insights import facts
 from amends.insights.models import CaseFact, ComplaintFact, FailureFact, FollowUpFact, Memo, Stale, TermFact

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from amends.core.testing import PASSWORD
+from amends.assembly.testing import PASSWORD
 from amends.insights.views import PANELS
 
 from . import history

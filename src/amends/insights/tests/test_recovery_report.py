@@ -1,6 +1,6 @@
 """The `recovery` report: follow-up outcomes recorded on cases, counted by hand."""
 
-from amends.core.testing import at
+from amends.assembly.testing import at
 from amends.insights import queries
 from amends.recovery.models import CaseStep
 

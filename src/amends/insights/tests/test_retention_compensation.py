@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from amends.core.testing import at
+from amends.assembly.testing import at
 from amends.customers.models import Customer, Line, Policy
 from amends.insights import queries
 

@@ -4,12 +4,11 @@ from datetime import timedelta
 
 import pytest
 
+from amends.assembly.testing import receive
 from amends.core.errors import Forbidden, RuleViolation
 from amends.intake import services
 from amends.intake.models import ClockExtension
 from amends.recovery.models import Case, TimelineEntry
-
-from .helpers import receive
 
 
 @pytest.fixture

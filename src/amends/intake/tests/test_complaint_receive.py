@@ -7,16 +7,14 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from amends.assembly.testing import at, complaint_input, make_world, receive
 from amends.audit.models import AuditEntry
 from amends.core import clock
 from amends.core.errors import Conflict, Forbidden, InvalidInput
-from amends.core.testing import at, make_world
 from amends.customers.models import Customer
 from amends.intake import services
 from amends.intake.models import Complaint
 from amends.recovery.models import Case, TimelineEntry
-
-from .helpers import complaint_input, receive
 
 
 def test_a_complaint_opens_a_case_owned_by_a_handler_and_due_in_15_days(world, now):

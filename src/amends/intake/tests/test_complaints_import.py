@@ -233,31 +233,13 @@ def test_imported_cases_show_in_the_queue_the_case_page_and_the_customer_page(cl
 @pytest.mark.django_db(transaction=True)
 def test_outside_a_transaction_the_batches_commit_as_they_go(tmp_path):
     """The path the command takes (on PostgreSQL, a writer thread with its own connection)."""
-    from amends.core.testing import make_world
+    from amends.assembly.testing import make_world
 
     world = make_world()
     result = run(world, DATA / "tx-tdi-sample.csv.gz", tmp_path=tmp_path, batch_size=50)
     assert (result.imported, result.batches) == (300, 6)
     assert counts() == (300, 300, 300)
     assert not connection.in_atomic_block
-
-
-def test_imported_complaints_count_in_reports_with_their_own_line_and_region(world, now, tmp_path):
-    from amends.insights import queries
-
-    run(world, DATA / "tx-tdi-sample.csv.gz", tmp_path=tmp_path)
-    with gzip.open(DATA / "tx-tdi-sample.csv.gz", "rt") as f:
-        rows = [r for r in csv.DictReader(f) if "2012-01-01" <= r["received_date"] <= "2012-12-31"]
-    period = {"since": "2012-01-01", "until": "2012-12-31"}
-    result = queries.run(world.admin, "regulator", period)
-    lines = {r["code"]: r["received"] for r in result.section("by_line").rows}
-    assert lines["health"] == sum(1 for r in rows if r["coverage_type"] == "Accident and Health") > 0
-    assert lines["auto"] == sum(1 for r in rows if r["coverage_type"] == "Automobile")
-    assert {r["label"]: r["received"] for r in result.section("by_region").rows} == {"Texas": len(rows)}
-    channels = {r["code"]: r["received"] for r in result.section("by_channel").rows}
-    assert channels == {"regulator": len(rows)}
-    health = queries.run(world.admin, "volume", {**period, "line": "health"})
-    assert health.section("trend").totals["complaints"] == lines["health"]
 
 
 KEYED = MINE + 'customer_key = "who"\ncustomer_name = "name"\n'
@@ -290,7 +272,7 @@ def test_a_complainant_key_is_one_customer_across_batches_and_runs(world, now, t
 @pytest.mark.django_db(transaction=True)
 def test_a_complainant_key_is_one_customer_while_the_writer_runs_batches_behind(tmp_path):
     """On PostgreSQL the next batch is prepared before the one ahead of it commits."""
-    from amends.core.testing import make_world
+    from amends.assembly.testing import make_world
 
     world = make_world()
     pairs = [(f"K{i}", "AB"[i % 2]) for i in range(40)]

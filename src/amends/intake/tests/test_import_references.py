@@ -67,21 +67,10 @@ def test_a_batch_whose_references_all_exist_is_written_with_the_triggers_back_on
     assert replication_role() == "origin"
 
 
-def test_the_batch_is_noted_for_the_report_facts_though_the_row_triggers_are_skipped(world, now):
-    """The insights notes fire ALWAYS: imported complaints reach the reports like native ones."""
-    from amends.insights import facts
-    from amends.insights.models import ComplaintFact, Stale
-
-    written = write(batch("", ""), context(world, now))
-    assert Stale.objects.filter(kind="complaint").count() == len(written) == 2
-    facts.bring_up_to_date()
-    assert ComplaintFact.objects.filter(case_id__in=Complaint.objects.values("case_id")).count() == 2
-
-
 @pytest.mark.django_db(transaction=True)
 def test_rows_referred_to_outside_the_batch_stay_locked_until_it_commits(now):
     """What the row triggers guarantee: no one deletes the org unit or the importing user meanwhile."""
-    from amends.core.testing import make_world
+    from amends.assembly.testing import make_world
 
     world = make_world()
     params = connection.get_connection_params()

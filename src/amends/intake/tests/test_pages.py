@@ -2,8 +2,8 @@
 
 import pytest
 
+from amends.assembly.testing import receive
 from amends.intake.models import ClockExtension, Complaint
-from amends.intake.tests.helpers import receive
 
 
 @pytest.fixture

@@ -5,14 +5,13 @@ from datetime import timedelta
 
 import pytest
 
+from amends.assembly.testing import receive
 from amends.audit.models import AuditEntry
 from amends.core import clock
 from amends.core.errors import Conflict, RuleViolation
 from amends.intake.models import Complaint
 from amends.intake.services import case_merge, complaint_split
 from amends.recovery.models import Case, Failure, TimelineEntry
-
-from .helpers import receive
 
 SALVAGE = "按盖章的换件清单交了残件，理赔系统却要求另交一个清单上没写的零件，扣了300元残值。"
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from amends.assembly.testing import receive
 from amends.core import clock
 from amends.core.tests.api_client import Api
 from amends.promises import services
@@ -93,7 +94,6 @@ def test_the_hint_reflects_the_units_history(api, world, now):
 
 
 def test_the_case_api_lists_its_promises(api, world, now):
-    from amends.intake.tests.helpers import receive
 
     case = receive(world.frontline, world.individual).case
     api.post("/promises", body(world, now, case=case.pk))

@@ -6,10 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
+from amends.assembly.testing import make_world, receive
 from amends.audit.models import AuditEntry
 from amends.core import clock
-from amends.core.testing import make_world
-from amends.intake.tests.helpers import receive
 from amends.promises import services, tasks
 from amends.promises.models import Promise
 from amends.recovery.models import Case, Failure, TimelineEntry

@@ -5,9 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from amends.assembly.testing import PASSWORD, receive
 from amends.core import clock
-from amends.core.testing import PASSWORD
-from amends.intake.tests.helpers import receive
 from amends.promises import services
 from amends.promises.models import Promise, PromiseRevision
 

@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 
+from amends.assembly.testing import receive
 from amends.audit.models import AuditEntry
 from amends.core import clock
 from amends.core.errors import Conflict, InvalidInput, RuleViolation
-from amends.intake.tests.helpers import receive
 from amends.promises import services
 from amends.promises.models import PromiseRevision
 from amends.recovery.models import TimelineEntry

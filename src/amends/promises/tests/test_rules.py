@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from amends.core.testing import at
+from amends.assembly.testing import at
 from amends.promises import rules
 from amends.promises.rules import PastPromise
 

@@ -3,6 +3,7 @@
 from .cases import (
     OpenedCase,
     RelatedCase,
+    absorb_rows_of,
     case_absorb,
     case_assign,
     case_clock_update,
@@ -10,8 +11,6 @@ from .cases import (
     case_escalate,
     case_open_or_join,
     case_priority_raise,
-    case_rows_move,
-    register_absorber,
 )
 from .common import CASE_AUDIT_FIELDS, check_version, timeline_add
 from .failures import failure_record, repeat_failure_record
@@ -21,6 +20,7 @@ __all__ = [
     "CASE_AUDIT_FIELDS",
     "OpenedCase",
     "RelatedCase",
+    "absorb_rows_of",
     "case_absorb",
     "case_assign",
     "case_clock_update",
@@ -28,11 +28,9 @@ __all__ = [
     "case_escalate",
     "case_open_or_join",
     "case_priority_raise",
-    "case_rows_move",
     "check_version",
     "failure_record",
     "recovery_on_the_spot",
-    "register_absorber",
     "repeat_failure_record",
     "step_record",
     "timeline_add",

@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Protocol
 
 from django.conf import settings
 from django.db import transaction
@@ -228,21 +227,19 @@ def case_count_repeat(*, actor: User | None, case: Case) -> None:
     )
 
 
-class Absorber(Protocol):
-    def __call__(self, *, into: Case, other: Case, actor: User, at: datetime) -> object: ...
+# What apps above recovery hang on a case (promises, alerts, discretion requests), moved with it when it is merged
+# into another, each with the audit action of the move: named by `assembly.wiring`.
+ABSORBED: list[tuple[type[Model], str]] = []
 
 
-# Apps above recovery move what they hang on a case (promises, alerts, discretion requests) when it is merged
-# into another: registered from their AppConfig.ready(), like `register_section`.
-ABSORBERS: dict[str, Absorber] = {}
+def absorb_rows_of(model: type[Model], *, action: str) -> None:
+    """Rows of `model` (with a `case` foreign key) follow a merged case to the case it joins."""
+    if all(m is not model for m, _a in ABSORBED):
+        ABSORBED.append((model, action))
 
 
-def register_absorber(name: str, absorber: Absorber) -> None:
-    ABSORBERS[name] = absorber
-
-
-def case_rows_move(model: type[Model], *, other: Case, into: Case, actor: User, action: str) -> int:
-    """An absorber's work: the rows of `model` on `other` now on `into`, each with its audit entry."""
+def _rows_move(model: type[Model], *, other: Case, into: Case, actor: User, action: str) -> int:
+    """The rows of `model` on `other` now on `into`, each with its audit entry."""
     pks = list(model._default_manager.filter(case=other).values_list("pk", flat=True))
     model._default_manager.filter(pk__in=pks).update(case=into)
     audit.record(
@@ -259,7 +256,7 @@ def case_rows_move(model: type[Model], *, other: Case, into: Case, actor: User, 
 def case_absorb(*, actor: User, into: Case, other: Case, at: datetime) -> None:
     """Close `other` as merged into `into`, whose priority keeps the worse of both (largest loss, every
     escalation flag, most repeats). Both rows are locked by the caller, which moves the complaints and failures;
-    the registered absorbers move what belongs to the apps above."""
+    the rows of the apps above named in `ABSORBED` follow."""
     flags = [v for f in other.priority_factors if f["code"] == "escalation" for v in f["value"].split(",") if v]
     loss = max((Decimal(f["value"]) for f in other.priority_factors if f["code"] == "loss_amount"), default=None)
     before = audit.snapshot(into, CASE_AUDIT_FIELDS)
@@ -270,8 +267,8 @@ def case_absorb(*, actor: User, into: Case, other: Case, at: datetime) -> None:
     other.status, other.closure, other.closed_at, other.due_at = CaseStatus.CLOSED, Closure.MERGED, at, None
     save_case(other, before, actor=actor, action="case.merged", fields=["status", "closure", "closed_at", "due_at"])
     timeline_add(other, TimelineKind.MERGED, actor=actor, at=at, data={"into": into.pk, "reference": into.reference})
-    for absorber in ABSORBERS.values():
-        absorber(into=into, other=other, actor=actor, at=at)
+    for model, action in ABSORBED:
+        _rows_move(model, other=other, into=into, actor=actor, action=action)
 
 
 def _pick_owner(case: Case, excluded: set[int]) -> User | None:

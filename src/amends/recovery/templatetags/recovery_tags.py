@@ -26,6 +26,17 @@ FACTORS = {
 
 
 @register.filter
+def still_open(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The open ones of a list of case summaries (the customer page's open cases)."""
+    return [c for c in cases if c["status"] != CaseStatus.CLOSED]
+
+
+@register.filter
+def closed_only(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [c for c in cases if c["status"] == CaseStatus.CLOSED]
+
+
+@register.filter
 def case_status(code: str) -> str:
     return choice_label(CaseStatus, code)
 

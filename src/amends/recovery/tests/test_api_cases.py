@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 
+from amends.assembly.testing import receive
 from amends.core import clock
 from amends.core.tests.api_client import Api
-from amends.intake.tests.helpers import receive
 from amends.recovery.models import CaseStep, Step
 
 

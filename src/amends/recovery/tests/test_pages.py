@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from amends.intake.tests.helpers import receive
+from amends.assembly.testing import receive
 from amends.recovery import services
 from amends.recovery.models import CaseStep, TimelineEntry
 

@@ -4,10 +4,9 @@ from datetime import timedelta
 
 import pytest
 
+from amends.assembly.testing import decide, receive
 from amends.core import clock
 from amends.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
-from amends.intake import services as intake
-from amends.intake.tests.helpers import receive
 from amends.recovery import services
 from amends.recovery.models import Case, CaseStep, Step, TimelineEntry
 
@@ -28,7 +27,7 @@ def through_atonement(world, case):
 
 def decide_all(world, case):
     for complaint in case.complaints.all():
-        intake.complaint_decide(actor=world.handler, complaint_id=complaint.pk, decision="全额赔付，不扣残值。")
+        decide(world.handler, complaint)
 
 
 def test_the_apology_is_recorded_with_actor_time_and_words(world, case, now):

@@ -2,10 +2,10 @@
 
 import pytest
 
+from amends.assembly.testing import receive
 from amends.audit.models import AuditEntry
 from amends.core.errors import Conflict, InvalidInput
 from amends.core.tests.api_client import Api
-from amends.intake.tests.helpers import receive
 from amends.intake.tests.test_api_complaints import body
 from amends.text import services
 from amends.text.models import ComplaintCode, ComplaintText

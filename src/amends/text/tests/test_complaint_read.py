@@ -1,7 +1,7 @@
 """Reading a complaint at intake: flags stored with evidence, a higher priority, the alert, distress paged."""
 
+from amends.assembly.testing import receive
 from amends.audit.models import AuditEntry
-from amends.intake.tests.helpers import receive
 from amends.text.models import ComplaintText, LexiconTerm
 from amends.warning.models import Alert
 

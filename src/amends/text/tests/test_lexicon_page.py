@@ -1,8 +1,8 @@
 """The escalation lexicon is data quality managers keep without a deploy: on /lexicon/ they try a sentence,
 add a term (it flags at once), retire one (it stops at once), and each edit is audited. Others may not."""
 
+from amends.assembly.testing import PASSWORD
 from amends.audit.models import AuditEntry
-from amends.core.testing import PASSWORD
 from amends.text import services
 from amends.text.models import LexiconTerm
 

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from amends.assembly.testing import receive
 from amends.core.errors import RuleViolation
 from amends.intake.models import Complaint
-from amends.intake.tests.helpers import receive
 from amends.text import services, store, training
 from amends.text.models import ComplaintText, TextModel
 from amends.text.starter import examples

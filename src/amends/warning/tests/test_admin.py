@@ -2,8 +2,8 @@
 
 import json
 
+from amends.assembly.testing import PASSWORD
 from amends.audit.models import AuditEntry
-from amends.core.testing import PASSWORD
 from amends.warning.models import RuleConfig
 
 

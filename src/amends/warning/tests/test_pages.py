@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from django.utils.html import escape
 
+from amends.assembly.testing import PASSWORD
 from amends.audit.models import AuditEntry
-from amends.core.testing import PASSWORD
 from amends.recovery.models import Case, TimelineEntry
 from amends.warning.models import Alert, Playbook
 

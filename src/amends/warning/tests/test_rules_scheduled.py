@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from amends.assembly.testing import receive
 from amends.core import clock
 from amends.customers.models import Line, Policy
 from amends.intake.services import complaint_decide
-from amends.intake.tests.helpers import receive
 from amends.journeys.models import Touchpoint
 from amends.recovery import services as recovery
 from amends.recovery.models import Case

@@ -6,9 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from amends.core import clock, schedule
-from amends.core.testing import make_world
-from amends.intake.tests.helpers import receive
+from amends.assembly.testing import make_world, receive
+from amends.core import clock
 from amends.warning import tasks
 from amends.warning.models import Alert, RuleConfig
 from amends.warning.rules.seed import seed_rule_configs
@@ -21,7 +20,6 @@ def test_the_database_worker_runs_the_rule_sweep(now):
     world = make_world()
     seed_rule_configs(RuleConfig)  # the flush took the migrated rows
     complaint = receive(world.frontline, world.individual)
-    assert any(e.path == "amends.warning.tasks.sweep_rules" for e in schedule.SCHEDULE)
     with clock.frozen(now + timedelta(days=13)):
         result = tasks.sweep_rules.enqueue()
         assert not Alert.objects.exists()  # queued, not yet run

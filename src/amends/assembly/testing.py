@@ -1,0 +1,224 @@
+"""The test worlds every app's tests share: a small insurer with two provinces, staff in every role, four
+customers (`make_world`); complaints received through the real service (`receive`); and rows written with
+chosen times for tests where what matters is when things happened (`case`, `complaint`, `step`, `failure`).
+
+`make_world()` builds its reference data through plain model writes and returns a namespace; tests then act
+through the real services and the real HTTP stack. Test modules of any app may import this module (the one
+import of the top package they are allowed: see the layers contract in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from amends.accounts.models import OrgKind, OrgUnit, Role, User
+from amends.accounts.tokens import token_issue
+from amends.customers.models import Customer, Line, Policy, Segment
+from amends.intake import services as intake
+from amends.intake.models import Complaint
+from amends.journeys import catalogue
+from amends.journeys.models import Journey, Touchpoint
+from amends.recovery.models import Case, CaseStatus, CaseStep, Failure
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+PASSWORD = "correct-horse-battery"
+
+
+def at(text: str) -> datetime:
+    """'2026-11-01 09:30' in Beijing time."""
+    return datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+
+
+@dataclass
+class World:
+    head_office: OrgUnit
+    guangdong: OrgUnit
+    shenzhen: OrgUnit
+    nanshan: OrgUnit
+    beijing: OrgUnit
+    frontline: User
+    handler: User
+    handler2: User
+    supervisor: User
+    quality: User
+    admin: User
+    beijing_handler: User
+    individual: Customer
+    online: Customer
+    key_account: Customer
+    beijing_customer: Customer
+    auto_policy: Policy
+
+    def token(self, user: User) -> str:
+        return token_issue(actor=None, user=user)
+
+
+def _unit(code: str, name: str, kind: str, parent: OrgUnit | None) -> OrgUnit:
+    unit = OrgUnit(code=code, name=name, kind=kind, parent=parent, region=name[:2])
+    unit.save()
+    return unit
+
+
+def _user(username: str, role: str, unit: OrgUnit | None, name: str) -> User:
+    user = User(
+        username=username,
+        role=role,
+        org_unit=unit,
+        display_name=name,
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+    )
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def _customer(no: str, name: str, segment: str, unit: OrgUnit, value: str, phone: str) -> Customer:
+    return Customer.objects.create(
+        customer_no=no,
+        name=name,
+        segment=segment,
+        org_unit=unit,
+        value=Decimal(value),
+        phone=phone,
+        email=f"{no.lower()}@example.cn",
+        since=date(2019, 5, 1),
+        created_at=at("2019-05-01 10:00"),
+    )
+
+
+def make_world() -> World:
+    # Transactional tests flush the database, data-migrated catalogue included; put it back.
+    catalogue.load(Journey, Touchpoint)
+    ho = _unit("HO", "总公司", OrgKind.HEAD_OFFICE, None)
+    gd = _unit("GD", "广东分公司", OrgKind.PROVINCE, ho)
+    sz = _unit("GD-SZ", "深圳中心支公司", OrgKind.CITY, gd)
+    ns = _unit("GD-SZ-NS", "南山营业部", OrgKind.OUTLET, sz)
+    bj = _unit("BJ", "北京分公司", OrgKind.PROVINCE, ho)
+    w = World(
+        head_office=ho,
+        guangdong=gd,
+        shenzhen=sz,
+        nanshan=ns,
+        beijing=bj,
+        frontline=_user("frontline", Role.FRONTLINE, ns, "柜员小李"),
+        handler=_user("handler", Role.HANDLER, sz, "投诉专员王芳"),
+        handler2=_user("handler2", Role.HANDLER, sz, "投诉专员陈刚"),
+        supervisor=_user("supervisor", Role.SUPERVISOR, sz, "主管赵敏"),
+        quality=_user("quality", Role.QUALITY_MANAGER, gd, "品质经理孙悦"),
+        admin=_user("admin", Role.ADMIN, ho, "系统管理员"),
+        beijing_handler=_user("bj_handler", Role.HANDLER, bj, "北京专员刘洋"),
+        individual=_customer("C0001", "张伟", Segment.INDIVIDUAL, ns, "3200.00", "13800138000"),
+        online=_customer("C0002", "李娜", Segment.ONLINE, ns, "1800.00", "13900139000"),
+        key_account=_customer("C0003", "深圳市华运物流有限公司", Segment.KEY_ACCOUNT, sz, "260000.00", "075583000000"),
+        beijing_customer=_customer("C0004", "王强", Segment.INDIVIDUAL, bj, "5000.00", "13700137000"),
+        auto_policy=None,  # type: ignore[arg-type]
+    )
+    w.auto_policy = Policy.objects.create(
+        policy_no="PA2026440300000001",
+        customer=w.individual,
+        line=Line.AUTO,
+        premium=Decimal("3200.00"),
+        start_date=date(2026, 3, 1),
+        end_date=date(2027, 2, 28),
+        org_unit=ns,
+    )
+    return w
+
+
+# Complaints through the real service.
+
+
+def complaint_input(customer: Customer | None, **overrides: object) -> intake.ComplaintInput:
+    values: dict[str, object] = dict(
+        channel="hotline",
+        description="按盖章的换件清单交了残件，理赔系统却要求另交一个清单上没写的零件，扣了300元残值。",
+        request="全额赔付，不扣这300元。",
+        customer_id=customer.pk if customer is not None else None,
+        claim_no="CL2026110200001",
+        touchpoint="auto_claim.salvage",
+        request_confirmed=True,
+    )
+    values.update(overrides)
+    return intake.ComplaintInput(**values)  # type: ignore[arg-type]
+
+
+def receive(actor: User, customer: Customer | None, key: str | None = None, **overrides: object) -> Complaint:
+    complaint, _created = intake.complaint_receive(
+        actor=actor, data=complaint_input(customer, **overrides), idempotency_key=key
+    )
+    return complaint
+
+
+def decide(actor: User, complaint: Complaint, decision: str = "全额赔付，不扣残值。") -> Complaint:
+    """Tell the complainant the decision, which stops the clock (a case's follow-up waits for it)."""
+    return intake.complaint_decide(actor=actor, complaint_id=complaint.pk, decision=decision)
+
+
+# Rows with chosen times: reference data for tests of what is counted when (the services that write them are
+# tested in their own apps).
+
+
+def tp(code: str) -> Touchpoint:
+    return Touchpoint.objects.get(code=code)
+
+
+def case(world: World, customer: Customer, opened: str, *, closed: str | None = None) -> Case:
+    return Case.objects.create(
+        customer=customer,
+        org_unit=customer.org_unit,
+        owner=world.handler,
+        episode_key=f"t:{customer.pk}:{opened}",
+        status=CaseStatus.CLOSED if closed else CaseStatus.IN_PROGRESS,
+        opened_at=at(opened),
+        closed_at=at(closed) if closed else None,
+        closure="recovered" if closed else "",
+    )
+
+
+def complaint(
+    world: World,
+    c: Case,
+    received: str,
+    *,
+    channel: str,
+    category: str = "",
+    decided: str | None = None,
+    due: str | None = None,
+    policy: Policy | None = None,
+) -> Complaint:
+    received_at = at(received)
+    return Complaint.objects.create(
+        case=c,
+        customer=c.customer,
+        channel=channel,
+        received_at=received_at,
+        due_at=at(due) if due else received_at + timedelta(days=15),
+        category=category,
+        policy=policy,
+        description="…",
+        request="…",
+        created_by=world.frontline,
+        created_at=received_at,
+        decided_at=at(decided) if decided else None,
+    )
+
+
+def step(world: World, c: Case, when: str, name: str = "apology") -> None:
+    CaseStep.objects.create(case=c, step=name, actor=world.handler, at=at(when))
+
+
+def failure(c: Case, when: str, touchpoint: str | None, cause: str = "", dimension: str = "") -> Failure:
+    return Failure.objects.create(
+        case=c,
+        customer=c.customer,
+        touchpoint=tp(touchpoint) if touchpoint else None,
+        cause=cause,
+        dimension=dimension,
+        source="complaint",
+        description="…",
+        occurred_at=at(when),
+    )

@@ -1,0 +1,95 @@
+"""Every hook between the apps, in one place: what apps above add to a lower app's work without the lower app
+importing them, and what the worker runs on a schedule.
+
+Read it as the map of a complaint's path beyond intake and recovery themselves: text reads every complaint
+as it arrives (flags, suggested codes, a near-duplicate's case) and adds two keys to intake's answer; the case
+page and `GET /cases/{id}` show what each app hangs on a case, slot by slot in page order; a merged case's
+promises, alerts and discretion requests follow it; promises' rules join early warning's. `connect()` runs
+once, from `AssemblyConfig.ready()`; nothing else registers anything across apps.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+
+from amends.core.schedule import Entry
+from amends.core.sections import Section
+from amends.customers.queries import CUSTOMER_SECTIONS
+from amends.discretion import queries as discretion
+from amends.discretion.models import DiscretionRequest
+from amends.discretion.tasks import escalate_approvals
+from amends.followup import queries as followup
+from amends.followup.tasks import sample_callbacks, sweep_surveys
+from amends.insights.tasks import bring_facts_up_to_date
+from amends.intake import hooks as intake_hooks
+from amends.intake import queries as intake
+from amends.promises import queries as promises
+from amends.promises.alert_rules import PromiseDueSoon, PromiseOverdue
+from amends.promises.models import Promise
+from amends.promises.tasks import sweep_promises
+from amends.recovery import queries as recovery
+from amends.recovery.queries import CASE_SECTIONS
+from amends.recovery.services import absorb_rows_of
+from amends.text import queries as text
+from amends.text import services as text_services
+from amends.warning import queries as warning
+from amends.warning import rules as warning_rules
+from amends.warning.models import Alert
+from amends.warning.tasks import sweep_rules
+
+_connected = False
+
+
+def connect() -> None:
+    global _connected
+    if _connected:
+        return
+    _connected = True
+
+    # A complaint arrives (intake.services.complaint_receive): text reads it in the same transaction (flags and
+    # suggestions, a higher priority, alerts), may relate it to a near-duplicate's open case, and adds its
+    # findings to the API's answer (DESIGN §5).
+    intake_hooks.register_receiver("text", text_services.complaint_read)
+    intake_hooks.register_relator("similar_text", text.similar_open_case)
+    intake_hooks.register_answer("flags", text.complaint_flags)
+    intake_hooks.register_answer("suggested", text.complaint_suggested)
+
+    # The case page and GET /cases/{id}, slot by slot in the order the page shows them.
+    for section in (
+        Section("flags", text.case_flags, "text/_case_flags.html", "head"),
+        Section("eodc", followup.case_eodc, "followup/_case_eodc.html", "lead"),
+        Section("discretion", discretion.case_discretion, "discretion/_case_discretion.html", "main"),
+        Section("promises", promises.case_promises, "promises/_case_promises.html", "main"),
+        Section("playbook", warning.case_playbook, "warning/_case_playbook.html", "side"),
+        Section("complaints", intake.case_complaints, "intake/_case_complaints.html", "side"),
+        Section("coding", text.case_coding, "text/_case_coding.html", "side"),
+        Section("suggested", text.case_suggested),  # the API's; the page shows them in the codes panel
+    ):
+        CASE_SECTIONS.add(section)
+
+    # The customer page and GET /customers/{id}.
+    CUSTOMER_SECTIONS.add(Section("cases", recovery.customer_cases, "recovery/_customer_cases.html", "main"))
+    CUSTOMER_SECTIONS.add(Section("promises", promises.customer_promises, "promises/_customer_promises.html", "main"))
+
+    # A case merged into another (intake.services.related.case_merge) hands over what hangs on it.
+    absorb_rows_of(DiscretionRequest, action="discretion_request.merge")
+    absorb_rows_of(Promise, action="promise.merge")
+    absorb_rows_of(Alert, action="alert.merge")
+
+    # Promises due soon or overdue are early-warning rules (configured like the others), run by promises' sweep.
+    warning_rules.register(PromiseDueSoon)
+    warning_rules.register(PromiseOverdue)
+
+
+def schedule() -> list[Entry]:
+    """What `amends worker` runs, and how often."""
+    return [
+        Entry(sweep_promises, timedelta(seconds=settings.AMENDS_PROMISE_SWEEP_SECONDS)),
+        Entry(sweep_rules, timedelta(seconds=settings.AMENDS_WARNING_SWEEP_SECONDS)),
+        Entry(sweep_surveys, timedelta(seconds=settings.AMENDS_SURVEY_SWEEP_SECONDS)),
+        Entry(sample_callbacks, timedelta(hours=24)),
+        Entry(escalate_approvals, timedelta(seconds=settings.AMENDS_APPROVAL_SWEEP_SECONDS)),
+        Entry(bring_facts_up_to_date, timedelta(minutes=1)),
+    ]
