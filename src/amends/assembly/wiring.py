@@ -31,7 +31,7 @@ from amends.promises.models import Promise
 from amends.promises.tasks import sweep_promises
 from amends.recovery import queries as recovery
 from amends.recovery.queries import CASE_SECTIONS
-from amends.recovery.services import absorb_rows_of
+from amends.recovery.services import absorb_rows_of, add_relator
 from amends.text import queries as text
 from amends.text import services as text_services
 from amends.warning import queries as warning
@@ -48,11 +48,11 @@ def connect() -> None:
         return
     _connected = True
 
-    # A complaint arrives (intake.services.complaint_receive): text reads it in the same transaction (flags and
-    # suggestions, a higher priority, alerts), may relate it to a near-duplicate's open case, and adds its
-    # findings to the API's answer (DESIGN §5).
+    # A complaint arrives (intake.services.complaint_receive): recovery's case opening may join it to the open
+    # case of a near-duplicate text finds; text reads it in the same transaction (flags and suggestions, a
+    # higher priority, alerts) and adds its findings to the API's answer (DESIGN §5).
     intake_hooks.register_receiver("text", text_services.complaint_read)
-    intake_hooks.register_relator("similar_text", text.similar_open_case)
+    add_relator(text.similar_open_case)
     intake_hooks.register_answer("flags", text.complaint_flags)
     intake_hooks.register_answer("suggested", text.complaint_suggested)
 

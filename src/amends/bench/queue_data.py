@@ -190,7 +190,7 @@ WHERE o.kind = 'outlet' GROUP BY o.id
 # extended to 45 days. Closed cases spread over three years. 3 % of open cases have no owner yet.
 CASES = """
 INSERT INTO recovery_case (id, customer_id, org_unit_id, owner_id, touchpoint_id, episode_key, status, priority,
-                           priority_score, priority_factors, timing, round, due_at, opened_at, closed_at, closure,
+                           priority_score, severity, timing, round, due_at, opened_at, closed_at, closure,
                            version)
 WITH src AS MATERIALIZED (
     SELECT g AS id, 1 + (g::bigint * 104729) %% %(customers)s AS customer_id,
@@ -216,7 +216,7 @@ SELECT t.id, t.customer_id, t.org_unit_id,
        t.status,
        CASE WHEN t.score >= 70 THEN 1 WHEN t.score >= 45 THEN 2 WHEN t.score >= 20 THEN 3 ELSE 4 END,
        t.score,
-       '[]'::jsonb,
+       '{}'::jsonb,
        CASE WHEN t.status IN ('open') THEN '' ELSE 'after_process' END,
        1,
        CASE WHEN t.status IN ('open', 'in_progress')

@@ -162,7 +162,7 @@ class Callback(Answer):
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("reason"), max_length=20, choices=CallbackReason.choices)
     touchpoint = models.ForeignKey(Touchpoint, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    # What the customer passed ("policy:12", later an event id) or the survey it replaces; unique per reason.
+    # What the customer passed ("policy:PA2026…:20261101", "event:…") or the survey it replaces; unique per reason.
     source_ref = models.CharField(max_length=64)
     passed_at = models.DateTimeField(_("passed at"), null=True, blank=True)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="callbacks")

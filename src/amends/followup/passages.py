@@ -79,17 +79,18 @@ def _from_policies(since: datetime, until: datetime) -> list[Passage]:
         .exclude(Exists(heard))
         .exclude(Exists(called))
         .annotate(since=F("customer__since"))
-        .values_list("pk", "customer_id", "start_date", "since")
+        .values_list("policy_no", "customer_id", "start_date", "since")
         .order_by("pk")
     )
     tz = timezone.get_current_timezone()
     out = []
-    for pk, customer_id, start, customer_since in rows:
+    for policy_no, customer_id, start, customer_since in rows:
         code = RENEWAL if customer_since is not None and customer_since < start else SALE
         tp = touchpoint_by_code(code)
         out.append(
             Passage(
-                ref=f"policy:{pk}:{start:%Y%m%d}",
+                # The policy number, not the row id: the day's draw must not depend on how ids were assigned.
+                ref=f"policy:{policy_no}:{start:%Y%m%d}",
                 customer_id=customer_id,
                 touchpoint=code,
                 criticality=tp.criticality if tp else 3,

@@ -3,8 +3,7 @@
 A receiver runs inside `complaint_receive`'s transaction, after the complaint and its case are written, so
 what it writes (text's flags and suggested codes, their alerts, a higher priority) commits or rolls back
 with the complaint. An answer field adds a key to the complaint's API answer (DESIGN §5: `flags`,
-`suggested`). A relator finds an open case a new complaint is related to (`services.related`). All are
-registered by `assembly.wiring`, which lists every hook between the apps.
+`suggested`). Both are registered by `assembly.wiring`, which lists every hook between the apps.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from amends.accounts.models import User
-    from amends.recovery.services import RelatedCase
 
     from .models import Complaint
 
@@ -24,24 +22,12 @@ class Receiver(Protocol):
     def __call__(self, *, complaint: Complaint, actor: User, at: datetime) -> object: ...
 
 
-class Relator(Protocol):
-    def __call__(
-        self, *, customer_id: int, text: str, episode_key: str, at: datetime, since: datetime
-    ) -> RelatedCase | None: ...
-
-
 RECEIVERS: dict[str, Receiver] = {}
-RELATORS: dict[str, Relator] = {}
 ANSWER_FIELDS: dict[str, Callable[[Complaint], Any]] = {}
 
 
 def register_receiver(name: str, receiver: Receiver) -> None:
     RECEIVERS[name] = receiver
-
-
-def register_relator(name: str, relator: Relator) -> None:
-    """A way to find the open case a new complaint of this customer is related to (text: a near-duplicate)."""
-    RELATORS[name] = relator
 
 
 def register_answer(name: str, field: Callable[[Complaint], Any]) -> None:

@@ -1,4 +1,4 @@
-"""Pure decisions of intake: the regulatory clock and which episode a complaint belongs to.
+"""Pure decisions of intake: the regulatory clock.
 
 The clock (银行业保险业消费投诉处理管理办法, 2020): decide within `base_days` calendar days of receipt; a
 complex complaint may be extended to `extended_days` with a reason; an especially complex one by a
@@ -38,15 +38,3 @@ def extension_refusal(*, current_level: int, requested_level: int, decided: bool
     if requested_level != current_level + 1 or requested_level > 2:
         return "extension_out_of_order"
     return None
-
-
-def episode_key(*, claim_no: str, policy_no: str, journey: str | None) -> str:
-    """Complaints of one customer about the same claim, else the same policy, else the same journey, are
-    one episode and join one open case."""
-    if claim_no:
-        return f"claim:{claim_no.strip().upper()}"
-    if policy_no:
-        return f"policy:{policy_no.strip().upper()}"
-    if journey:
-        return f"journey:{journey}"
-    return "general"

@@ -21,11 +21,11 @@ from amends.core import audit, clock
 from amends.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from amends.customers.access import access_customer
 from amends.customers.models import Policy
-from amends.intake import rules as intake_rules
 from amends.intake.models import Channel
 from amends.journeys.queries import touchpoint_by_code
 from amends.recovery import services as recovery
 from amends.recovery.models import Case, Cause, Dimension, FailureSource, TimelineKind
+from amends.recovery.rules import Episode
 from amends.warning import services as warning
 
 from .access import access_promise
@@ -256,17 +256,17 @@ def _break_overdue(pk: int, now: datetime) -> int:
     before = audit.snapshot(promise, AUDIT_FIELDS)
     promise.status, promise.settled_at, promise.version = PromiseStatus.BROKEN, now, promise.version + 1
     if promise.case is not None and promise.case.is_open:
-        episode = promise.case.episode_key
+        episode = Episode.from_key(promise.case.episode_key)
     else:
         journey = promise.touchpoint.journey.code if promise.touchpoint else None
-        episode = intake_rules.episode_key(
+        episode = Episode.of(
             claim_no=promise.claim_no, policy_no=promise.policy.policy_no if promise.policy else "", journey=journey
         )
     failure = recovery.failure_record(
         actor=None,
         customer=promise.customer,
         touchpoint=promise.touchpoint,
-        episode_key=episode,
+        episode=episode,
         source=FailureSource.PROMISE,
         source_ref=f"promise:{promise.pk}",
         dimension=Dimension.RELIABILITY,

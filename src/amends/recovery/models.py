@@ -18,6 +18,8 @@ from amends.accounts.models import OrgUnit
 from amends.customers.models import Customer
 from amends.journeys.models import Touchpoint
 
+from . import rules
+
 
 class CaseStatus(models.TextChoices):
     OPEN = "open", _("Open")
@@ -98,7 +100,8 @@ class Case(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
     priority_score = models.PositiveSmallIntegerField(_("priority score"), default=0)
-    priority_factors = models.JSONField(_("priority factors"), default=list)
+    # What the priority was computed from (`rules.Severity.as_data()`); the explanation is derived from it.
+    severity = models.JSONField(_("severity"), default=dict)
     timing = models.CharField(_("timing"), max_length=16, choices=Timing.choices, blank=True)
     round = models.PositiveSmallIntegerField(_("round"), default=1)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
@@ -139,6 +142,13 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != CaseStatus.CLOSED
+
+    @property
+    def priority_factors(self) -> list[dict]:
+        """Why the case has its priority: each factor with its points, derived from the stored severity."""
+        if not self.severity:
+            return []
+        return rules.priority(rules.Severity.from_data(self.severity)).factors
 
 
 def reference(prefix: str, at, pk: int | None) -> str:

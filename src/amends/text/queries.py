@@ -15,6 +15,7 @@ from django.conf import settings
 from amends.accounts.models import User
 from amends.intake.models import Complaint
 from amends.recovery.models import Case, CaseStatus
+from amends.recovery.rules import Episode
 from amends.recovery.services import RelatedCase
 
 from .classifier import FIELDS
@@ -99,13 +100,14 @@ def case_coding(actor: User, case: Case) -> list[dict[str, Any]]:
 
 
 def similar_open_case(
-    *, customer_id: int, text: str, episode_key: str, at: datetime, since: datetime
+    *, customer_id: int, words: str, episode: Episode, at: datetime, since: datetime
 ) -> RelatedCase | None:
     """The customer's open case holding the complaint most like this one, received since `since`, when the two
-    are near-duplicates (character 3-gram Jaccard ≥ similarity.THRESHOLD); intake's relator. Only the customer's
-    own complaints are compared: two customers writing alike are two people (and see nothing of each other).
+    are near-duplicates (character 3-gram Jaccard ≥ similarity.THRESHOLD): a relator of recovery's case opening.
+    Only the customer's own complaints are compared: two customers writing alike are two people (and see nothing
+    of each other).
     A complaint naming a claim or policy is never joined by its words to a case about another one."""
-    grams = shingles(text)
+    grams = shingles(words)
     if not grams:
         return None
     rows = (
@@ -117,7 +119,8 @@ def similar_open_case(
     )
     best: tuple[float, Complaint] | None = None
     for c in rows:
-        if _named(episode_key) and _named(c.case.episode_key) and episode_key != c.case.episode_key:
+        theirs = Episode.from_key(c.case.episode_key)
+        if episode.names_a_claim_or_policy and theirs.names_a_claim_or_policy and episode != theirs:
             continue
         score = jaccard(grams, shingles(f"{c.description}\n{c.request}"))
         if score >= THRESHOLD and (best is None or score > best[0]):
@@ -128,10 +131,6 @@ def similar_open_case(
     return RelatedCase(
         c.case_id, "similar_text", {"complaint": c.pk, "reference": c.reference, "similarity": round(score, 2)}
     )
-
-
-def _named(episode_key: str) -> bool:
-    return episode_key.startswith(("claim:", "policy:"))
 
 
 def lexicon_groups() -> list[dict[str, Any]]:

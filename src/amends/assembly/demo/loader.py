@@ -167,5 +167,5 @@ def summarise(*, now: datetime | None = None) -> Summary:
 
 def _repeat_cases() -> int:
     """Cases whose priority counts an earlier failure of the same customer (JSON queries differ by backend)."""
-    factors = Case.objects.values_list("priority_factors", flat=True)
-    return sum(1 for f in factors if any(x.get("code") == "repeat_failures" for x in f))
+    severities = Case.objects.values_list("severity", flat=True)
+    return sum(1 for s in severities if s.get("repeat_failures_90d", 0) > 0)

@@ -23,9 +23,9 @@ from amends.accounts.models import User
 from amends.core import audit, batch, clock
 from amends.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from amends.customers.models import Customer
-from amends.intake import rules as intake_rules
 from amends.recovery import services as recovery
 from amends.recovery.models import CaseStatus, FailureSource, FollowUpOutcome, Step
+from amends.recovery.rules import Episode
 from amends.warning import services as warning
 from amends.warning.models import Severity
 
@@ -190,7 +190,7 @@ def _dissatisfied(actor: User, callback: Callback, answer: dict[str, Any], now: 
         actor=actor,
         customer=callback.customer,
         touchpoint=tp,
-        episode_key=intake_rules.episode_key(claim_no="", policy_no="", journey=tp.journey.code if tp else None),
+        episode=Episode.of(journey=tp.journey.code if tp else None),
         source=FailureSource.CALLBACK,
         source_ref=f"callback:{callback.pk}",
         description=f"{_('Callback')}: {summary(answer)}",

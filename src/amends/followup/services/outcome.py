@@ -17,6 +17,7 @@ from amends.core import clock
 from amends.core.errors import RuleViolation
 from amends.recovery import services as recovery
 from amends.recovery.models import Case, CaseStatus, Dimension, Failure, FollowUpOutcome, Step, TimelineKind
+from amends.recovery.rules import Episode
 from amends.warning import services as warning
 from amends.warning.models import Severity
 
@@ -59,7 +60,7 @@ def apply_to_case(
         actor=actor,
         customer=case.customer,
         touchpoint=case.touchpoint,
-        episode_key=case.episode_key,
+        episode=Episode.from_key(case.episode_key),
         source=source,
         source_ref=source_ref,
         description=note,

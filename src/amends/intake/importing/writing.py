@@ -187,7 +187,7 @@ CASE_COLUMNS: tuple[str, ...] = (
     "status",
     "priority",
     "priority_score",
-    "priority_factors",
+    "severity",
     "timing",
     "round",
     "due_at",
@@ -236,7 +236,7 @@ def _case_row(r: Record, customer_id: int | None, ctx: Context) -> tuple[Any, ..
     touchpoint_id = ctx.touchpoint_ids.get(r.values.get("touchpoint") or "")
     episode_key = f"import:{ctx.source}:{r.external_ref}"[:80]
     return (
-        *(customer_id, ctx.org_unit_id, touchpoint_id, episode_key, CLOSED, NORMAL, 0, []),
+        *(customer_id, ctx.org_unit_id, touchpoint_id, episode_key, CLOSED, NORMAL, 0, {}),
         *("", 1, None, r.received_at, r.closed_at, IMPORTED, 1),
     )
 

@@ -27,11 +27,13 @@ from amends.journeys.models import Touchpoint
 from amends.journeys.queries import touchpoint_by_code
 from amends.recovery import services as recovery
 from amends.recovery.models import TimelineKind
+from amends.recovery.rules import Episode
+from amends.recovery.services import CustomerRow
 
 from .. import hooks, rules
 from ..models import Channel, Complaint
 from .clock import COMPLAINT_AUDIT_FIELDS, clock_config
-from .related import note_repeat, related_case
+from .related import note_repeat
 
 # Clients' clocks drift; a receipt time this far in the future is still accepted as "now".
 FUTURE_SKEW = timedelta(minutes=5)
@@ -120,28 +122,23 @@ def _record(
     customer = resolved.customer or _create_customer(actor, resolved.new_customer, now)
     touchpoint = resolved.touchpoint
     due = rules.due_at(resolved.received_at, 0, clock_config())
-    episode_key = rules.episode_key(
-        claim_no=data.claim_no,
-        policy_no=data.policy_no,
-        journey=touchpoint.journey.code if touchpoint else None,
+    episode = Episode.of(
+        claim_no=data.claim_no, policy_no=data.policy_no, journey=touchpoint.journey.code if touchpoint else None
     )
     opened = recovery.case_open_or_join(
         actor=actor,
-        new_customer=fresh,
-        customer_locked=locked,
-        customer=customer,
-        touchpoint=touchpoint,
-        episode_key=episode_key,
-        related=lambda: related_case(
-            customer_id=None if fresh else customer.pk,
-            text=f"{data.description}\n{data.request}",
-            episode_key=episode_key,
-            at=resolved.received_at,
+        opening=recovery.CaseOpening(
+            customer=customer,
+            episode=episode,
+            at=now,
+            touchpoint=touchpoint,
+            loss_amount=data.loss_amount,
+            subject=resolved.subject,
+            due_at=due,
+            words=f"{data.description}\n{data.request}",
+            said_at=resolved.received_at,
+            customer_row=CustomerRow.NEW if fresh else CustomerRow.LOCKED if locked else CustomerRow.UNLOCKED,
         ),
-        loss_amount=data.loss_amount,
-        subject=resolved.subject,
-        due_at=due,
-        at=now,
     )
     case = opened.case
     complaint = Complaint.objects.create(
@@ -179,7 +176,7 @@ def _record(
     )
     opened.note_assignment(now)
     if not fresh or opened.joined:
-        note_repeat(actor=actor, complaint=complaint, joined=opened.joined, episode_key=episode_key, at=now)
+        note_repeat(actor=actor, complaint=complaint, opened=opened, at=now)
     audit.record(
         audit.entry(
             actor=actor,

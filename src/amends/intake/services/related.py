@@ -1,13 +1,10 @@
-"""Related complaints: which open case a new complaint belongs with, a customer coming back, split and merge.
+"""Related complaints: a customer coming back, split and merge.
 
-A complaint joins the customer's open case on the same episode, i.e. the same claim, else policy, else
-journey (`recovery.case_open_or_join`); failing that, another open case of the customer that an app above
-intake relates it to within AMENDS_RELATED_DAYS (30) (text: a near-duplicate text). The case's timeline says
-why. Complaints of other customers are never joined: a claim or a wording in common does not make them one
-customer's episode, and a case must not show one customer's complaint to another's handler. A
-customer who comes back about an open case a day or more later, or within the window after it closed, is a
-repeat failure (double deviation). Staff split a complaint out to its own case or merge two cases; both
-check the case versions and are audited.
+Which open case a new complaint joins is recovery's (`recovery.services.opening`: the same episode, else a
+near-duplicate of the customer's own within AMENDS_RELATED_DAYS); complaints of other customers are never
+joined. A customer who comes back about an open case a day or more later, or within the window after its case
+closed, is a repeat failure (double deviation). Staff split a complaint out to its own case or merge two
+cases; both check the case versions and are audited.
 """
 
 from __future__ import annotations
@@ -25,32 +22,20 @@ from amends.core import audit, clock
 from amends.core.errors import NotFound, RuleViolation
 from amends.customers.models import Customer
 from amends.recovery import services as recovery
-from amends.recovery.models import Case, CaseStatus, Failure, TimelineKind
+from amends.recovery.models import Case, Failure, TimelineKind
+from amends.recovery.rules import Episode
 from amends.recovery.services.common import check_version, locked_case
 
-from .. import hooks
 from ..access import access_complaint
 from ..models import Complaint
 
 
-def related_case(*, customer_id: int | None, text: str, episode_key: str, at: datetime) -> recovery.RelatedCase | None:
-    """Another open case of the customer this complaint is about though it is not the same episode (asked only
-    when the customer has no open case on the episode): found by the apps above intake (text: near-duplicate)."""
-    if customer_id is None:  # a customer created with this complaint has no other complaint to resemble
-        return None
-    since = at - timedelta(days=settings.AMENDS_RELATED_DAYS)
-    for relate in hooks.RELATORS.values():
-        found = relate(customer_id=customer_id, text=text, episode_key=episode_key, at=at, since=since)
-        if found is not None:
-            return found
-    return None
-
-
-def note_repeat(*, actor: User, complaint: Complaint, joined: bool, episode_key: str, at: datetime) -> Failure | None:
+def note_repeat(*, actor: User, complaint: Complaint, opened: recovery.OpenedCase, at: datetime) -> Failure | None:
     """Record a repeat failure when the complainant comes back: a day or more after the case's previous
-    complaint (a same-day duplicate is one contact), or within the window after the episode's case closed."""
+    complaint (a same-day duplicate is one contact), or within the window after the episode's case closed
+    (recovery saw that when it opened the new case)."""
     case = complaint.case
-    if joined:
+    if opened.joined:
         previous = (
             Complaint.objects.filter(case=case).exclude(pk=complaint.pk).aggregate(last=Max("received_at"))["last"]
         )
@@ -58,17 +43,7 @@ def note_repeat(*, actor: User, complaint: Complaint, joined: bool, episode_key:
             hours=settings.AMENDS_REPEAT_CONTACT_HOURS
         )
     else:
-        since = at - timedelta(days=settings.AMENDS_RELATED_DAYS)
-        back = (
-            Case.objects.filter(
-                customer_id=complaint.customer_id,
-                episode_key=episode_key,
-                status=CaseStatus.CLOSED,
-                closed_at__gte=since,
-            )
-            .exclude(pk=case.pk)
-            .exists()
-        )
+        back = opened.episode_closed_recently
     if not back:
         return None
     return recovery.repeat_failure_record(
@@ -104,14 +79,15 @@ def complaint_split(*, actor: User, complaint_id: int, version: int | None) -> C
     now = clock.now()
     opened = recovery.case_open_or_join(
         actor=actor,
-        customer=Customer.objects.select_related("org_unit").get(pk=complaint.customer_id),
-        touchpoint=complaint.touchpoint,
-        episode_key=f"split:{complaint.pk}",  # later complaints of the episode still join the original case
-        loss_amount=complaint.loss_amount,
-        subject=complaint.subject,
-        due_at=complaint.due_at if complaint.decided_at is None else None,
-        at=now,
-        force_new=True,
+        opening=recovery.CaseOpening(
+            customer=Customer.objects.select_related("org_unit").get(pk=complaint.customer_id),
+            episode=Episode.split_out(complaint.pk),  # later complaints of the episode still join the original case
+            at=now,
+            touchpoint=complaint.touchpoint,
+            loss_amount=complaint.loss_amount,
+            subject=complaint.subject,
+            due_at=complaint.due_at if complaint.decided_at is None else None,
+        ),
     )
     with audit.changing(complaint, actor=actor, action="complaint.split", tracked=["case"], update_fields=["case"]):
         complaint.case = opened.case

@@ -45,17 +45,3 @@ class TestRegulatoryClock:
             rules.extension_refusal(current_level=current, requested_level=requested, decided=decided, reason=reason)
             == code
         )
-
-
-class TestEpisodes:
-    def test_a_claim_number_defines_the_episode(self):
-        assert rules.episode_key(claim_no=" cl2026-1 ", policy_no="PA1", journey="auto_claim") == "claim:CL2026-1"
-
-    def test_without_a_claim_the_policy_does(self):
-        assert rules.episode_key(claim_no="", policy_no="pa1", journey="auto_claim") == "policy:PA1"
-
-    def test_without_either_the_journey_does(self):
-        assert rules.episode_key(claim_no="", policy_no="", journey="renewal") == "journey:renewal"
-
-    def test_with_nothing_it_is_a_general_episode(self):
-        assert rules.episode_key(claim_no="", policy_no="", journey=None) == "general"

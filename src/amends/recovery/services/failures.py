@@ -13,8 +13,10 @@ from amends.customers.models import Customer
 from amends.journeys.models import Touchpoint
 
 from ..models import Case, Failure, FailureSource, TimelineKind
-from .cases import case_count_repeat, case_open_or_join
+from ..rules import Episode
 from .common import timeline_add
+from .opening import CaseOpening, case_open_or_join
+from .priority import case_count_repeat
 
 
 def failure_record(
@@ -22,7 +24,7 @@ def failure_record(
     actor: User | None,
     customer: Customer,
     touchpoint: Touchpoint | None,
-    episode_key: str,
+    episode: Episode,
     source: str,
     source_ref: str,
     description: str,
@@ -35,14 +37,7 @@ def failure_record(
     try:
         with transaction.atomic():
             opened = case_open_or_join(
-                actor=actor,
-                customer=customer,
-                touchpoint=touchpoint,
-                episode_key=episode_key,
-                loss_amount=None,
-                subject=None,
-                due_at=None,
-                at=at,
+                actor=actor, opening=CaseOpening(customer=customer, episode=episode, at=at, touchpoint=touchpoint)
             )
             failure = Failure.objects.create(
                 case=opened.case,

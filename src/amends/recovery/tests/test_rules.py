@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from amends.recovery import rules
-from amends.recovery.rules import Candidate, Severity
+from amends.recovery.rules import Candidate, Episode, Severity
 
 
 class TestStepOrder:
@@ -147,3 +147,69 @@ class TestClosing:
     )
     def test_may_close(self, outcomes, answer):
         assert rules.may_close(outcomes, max_unreachable=3) == answer
+
+
+class TestEpisodes:
+    def test_a_claim_number_defines_the_episode(self):
+        assert Episode.of(claim_no=" cl2026-1 ", policy_no="PA1", journey="auto_claim").key == "claim:CL2026-1"
+
+    def test_without_a_claim_the_policy_does(self):
+        assert Episode.of(claim_no="", policy_no="pa1", journey="auto_claim").key == "policy:PA1"
+
+    def test_without_either_the_journey_does(self):
+        assert Episode.of(journey="renewal").key == "journey:renewal"
+
+    def test_with_nothing_it_is_a_general_episode(self):
+        assert Episode.of().key == "general"
+
+    @pytest.mark.parametrize("key", ["claim:CL2026-1", "policy:PA1", "journey:renewal", "general", "split:42"])
+    def test_the_stored_key_reads_back_as_the_same_episode(self, key):
+        assert Episode.from_key(key).key == key
+
+    @pytest.mark.parametrize(
+        ("episode", "reason"),
+        [
+            (Episode("claim", "CL1"), "same_claim"),
+            (Episode("policy", "PA1"), "same_policy"),
+            (Episode("journey", "renewal"), "same_journey"),
+            (Episode("general"), "same_episode"),
+        ],
+    )
+    def test_a_complaint_joining_its_episode_says_why(self, episode, reason):
+        assert episode.join_reason == reason
+
+    def test_a_split_out_complaint_always_has_a_case_of_its_own(self):
+        assert Episode.split_out(7).own_case and not Episode.of(claim_no="CL1").own_case
+
+
+class TestSeverityIsStoredAsData:
+    @given(
+        segment=st.sampled_from(["individual", "online", "telesales", "key_account", "group"]),
+        value=st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False),
+        loss=st.none() | st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False),
+        repeats=st.integers(min_value=0, max_value=9),
+        criticality=st.none() | st.integers(min_value=1, max_value=5),
+        flags=st.lists(st.sampled_from(["regulator", "media", "legal", "repeat"]), unique=True),
+        raised=st.none() | st.integers(min_value=1, max_value=4),
+    )
+    def test_the_explanation_derived_from_stored_inputs_is_the_one_computed(
+        self, segment, value, loss, repeats, criticality, flags, raised
+    ):
+        sev = Severity(
+            segment, value, loss, repeats, criticality, tuple(sorted(flags)), raised, "预警" if raised else ""
+        )
+        assert Severity.from_data(sev.as_data()) == sev
+        assert rules.priority(Severity.from_data(sev.as_data())) == rules.priority(sev)
+
+    def test_an_early_warning_raises_the_level_and_says_so(self):
+        calm = sev()
+        raised = Severity(**{**calm.__dict__, "raised_to": 1, "raised_reason": "二次失败"})
+        assert (rules.priority(calm).level, rules.priority(raised).level) == (4, 1)
+        assert {"code": "early_warning", "points": 0, "value": "二次失败"} in rules.priority(raised).factors
+
+    def test_an_early_warning_never_lowers_the_level(self):
+        urgent = sev(segment="key_account", customer_value=Decimal("60000"), loss_amount=Decimal("60000"))
+        assert rules.priority(urgent).level == 2
+        lower = Severity(**{**urgent.__dict__, "raised_to": 3, "raised_reason": "x"})
+        assert rules.priority(lower).level == 2
+        assert all(f["code"] != "early_warning" for f in rules.priority(lower).factors)

@@ -19,10 +19,10 @@ from amends.accounts.access import WORKS_CASES, require
 from amends.accounts.models import Role, User
 from amends.core import audit, clock
 from amends.core.errors import Conflict, InvalidInput, NotFound
-from amends.intake import rules as intake_rules
 from amends.journeys.models import Touchpoint
 from amends.recovery import services as recovery
 from amends.recovery.models import Case, Cause, FailureSource, TimelineKind
+from amends.recovery.rules import Episode
 
 from ..models import Alert, AlertStatus, Playbook, RuleConfig
 from .alerts import AUDIT_FIELDS, access_alert
@@ -112,7 +112,7 @@ def case_from_alert(alert: Alert, *, actor: User | None, at: datetime) -> Case |
     config = RuleConfig.objects.filter(key=alert.rule).first()
     touchpoint = alert.touchpoint
     detail = alert.detail or {}
-    episode = intake_rules.episode_key(
+    episode = Episode.of(
         claim_no=str(detail.get("claim_no", "")),
         policy_no=str(detail.get("policy_no", "")),
         journey=touchpoint.journey.code if touchpoint else None,
@@ -125,7 +125,7 @@ def case_from_alert(alert: Alert, *, actor: User | None, at: datetime) -> Case |
         actor=actor,
         customer=alert.customer,
         touchpoint=touchpoint,
-        episode_key=episode,
+        episode=episode,
         source=FailureSource.WARNING,
         source_ref=f"alert:{alert.pk}",
         description=alert.title,

@@ -13,6 +13,7 @@ from amends.intake.services import complaint_decide
 from amends.journeys.models import Touchpoint
 from amends.recovery import services as recovery
 from amends.recovery.models import Case
+from amends.recovery.rules import Episode
 from amends.warning.models import Alert, RuleConfig
 from amends.warning.rules.runner import run_scheduled
 from amends.warning.rules.touchpoint_spike import spike_p_value
@@ -26,7 +27,7 @@ def failure(customer, at, touchpoint="auto_claim.assessment", episode=None):
         actor=None,
         customer=customer,
         touchpoint=Touchpoint.objects.get(code=touchpoint),
-        episode_key=episode or f"ep-{_refs[0]}",
+        episode=Episode.from_key(episode or f"ep-{_refs[0]}"),
         source="staff",
         source_ref=f"t{_refs[0]}",
         description="定损员未按约定到场",
