@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from amends.accounts.access import ASSIGNS_CASES, OWNS_CASES, require
 from amends.accounts.models import Role, User
+from amends.accounts.tree import Ancestry
 from amends.core import audit
 from amends.core.errors import InvalidInput, RuleViolation
 from amends.customers.models import Customer
@@ -277,8 +278,7 @@ def _pick_owner(case: Case, excluded: set[int]) -> User | None:
     One query: the count is a correlated subquery per handler over the partial index of open cases by
     owner, counting the indexed column so it stays index-only (a few hundred microseconds at 1M cases).
     """
-    ancestors = case.org_unit.ancestor_ids()
-    distance = {unit_id: i for i, unit_id in enumerate(ancestors)}
+    up = Ancestry.of(case.org_unit)
     open_cases = (
         Case.objects.filter(IS_OPEN, owner_id=OuterRef("pk"))
         .order_by()
@@ -288,11 +288,9 @@ def _pick_owner(case: Case, excluded: set[int]) -> User | None:
     )
     handlers = {
         h.pk: h
-        for h in User.objects.filter(role=Role.HANDLER, is_active=True, org_unit_id__in=ancestors)
-        .exclude(pk__in=excluded)
-        .annotate(open_cases=Coalesce(Subquery(open_cases), 0))
+        for h in up.staff({Role.HANDLER}, exclude=excluded).annotate(open_cases=Coalesce(Subquery(open_cases), 0))
     }
-    candidates = [rules.Candidate(h.pk, distance[h.org_unit_id or 0], h.open_cases) for h in handlers.values()]
+    candidates = [rules.Candidate(h.pk, up.distance(h.org_unit_id), h.open_cases) for h in handlers.values()]
     chosen = rules.choose_owner(candidates, excluded)
     return handlers[chosen] if chosen is not None else None
 
