@@ -13,18 +13,21 @@ from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.dateparse import parse_date
+
+from amends.core.environment import env_bool, env_float, env_int, env_list, env_str
 
 SRC_DIR = Path(__file__).resolve().parent
 REPO_DIR = SRC_DIR.parent.parent
-DATA_DIR = Path(os.environ.get("AMENDS_DATA_DIR", REPO_DIR / "var"))
+DATA_DIR = Path(env_str("AMENDS_DATA_DIR", str(REPO_DIR / "var")))
 
-MODE = os.environ.get("AMENDS_MODE", "production")
+MODE = env_str("AMENDS_MODE", "production")
 if MODE not in {"production", "demo", "dev", "test"}:
     raise ImproperlyConfigured(f"AMENDS_MODE must be production, demo, dev or test, not {MODE!r}")
 RELAXED = MODE != "production"
 
 _INSECURE_KEY = "amends-insecure-development-key-do-not-use-in-production"
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not RELAXED:
         raise ImproperlyConfigured("SECRET_KEY must be set outside the demo (AMENDS_MODE=production)")
@@ -32,16 +35,16 @@ if not SECRET_KEY:
 elif not RELAXED and (SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 32):
     raise ImproperlyConfigured("SECRET_KEY is too short or is the published development key")
 
-DEBUG = os.environ.get("AMENDS_DEBUG", "") == "1"
+DEBUG = env_bool("AMENDS_DEBUG")
 if DEBUG and not RELAXED:
     raise ImproperlyConfigured("AMENDS_DEBUG=1 is refused outside the demo (AMENDS_MODE=production)")
 
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h]
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", str, expected="host names")
 if not ALLOWED_HOSTS:
     if not RELAXED:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set outside the demo")
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", str, expected="origins")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -109,7 +112,7 @@ TEMPLATES = [
 
 
 def _database() -> dict[str, Any]:
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'amends.sqlite3'}"
+    url = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'amends.sqlite3'}"
     config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
@@ -149,7 +152,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文"), ("en", "English")]
 LOCALE_PATHS = [SRC_DIR / "locale"]
-TIME_ZONE = os.environ.get("AMENDS_TIME_ZONE", "Asia/Shanghai")
+TIME_ZONE = env_str("AMENDS_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 
@@ -170,7 +173,7 @@ SESSION_COOKIE_SECURE = not RELAXED
 CSRF_COOKIE_SECURE = not RELAXED
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if os.environ.get("AMENDS_BEHIND_TLS_PROXY") else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("AMENDS_BEHIND_TLS_PROXY") else None
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if MODE == "test":
@@ -181,93 +184,93 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("AMENDS_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": env_str("AMENDS_LOG_LEVEL", "WARNING")},
 }
 
 # The regulatory clock (银行业保险业消费投诉处理管理办法, 2020): calendar days from receipt.
 AMENDS_CLOCK = {
-    "base_days": int(os.environ.get("AMENDS_CLOCK_BASE_DAYS", 15)),
-    "extended_days": int(os.environ.get("AMENDS_CLOCK_EXTENDED_DAYS", 30)),
-    "further_days": int(os.environ.get("AMENDS_CLOCK_FURTHER_DAYS", 30)),
+    "base_days": env_int("AMENDS_CLOCK_BASE_DAYS", 15, minimum=0),
+    "extended_days": env_int("AMENDS_CLOCK_EXTENDED_DAYS", 30, minimum=0),
+    "further_days": env_int("AMENDS_CLOCK_FURTHER_DAYS", 30, minimum=0),
 }
 # Follow-up attempts that fail to reach the customer before a case may close without confirmation.
-AMENDS_FOLLOW_UP_MAX_ATTEMPTS = int(os.environ.get("AMENDS_FOLLOW_UP_MAX_ATTEMPTS", 3))
+AMENDS_FOLLOW_UP_MAX_ATTEMPTS = env_int("AMENDS_FOLLOW_UP_MAX_ATTEMPTS", 3, minimum=0)
 # A complaint joins the customer's open case on the same episode; failures within this window count as repeats.
 AMENDS_REPEAT_WINDOW_DAYS = 90
 # A complaint about the same claim or policy (another customer record) or with near-duplicate text joins an
 # open case opened within this many days; a customer back this soon after a case closed is a repeat failure.
-AMENDS_RELATED_DAYS = int(os.environ.get("AMENDS_RELATED_DAYS", 30))
+AMENDS_RELATED_DAYS = env_int("AMENDS_RELATED_DAYS", 30, minimum=0)
 # A complaint joining its open case at least this many hours after the previous one is the customer coming
 # back (a repeat failure); sooner, it is the same contact twice.
-AMENDS_REPEAT_CONTACT_HOURS = int(os.environ.get("AMENDS_REPEAT_CONTACT_HOURS", 24))
+AMENDS_REPEAT_CONTACT_HOURS = env_int("AMENDS_REPEAT_CONTACT_HOURS", 24, minimum=0)
 # Failures are compared over this many days before and after a rectification takes effect (at most).
-AMENDS_RECTIFICATION_WINDOW_DAYS = int(os.environ.get("AMENDS_RECTIFICATION_WINDOW_DAYS", 90))
+AMENDS_RECTIFICATION_WINDOW_DAYS = env_int("AMENDS_RECTIFICATION_WINDOW_DAYS", 90, minimum=0)
 # How often the worker looks for promises past their due time.
-AMENDS_PROMISE_SWEEP_SECONDS = int(os.environ.get("AMENDS_PROMISE_SWEEP_SECONDS", 60))
+AMENDS_PROMISE_SWEEP_SECONDS = env_int("AMENDS_PROMISE_SWEEP_SECONDS", 60, minimum=0)
 # How often the worker runs the scheduled early-warning rules (stage durations, deadlines, spikes…).
-AMENDS_WARNING_SWEEP_SECONDS = int(os.environ.get("AMENDS_WARNING_SWEEP_SECONDS", 300))
+AMENDS_WARNING_SWEEP_SECONDS = env_int("AMENDS_WARNING_SWEEP_SECONDS", 300, minimum=0)
 # The largest POST /api/v1/events body (a full batch of 10,000 events is a few MB).
-AMENDS_EVENTS_MAX_BYTES = int(os.environ.get("AMENDS_EVENTS_MAX_BYTES", 32 * 2**20))
+AMENDS_EVENTS_MAX_BYTES = env_int("AMENDS_EVENTS_MAX_BYTES", 32 * 2**20, minimum=0)
 # A promise due within this many minutes raises an alert to the person who made it (the default when the
 # promise_due_soon rule configuration does not say).
-AMENDS_PROMISE_ALERT_MINUTES = int(os.environ.get("AMENDS_PROMISE_ALERT_MINUTES", 120))
+AMENDS_PROMISE_ALERT_MINUTES = env_int("AMENDS_PROMISE_ALERT_MINUTES", 120, minimum=0)
 
 # The customer's side (followup): the public portal, follow-up surveys, callbacks, notifications.
 # Where links in messages to customers point (the portal's public address).
-AMENDS_PUBLIC_URL = os.environ.get("AMENDS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+AMENDS_PUBLIC_URL = env_str("AMENDS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # The insurer's own complaint hotline, shown on the portal beside the regulator's 12378.
-AMENDS_HOTLINE = os.environ.get("AMENDS_HOTLINE", "400-100-2026")
+AMENDS_HOTLINE = env_str("AMENDS_HOTLINE", "400-100-2026")
 # The system account the portal and customers' own survey answers act as (created on first use).
-AMENDS_PORTAL_USERNAME = os.environ.get("AMENDS_PORTAL_USERNAME", "customer-self-service")
+AMENDS_PORTAL_USERNAME = env_str("AMENDS_PORTAL_USERNAME", "customer-self-service")
 # Portal rate limits: submissions per client address and per phone/email within the window (seconds).
 AMENDS_PORTAL_LIMITS = {
-    "address": (int(os.environ.get("AMENDS_PORTAL_PER_ADDRESS", 5)), 3600),
-    "contact": (int(os.environ.get("AMENDS_PORTAL_PER_CONTACT", 3)), 86400),
+    "address": (env_int("AMENDS_PORTAL_PER_ADDRESS", 5, minimum=0), 3600),
+    "contact": (env_int("AMENDS_PORTAL_PER_CONTACT", 3, minimum=0), 86400),
 }
 # How long a complainant's private status link works.
-AMENDS_PORTAL_LINK_DAYS = int(os.environ.get("AMENDS_PORTAL_LINK_DAYS", 365))
+AMENDS_PORTAL_LINK_DAYS = env_int("AMENDS_PORTAL_LINK_DAYS", 365, minimum=0)
 # Text messages: a dotted path to a backend class with send(to, text); the default writes them to the log.
-AMENDS_SMS_BACKEND = os.environ.get("AMENDS_SMS_BACKEND", "amends.followup.sms.LogBackend")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "service@amends.invalid")
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+AMENDS_SMS_BACKEND = env_str("AMENDS_SMS_BACKEND", "amends.followup.sms.LogBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "service@amends.invalid")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # The demo keeps customers' messages in files under the data folder, where their links can be opened.
 EMAIL_FILE_PATH = str(DATA_DIR / "mail")
 AMENDS_SMS_FILE = str(DATA_DIR / "sms.log")
 if MODE in {"demo", "dev"}:
-    EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
-    AMENDS_SMS_BACKEND = os.environ.get("AMENDS_SMS_BACKEND", "amends.followup.sms.FileBackend")
+    EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+    AMENDS_SMS_BACKEND = env_str("AMENDS_SMS_BACKEND", "amends.followup.sms.FileBackend")
 if MODE == "test":
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     AMENDS_SMS_BACKEND = "amends.followup.sms.MemoryBackend"
 # Follow-up surveys: how long a link works, reminders before a callback takes over, how often the worker looks.
-AMENDS_SURVEY_VALID_DAYS = int(os.environ.get("AMENDS_SURVEY_VALID_DAYS", 14))
-AMENDS_SURVEY_REMINDERS = int(os.environ.get("AMENDS_SURVEY_REMINDERS", 2))
-AMENDS_SURVEY_REMINDER_HOURS = int(os.environ.get("AMENDS_SURVEY_REMINDER_HOURS", 72))
-AMENDS_SURVEY_SWEEP_SECONDS = int(os.environ.get("AMENDS_SURVEY_SWEEP_SECONDS", 300))
+AMENDS_SURVEY_VALID_DAYS = env_int("AMENDS_SURVEY_VALID_DAYS", 14, minimum=0)
+AMENDS_SURVEY_REMINDERS = env_int("AMENDS_SURVEY_REMINDERS", 2, minimum=0)
+AMENDS_SURVEY_REMINDER_HOURS = env_int("AMENDS_SURVEY_REMINDER_HOURS", 72, minimum=0)
+AMENDS_SURVEY_SWEEP_SECONDS = env_int("AMENDS_SURVEY_SWEEP_SECONDS", 300, minimum=0)
 # Callbacks (主动回访): the share of recent passages called per touchpoint or journey ("default" for the rest),
 # weighted by the touchpoint's criticality (3 = as given); a fixed seed makes each day's sample reproducible.
-AMENDS_CALLBACK_RATES = {"default": float(os.environ.get("AMENDS_CALLBACK_RATE", 0.05))}
-AMENDS_CALLBACK_SEED = os.environ.get("AMENDS_CALLBACK_SEED", "amends")
-AMENDS_CALLBACK_LOOKBACK_DAYS = int(os.environ.get("AMENDS_CALLBACK_LOOKBACK_DAYS", 7))
-AMENDS_CALLBACK_MAX_PER_DAY = int(os.environ.get("AMENDS_CALLBACK_MAX_PER_DAY", 200))
-AMENDS_CALLBACK_MAX_ATTEMPTS = int(os.environ.get("AMENDS_CALLBACK_MAX_ATTEMPTS", 3))
+AMENDS_CALLBACK_RATES = {"default": env_float("AMENDS_CALLBACK_RATE", 0.05, minimum=0)}
+AMENDS_CALLBACK_SEED = env_str("AMENDS_CALLBACK_SEED", "amends")
+AMENDS_CALLBACK_LOOKBACK_DAYS = env_int("AMENDS_CALLBACK_LOOKBACK_DAYS", 7, minimum=0)
+AMENDS_CALLBACK_MAX_PER_DAY = env_int("AMENDS_CALLBACK_MAX_PER_DAY", 200, minimum=0)
+AMENDS_CALLBACK_MAX_ATTEMPTS = env_int("AMENDS_CALLBACK_MAX_ATTEMPTS", 3, minimum=0)
 # The token of thanks granted when a portal complaint is accepted (seeds: 给投诉顾客以奖赏): kind voucher or
 # upgrade, amount in yuan; 0 turns it off.
 AMENDS_THANKS = {
-    "kind": os.environ.get("AMENDS_THANKS_KIND", "voucher"),
-    "amount": os.environ.get("AMENDS_THANKS_AMOUNT", "20.00"),
+    "kind": env_str("AMENDS_THANKS_KIND", "voucher"),
+    "amount": env_str("AMENDS_THANKS_AMOUNT", "20.00"),
 }
 # Text intelligence: how often another process's lexicon edits and newly trained models are looked for
 # (seconds), and the confidence a suggested code needs before it is pre-filled.
-AMENDS_TEXT_CHECK_SECONDS = float(os.environ.get("AMENDS_TEXT_CHECK_SECONDS", 10))
+AMENDS_TEXT_CHECK_SECONDS = env_float("AMENDS_TEXT_CHECK_SECONDS", 10.0, minimum=0)
 if MODE == "test":
     # Tests flush and re-seed the lexicon and train models inside rolled-back transactions: look every time,
     # so no test reads a lexicon or model cached from another test's database state.
     AMENDS_TEXT_CHECK_SECONDS = 0.0
-AMENDS_TEXT_PREFILL_THRESHOLD = float(os.environ.get("AMENDS_TEXT_PREFILL_THRESHOLD", 0.6))
+AMENDS_TEXT_PREFILL_THRESHOLD = env_float("AMENDS_TEXT_PREFILL_THRESHOLD", 0.6, minimum=0)
 # Where the public datasets used to prove the classifier live (`amends text eval --dataset …`).
 # Default: ../shared/data/real beside the checkout (or beside the folder of worktrees).
-AMENDS_REAL_DATA_DIR = os.environ.get(
+AMENDS_REAL_DATA_DIR = env_str(
     "AMENDS_REAL_DATA_DIR",
     str(
         next((p for p in (REPO_DIR.parent, REPO_DIR.parent.parent) if (p / "shared").is_dir()), REPO_DIR.parent)
@@ -278,15 +281,31 @@ AMENDS_REAL_DATA_DIR = os.environ.get(
 )
 
 # Approvals of discretion (应变权): how long an approver has, in working hours, before it escalates one level.
-AMENDS_APPROVAL_HOURS = float(os.environ.get("AMENDS_APPROVAL_HOURS", 4))
+AMENDS_APPROVAL_HOURS = env_float("AMENDS_APPROVAL_HOURS", 4.0, minimum=0)
 # How often the worker looks for approvals past their deadline.
-AMENDS_APPROVAL_SWEEP_SECONDS = int(os.environ.get("AMENDS_APPROVAL_SWEEP_SECONDS", 60))
+AMENDS_APPROVAL_SWEEP_SECONDS = env_int("AMENDS_APPROVAL_SWEEP_SECONDS", 60, minimum=0)
+
+
+def _weekday(text: str) -> int:
+    if int(text) not in range(7):
+        raise ValueError(text)
+    return int(text)
+
+
+def _iso_date(text: str) -> str:
+    # Kept as text (discretion parses the calendar when it uses it), but checked here: a mistyped holiday
+    # would otherwise be skipped in silence and approvals would fall due on it.
+    if parse_date(text) is None:
+        raise ValueError(text)
+    return text
+
+
 # The working calendar, in TIME_ZONE: weekdays (Monday = 0) between the opening hours. Public holidays and the
 # weekend days worked instead (调休) change every year by State Council notice: list them as ISO dates.
 AMENDS_WORKING_CALENDAR = {
-    "start": os.environ.get("AMENDS_WORKDAY_START", "09:00"),
-    "end": os.environ.get("AMENDS_WORKDAY_END", "18:00"),
-    "weekdays": [int(d) for d in os.environ.get("AMENDS_WORKDAYS", "0,1,2,3,4").split(",") if d.strip()],
-    "holidays": [d for d in os.environ.get("AMENDS_HOLIDAYS", "").split(",") if d.strip()],
-    "workdays": [d for d in os.environ.get("AMENDS_MAKEUP_WORKDAYS", "").split(",") if d.strip()],
+    "start": env_str("AMENDS_WORKDAY_START", "09:00"),
+    "end": env_str("AMENDS_WORKDAY_END", "18:00"),
+    "weekdays": env_list("AMENDS_WORKDAYS", _weekday, default="0,1,2,3,4", expected="weekdays, 0 (Monday) to 6"),
+    "holidays": env_list("AMENDS_HOLIDAYS", _iso_date, expected="ISO dates (2026-10-01)"),
+    "workdays": env_list("AMENDS_MAKEUP_WORKDAYS", _iso_date, expected="ISO dates (2026-10-11)"),
 }

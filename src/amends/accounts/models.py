@@ -1,8 +1,8 @@
 """Org units (head office → provincial branch → city branch → outlet), staff with one role each, API tokens.
 
 An org unit keeps its materialised `path` ("/1/4/17/") so a subtree is one indexed prefix match; scoping
-itself lives in `accounts.access`. Tokens are stored as SHA-256 digests: a bearer token is checked with
-one indexed lookup, never a password hash per request.
+itself lives in `accounts.access`, the walk up to the nearest staff of a role in `accounts.tree`. Tokens are
+stored as SHA-256 digests: a bearer token is checked with one indexed lookup, never a password hash per request.
 """
 
 from __future__ import annotations

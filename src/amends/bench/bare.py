@@ -20,8 +20,6 @@ from django.views.decorators.csrf import csrf_exempt
 
 from amends.core.views import healthz
 
-PATH = "/bare/insert"
-
 
 @csrf_exempt
 def insert_one(request: HttpRequest) -> JsonResponse:

@@ -113,11 +113,6 @@ def migrate() -> None:
     call_command("migrate", verbosity=0, interactive=False)
 
 
-def server_env(target: Target) -> dict[str, str]:
-    """What an application server process needs to reach the same database."""
-    return {"DATABASE_URL": target.url}
-
-
 def foreign_backends(target: Target) -> set[int]:
     """PostgreSQL backends connected to other databases than the bench one (other people's work)."""
     if not target.is_postgres:

@@ -15,8 +15,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
-
 from .stats import Summary, summarize
 
 SCRATCH_TABLE = """
@@ -59,11 +57,6 @@ def executable() -> str | None:
         return found
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pgbench"))
     return candidates[-1] if candidates else None
-
-
-def prepare(url: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(SCRATCH_TABLE)
 
 
 def run(url: str, *, clients: int, seconds: int, threads: int) -> PgbenchResult:

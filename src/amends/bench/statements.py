@@ -14,7 +14,6 @@ from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
 HEALTH_CHECK = "SELECT 1  -- connection health check (CONN_HEALTH_CHECKS), outside Django's query log"
-TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
 
 
 @dataclass
@@ -26,10 +25,6 @@ class Captured:
     @property
     def count(self) -> int:
         return len(self.statements)
-
-    @property
-    def transaction_control(self) -> int:
-        return sum(1 for s in self.statements if s.split(" ", 1)[0].upper() in TRANSACTION_CONTROL)
 
     def kinds(self) -> dict[str, int]:
         out: dict[str, int] = {}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .reports import RATE, Result, Section
+from .reports import Result, Section
 
 
 @dataclass
@@ -68,7 +68,3 @@ def bars(result: Result, key: str, label: str, value: str) -> Card:
         "series": [{"name": _label(section, value), "data": [r[value] for r in section.rows], "axis": 0}],
     }
     return Card(result.report, section, spec)
-
-
-def is_rate(section: Section, key: str) -> bool:
-    return any(c.key == key and c.kind == RATE for c in section.columns)

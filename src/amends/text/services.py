@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from amends.accounts.access import EDITS_LEXICON, WORKS_CASES, require
 from amends.accounts.models import Role, User
+from amends.accounts.tree import nearest_staff
 from amends.core import audit, batch, clock
 from amends.core.errors import InvalidInput, NotFound
 from amends.intake.access import access_complaint
@@ -96,10 +97,7 @@ def _escalate(complaint: Complaint, flags: list[Flag], actor: User) -> None:
 
 def nearest_supervisor(case: Case) -> User | None:
     """The supervisor closest to the case's branch, up the org tree (one query)."""
-    ancestors = case.org_unit.ancestor_ids()
-    rank = {unit: i for i, unit in enumerate(ancestors)}
-    found = User.objects.filter(role=Role.SUPERVISOR, is_active=True, org_unit_id__in=ancestors)
-    return min(found, key=lambda u: (rank[u.org_unit_id or 0], u.pk), default=None)
+    return nearest_staff(case.org_unit, Role.SUPERVISOR)
 
 
 def _valid_codes(field: str) -> set[str]:

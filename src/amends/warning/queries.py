@@ -1,8 +1,8 @@
-"""Reads of early warning: the alert inbox, playbooks, and events for the apps above (insights, follow-up
-callbacks).
+"""Reads of early warning: the alert inbox, playbooks, and events for the apps above (follow-up callbacks).
 
 The event reads are the documented way for other apps to use what other systems sent; each rides an index
-of `warning_event` ((policy, time), (type, time), (touchpoint, time)), so its cost grows with the answer, not the table.
+of `warning_event` (here (touchpoint, time)), so its cost grows with the answer, not the table. Insights
+reads reported renewals and lapses in its own fact queries, by the (policy, time) index.
 """
 
 from __future__ import annotations
@@ -19,20 +19,6 @@ from amends.journeys.models import Touchpoint
 from amends.recovery.models import Case
 
 from .models import Alert, AlertStatus, Event, Playbook
-
-POLICY_OUTCOMES = ("policy.renewed", "policy.lapsed")
-
-
-def policy_outcomes(
-    policy_nos: list[str] | None, *, since: datetime, until: datetime
-) -> list[tuple[str, str, datetime]]:
-    """Renewals and lapses as other systems reported them: `(policy_no, "policy.renewed"|"policy.lapsed",
-    occurred_at)` between `since` and `until`, oldest first; for the given policies, or all when None.
-    For insights' retention reports."""
-    qs = Event.objects.filter(type__in=POLICY_OUTCOMES, occurred_at__gte=since, occurred_at__lt=until)
-    if policy_nos is not None:
-        qs = qs.filter(policy_no__in=policy_nos)
-    return list(qs.order_by("occurred_at", "event_id").values_list("policy_no", "type", "occurred_at"))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ Same seed, same parameters, same `until` → the same rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -139,10 +139,6 @@ def at(seconds: float) -> datetime:
 
 def day(days: int) -> date:
     return date(1970, 1, 1) + timedelta(days=int(days))
-
-
-def midnight(d: date) -> datetime:
-    return datetime.combine(d, time(9, 0), tzinfo=UTC)
 
 
 def summary(year: Year) -> dict[str, Any]:

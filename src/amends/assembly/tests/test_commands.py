@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -12,11 +13,12 @@ import urllib.request
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import call_command, get_commands, load_command_class
 from django.core.management.base import CommandError
 from django.test import Client
 
 from amends.accounts.models import ApiToken, User
+from amends.cli import ALIASES, SUMMARY
 from amends.core.management.commands import check_deploy
 from amends.core.management.commands.serve import bind_address, default_workers, gunicorn_options
 from amends.customers.models import Customer
@@ -150,6 +152,54 @@ def test_a_refused_configuration_is_a_sentence_not_a_traceback(tmp_path):
     assert done.returncode == 1
     assert "configuration refused: SECRET_KEY must be set" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def production(*args: str) -> subprocess.CompletedProcess[str]:
+    """`amends ARGS` with production settings and no secret key, as an operator's first try may be."""
+    env = {k: v for k, v in os.environ.items() if k not in {"AMENDS_MODE", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+    return subprocess.run(
+        [sys.executable, "-m", "amends.cli", *args], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_an_unknown_command_is_said_before_the_missing_secret_key():
+    done = production("nosuchcommand")
+    assert done.returncode == 1
+    assert "Unknown command: 'nosuchcommand'" in done.stderr and "SECRET_KEY" not in done.stderr
+
+
+def test_missing_arguments_are_said_before_the_missing_secret_key():
+    done = production("token")
+    assert done.returncode == 2
+    assert "required: username" in done.stderr and "SECRET_KEY" not in done.stderr
+    done = production("insights", "frobnicate")
+    assert done.returncode == 2 and "invalid choice: 'frobnicate'" in done.stderr
+
+
+def test_a_command_with_good_arguments_still_needs_the_secret_key():
+    done = production("token", "alice")
+    assert done.returncode == 1 and "configuration refused: SECRET_KEY must be set" in done.stderr
+
+
+def summary_usages() -> dict[str, str]:
+    """The usage part of each `amends NAME …` line of the help summary, by command name."""
+    lines = re.findall(r"^  amends ([a-z-]+)(.*?)(?:\s{2,}|$)", SUMMARY, flags=re.MULTILINE)
+    return {name: usage for name, usage in lines}
+
+
+def test_the_help_summary_names_every_command_of_ours_and_its_subcommands():
+    usages = summary_usages()
+    shown = {module: dashed for dashed, module in ALIASES.items()}
+    ours = {name: app for name, app in get_commands().items() if app.startswith("amends.")}
+    assert {"demo", "serve", "worker", "token", "import", "text", "bench", "check_deploy"} <= set(ours)
+    for name, app in ours.items():
+        assert shown.get(name, name) in usages, f"amends.cli.SUMMARY does not mention `amends {shown.get(name, name)}`"
+        words = set(re.split(r"[\s|\[\]]+", usages[shown.get(name, name)]))
+        parser = load_command_class(app, name).create_parser("amends", name)
+        for action in parser._actions:
+            if not action.option_strings and action.choices:
+                missing = {str(choice) for choice in action.choices} - words
+                assert not missing, f"amends.cli.SUMMARY: `amends {name}` lacks {sorted(missing)}"
 
 
 def test_help_lists_our_commands_without_any_configuration():

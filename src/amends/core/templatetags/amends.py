@@ -56,13 +56,6 @@ def field(bound_field: Any, hint: str = "", css: str = "") -> dict[str, Any]:
 
 
 @register.filter
-def widget_attr(bound_field: Any, spec: str) -> Any:
-    """`{{ form.q|widget_attr:"autofocus=1" }}`: render a field with one extra attribute."""
-    name, _, value = spec.partition("=")
-    return bound_field.as_widget(attrs={name: value or True})
-
-
-@register.filter
 def get(mapping: Any, key: Any) -> Any:
     """`{{ forms|get:"decide-3" }}`: a dictionary lookup with a computed key."""
     try:

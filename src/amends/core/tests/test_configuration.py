@@ -58,6 +58,45 @@ def test_the_time_zone_is_configurable():
     assert result.stdout.split()[0] == "Europe/London"
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("AMENDS_CLOCK_BASE_DAYS", "abc", "AMENDS_CLOCK_BASE_DAYS must be a whole number, not 'abc'"),
+        ("AMENDS_APPROVAL_HOURS", "-4", "AMENDS_APPROVAL_HOURS must be a number of at least 0, not '-4'"),
+        ("AMENDS_WORKDAYS", "0,1,7", "AMENDS_WORKDAYS must be a comma-separated list of weekdays, 0 (Monday) to 6"),
+        ("AMENDS_HOLIDAYS", "2026-10-01,2026-13-01", "AMENDS_HOLIDAYS must be a comma-separated list of ISO dates"),
+    ],
+)
+def test_a_malformed_value_is_refused_with_its_name_not_a_value_error(variable, value, message):
+    result = load_settings(AMENDS_MODE="demo", **{variable: value})
+    assert result.returncode != 0 and message in result.stderr
+    assert "ValueError" not in result.stderr
+
+
+def test_valid_values_are_read_as_they_always_were():
+    code = (
+        "import amends.settings as s; "
+        "print(s.AMENDS_CLOCK, s.AMENDS_CALLBACK_RATES, s.AMENDS_WORKING_CALENDAR, s.SECURE_PROXY_SSL_HEADER)"
+    )
+    env = {
+        **BASE_ENV,
+        "AMENDS_MODE": "demo",
+        "AMENDS_CLOCK_BASE_DAYS": "56",
+        "AMENDS_CLOCK_FURTHER_DAYS": "0",
+        "AMENDS_CALLBACK_RATE": "0.2",
+        "AMENDS_WORKDAYS": "0,1,2,3,4,5",
+        "AMENDS_HOLIDAYS": "2026-10-01,2026-10-02,",
+        "AMENDS_BEHIND_TLS_PROXY": "1",
+    }
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "{'base_days': 56, 'extended_days': 30, 'further_days': 0} {'default': 0.2} "
+        "{'start': '09:00', 'end': '18:00', 'weekdays': [0, 1, 2, 3, 4, 5], "
+        "'holidays': ['2026-10-01', '2026-10-02'], 'workdays': []} ('HTTP_X_FORWARDED_PROTO', 'https')"
+    )
+
+
 def test_an_unknown_mode_is_refused():
     result = load_settings(AMENDS_MODE="yolo")
     assert result.returncode != 0 and "AMENDS_MODE" in result.stderr

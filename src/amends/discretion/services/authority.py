@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from amends.accounts.access import APPROVES_DISCRETION, SETS_AUTHORITY, in_scope, require
 from amends.accounts.models import OrgUnit, Role, User
+from amends.accounts.tree import Ancestry
 from amends.core import audit, clock
 from amends.core.errors import Conflict, InvalidInput
 
@@ -41,11 +42,6 @@ POLICY_AUDIT_FIELDS = [
     "unit_budget",
     "period",
 ]
-
-
-def chain_of(unit_id: int) -> list[int]:
-    """The unit's id, then each parent's up to the head office."""
-    return OrgUnit.objects.only("path").get(pk=unit_id).ancestor_ids()
 
 
 def _row(p: AuthorityPolicy) -> rules.PolicyRow:
@@ -99,7 +95,7 @@ def spent(*, actor_id: int | None, unit_id: int, role: str, kind: str, since: da
 def standing(
     *, actor_id: int | None, role: str, unit_id: int, kind: str, now: datetime, chain: list[int] | None = None
 ) -> Standing:
-    chain = chain or chain_of(unit_id)
+    chain = chain or Ancestry.of(unit_id).ids
     rows = policies_in_chain(kind=kind, roles={role}, chain=chain, now=now)[role]
     policy = rules.effective_policy(rows, chain, now)
     if policy is None:
@@ -123,21 +119,17 @@ def lock_budgets(unit_id: int, actor_id: int | None) -> None:
 def route(*, kind: str, amount: Decimal, from_user: User, now: datetime) -> tuple[User, Standing] | None:
     """The nearest superior of `from_user` up the org tree whose authority covers `amount` of `kind` now."""
     assert from_user.org_unit_id is not None
-    chain = chain_of(from_user.org_unit_id)
-    people = list(
-        User.objects.filter(org_unit_id__in=chain, role__in=APPROVES_DISCRETION, is_active=True).exclude(
-            pk=from_user.pk
-        )
-    )
-    policies = policies_in_chain(kind=kind, roles={u.role for u in people}, chain=chain, now=now)
+    up = Ancestry.of(from_user.org_unit_id)
+    people = list(up.staff(APPROVES_DISCRETION, exclude={from_user.pk}))
+    policies = policies_in_chain(kind=kind, roles={u.role for u in people}, chain=up.ids, now=now)
     asker_rank = RANK.get(from_user.role, 0)
     candidates, standings = [], {}
     for user in people:
-        distance = chain.index(user.org_unit_id)  # type: ignore[arg-type]
+        distance = up.distance(user.org_unit_id)
         rank = RANK.get(user.role, 0)
         if distance == 0 and rank <= asker_rank:
             continue
-        policy = rules.effective_policy(policies[user.role], chain[distance:], now)
+        policy = rules.effective_policy(policies[user.role], up.ids[distance:], now)
         if policy is None:
             continue
         since = rules.period_start(timezone.localtime(now), policy.period)

@@ -47,7 +47,6 @@ Getter = Callable[[list[Any]], Any]
 UNIQUE_PER_ROW = {"external_ref", "customer_key", "customer_name", "description", "request", "decision"}
 UNIQUE_PER_ROW |= {"policy_no", "claim_no", "loss_amount"}
 REMEMBER_AT_MOST = 100_000
-_MISSING = object()
 
 
 def _remembered(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:

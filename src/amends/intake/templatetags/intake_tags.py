@@ -24,11 +24,6 @@ def category_label(code: str) -> str:
     return choice_label(Category, code)
 
 
-@register.filter
-def extension_status(code: str) -> str:
-    return choice_label(ExtensionStatus, code)
-
-
 @register.simple_tag
 def complaint_forms(complaint: dict[str, Any], forms: dict[str, Any]) -> dict[str, Any]:
     cid = complaint["id"]

@@ -9,7 +9,6 @@ from django import template
 
 from amends.core import clock
 from amends.core.templatetags.amends import choice_label
-from amends.intake.models import Channel
 from amends.promises.forms import PromiseForm, SettleForm
 from amends.promises.models import PromiseStatus, RevisionKind
 
@@ -24,11 +23,6 @@ def promise_status(code: str) -> str:
 @register.filter
 def revision_kind(code: str) -> str:
     return choice_label(RevisionKind, code)
-
-
-@register.filter
-def promise_channel(code: str) -> str:
-    return choice_label(Channel, code)
 
 
 @register.simple_tag

@@ -7,6 +7,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from amends.accounts.models import Role, User
+from amends.accounts.tree import Ancestry
 
 from .. import rules
 from ..models import IS_OPEN, Case
@@ -18,8 +19,7 @@ def pick_owner(case: Case, excluded: set[int]) -> User | None:
     One query: the count is a correlated subquery per handler over the partial index of open cases by
     owner, counting the indexed column so it stays index-only (a few hundred microseconds at 1M cases).
     """
-    ancestors = case.org_unit.ancestor_ids()
-    distance = {unit_id: i for i, unit_id in enumerate(ancestors)}
+    up = Ancestry.of(case.org_unit)
     open_cases = (
         Case.objects.filter(IS_OPEN, owner_id=OuterRef("pk"))
         .order_by()
@@ -29,10 +29,8 @@ def pick_owner(case: Case, excluded: set[int]) -> User | None:
     )
     handlers = {
         h.pk: h
-        for h in User.objects.filter(role=Role.HANDLER, is_active=True, org_unit_id__in=ancestors)
-        .exclude(pk__in=excluded)
-        .annotate(open_cases=Coalesce(Subquery(open_cases), 0))
+        for h in up.staff({Role.HANDLER}, exclude=excluded).annotate(open_cases=Coalesce(Subquery(open_cases), 0))
     }
-    candidates = [rules.Candidate(h.pk, distance[h.org_unit_id or 0], h.open_cases) for h in handlers.values()]
+    candidates = [rules.Candidate(h.pk, up.distance(h.org_unit_id), h.open_cases) for h in handlers.values()]
     chosen = rules.choose_owner(candidates, excluded)
     return handlers[chosen] if chosen is not None else None
