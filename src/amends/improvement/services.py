@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from amends.accounts.access import in_scope, require
 from amends.accounts.models import OrgUnit, User
 from amends.core import audit, clock
-from amends.core.errors import Conflict, InvalidInput, RuleViolation
+from amends.core.errors import InvalidInput, RuleViolation
+from amends.core.versioned import check_version, save_versioned
 from amends.journeys.queries import touchpoint_by_code
 from amends.recovery.models import Cause
 
@@ -104,8 +105,7 @@ def rectification_update(
 ) -> Rectification:
     """Move it along, hand it to someone else or move its due date; what is not given stays as it is."""
     rectification = access_rectification(actor, rectification_id, for_update=True)
-    if version is not None and version != rectification.version:
-        raise Conflict(_("Someone else changed this rectification. Reload it and try again."), code="stale_version")
+    check_version(rectification, version, detail=_("Someone else changed this rectification. Reload it and try again."))
     before = audit.snapshot(rectification, AUDIT_FIELDS)
     now = clock.now()
     errors: dict[str, list[str]] = {}
@@ -146,15 +146,7 @@ def rectification_update(
         raise InvalidInput(_("The rectification was not changed: please correct the marked fields."), fields=errors)
     if not changed:
         return rectification
-    rectification.version += 1
-    rectification.save(update_fields=[*changed, "version"])
-    audit.record(
-        audit.entry(
-            actor=actor,
-            action="rectification.update",
-            obj=rectification,
-            before=before,
-            after=audit.snapshot(rectification, AUDIT_FIELDS),
-        )
+    save_versioned(
+        rectification, before=before, actor=actor, action="rectification.update", fields=changed, tracked=AUDIT_FIELDS
     )
     return rectification

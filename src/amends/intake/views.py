@@ -23,8 +23,6 @@ from amends.accounts.http import staff, staff_page
 from amends.core.errors import AmendsError, Conflict, InvalidInput
 from amends.core.views import form_error
 from amends.customers import queries as customer_queries
-from amends.recovery import services as recovery
-from amends.recovery.access import access_case
 from amends.recovery.views import render_case
 
 from . import services
@@ -92,11 +90,10 @@ def _render_new(
     )
 
 
-def _check_version(request: HttpRequest, case_id: int) -> None:
-    """The complaint services lock and guard the complaint itself; this refuses a form filled against an
-    older state of the case, so a decision is never taken on a page someone else has moved on from."""
+def _case_version(request: HttpRequest) -> int | None:
+    """The case's version the page was showing (the services refuse a form filled against an older state)."""
     posted = request.POST.get("version", "")
-    recovery.check_version(access_case(staff(request), case_id), int(posted) if posted.isdigit() else None)
+    return int(posted) if posted.isdigit() else None
 
 
 @require_POST
@@ -105,9 +102,11 @@ def complaint_decide(request: HttpRequest, case_id: int, complaint_id: int) -> H
     form = DecideForm(request.POST)
     form.is_valid()
     try:
-        _check_version(request, case_id)
         complaint = services.complaint_decide(
-            actor=staff(request), complaint_id=complaint_id, decision=form.cleaned_data.get("decision", "")
+            actor=staff(request),
+            complaint_id=complaint_id,
+            decision=form.cleaned_data.get("decision", ""),
+            case_version=_case_version(request),
         )
     except AmendsError as exc:
         form_error(form, exc)
@@ -123,12 +122,12 @@ def complaint_extend(request: HttpRequest, case_id: int, complaint_id: int) -> H
     try:
         if not form.is_valid():
             raise InvalidInput(_("Choose the extension level."), fields={"level": [_("Choose 1 or 2.")]})
-        _check_version(request, case_id)
         extension = services.complaint_extend(
             actor=staff(request),
             complaint_id=complaint_id,
             level=form.cleaned_data["level"],
             reason=form.cleaned_data["reason"],
+            case_version=_case_version(request),
         )
     except AmendsError as exc:
         form_error(form, exc)
@@ -146,12 +145,12 @@ def extension_decide(request: HttpRequest, case_id: int, extension_id: int) -> H
     form = ExtensionDecisionForm(request.POST)
     form.is_valid()
     try:
-        _check_version(request, case_id)
         extension = services.extension_decide(
             actor=staff(request),
             extension_id=extension_id,
             approve=form.approve(),
             note=form.cleaned_data.get("note", ""),
+            case_version=_case_version(request),
         )
     except AmendsError as exc:
         form_error(form, exc)

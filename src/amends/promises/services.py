@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from amends.accounts.access import WORKS_CASES, in_scope, require
 from amends.accounts.models import User
 from amends.core import audit, clock
-from amends.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from amends.core.errors import InvalidInput, NotFound, RuleViolation
+from amends.core.versioned import check_version, save_versioned
 from amends.customers.access import access_customer
 from amends.customers.models import Policy
 from amends.intake.models import Channel
@@ -129,11 +130,10 @@ def promise_settle(
     promise = access_promise(actor, promise_id, for_update=True)
     now = clock.now()
     before = audit.snapshot(promise, AUDIT_FIELDS)
-    if version is not None and version != promise.version:
-        raise Conflict(_("Someone else changed this promise. Reload it and try again."), code="stale_version")
+    check_version(promise, version, detail=_("Someone else changed this promise. Reload it and try again."))
     if promise.status != PromiseStatus.OPEN:
         raise RuleViolation(_("This promise is already settled."), code="promise_settled")
-    changed = ["status", "settled_at", "version"]
+    changed = ["status", "settled_at"]
     if outcome == RevisionKind.KEPT:
         done = fulfilled_at or now
         if done > now or done < promise.made_at:
@@ -167,10 +167,9 @@ def promise_settle(
             raise InvalidInput(_("The promise was not renegotiated: please correct the marked fields."), fields=errors)
         assert new_due_at is not None
         promise.due_at, promise.renegotiations = new_due_at, promise.renegotiations + 1
-        changed = ["due_at", "renegotiations", "version"]
+        changed = ["due_at", "renegotiations"]
     else:
         raise InvalidInput(_("Choose kept, broken or renegotiated."), fields={"outcome": [_("Unknown outcome.")]})
-    promise.version += 1
     note = note.strip()
     _record_outcome(
         promise,
@@ -199,9 +198,11 @@ def _record_outcome(
     consent: bool = False,
     automatic: bool = False,
 ) -> None:
-    """What every settlement writes: the row, its revision, the audit entry, the end of any "due soon"
-    alert (the sweep re-raises one if a moved promise is due soon again), and the case timeline."""
-    promise.save(update_fields=fields)
+    """What every settlement writes: the row (one version more) with its audit entry, its revision, the end of
+    any "due soon" alert (the sweep re-raises one if a moved promise is due soon again), and the case timeline."""
+    save_versioned(
+        promise, before=before, actor=actor, action=f"promise.{outcome}", fields=fields, tracked=AUDIT_FIELDS
+    )
     PromiseRevision.objects.create(
         promise=promise,
         kind=outcome,
@@ -210,15 +211,6 @@ def _record_outcome(
         due_at=promise.due_at,
         customer_consent=consent,
         note=note,
-    )
-    audit.record(
-        audit.entry(
-            actor=actor,
-            action=f"promise.{outcome}",
-            obj=promise,
-            before=before,
-            after=audit.snapshot(promise, AUDIT_FIELDS),
-        )
     )
     warning.alerts_resolve_for(subject_type="promise", subject_id=promise.pk, resolution=outcome)
     if promise.case is not None:
@@ -254,7 +246,7 @@ def _break_overdue(pk: int, now: datetime) -> int:
     if promise is None:
         return 0
     before = audit.snapshot(promise, AUDIT_FIELDS)
-    promise.status, promise.settled_at, promise.version = PromiseStatus.BROKEN, now, promise.version + 1
+    promise.status, promise.settled_at = PromiseStatus.BROKEN, now
     if promise.case is not None and promise.case.is_open:
         episode = Episode.from_key(promise.case.episode_key)
     else:
@@ -276,7 +268,7 @@ def _break_overdue(pk: int, now: datetime) -> int:
         description=_("Promise not kept: “%(text)s”, due %(due)s.")
         % {"text": promise.text, "due": timezone.localtime(promise.due_at).strftime("%Y-%m-%d %H:%M")},
     )
-    fields = ["status", "settled_at", "version"]
+    fields = ["status", "settled_at"]
     if failure is not None and promise.case_id != failure.case_id:
         promise.case = failure.case
         fields.append("case")

@@ -18,6 +18,7 @@ from amends.accounts.access import APPROVES_DISCRETION, in_scope, require
 from amends.accounts.models import User
 from amends.core import audit, clock
 from amends.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from amends.core.versioned import check_version, save_versioned
 from amends.recovery import services as recovery
 from amends.recovery.models import TimelineKind
 
@@ -49,8 +50,7 @@ def approval_decide(
         raise NotFound(_("No such approval."))
     if approval.approver_id != actor.pk:
         raise Forbidden(_("This approval waits on %(name)s.") % {"name": approval.approver})
-    if version is not None and version != approval.version:
-        raise Conflict(_("This approval changed since you loaded it. Reload it."), code="stale_version")
+    check_version(approval, version, detail=_("This approval changed since you loaded it. Reload it."))
     if approval.status == ApprovalStatus.ESCALATED:
         raise Conflict(_("It was escalated past its deadline and now waits on someone above you."), code="escalated")
     if approval.status != ApprovalStatus.PENDING:
@@ -80,8 +80,15 @@ def approval_decide(
     before = audit.snapshot(approval, APPROVAL_AUDIT_FIELDS)
     approved = decision == "approve"
     approval.status = ApprovalStatus.APPROVED if approved else ApprovalStatus.REJECTED
-    approval.decided_at, approval.note, approval.version = now, note, approval.version + 1
-    approval.save(update_fields=["status", "decided_at", "note", "version"])
+    approval.decided_at, approval.note = now, note
+    save_versioned(
+        approval,
+        before=before,
+        actor=actor,
+        action=f"approval.{decision}",
+        fields=["status", "decided_at", "note"],
+        tracked=APPROVAL_AUDIT_FIELDS,
+    )
     request.status = RequestStatus.APPROVED if approved else RequestStatus.REJECTED
     request.decided_at = now
     request.decision_seconds = max(0, int((now - request.requested_at).total_seconds()))
@@ -98,7 +105,6 @@ def approval_decide(
         approval=approval,
         note=note,
     )
-    _audit(approval, f"approval.{decision}", before, actor)
     approval_settled(approval, request.status)
     alert_requester(request, approval)
     if request.case is not None:
@@ -136,14 +142,26 @@ def _escalate(pk: int, now: datetime) -> int:
     if routed is None:
         # Nobody above covers it: it stays with this approver, on a fresh deadline, so the sweep does not
         # retry it every minute; the alert in the approver's inbox stays open.
-        approval.due_at, approval.version = authority.approval_due(now), approval.version + 1
-        approval.save(update_fields=["due_at", "version"])
-        _audit(approval, "approval.overdue", before)
+        approval.due_at = authority.approval_due(now)
+        save_versioned(
+            approval,
+            before=before,
+            actor=None,
+            action="approval.overdue",
+            fields=["due_at"],
+            tracked=APPROVAL_AUDIT_FIELDS,
+        )
         return 0
     upper = routed[0]
-    approval.status, approval.version = ApprovalStatus.ESCALATED, approval.version + 1
-    approval.save(update_fields=["status", "version"])
-    _audit(approval, "approval.escalate", before)
+    approval.status = ApprovalStatus.ESCALATED
+    save_versioned(
+        approval,
+        before=before,
+        actor=None,
+        action="approval.escalate",
+        fields=["status"],
+        tracked=APPROVAL_AUDIT_FIELDS,
+    )
     approval_settled(approval, ApprovalStatus.ESCALATED)
     nxt = Approval.objects.create(
         request=request, approver=upper, level=approval.level + 1, assigned_at=now, due_at=authority.approval_due(now)

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from amends.accounts.access import WORKS_CASES, in_scope, require
 from amends.accounts.models import User
 from amends.core import audit, batch, clock
-from amends.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from amends.core.errors import InvalidInput, NotFound, RuleViolation
+from amends.core.versioned import check_version, save_versioned
 from amends.customers.models import Customer
 from amends.recovery import services as recovery
 from amends.recovery.models import CaseStatus, FailureSource, FollowUpOutcome, Step
@@ -114,10 +115,9 @@ def callback_record(
     """Record one call attempt; `answer` (the survey's questions) when the customer was reached."""
     require(actor, WORKS_CASES)
     callback = access_callback(actor, callback_id, for_update=True)
-    if version is not None and version != callback.version:
-        raise Conflict(
-            _("Someone else recorded a call on this callback. Reload it and try again."), code="stale_version"
-        )
+    check_version(
+        callback, version, detail=_("Someone else recorded a call on this callback. Reload it and try again.")
+    )
     if callback.status != CallbackStatus.OPEN:
         raise RuleViolation(_("This callback is already finished."), code="callback_finished")
     if outcome not in AttemptOutcome.values:
@@ -133,7 +133,7 @@ def callback_record(
     before = audit.snapshot(callback, AUDIT_FIELDS)
     CallbackAttempt.objects.create(callback=callback, at=now, actor=actor, outcome=outcome, note=note.strip())
     callback.attempts += 1
-    changed = ["attempts", "version"]
+    changed = ["attempts"]
     follows_case = callback.case_id is not None and callback.reason != CallbackReason.SAMPLE
     if outcome == AttemptOutcome.REACHED:
         for name in ANSWER_FIELDS:
@@ -164,16 +164,8 @@ def callback_record(
             _unreachable_on_case(actor, callback, note)
         if outcome == AttemptOutcome.WRONG_NUMBER or callback.attempts >= settings.AMENDS_CALLBACK_MAX_ATTEMPTS:
             _finish(callback, CallbackStatus.UNREACHABLE, actor, now, changed)
-    callback.version += 1
-    callback.save(update_fields=list(dict.fromkeys(changed)))
-    audit.record(
-        audit.entry(
-            actor=actor,
-            action=f"callback.{outcome}",
-            obj=callback,
-            before=before,
-            after=audit.snapshot(callback, AUDIT_FIELDS),
-        )
+    save_versioned(
+        callback, before=before, actor=actor, action=f"callback.{outcome}", fields=changed, tracked=AUDIT_FIELDS
     )
     return callback
 

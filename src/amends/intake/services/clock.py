@@ -44,10 +44,13 @@ def _refresh_case_clock(actor: User, case: Case) -> None:
 
 
 @transaction.atomic
-def complaint_decide(*, actor: User, complaint_id: int, decision: str) -> Complaint:
-    """Record that the decision was communicated to the complainant: this stops the regulatory clock."""
+def complaint_decide(*, actor: User, complaint_id: int, decision: str, case_version: int | None = None) -> Complaint:
+    """Record that the decision was communicated to the complainant: this stops the regulatory clock.
+    `case_version` is the case as the page showed it: a decision is never taken on a page someone else has moved
+    on from."""
     require(actor, WORKS_CASES)
     complaint = access_complaint(actor, complaint_id, for_update=True)
+    recovery.check_version(complaint.case, case_version)
     if complaint.decided_at is not None:
         raise RuleViolation(_("This complaint was already decided."), code="complaint_already_decided")
     if not decision.strip():
@@ -74,11 +77,14 @@ def complaint_decide(*, actor: User, complaint_id: int, decision: str) -> Compla
 
 
 @transaction.atomic
-def complaint_extend(*, actor: User, complaint_id: int, level: int, reason: str) -> ClockExtension:
+def complaint_extend(
+    *, actor: User, complaint_id: int, level: int, reason: str, case_version: int | None = None
+) -> ClockExtension:
     """Extend the deadline: level 1 (to 30 days) with a reason; level 2 (+30) only with a supervisor's approval,
     so a handler's level-2 request waits for one and a supervisor's own is approved as it is recorded."""
     require(actor, WORKS_CASES)
     complaint = access_complaint(actor, complaint_id, for_update=True)
+    recovery.check_version(complaint.case, case_version)
     pending = complaint.extensions.filter(status=ExtensionStatus.PENDING).exists()
     refusal = rules.extension_refusal(
         current_level=complaint.extension_level,
@@ -153,13 +159,16 @@ def _apply_extension(actor: User, complaint: Complaint, extension: ClockExtensio
 
 
 @transaction.atomic
-def extension_decide(*, actor: User, extension_id: int, approve: bool, note: str = "") -> ClockExtension:
+def extension_decide(
+    *, actor: User, extension_id: int, approve: bool, note: str = "", case_version: int | None = None
+) -> ClockExtension:
     require(actor, APPROVES_EXTENSIONS)
     extension = (
         ClockExtension.objects.select_for_update().select_related("complaint__case").filter(pk=extension_id).first()
     )
     if extension is None or not in_scope(actor, extension.complaint.case.org_unit_id):
         raise NotFound(_("No such extension request."))
+    recovery.check_version(extension.complaint.case, case_version)
     if extension.status != ExtensionStatus.PENDING:
         raise RuleViolation(_("This extension request was already decided."), code="extension_already_decided")
     if extension.requested_by_id == actor.pk:

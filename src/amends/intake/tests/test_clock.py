@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 
 from amends.assembly.testing import receive
-from amends.core.errors import Forbidden, RuleViolation
+from amends.core.errors import Conflict, Forbidden, RuleViolation
 from amends.intake import services
 from amends.intake.models import ClockExtension
+from amends.recovery import services as recovery
 from amends.recovery.models import Case, TimelineEntry
 
 
@@ -29,6 +30,24 @@ def test_a_complaint_is_decided_once(world, complaint):
     services.complaint_decide(actor=world.handler, complaint_id=complaint.pk, decision="全额赔付")
     with pytest.raises(RuleViolation):
         services.complaint_decide(actor=world.handler, complaint_id=complaint.pk, decision="again")
+
+
+@pytest.mark.parametrize("write", ["decide", "extend"])
+def test_a_change_made_against_an_older_state_of_the_case_is_refused_and_nothing_is_written(world, complaint, write):
+    shown = Case.objects.get(pk=complaint.case_id).version
+    recovery.case_assign(actor=world.supervisor, case_id=complaint.case_id, owner=world.handler2)  # someone moves on
+    with pytest.raises(Conflict) as refused:
+        if write == "decide":
+            services.complaint_decide(
+                actor=world.handler, complaint_id=complaint.pk, decision="全额赔付", case_version=shown
+            )
+        else:
+            services.complaint_extend(
+                actor=world.handler, complaint_id=complaint.pk, level=1, reason="需鉴定", case_version=shown
+            )
+    assert refused.value.code == "stale_version"
+    complaint.refresh_from_db()
+    assert complaint.decided_at is None and complaint.extension_level == 0 and not ClockExtension.objects.exists()
 
 
 def test_a_first_extension_with_a_reason_moves_the_deadline_to_30_days(world, complaint):

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from amends.accounts.access import in_scope
 from amends.accounts.models import User
-from amends.core import audit, batch, clock
-from amends.core.errors import Conflict, NotFound
+from amends.core import batch, clock, versioned
+from amends.core.errors import NotFound
 
 from ..models import (
     Case,
@@ -55,18 +55,13 @@ def locked_case(actor: User, case_id: int) -> Case:
 
 
 def check_version(case: Case, version: int | None) -> None:
-    if version is not None and version != case.version:
-        raise Conflict(
-            _("Someone else changed this case (version %(theirs)s, yours %(yours)s). Reload it and try again.")
-            % {"theirs": case.version, "yours": version},
-            code="stale_version",
-            fields={"version": [_("This case has changed since you loaded it.")]},
-        )
+    versioned.check_version(
+        case,
+        version,
+        detail=_("Someone else changed this case (version %(theirs)s, yours %(yours)s). Reload it and try again.")
+        % {"theirs": case.version, "yours": version},
+    )
 
 
 def save_case(case: Case, before: dict, *, actor: User | None, action: str, fields: list[str]) -> None:
-    case.version += 1
-    case.save(update_fields=[*fields, "version"])
-    audit.record(
-        audit.entry(actor=actor, action=action, obj=case, before=before, after=audit.snapshot(case, CASE_AUDIT_FIELDS))
-    )
+    versioned.save_versioned(case, before=before, actor=actor, action=action, fields=fields, tracked=CASE_AUDIT_FIELDS)

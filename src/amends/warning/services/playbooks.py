@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from amends.accounts.access import WORKS_CASES, require
 from amends.accounts.models import Role, User
 from amends.core import audit, clock
-from amends.core.errors import Conflict, InvalidInput, NotFound
+from amends.core.errors import InvalidInput, NotFound
+from amends.core.versioned import check_version, save_versioned
 from amends.journeys.models import Touchpoint
 from amends.recovery import services as recovery
 from amends.recovery.models import Case, Cause, FailureSource, TimelineKind
@@ -62,29 +63,28 @@ def playbook_save(
         raise InvalidInput(_("The playbook was not saved: please correct the marked fields."), fields=errors)
     playbook = Playbook.objects.select_for_update().filter(touchpoint=tp).first()
     now = clock.now()
+    values = {
+        "apology": apology.strip(),
+        "fix_actions": fix_actions.strip(),
+        "atonement": atonement.strip(),
+        "atonement_limit": atonement_limit,
+        "follow_up_days": follow_up_days,
+        "updated_at": now,
+        "updated_by": actor,
+    }
     if playbook is None:
-        playbook = Playbook(touchpoint=tp)
-        before = None
-    else:
-        if version is not None and version != playbook.version:
-            raise Conflict(
-                _("Someone else changed this playbook meanwhile. Reload it and try again."), code="stale_version"
+        playbook = Playbook.objects.create(touchpoint=tp, **values)
+        audit.record(
+            audit.entry(
+                actor=actor, action="playbook.save", obj=playbook, after=audit.snapshot(playbook, PLAYBOOK_FIELDS)
             )
-        before = audit.snapshot(playbook, PLAYBOOK_FIELDS)
-        playbook.version += 1
-    playbook.apology, playbook.fix_actions, playbook.atonement = apology.strip(), fix_actions.strip(), atonement.strip()
-    playbook.atonement_limit, playbook.follow_up_days = atonement_limit, follow_up_days
-    playbook.updated_at, playbook.updated_by = now, actor
-    playbook.save()
-    audit.record(
-        audit.entry(
-            actor=actor,
-            action="playbook.save",
-            obj=playbook,
-            before=before,
-            after=audit.snapshot(playbook, PLAYBOOK_FIELDS),
         )
-    )
+        return playbook
+    check_version(playbook, version, detail=_("Someone else changed this playbook meanwhile. Reload it and try again."))
+    before = audit.snapshot(playbook, PLAYBOOK_FIELDS)
+    for name, value in values.items():
+        setattr(playbook, name, value)
+    save_versioned(playbook, before=before, actor=actor, action="playbook.save", fields=values, tracked=PLAYBOOK_FIELDS)
     return playbook
 
 
