@@ -18,8 +18,8 @@ def world(db):
 @pytest.fixture
 def now():
     """Pins the service clock to 2026-11-02 10:00 Beijing time for the test."""
-    from amends.core import clock
     from amends.assembly.testing import at
+    from amends.core import clock
 
     moment = at("2026-11-02 10:00")
     with clock.frozen(moment):
