@@ -232,7 +232,7 @@ COMPLAINTS = """
 INSERT INTO intake_complaint (id, case_id, customer_id, channel, received_at, due_at, extension_level, policy_id,
                               policy_no, claim_no, touchpoint_id, description, request, request_confirmed,
                               loss_amount, subject_id, created_by_id, created_at, idempotency_key, request_digest,
-                              decided_at, decision)
+                              decided_at, decision, category, source, external_ref, line, region)
 SELECT c.id, c.id, c.customer_id,
        (ARRAY['hotline','hotline','hotline','app','portal','email','counter','regulator'])[1 + c.id %% 8],
        c.opened_at,
@@ -242,7 +242,8 @@ SELECT c.id, c.id, c.customer_id,
        '定损员约好上午九点到现场，等到下午三点也没有人来，电话也打不通。',
        '尽快安排定损并道歉', true, NULL, NULL, %(frontline)s, c.opened_at, NULL, '',
        CASE WHEN c.due_at IS NULL THEN coalesce(c.closed_at, c.opened_at + interval '7 days') - interval '1 hour' END,
-       CASE WHEN c.due_at IS NULL THEN '已向客户说明处理结果' ELSE '' END
+       CASE WHEN c.due_at IS NULL THEN '已向客户说明处理结果' ELSE '' END,
+       'claims', '', '', '', ''
 FROM recovery_case c
 """
 
