@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what Amends needs into the checkout: uv (in .cache/uvenv), the locked Python packages (.venv),
-# the locked front-end packages (node_modules, copied to src/amends/static/vendor). Safe to run again.
+# Installs what Amends needs into the checkout: uv (in .cache/uvenv), the locked Python packages (.venv, with
+# the `bench` extra so `amends bench` runs from a checkout), the locked front-end packages (node_modules, copied
+# to src/amends/static/vendor). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +21,7 @@ if [ ! -x .cache/uvenv/bin/uv ] || [ "$(.cache/uvenv/bin/uv --version | cut -d' 
 fi
 
 echo "==> Python packages (uv.lock)"
-.cache/uvenv/bin/uv sync --frozen --quiet
+.cache/uvenv/bin/uv sync --frozen --extra bench --quiet
 
 if ! command -v npm >/dev/null 2>&1; then
     echo "Amends needs Node.js and npm for its front-end packages." >&2

@@ -2,7 +2,7 @@
 customers (`make_world`); complaints received through the real service (`receive`); and rows written with
 chosen times for tests where what matters is when things happened (`case`, `complaint`, `step`, `failure`).
 
-`make_world()` builds its reference data through plain model writes and returns a namespace; tests then act
+`make_world()` builds its reference data with the world builder (`assembly.world`) and returns a namespace; tests act
 through the real services and the real HTTP stack. Test modules of any app may import this module (the one
 import of the top package they are allowed: see the layers contract in pyproject.toml).
 """
@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from amends.accounts.models import OrgKind, OrgUnit, Role, User
 from amends.accounts.tokens import token_issue
+from amends.assembly import world
 from amends.customers.models import Customer, Line, Policy, Segment
 from amends.intake import services as intake
 from amends.intake.models import Complaint
@@ -56,77 +57,89 @@ class World:
         return token_issue(actor=None, user=user)
 
 
-def _unit(code: str, name: str, kind: str, parent: OrgUnit | None) -> OrgUnit:
-    unit = OrgUnit(code=code, name=name, kind=kind, parent=parent, region=name[:2])
-    unit.save()
-    return unit
-
-
-def _user(username: str, role: str, unit: OrgUnit | None, name: str) -> User:
-    user = User(
-        username=username,
-        role=role,
-        org_unit=unit,
-        display_name=name,
-        is_staff=role == Role.ADMIN,
-        is_superuser=role == Role.ADMIN,
+# The test insurer: units named for where they are; the region is the name's first two characters.
+UNITS = [
+    world.UnitSpec(code, name, kind, parent, name[:2])
+    for code, name, kind, parent in (
+        ("HO", "总公司", OrgKind.HEAD_OFFICE, None),
+        ("GD", "广东分公司", OrgKind.PROVINCE, "HO"),
+        ("GD-SZ", "深圳中心支公司", OrgKind.CITY, "GD"),
+        ("GD-SZ-NS", "南山营业部", OrgKind.OUTLET, "GD-SZ"),
+        ("BJ", "北京分公司", OrgKind.PROVINCE, "HO"),
     )
-    user.set_password(PASSWORD)
-    user.save()
-    return user
+]
+# The personas, in the order of their ids (the lowest id wins a tie for a case).
+STAFF = [
+    world.StaffSpec("frontline", "柜员小李", Role.FRONTLINE, "GD-SZ-NS"),
+    world.StaffSpec("handler", "投诉专员王芳", Role.HANDLER, "GD-SZ"),
+    world.StaffSpec("handler2", "投诉专员陈刚", Role.HANDLER, "GD-SZ"),
+    world.StaffSpec("supervisor", "主管赵敏", Role.SUPERVISOR, "GD-SZ"),
+    world.StaffSpec("quality", "品质经理孙悦", Role.QUALITY_MANAGER, "GD"),
+    world.StaffSpec("admin", "系统管理员", Role.ADMIN, "HO"),
+    world.StaffSpec("bj_handler", "北京专员刘洋", Role.HANDLER, "BJ"),
+]
 
 
-def _customer(no: str, name: str, segment: str, unit: OrgUnit, value: str, phone: str) -> Customer:
-    return Customer.objects.create(
-        customer_no=no,
-        name=name,
+def _customer(no: str, name: str, segment: str, unit: OrgUnit, value: str, phone: str) -> world.CustomerSpec:
+    return world.CustomerSpec(
+        no,
+        name,
+        unit.pk,
+        at("2019-05-01 10:00"),
         segment=segment,
-        org_unit=unit,
-        value=Decimal(value),
         phone=phone,
         email=f"{no.lower()}@example.cn",
+        value=Decimal(value),
         since=date(2019, 5, 1),
-        created_at=at("2019-05-01 10:00"),
     )
 
 
 def make_world() -> World:
     # Transactional tests flush the database, data-migrated catalogue included; put it back.
     catalogue.load(Journey, Touchpoint)
-    ho = _unit("HO", "总公司", OrgKind.HEAD_OFFICE, None)
-    gd = _unit("GD", "广东分公司", OrgKind.PROVINCE, ho)
-    sz = _unit("GD-SZ", "深圳中心支公司", OrgKind.CITY, gd)
-    ns = _unit("GD-SZ-NS", "南山营业部", OrgKind.OUTLET, sz)
-    bj = _unit("BJ", "北京分公司", OrgKind.PROVINCE, ho)
-    w = World(
+    units = world.units(UNITS)
+    ho, gd, sz, ns, bj = (units[code] for code in ("HO", "GD", "GD-SZ", "GD-SZ-NS", "BJ"))
+    staff = world.staff(STAFF, password=PASSWORD, units=units)
+    individual, online, key_account, beijing_customer = world.customers(
+        [
+            _customer("C0001", "张伟", Segment.INDIVIDUAL, ns, "3200.00", "13800138000"),
+            _customer("C0002", "李娜", Segment.ONLINE, ns, "1800.00", "13900139000"),
+            _customer("C0003", "深圳市华运物流有限公司", Segment.KEY_ACCOUNT, sz, "260000.00", "075583000000"),
+            _customer("C0004", "王强", Segment.INDIVIDUAL, bj, "5000.00", "13700137000"),
+        ]
+    )
+    (auto_policy,) = world.policies(
+        [
+            world.PolicySpec(
+                "PA2026440300000001",
+                individual.pk,
+                Line.AUTO,
+                Decimal("3200.00"),
+                date(2026, 3, 1),
+                date(2027, 2, 28),
+                ns.pk,
+            )
+        ]
+    )
+    return World(
         head_office=ho,
         guangdong=gd,
         shenzhen=sz,
         nanshan=ns,
         beijing=bj,
-        frontline=_user("frontline", Role.FRONTLINE, ns, "柜员小李"),
-        handler=_user("handler", Role.HANDLER, sz, "投诉专员王芳"),
-        handler2=_user("handler2", Role.HANDLER, sz, "投诉专员陈刚"),
-        supervisor=_user("supervisor", Role.SUPERVISOR, sz, "主管赵敏"),
-        quality=_user("quality", Role.QUALITY_MANAGER, gd, "品质经理孙悦"),
-        admin=_user("admin", Role.ADMIN, ho, "系统管理员"),
-        beijing_handler=_user("bj_handler", Role.HANDLER, bj, "北京专员刘洋"),
-        individual=_customer("C0001", "张伟", Segment.INDIVIDUAL, ns, "3200.00", "13800138000"),
-        online=_customer("C0002", "李娜", Segment.ONLINE, ns, "1800.00", "13900139000"),
-        key_account=_customer("C0003", "深圳市华运物流有限公司", Segment.KEY_ACCOUNT, sz, "260000.00", "075583000000"),
-        beijing_customer=_customer("C0004", "王强", Segment.INDIVIDUAL, bj, "5000.00", "13700137000"),
-        auto_policy=None,  # type: ignore[arg-type]
+        frontline=staff["frontline"],
+        handler=staff["handler"],
+        handler2=staff["handler2"],
+        supervisor=staff["supervisor"],
+        quality=staff["quality"],
+        admin=staff["admin"],
+        beijing_handler=staff["bj_handler"],
+        individual=individual,
+        online=online,
+        key_account=key_account,
+        beijing_customer=beijing_customer,
+        auto_policy=auto_policy,
     )
-    w.auto_policy = Policy.objects.create(
-        policy_no="PA2026440300000001",
-        customer=w.individual,
-        line=Line.AUTO,
-        premium=Decimal("3200.00"),
-        start_date=date(2026, 3, 1),
-        end_date=date(2027, 2, 28),
-        org_unit=ns,
-    )
-    return w
 
 
 # Complaints through the real service.

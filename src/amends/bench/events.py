@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,8 +29,11 @@ import aiohttp
 import psycopg
 from django.db import connection
 
-from amends.accounts.models import OrgKind, OrgUnit, Role, User
+from amends.accounts.models import OrgKind, Role
 from amends.accounts.tokens import token_issue
+from amends.assembly import world
+from amends.journeys import catalogue
+from amends.journeys.models import Journey, Touchpoint
 from amends.warning.models import Alert, Event
 
 from . import database, environment
@@ -136,26 +140,13 @@ def _copy_text(events: list[dict], received: str) -> bytes:
 
 def _seed(customers: int) -> str:
     """Customers the events name (so the rules resolve them), an org tree, and an integration token."""
-    from decimal import Decimal
-
-    from amends.customers.models import Customer
-    from amends.journeys import catalogue
-    from amends.journeys.models import Journey, Touchpoint
-
     catalogue.load(Journey, Touchpoint)
-    head = OrgUnit(code="HO", name="总公司", kind=OrgKind.HEAD_OFFICE, parent=None, region="总公")
-    head.save()
+    head = world.units([world.UnitSpec("HO", "总公司", OrgKind.HEAD_OFFICE, None, "总公司")])["HO"]
     now = datetime.now(ZoneInfo("Asia/Shanghai"))
-    Customer.objects.bulk_create(
-        [
-            Customer(customer_no=f"B{i:07d}", name=f"客户{i}", org_unit=head, value=Decimal("3000.00"), created_at=now)
-            for i in range(customers)
-        ],
-        batch_size=2000,
-    )
-    user = User(username="integration", role=Role.ADMIN, org_unit=head, display_name="理赔系统接口")
-    user.set_unusable_password()
-    user.save()
+    value = Decimal("3000.00")
+    world.customers(world.CustomerSpec(f"B{i:07d}", f"客户{i}", head.pk, now, value=value) for i in range(customers))
+    integration = world.StaffSpec("integration", "理赔系统接口", Role.ADMIN, head.code)
+    user = world.staff([integration], password=None)["integration"]
     return token_issue(actor=None, user=user)
 
 

@@ -25,6 +25,9 @@ import psycopg
 from django.conf import settings
 from django.db import connection
 
+from amends.accounts.models import OrgKind, Role
+from amends.assembly import world
+
 from . import database, environment
 from .database import BenchError, Target
 
@@ -119,8 +122,6 @@ def generate(path: Path, rows: int, *, seed: int = 20261123) -> Path:
 
 
 def run_history(options: HistoryOptions, progress: Callable[[str], None]) -> dict[str, Any]:
-    from amends.accounts.models import OrgKind, OrgUnit, Role, User
-
     target = database.resolve(options.database_url, options.database_name, allow_sqlite=options.allow_sqlite)
     texas = texas_file(options.texas)
     report: dict[str, Any] = {"machine": environment.machine(), "load_before": load(), "measures": []}
@@ -129,9 +130,9 @@ def run_history(options: HistoryOptions, progress: Callable[[str], None]) -> dic
     database.use(target)
     database.migrate()
     report["database"] = {**environment.database(connection), "name": target.name}
-    head = OrgUnit(code="HO", name="Head office", kind=OrgKind.HEAD_OFFICE)
-    head.save()
-    admin = User.objects.create(username="bench_importer", role=Role.ADMIN, org_unit=head)
+    units = world.units([world.UnitSpec("HO", "Head office", OrgKind.HEAD_OFFICE, None, "")])
+    importer = world.StaffSpec("bench_importer", "", Role.ADMIN, "HO")
+    admin = world.staff([importer], password=None, units=units)["bench_importer"]
 
     files = [("texas", texas)]
     if options.generated_rows:

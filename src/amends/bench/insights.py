@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from amends.accounts.models import OrgKind, OrgUnit, Role, User
 from amends.accounts.tokens import token_issue
+from amends.assembly import world
 from amends.assembly.simulation import Params, simulate
 from amends.core import clock
 from amends.insights import facts, queries, reports
@@ -90,13 +91,15 @@ def _build(target: database.Target, cases: int, until: date, progress: Callable[
 
 
 def staff_for_measures() -> None:
-    head = OrgUnit.objects.filter(parent__isnull=True).order_by("id").first()
-    city = OrgUnit.objects.filter(kind=OrgKind.CITY).order_by("id").first()
-    for username, role, unit in (("bench_admin", Role.ADMIN, head), ("bench_supervisor", Role.SUPERVISOR, city)):
-        if not User.objects.filter(username=username).exists():
-            user = User(username=username, role=role, org_unit=unit, display_name=username)
-            user.set_unusable_password()
-            user.save()
+    """A head-office admin and a city supervisor to measure as (the simulated world has the units)."""
+    head = OrgUnit.objects.filter(parent__isnull=True).order_by("id").values_list("code", flat=True)[0]
+    city = OrgUnit.objects.filter(kind=OrgKind.CITY).order_by("id").values_list("code", flat=True)[0]
+    wanted = [
+        world.StaffSpec("bench_admin", "bench_admin", Role.ADMIN, head),
+        world.StaffSpec("bench_supervisor", "bench_supervisor", Role.SUPERVISOR, city),
+    ]
+    present = set(User.objects.filter(username__in=[s.username for s in wanted]).values_list("username", flat=True))
+    world.staff([s for s in wanted if s.username not in present], password=None)
 
 
 def run_insights(options: InsightsOptions, progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:

@@ -19,12 +19,11 @@ from django.utils import timezone
 
 from amends.accounts.models import Role, User
 from amends.accounts.tokens import token_issue
+from amends.assembly import world
 from amends.assembly.testing import make_world
-from amends.customers.models import Customer, Line, Policy, Segment
+from amends.customers.models import Line, Segment
 from amends.journeys.models import Touchpoint
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉玲建国志红文斌宇浩凯健俊帆晨"
 SEGMENTS = [Segment.INDIVIDUAL] * 5 + [Segment.ONLINE] * 2 + [Segment.TELESALES, Segment.KEY_ACCOUNT]
 CHANNELS = ["hotline"] * 5 + ["app", "app", "portal", "email", "counter", "letter", "regulator", "social"]
 DESCRIPTIONS = [
@@ -55,52 +54,44 @@ class IntakeWorld:
 def seed(*, customers: int = 2000, handlers: int = 4) -> IntakeWorld:
     """The personas of the test suite plus more handlers and customers; returns the agent and their token."""
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        world = make_world()
-        for i in range(handlers):
-            User.objects.create_user(
-                username=f"bench_handler{i + 1}",
-                password="bench-handler-password",
-                role=Role.HANDLER,
-                org_unit=world.shenzhen,
-                display_name=f"投诉专员{i + 1}号",
-            )
+        persons = make_world()
+        more = [
+            world.StaffSpec(f"bench_handler{i + 1}", f"投诉专员{i + 1}号", Role.HANDLER, persons.shenzhen.code)
+            for i in range(handlers)
+        ]
+        world.staff(more, password="bench-handler-password")
     rng = random.Random(20261101)
     now = timezone.now()
-    rows = [
-        Customer(
-            customer_no=f"BC{i:07d}",
-            name=_name(rng),
+    outlet = persons.nanshan.pk
+    made = world.customers(
+        world.CustomerSpec(
+            f"BC{i:07d}",
+            world.drawn_name(rng),
+            outlet,
+            now,
             phone=f"13{rng.randrange(10**9):09d}",
             email=f"bc{i:07d}@example.cn",
             segment=rng.choice(SEGMENTS),
             value=Decimal(rng.randrange(800, 60000)),
             since=date(2015 + rng.randrange(11), 1 + rng.randrange(12), 1),
-            org_unit=world.nanshan,
-            created_at=now,
         )
         for i in range(customers)
-    ]
-    made = Customer.objects.bulk_create(rows, batch_size=1000)
-    policies = [
-        Policy(
-            policy_no=f"PA2026{c.pk:012d}",
-            customer=c,
-            line=rng.choice(list(Line.values)),
-            premium=c.value,
-            start_date=date(2026, 1 + rng.randrange(12), 1),
-            end_date=date(2027, 12, 31),
-            org_unit=world.nanshan,
+    )
+    policies = world.policies(
+        world.PolicySpec(
+            f"PA2026{c.pk:012d}",
+            c.pk,
+            rng.choice(list(Line.values)),
+            c.value,
+            date(2026, 1 + rng.randrange(12), 1),
+            date(2027, 12, 31),
+            outlet,
         )
         for c in made
-    ]
-    Policy.objects.bulk_create(policies, batch_size=1000)
+    )
     touchpoints = list(Touchpoint.objects.filter(active=True).order_by("code").values_list("code", flat=True))
-    token = token_issue(actor=None, user=world.frontline)
-    return IntakeWorld(world.frontline, token, [(p.customer.pk, p.policy_no) for p in policies], touchpoints)
-
-
-def _name(rng: random.Random) -> str:
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+    token = token_issue(actor=None, user=persons.frontline)
+    return IntakeWorld(persons.frontline, token, [(p.customer_id, p.policy_no) for p in policies], touchpoints)
 
 
 class Traffic:
@@ -134,7 +125,7 @@ class Traffic:
             data.update(customer={"id": customer_id}, policy_no=policy_no, claim_no=claim_no)
         else:
             data["customer"] = {
-                "name": _name(rng),
+                "name": world.drawn_name(rng),
                 "phone": f"15{rng.randrange(10**9):09d}",
                 "segment": rng.choice(SEGMENTS),
             }

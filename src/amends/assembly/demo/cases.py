@@ -19,7 +19,7 @@ from amends.text.corpus import CLAIMS, SERVICE, TouchpointText
 
 from . import notes
 from .org import nearest, province_of
-from .people import COMPANIES, CustomerSpec
+from .people import COMPANIES, CustomerPlan
 
 EPOCH_DAYS = 400
 DAY = 1440
@@ -115,7 +115,7 @@ def receiver(channel: str, unit: str) -> str:
 class Script:
     """Builds one case's actions; `t` moves forward as actions are added."""
 
-    def __init__(self, rng: random.Random, plan: CasePlan, customer: CustomerSpec):
+    def __init__(self, rng: random.Random, plan: CasePlan, customer: CustomerPlan):
         self.rng, self.plan, self.customer, self.t = rng, plan, customer, plan.t0
         self.fill = {"title": customer.title, "touch": ""}
 
@@ -191,7 +191,7 @@ class Script:
         )
 
 
-def _script(rng: random.Random, plan: CasePlan, customer: CustomerSpec, touch_name: str) -> None:
+def _script(rng: random.Random, plan: CasePlan, customer: CustomerPlan, touch_name: str) -> None:
     s = Script(rng, plan, customer)
     s.fill["touch"] = touch_name
     tp = TOUCHPOINTS[plan.touchpoint]
@@ -281,7 +281,7 @@ def _scenarios(rng: random.Random, count: int) -> list[str]:
     return chosen
 
 
-def _touchpoint(rng: random.Random, customer: CustomerSpec, scenario: str, repeat: bool) -> tuple[str, int]:
+def _touchpoint(rng: random.Random, customer: CustomerPlan, scenario: str, repeat: bool) -> tuple[str, int]:
     lines = [p.line for p in customer.policies]
     pool = ON_THE_SPOT_TOUCHPOINTS if scenario.startswith("on_the_spot") else tuple(TOUCHPOINTS)
     fits = [c for c in pool if set(TOUCHPOINTS[c].lines) & set(lines) and (not repeat or TOUCHPOINTS[c].claim)]
@@ -293,7 +293,7 @@ def _touchpoint(rng: random.Random, customer: CustomerSpec, scenario: str, repea
 
 
 def plan_cases(
-    rng: random.Random, customers: list[CustomerSpec], count: int, touch_names: dict[str, str]
+    rng: random.Random, customers: list[CustomerPlan], count: int, touch_names: dict[str, str]
 ) -> list[CasePlan]:
     """`count` random cases in the order their first complaint arrives; claim numbers 1…n are theirs."""
     plans = []

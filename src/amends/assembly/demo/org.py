@@ -2,76 +2,63 @@
 
 Five demo logins (`frontline`, `handler`, `supervisor`, `quality`, `admin`) sit in 深圳 and above, so the
 Shenzhen queue is the busy one; two dozen more staff across the branches give assignment and workload
-something to do. Org units and users are reference data: written directly, not through services.
+something to do. Org units and users are reference data, written by the world builder (`assembly.world`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.hashers import make_password
-
 from amends.accounts.models import OrgKind, OrgUnit, Role, User
+from amends.assembly import world
+from amends.assembly.world import StaffSpec, UnitSpec
 
 HEAD_OFFICE_CODE = "HO"
 DEMO_PASSWORD = "amends-demo"
 
 
 @dataclass(frozen=True)
-class UnitSpec:
-    code: str
-    name: str
-    kind: str
-    parent: str | None
-    region: str
+class DemoUnit(UnitSpec):
     area: str  # six-digit administrative code, used in policy and claim numbers
     weight: int  # share of the branch's customers served here (outlets: individuals; cities: companies)
 
 
 HO, PROV, CITY, OUTLET = OrgKind.HEAD_OFFICE, OrgKind.PROVINCE, OrgKind.CITY, OrgKind.OUTLET
 
-UNITS: tuple[UnitSpec, ...] = (
-    UnitSpec("HO", "总公司", HO, None, "全国", "110000", 0),
-    UnitSpec("GD", "广东分公司", PROV, "HO", "广东", "440000", 0),
-    UnitSpec("GD-SZ", "深圳中心支公司", CITY, "GD", "深圳", "440300", 5),
-    UnitSpec("GD-SZ-NS", "南山营业部", OUTLET, "GD-SZ", "深圳", "440300", 14),
-    UnitSpec("GD-SZ-FT", "福田营业部", OUTLET, "GD-SZ", "深圳", "440300", 10),
-    UnitSpec("GD-SZ-BA", "宝安营业部", OUTLET, "GD-SZ", "深圳", "440300", 7),
-    UnitSpec("GD-GZ", "广州中心支公司", CITY, "GD", "广州", "440100", 4),
-    UnitSpec("GD-GZ-TH", "天河营业部", OUTLET, "GD-GZ", "广州", "440100", 8),
-    UnitSpec("GD-GZ-YX", "越秀营业部", OUTLET, "GD-GZ", "广州", "440100", 5),
-    UnitSpec("GD-DG", "东莞中心支公司", CITY, "GD", "东莞", "441900", 2),
-    UnitSpec("GD-DG-NC", "南城营业部", OUTLET, "GD-DG", "东莞", "441900", 5),
-    UnitSpec("BJ", "北京分公司", PROV, "HO", "北京", "110000", 0),
-    UnitSpec("BJ-CY", "朝阳支公司", CITY, "BJ", "北京", "110105", 3),
-    UnitSpec("BJ-CY-WJ", "望京营业部", OUTLET, "BJ-CY", "北京", "110105", 7),
-    UnitSpec("BJ-CY-GM", "国贸营业部", OUTLET, "BJ-CY", "北京", "110105", 5),
-    UnitSpec("BJ-HD", "海淀支公司", CITY, "BJ", "北京", "110108", 2),
-    UnitSpec("BJ-HD-ZGC", "中关村营业部", OUTLET, "BJ-HD", "北京", "110108", 7),
-    UnitSpec("JS", "江苏分公司", PROV, "HO", "江苏", "320000", 0),
-    UnitSpec("JS-NJ", "南京中心支公司", CITY, "JS", "南京", "320100", 3),
-    UnitSpec("JS-NJ-XJK", "新街口营业部", OUTLET, "JS-NJ", "南京", "320100", 7),
-    UnitSpec("JS-NJ-HX", "河西营业部", OUTLET, "JS-NJ", "南京", "320100", 5),
-    UnitSpec("JS-SU", "苏州中心支公司", CITY, "JS", "苏州", "320500", 2),
-    UnitSpec("JS-SU-YQ", "工业园区营业部", OUTLET, "JS-SU", "苏州", "320500", 6),
-    UnitSpec("SC", "四川分公司", PROV, "HO", "四川", "510000", 0),
-    UnitSpec("SC-CD", "成都中心支公司", CITY, "SC", "成都", "510100", 3),
-    UnitSpec("SC-CD-JJ", "锦江营业部", OUTLET, "SC-CD", "成都", "510100", 7),
-    UnitSpec("SC-CD-GX", "高新营业部", OUTLET, "SC-CD", "成都", "510100", 6),
-    UnitSpec("SC-MY", "绵阳中心支公司", CITY, "SC", "绵阳", "510700", 1),
-    UnitSpec("SC-MY-FC", "涪城营业部", OUTLET, "SC-MY", "绵阳", "510700", 4),
+UNITS: tuple[DemoUnit, ...] = (
+    DemoUnit("HO", "总公司", HO, None, "全国", "110000", 0),
+    DemoUnit("GD", "广东分公司", PROV, "HO", "广东", "440000", 0),
+    DemoUnit("GD-SZ", "深圳中心支公司", CITY, "GD", "深圳", "440300", 5),
+    DemoUnit("GD-SZ-NS", "南山营业部", OUTLET, "GD-SZ", "深圳", "440300", 14),
+    DemoUnit("GD-SZ-FT", "福田营业部", OUTLET, "GD-SZ", "深圳", "440300", 10),
+    DemoUnit("GD-SZ-BA", "宝安营业部", OUTLET, "GD-SZ", "深圳", "440300", 7),
+    DemoUnit("GD-GZ", "广州中心支公司", CITY, "GD", "广州", "440100", 4),
+    DemoUnit("GD-GZ-TH", "天河营业部", OUTLET, "GD-GZ", "广州", "440100", 8),
+    DemoUnit("GD-GZ-YX", "越秀营业部", OUTLET, "GD-GZ", "广州", "440100", 5),
+    DemoUnit("GD-DG", "东莞中心支公司", CITY, "GD", "东莞", "441900", 2),
+    DemoUnit("GD-DG-NC", "南城营业部", OUTLET, "GD-DG", "东莞", "441900", 5),
+    DemoUnit("BJ", "北京分公司", PROV, "HO", "北京", "110000", 0),
+    DemoUnit("BJ-CY", "朝阳支公司", CITY, "BJ", "北京", "110105", 3),
+    DemoUnit("BJ-CY-WJ", "望京营业部", OUTLET, "BJ-CY", "北京", "110105", 7),
+    DemoUnit("BJ-CY-GM", "国贸营业部", OUTLET, "BJ-CY", "北京", "110105", 5),
+    DemoUnit("BJ-HD", "海淀支公司", CITY, "BJ", "北京", "110108", 2),
+    DemoUnit("BJ-HD-ZGC", "中关村营业部", OUTLET, "BJ-HD", "北京", "110108", 7),
+    DemoUnit("JS", "江苏分公司", PROV, "HO", "江苏", "320000", 0),
+    DemoUnit("JS-NJ", "南京中心支公司", CITY, "JS", "南京", "320100", 3),
+    DemoUnit("JS-NJ-XJK", "新街口营业部", OUTLET, "JS-NJ", "南京", "320100", 7),
+    DemoUnit("JS-NJ-HX", "河西营业部", OUTLET, "JS-NJ", "南京", "320100", 5),
+    DemoUnit("JS-SU", "苏州中心支公司", CITY, "JS", "苏州", "320500", 2),
+    DemoUnit("JS-SU-YQ", "工业园区营业部", OUTLET, "JS-SU", "苏州", "320500", 6),
+    DemoUnit("SC", "四川分公司", PROV, "HO", "四川", "510000", 0),
+    DemoUnit("SC-CD", "成都中心支公司", CITY, "SC", "成都", "510100", 3),
+    DemoUnit("SC-CD-JJ", "锦江营业部", OUTLET, "SC-CD", "成都", "510100", 7),
+    DemoUnit("SC-CD-GX", "高新营业部", OUTLET, "SC-CD", "成都", "510100", 6),
+    DemoUnit("SC-MY", "绵阳中心支公司", CITY, "SC", "绵阳", "510700", 1),
+    DemoUnit("SC-MY-FC", "涪城营业部", OUTLET, "SC-MY", "绵阳", "510700", 4),
 )
 UNIT_BY_CODE = {u.code: u for u in UNITS}
 OUTLETS = tuple(u for u in UNITS if u.kind == OUTLET)
 CITIES = tuple(u for u in UNITS if u.kind == CITY)
-
-
-@dataclass(frozen=True)
-class StaffSpec:
-    username: str
-    display_name: str
-    role: str
-    unit: str
 
 
 FL, HD, SV, QM, AD = Role.FRONTLINE, Role.HANDLER, Role.SUPERVISOR, Role.QUALITY_MANAGER, Role.ADMIN
@@ -116,7 +103,7 @@ DEMO_LOGINS = STAFF[:5]
 def ancestors(code: str) -> list[str]:
     """The unit's own code first, then each parent up to the head office."""
     out = []
-    unit: UnitSpec | None = UNIT_BY_CODE[code]
+    unit: DemoUnit | None = UNIT_BY_CODE[code]
     while unit is not None:
         out.append(unit.code)
         unit = UNIT_BY_CODE[unit.parent] if unit.parent else None
@@ -138,30 +125,5 @@ def province_of(code: str) -> str:
 
 def create_org() -> tuple[dict[str, OrgUnit], dict[str, User]]:
     """Write the org units and staff; every demo login gets the one printed demo password."""
-    units: dict[str, OrgUnit] = {}
-    for spec in UNITS:
-        unit = OrgUnit(
-            code=spec.code,
-            name=spec.name,
-            kind=spec.kind,
-            parent=units[spec.parent] if spec.parent else None,
-            region=spec.region,
-        )
-        unit.save()
-        units[spec.code] = unit
-    # One hash for the shared demo password: PBKDF2 costs ~0.3 s per call, thirty calls would be ten seconds.
-    password = make_password(DEMO_PASSWORD)
-    users = [
-        User(
-            username=s.username,
-            display_name=s.display_name,
-            role=s.role,
-            org_unit=units[s.unit],
-            password=password,
-            is_staff=s.role == AD,
-            is_superuser=s.role == AD,
-        )
-        for s in STAFF
-    ]
-    User.objects.bulk_create(users)
-    return units, {u.username: u for u in User.objects.filter(username__in=[s.username for s in STAFF])}
+    units = world.units(UNITS)
+    return units, world.staff(STAFF, password=DEMO_PASSWORD, units=units)

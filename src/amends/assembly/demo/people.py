@@ -2,7 +2,7 @@
 
 `plan_customers` is pure: it draws names, segments, phones, lines and premiums from the caller's
 `random.Random` and expresses every date as days before the demo's "today", so the same seed gives the
-same customers on any day. `create_customers` turns the plan into rows (reference data, bulk-created).
+same customers on any day. `create_customers` turns the plan into the world builder's specs and writes them.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from amends.accounts.models import OrgUnit
+from amends.assembly import world
 from amends.customers.models import Customer, Line, Policy, PolicyStatus, Segment
 
 from . import names
@@ -55,7 +56,7 @@ COMPANIES: set[str] = {Segment.KEY_ACCOUNT, Segment.GROUP}
 
 
 @dataclass(frozen=True)
-class PolicySpec:
+class PolicyPlan:
     line: str
     premium: Decimal
     start_days_ago: int
@@ -63,7 +64,7 @@ class PolicySpec:
 
 
 @dataclass(frozen=True)
-class CustomerSpec:
+class CustomerPlan:
     no: str
     name: str
     title: str  # how staff address them in notes: 陈先生, 王女士, 华运物流刘经理
@@ -72,7 +73,7 @@ class CustomerSpec:
     phone: str
     email: str
     since_days_ago: int
-    policies: tuple[PolicySpec, ...]
+    policies: tuple[PolicyPlan, ...]
 
 
 def _person(rng: random.Random) -> tuple[str, str]:
@@ -95,7 +96,7 @@ def _phone(rng: random.Random) -> str:
     return rng.choice(names.MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
 
 
-def _policies(rng: random.Random, segment: str) -> tuple[PolicySpec, ...]:
+def _policies(rng: random.Random, segment: str) -> tuple[PolicyPlan, ...]:
     choices = LINES_BY_SEGMENT[segment]
     wanted = rng.choices((1, 2, 3), weights=(55, 33, 12))[0]
     lines: list[str] = []
@@ -118,17 +119,17 @@ def _policies(rng: random.Random, segment: str) -> tuple[PolicySpec, ...]:
             status, start = PolicyStatus.SURRENDERED, rng.randrange(400, 1800)
         else:
             status, start = PolicyStatus.LAPSED, rng.randrange(120, 360)
-        out.append(PolicySpec(line, premium.quantize(Decimal("0.01")), start, status))
+        out.append(PolicyPlan(line, premium.quantize(Decimal("0.01")), start, status))
     return tuple(out)
 
 
-def _spec(rng: random.Random, no: int, segment: str, unit: str) -> CustomerSpec:
+def _plan(rng: random.Random, no: int, segment: str, unit: str) -> CustomerPlan:
     if segment in COMPANIES:
         name, title = _company(rng, unit, segment)
     else:
         name, title = _person(rng)
     email = f"kh{no:07d}@example.cn" if rng.random() < 0.45 else ""
-    return CustomerSpec(
+    return CustomerPlan(
         no=f"C{no:08d}",
         name=name,
         title=title,
@@ -150,16 +151,16 @@ FIXED = (
 )
 
 
-def plan_customers(rng: random.Random, count: int) -> list[CustomerSpec]:
-    specs = []
+def plan_customers(rng: random.Random, count: int) -> list[CustomerPlan]:
+    plans = []
     for i, (name, title, segment, unit, lines) in enumerate(FIXED, start=1):
         policies = []
         for line in lines:
             low, high = (COMPANY_PREMIUMS if segment in COMPANIES else PREMIUMS)[line]
             premium = (Decimal(rng.randrange(low * 100, high * 100)) / 100).quantize(Decimal("0.01"))
-            policies.append(PolicySpec(line, premium, rng.randrange(60, 300), PolicyStatus.ACTIVE))
-        specs.append(
-            CustomerSpec(f"C{i:08d}", name, title, segment, unit, _phone(rng), "", 2400 + i * 97, tuple(policies))
+            policies.append(PolicyPlan(line, premium, rng.randrange(60, 300), PolicyStatus.ACTIVE))
+        plans.append(
+            CustomerPlan(f"C{i:08d}", name, title, segment, unit, _phone(rng), "", 2400 + i * 97, tuple(policies))
         )
     outlets = [u.code for u in OUTLETS]
     outlet_weights = [u.weight for u in OUTLETS]
@@ -174,18 +175,18 @@ def plan_customers(rng: random.Random, count: int) -> list[CustomerSpec]:
             unit = rng.choices(outlets, weights=outlet_weights)[0]
         else:
             unit = rng.choices(cities, weights=city_weights)[0]
-        specs.append(_spec(rng, no, segment, unit))
-    return specs
+        plans.append(_plan(rng, no, segment, unit))
+    return plans
 
 
-def policy_numbers(specs: list[CustomerSpec], today: date) -> list[list[str]]:
+def policy_numbers(plans: list[CustomerPlan], today: date) -> list[list[str]]:
     """Policy numbers such as PA2026440300000123: line, start year, the branch's area code, a sequence."""
     seq = 0
     out = []
-    for spec in specs:
-        area = UNIT_BY_CODE[spec.unit].area
+    for plan in plans:
+        area = UNIT_BY_CODE[plan.unit].area
         row = []
-        for p in spec.policies:
+        for p in plan.policies:
             seq += 1
             start = today - timedelta(days=p.start_days_ago)
             row.append(f"P{LINE_LETTER[p.line]}{start.year}{area}{seq:06d}")
@@ -194,49 +195,32 @@ def policy_numbers(specs: list[CustomerSpec], today: date) -> list[list[str]]:
 
 
 def create_customers(
-    specs: list[CustomerSpec], units: dict[str, OrgUnit], today: date
+    plans: list[CustomerPlan], units: dict[str, OrgUnit], today: date
 ) -> tuple[list[Customer], list[list[Policy]]]:
     tz = timezone.get_current_timezone()
-    customers = []
-    for spec in specs:
-        since = today - timedelta(days=spec.since_days_ago)
-        value = sum((p.premium for p in spec.policies if p.status == PolicyStatus.ACTIVE), Decimal("0"))
-        customers.append(
-            Customer(
-                customer_no=spec.no,
-                name=spec.name,
-                phone=spec.phone,
-                email=spec.email,
-                segment=spec.segment,
-                value=value,
+    specs = []
+    for plan in plans:
+        since = today - timedelta(days=plan.since_days_ago)
+        specs.append(
+            world.CustomerSpec(
+                plan.no,
+                plan.name,
+                units[plan.unit].pk,
+                datetime.combine(since, time(10, 0), tzinfo=tz),
+                segment=plan.segment,
+                phone=plan.phone,
+                email=plan.email,
+                value=sum((p.premium for p in plan.policies if p.status == PolicyStatus.ACTIVE), Decimal("0")),
                 since=since,
-                org_unit=units[spec.unit],
-                created_at=datetime.combine(since, time(10, 0), tzinfo=tz),
             )
         )
-    Customer.objects.bulk_create(customers, batch_size=500)
-    if customers[0].pk is None:  # backends that do not return ids from a bulk insert
-        by_no = dict(Customer.objects.filter(customer_no__in=[s.no for s in specs]).values_list("customer_no", "pk"))
-        for c in customers:
-            c.pk = by_no[c.customer_no]
-    numbers = policy_numbers(specs, today)
-    policies: list[list[Policy]] = []
-    for spec, customer, nos in zip(specs, customers, numbers, strict=True):
-        row = []
-        for p, no in zip(spec.policies, nos, strict=True):
+    customers = world.customers(specs)
+    terms = []
+    for plan, customer, numbers in zip(plans, customers, policy_numbers(plans, today), strict=True):
+        unit = units[plan.unit].pk
+        for p, no in zip(plan.policies, numbers, strict=True):
             start = today - timedelta(days=p.start_days_ago)
-            row.append(
-                Policy(
-                    policy_no=no,
-                    customer=customer,
-                    line=p.line,
-                    premium=p.premium,
-                    start_date=start,
-                    end_date=start + timedelta(days=364),
-                    status=p.status,
-                    org_unit=units[spec.unit],
-                )
-            )
-        policies.append(row)
-    Policy.objects.bulk_create([p for row in policies for p in row], batch_size=1000)
-    return customers, policies
+            end = start + timedelta(days=364)
+            terms.append(world.PolicySpec(no, customer.pk, p.line, p.premium, start, end, unit, p.status))
+    made = iter(world.policies(terms))
+    return customers, [[next(made) for _ in plan.policies] for plan in plans]

@@ -25,7 +25,7 @@ from amends.recovery.models import Case
 
 from .cases import Action, CasePlan
 from .org import nearest
-from .people import CustomerSpec
+from .people import CustomerPlan
 
 
 class DemoLoadError(RuntimeError):
@@ -42,7 +42,7 @@ class _State:
 @dataclass
 class Replay:
     plans: list[CasePlan]
-    specs: list[CustomerSpec]
+    people: list[CustomerPlan]
     customers: list[Customer]
     policies: list[list[Policy]]
     staff: dict[str, User]
@@ -131,7 +131,7 @@ class Replay:
                 case_id=self.case_id(plan),
                 actor=actor,
                 note=a.get("note", ""),
-                title=self.specs[plan.customer].title,
+                title=self.people[plan.customer].title,
                 at=self.moment(action.t),
             )
         recovery.step_record(

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 
 from amends.accounts.models import OrgKind, OrgUnit, Role, User
+from amends.assembly import world
 from amends.insights import facts
 from amends.journeys import catalogue
 from amends.journeys.models import Journey, Touchpoint
@@ -29,40 +30,16 @@ PROVINCES = ["广东", "北京", "上海", "浙江"]
 
 @transaction.atomic
 def _organisation() -> tuple[list[int], int]:
-    if not OrgUnit.objects.filter(kind=OrgKind.OUTLET).exists():
-        head = OrgUnit.objects.filter(parent__isnull=True).first()
-        if head is None:
-            head = OrgUnit(code="SIM-HO", name="总公司", kind=OrgKind.HEAD_OFFICE, region="总公司")
-            head.save()
-        for p, province in enumerate(PROVINCES):
-            prov = OrgUnit(
-                code=f"SIM-P{p}", name=f"{province}分公司", kind=OrgKind.PROVINCE, parent=head, region=province
-            )
-            prov.save()
-            for c in range(2):
-                city = OrgUnit(
-                    code=f"SIM-P{p}C{c}",
-                    name=f"{province}第{c + 1}中心支公司",
-                    kind=OrgKind.CITY,
-                    parent=prov,
-                    region=province,
-                )
-                city.save()
-                for o in range(2):
-                    OrgUnit(
-                        code=f"SIM-P{p}C{c}O{o}",
-                        name=f"{province}{c + 1}-{o + 1}营业部",
-                        kind=OrgKind.OUTLET,
-                        parent=city,
-                        region=province,
-                    ).save()
-    outlets = list(OrgUnit.objects.filter(kind=OrgKind.OUTLET).order_by("id").values_list("id", flat=True))
     head = OrgUnit.objects.filter(parent__isnull=True).order_by("id").first()
+    if head is None:
+        head = world.units([world.UnitSpec("SIM-HO", "总公司", OrgKind.HEAD_OFFICE, None, "总公司")])["SIM-HO"]
+    if not OrgUnit.objects.filter(kind=OrgKind.OUTLET).exists():
+        world.units(world.tree(head.code, PROVINCES, cities=2, outlets=2, prefix="SIM-"))
+    outlets = list(OrgUnit.objects.filter(kind=OrgKind.OUTLET).order_by("id").values_list("id", flat=True))
     actor = User.objects.filter(username="simulator").first()
     if actor is None:
-        actor = User(username="simulator", role=Role.HANDLER, org_unit=head, display_name="模拟数据", is_active=False)
-        actor.set_unusable_password()
-        actor.save()
+        simulator = world.StaffSpec("simulator", "模拟数据", Role.HANDLER, head.code, active=False)
+        actor = world.staff([simulator], password=None, units={head.code: head})["simulator"]
     return outlets, actor.pk
 
 

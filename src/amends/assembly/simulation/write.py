@@ -1,19 +1,18 @@
-"""Writing a simulated year into the database in bulk, in one transaction: PostgreSQL's COPY, SQLite's
-executemany (what bulk_create does, without building a model instance per row). Ids are taken above the
-current maximum of each table, so a simulation adds to what is there (a demo, an earlier run) and every
-reference is known before a row is written. Fields this module does not know (added later by other apps)
-get their model default, so a new column does not break the load.
+"""Writing a simulated year into the database in bulk, in one transaction, through the world builder's bulk
+writer (`assembly.world.bulk`). Ids are taken above the current maximum of each table, so a simulation adds to
+what is there (a demo, an earlier run) and every reference is known before a row is written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
-from django.db import DatabaseError, connection, models, transaction
+from django.db import transaction
 
+from amends.assembly.world import CustomerSpec, PolicySpec, numbered_name, numbered_phone
+from amends.assembly.world.bulk import Writer, next_id, reset_sequences, skip_row_triggers
 from amends.customers.models import Customer, Policy
 from amends.intake.models import Complaint
 from amends.recovery.models import Case, CaseStep, Failure
@@ -33,92 +32,8 @@ from .generate import (
     day,
 )
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉玲建国志红文斌宇浩凯健俊帆晨"
 CATEGORY_OF_JOURNEY = {"sale": "sales", "renewal": "renewal", "surrender": "surrender"}
 FAILURE_TEXT = "定损员约好上午九点到现场，等到下午三点也没有人来，电话也打不通。"
-BATCH = 5000
-
-
-def _sqlite_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-    if isinstance(value, date | Decimal):
-        return str(value)
-    return value
-
-
-class Writer:
-    """Rows into one table through COPY (PostgreSQL) or executemany (SQLite)."""
-
-    def __init__(self, progress: Callable[[str, int], None]):
-        self.progress = progress
-        self.postgres = connection.vendor == "postgresql"
-
-    def write(self, model: type[models.Model], given: list[str], rows: Iterable[tuple], label: str) -> int:
-        fields = [f for f in model._meta.concrete_fields if f.attname in given or not f.primary_key]
-        extra = [f for f in fields if f.attname not in given]
-        defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in extra)
-        columns = [*given, *[f.attname for f in extra]]
-        by_attname = {f.attname: f.column for f in model._meta.concrete_fields}
-        names = ", ".join(connection.ops.quote_name(by_attname[c]) for c in columns)
-        table = connection.ops.quote_name(model._meta.db_table)
-        count = 0
-        with connection.cursor() as cursor:
-            if self.postgres:
-                raw = cursor.cursor
-                with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row + defaults)
-                        count += 1
-                        if count % 100_000 == 0:
-                            self.progress(label, count)
-            else:
-                sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
-                for chunk in _chunks(rows, BATCH):
-                    cursor.executemany(sql, [tuple(_sqlite_value(v) for v in r + defaults) for r in chunk])
-                    count += len(chunk)
-                    if count % 100_000 < BATCH:
-                        self.progress(label, count)
-        self.progress(label, count)
-        return count
-
-
-def _chunks(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
-    chunk: list[tuple] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def next_id(model: type[models.Model]) -> int:
-    return (model._default_manager.aggregate(m=models.Max("pk"))["m"] or 0) + 1
-
-
-def _skip_row_triggers() -> None:
-    """On PostgreSQL, when the role may (a superuser, as on a bench or demo server), skip the per-row foreign
-    key triggers for this transaction: every reference is generated from ids read or assigned above, and the
-    checks cost more than the COPY itself. Elsewhere the checks run as usual."""
-    if connection.vendor != "postgresql":
-        return
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL session_replication_role = replica")
-    except DatabaseError:
-        pass
-
-
-def _reset_sequences(*tables: type[models.Model]) -> None:
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for model in tables:
-            t = model._meta.db_table
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT max(id) FROM {t}))")
 
 
 def load(
@@ -134,66 +49,47 @@ def load(
     counts: dict[str, int] = {}
     n = year.n
     with transaction.atomic():
-        _skip_row_triggers()
+        skip_row_triggers()
         c0, p0, k0, f0, q0 = (next_id(m) for m in (Customer, Policy, Case, Failure, Complaint))
         created = datetime(2015, 1, 1, tzinfo=UTC)
+        since = date(2015, 1, 1)
         unit = [outlets[int(o)] for o in year.outlet]
         premium = [Decimal(f"{v:.2f}") for v in year.premium]
 
-        def customers() -> Iterator[tuple]:
+        def customers() -> Iterator[CustomerSpec]:
             for i in range(n):
                 cid = c0 + i
-                name = SURNAMES[(cid * 7) % len(SURNAMES)] + GIVEN[(cid * 13) % len(GIVEN)]
-                yield (
-                    cid,
+                yield CustomerSpec(
                     f"SIM{cid:010d}",
-                    name,
-                    f"13{(cid * 7919) % 1_000_000_000:09d}",
-                    "",
-                    str(SEGMENTS[year.segment[i]]),
-                    premium[i],
-                    date(2015, 1, 1),
+                    numbered_name(cid),
                     unit[i],
                     created,
+                    segment=str(SEGMENTS[year.segment[i]]),
+                    phone=numbered_phone(cid),
+                    value=premium[i],
+                    since=since,
+                    id=cid,
                 )
 
-        counts["customers"] = w.write(
-            Customer,
-            ["id", "customer_no", "name", "phone", "email", "segment", "value", "since", "org_unit_id", "created_at"],
-            customers(),
-            "customers",
-        )
-        policy_fields = [
-            "id",
-            "policy_no",
-            "customer_id",
-            "line",
-            "premium",
-            "start_date",
-            "end_date",
-            "status",
-            "org_unit_id",
-            "renewal_of_id",
-        ]
+        counts["customers"] = w.customers(customers())
 
-        def terms() -> Iterator[tuple]:
+        def terms() -> Iterator[PolicySpec]:
             for i in range(n):
                 start = day(year.start[i])
                 status = "expired" if year.renewed[i] else "lapsed"
-                yield (
-                    p0 + i,
+                yield PolicySpec(
                     f"SP{p0 + i:012d}",
                     c0 + i,
                     str(LINES[year.line[i]]),
                     premium[i],
                     start,
                     start + timedelta(days=364),
-                    status,
                     unit[i],
-                    None,
+                    status,
+                    id=p0 + i,
                 )
 
-        def renewals() -> Iterator[tuple]:
+        def renewals() -> Iterator[PolicySpec]:
             k = 0
             for i in range(n):
                 if not year.renewed[i]:
@@ -201,21 +97,21 @@ def load(
                 start = day(year.start[i]) + timedelta(days=365)
                 pid = p0 + n + k
                 k += 1
-                yield (
-                    pid,
+                yield PolicySpec(
                     f"SP{pid:012d}",
                     c0 + i,
                     str(LINES[year.line[i]]),
                     premium[i],
                     start,
                     start + timedelta(days=364),
-                    "active",
                     unit[i],
-                    p0 + i,
+                    "active",
+                    renewal_of_id=p0 + i,
+                    id=pid,
                 )
 
-        counts["policies"] = w.write(Policy, policy_fields, terms(), "policy terms")
-        counts["policies"] += w.write(Policy, policy_fields, renewals(), "renewals")
+        counts["policies"] = w.policies(terms(), "policy terms")
+        counts["policies"] += w.policies(renewals(), "renewals")
         case_index = [i for i in range(n) if year.has_case[i]]
         tp = [touchpoints[int(year.touchpoint[i])] for i in case_index]
 
@@ -412,5 +308,5 @@ def load(
             steps(),
             "steps",
         )
-        _reset_sequences(Customer, Policy, Case, Failure, Complaint, CaseStep)
+        reset_sequences(Customer, Policy, Case, Failure, Complaint, CaseStep)
     return counts

@@ -1,16 +1,31 @@
 """`amends bench intake|queue|insights|import|events`: measure DESIGN §6's targets beside their references
 (see docs/benchmarks.md).
 
-Thin: parses the options and hands over to `amends.bench`; the figures are reported, never asserted.
+Thin: parses the options and hands over to `amends.bench`; the figures are reported, never asserted. The
+bench's modules are imported only once a run starts, so the rest of `amends` never needs the `bench` extra
+(docs/decisions/0015-benchmarks-as-an-extra.md); without it, a run says which extra to install.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+# What the `bench` extra of pyproject.toml adds to the application's own dependencies.
+EXTRA_MODULES = ("aiohttp",)
+NEEDS_EXTRA = "amends bench needs the bench extra: pip install -e '.[bench]' (or uv sync --extra bench)."
+
+
+def _require_extra() -> None:
+    for name in EXTRA_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            raise CommandError(NEEDS_EXTRA) from None
 
 
 def _int_list(text: str) -> list[int]:
@@ -80,6 +95,7 @@ class Command(BaseCommand):
         events.add_argument("--drop", action="store_true", help="drop the bench database afterwards")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        _require_extra()
         from rich.console import Console
 
         from amends.bench import report
