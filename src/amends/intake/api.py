@@ -119,12 +119,22 @@ def create_complaint(
 
 class DecisionIn(Schema):
     decision: str = Field(..., max_length=5000, description="What the customer was told")
+    result: Literal["upheld", "partly_upheld", "not_upheld"] | None = Field(
+        None, description="The decision's result (支持 / 部分支持 / 不支持)"
+    )
+    at_fault: bool | None = Field(None, description="Whether the insurer was found at fault")
 
 
 @router.post("/complaints/{complaint_id}/decision", response={200: dict, 404: ErrorOut, 422: ErrorOut})
 def decide_complaint(request: HttpRequest, complaint_id: int, payload: DecisionIn) -> Any:
     """Record that the decision was communicated to the complainant; stops the regulatory clock."""
-    complaint = services.complaint_decide(actor=actor_of(request), complaint_id=complaint_id, decision=payload.decision)
+    complaint = services.complaint_decide(
+        actor=actor_of(request),
+        complaint_id=complaint_id,
+        decision=payload.decision,
+        result=payload.result or "",
+        at_fault=payload.at_fault,
+    )
     return complaint_brief(complaint)
 
 

@@ -19,7 +19,7 @@ from amends.accounts.models import User
 from amends.customers.models import Segment
 from amends.journeys.models import Journey
 
-from .models import Channel
+from .models import Channel, Result
 from .services import ComplaintInput, NewCustomer
 
 NEW_CUSTOMER = "new"
@@ -126,6 +126,14 @@ class ComplaintForm(forms.Form):
 
 
 class DecideForm(forms.Form):
+    result = forms.ChoiceField(label=_("Result"), choices=[("", _("Not recorded")), *Result.choices], required=False)
+    at_fault = forms.TypedChoiceField(
+        label=_("Insurer at fault"),
+        choices=[("", _("Not recorded")), ("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        empty_value=None,
+        required=False,
+    )
     decision = forms.CharField(
         label=_("Decision told to the customer"),
         max_length=20000,

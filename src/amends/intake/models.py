@@ -47,6 +47,14 @@ class Category(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Result(models.TextChoices):
+    """The decision on a complaint as the 2020 measure's decision letter states it (支持 / 部分支持 / 不支持)."""
+
+    UPHELD = "upheld", _("Upheld")
+    PARTLY_UPHELD = "partly_upheld", _("Partly upheld")
+    NOT_UPHELD = "not_upheld", _("Not upheld")
+
+
 class Complaint(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("case"))
     customer = models.ForeignKey(
@@ -102,8 +110,10 @@ class Complaint(models.Model):
     decision = models.TextField(_("decision"), blank=True)
     line = models.CharField(_("line"), max_length=16, choices=Line.choices, blank=True)
     region = models.CharField(_("region"), max_length=50, blank=True)
-    # Whether the complaint was found for the complainant (upheld, confirmed, justified); unknown until decided.
-    upheld = models.BooleanField(_("upheld"), null=True, blank=True)
+    # What was decided for the complainant (imported history: the source's finding); blank until decided or
+    # when the source did not say. `at_fault`: whether the insurer was found at fault (None: not recorded).
+    result = models.CharField(_("result"), max_length=16, choices=Result.choices, blank=True)
+    at_fault = models.BooleanField(_("insurer at fault"), null=True, blank=True)
     # Blank for complaints received in Amends; for imported history the system it came from and its key there.
     source = models.CharField(_("imported from"), max_length=16, blank=True)
     external_ref = models.CharField(_("reference in the source"), max_length=40, blank=True)

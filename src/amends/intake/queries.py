@@ -31,7 +31,8 @@ def complaint_brief(c: Complaint) -> dict[str, Any]:
         "category": c.category or None,
         "line": c.line or None,
         "region": c.region or None,
-        "upheld": c.upheld,
+        "result": c.result or None,
+        "at_fault": c.at_fault,
         "imported": {"source": c.source, "external_ref": c.external_ref} if c.source else None,
         "extensions": [
             {"id": e.pk, "level": e.level, "status": e.status, "reason": e.reason} for e in c.extensions.all()

@@ -106,6 +106,8 @@ def complaint_decide(request: HttpRequest, case_id: int, complaint_id: int) -> H
             actor=staff(request),
             complaint_id=complaint_id,
             decision=form.cleaned_data.get("decision", ""),
+            result=form.cleaned_data.get("result", ""),
+            at_fault=form.cleaned_data.get("at_fault"),
             case_version=_case_version(request),
         )
     except AmendsError as exc:

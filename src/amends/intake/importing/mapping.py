@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from amends.core.errors import InvalidInput
 from amends.customers.models import Line, Segment
 
-from ..models import Category, Channel
+from ..models import Category, Channel, Result
 
 SHIPPED = Path(__file__).parent / "mappings"
 SOURCE_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,15}$")
@@ -35,10 +35,11 @@ CHOICES: dict[str, set[str]] = {
     "line": set(Line.values),
     "segment": set(Segment.values),
     "touchpoint": set(),  # checked against the journey catalogue when the import starts
+    "result": set(Result.values),  # the source's finding: upheld, partly_upheld, not_upheld
 }
 TEXTS: tuple[str, ...] = ("external_ref", "customer_key", "customer_name", "description", "request", "decision")
 TEXTS += ("region", "policy_no", "claim_no")
-BOOLEANS = ("upheld",)
+BOOLEANS = ("at_fault",)
 AMOUNTS = ("loss_amount",)
 FIELDS = set(DATES) | set(CHOICES) | set(TEXTS) | set(BOOLEANS) | set(AMOUNTS)
 REQUIRED = ("external_ref", "received_at", "closed_at", "channel", "description")

@@ -221,7 +221,8 @@ COMPLAINT_COLUMNS: tuple[str, ...] = (
     "decision",
     "line",
     "region",
-    "upheld",
+    "result",
+    "at_fault",
     "source",
     "external_ref",
 )
@@ -248,7 +249,8 @@ def _complaint_row(r: Record, case_id: int | None, customer_id: int | None, ctx:
         *(case_id, customer_id, v["channel"], r.received_at, r.received_at + ctx.decide_within, 0, None),
         *(v.get("policy_no", ""), v.get("claim_no", ""), touchpoint_id, v["description"], v.get("request", "")),
         *(v.get("category", ""), False, v.get("loss_amount"), None, ctx.actor_id, ctx.now, None, ""),
-        *(r.closed_at, v.get("decision", ""), v.get("line", ""), v.get("region", ""), v.get("upheld")),
+        *(r.closed_at, v.get("decision", ""), v.get("line", ""), v.get("region", ""), v.get("result", "")),
+        v.get("at_fault"),
         *(ctx.source, r.external_ref),
     )
 

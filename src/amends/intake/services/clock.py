@@ -21,7 +21,7 @@ from amends.recovery.models import Case, TimelineKind
 
 from .. import rules
 from ..access import access_complaint
-from ..models import ClockExtension, Complaint, ExtensionStatus
+from ..models import ClockExtension, Complaint, ExtensionStatus, Result
 
 COMPLAINT_AUDIT_FIELDS = [
     "case",
@@ -44,8 +44,17 @@ def _refresh_case_clock(actor: User, case: Case) -> None:
 
 
 @transaction.atomic
-def complaint_decide(*, actor: User, complaint_id: int, decision: str, case_version: int | None = None) -> Complaint:
-    """Record that the decision was communicated to the complainant: this stops the regulatory clock.
+def complaint_decide(
+    *,
+    actor: User,
+    complaint_id: int,
+    decision: str,
+    result: str = "",
+    at_fault: bool | None = None,
+    case_version: int | None = None,
+) -> Complaint:
+    """Record that the decision was communicated to the complainant: this stops the regulatory clock. `result`
+    is upheld, partly_upheld or not_upheld ("" when not recorded); `at_fault`, whether the insurer was at fault.
     `case_version` is the case as the page showed it: a decision is never taken on a page someone else has moved
     on from."""
     require(actor, WORKS_CASES)
@@ -53,18 +62,22 @@ def complaint_decide(*, actor: User, complaint_id: int, decision: str, case_vers
     recovery.check_version(complaint.case, case_version)
     if complaint.decided_at is not None:
         raise RuleViolation(_("This complaint was already decided."), code="complaint_already_decided")
+    errors: dict[str, list[str]] = {}
     if not decision.strip():
-        raise InvalidInput(
-            _("Write the decision told to the customer."), fields={"decision": [_("This field is required.")]}
-        )
+        errors["decision"] = [_("Write the decision told to the customer.")]
+    if result and result not in Result.values:
+        errors["result"] = [_("Choose upheld, partly upheld or not upheld.")]
+    if errors:
+        raise InvalidInput(_("The decision was not recorded: please correct the marked fields."), fields=errors)
     with audit.changing(
         complaint,
         actor=actor,
         action="complaint.decide",
-        tracked=COMPLAINT_AUDIT_FIELDS,
-        update_fields=["decided_at", "decision"],
+        tracked=[*COMPLAINT_AUDIT_FIELDS, "result", "at_fault"],
+        update_fields=["decided_at", "decision", "result", "at_fault"],
     ):
         complaint.decided_at, complaint.decision = clock.now(), decision.strip()
+        complaint.result, complaint.at_fault = result, at_fault
     recovery.timeline_add(
         complaint.case,
         TimelineKind.DECIDED,

@@ -9,7 +9,7 @@ from django import template
 
 from amends.core.templatetags.amends import choice_label
 from amends.intake.forms import DecideForm, ExtendForm, ExtensionDecisionForm
-from amends.intake.models import Category, Channel, ExtensionStatus
+from amends.intake.models import Category, Channel, ExtensionStatus, Result
 
 register = template.Library()
 
@@ -22,6 +22,11 @@ def channel_label(code: str) -> str:
 @register.filter
 def category_label(code: str) -> str:
     return choice_label(Category, code)
+
+
+@register.filter
+def result_label(code: str) -> str:
+    return choice_label(Result, code)
 
 
 @register.simple_tag

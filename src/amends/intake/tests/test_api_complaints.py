@@ -113,6 +113,18 @@ class TestClockEndpoints:
         response = handler.post(f"/complaints/{complaint_id}/decision", {"decision": "全额赔付，不扣残值"})
         assert response.status_code == 200 and response.json()["status"] == "decided"
 
+    def test_the_decision_records_its_result_and_whether_the_insurer_was_at_fault(self, world, complaint_id):
+        handler = Api(world.token(world.handler))
+        payload = {"decision": "部分赔付", "result": "partly_upheld", "at_fault": True}
+        assert handler.post(f"/complaints/{complaint_id}/decision", payload).status_code == 200
+        assert Complaint.objects.filter(pk=complaint_id, result="partly_upheld", at_fault=True).exists()
+
+    def test_a_result_outside_the_three_is_refused_and_nothing_is_decided(self, world, complaint_id):
+        handler = Api(world.token(world.handler))
+        response = handler.post(f"/complaints/{complaint_id}/decision", {"decision": "x", "result": "maybe"})
+        assert response.status_code == 422 and "result" in response.json()["fields"]
+        assert Complaint.objects.get(pk=complaint_id).decided_at is None
+
     def test_extension_then_approval(self, world, complaint_id):
         handler, supervisor = Api(world.token(world.handler)), Api(world.token(world.supervisor))
         assert handler.post(f"/complaints/{complaint_id}/extensions", {"level": 1, "reason": "复核"}).status_code == 201

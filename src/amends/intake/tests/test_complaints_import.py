@@ -50,7 +50,7 @@ def test_texas_sample_becomes_closed_cases_with_their_own_dates(world, now, tmp_
     assert localtime(c.received_at).date() == date(2012, 6, 21) and localtime(c.decided_at).date() == date(2012, 8, 1)
     assert c.case.status == CaseStatus.CLOSED and c.case.closure == Closure.IMPORTED
     assert c.case.opened_at == c.received_at and c.case.closed_at == c.decided_at
-    assert (c.channel, c.line, c.region, c.upheld) == ("regulator", "health", "Texas", False)
+    assert (c.channel, c.line, c.region, c.result) == ("regulator", "health", "Texas", "not_upheld")
     assert c.customer.segment == "group" and c.customer.source == "tx-tdi"
     assert c.customer.customer_no == "H-TX-TDI-2" and c.customer.name == "TX-TDI 2"
     assert "Life, Accident and Health: Accident and Health / Group A&H" in c.description
@@ -67,7 +67,7 @@ def test_texas_keywords_map_to_categories_and_touchpoints(world, now, tmp_path):
     assert by_category.get("claims", 0) >= claims > 0
     assert sum(by_category.values()) == 300
     confirmed = sum(1 for r in rows if r["finding_type"] == "Confirmed")
-    assert Complaint.objects.filter(upheld=True).count() == confirmed
+    assert Complaint.objects.filter(result="upheld").count() == confirmed
 
 
 def test_connecticut_repeats_a_complaint_per_row_and_it_is_imported_once(world, now, tmp_path):
@@ -87,7 +87,7 @@ def test_cfpb_export_with_an_unnamed_index_column_is_read_as_pandas_would(world,
     assert (result.imported, result.rejected) == (200, 0)
     c = Complaint.objects.get(source="cfpb", external_ref="1576661")
     assert localtime(c.received_at).date() == date(2015, 9, 23) and c.region == "NY"
-    assert "Quicken Loans" in c.description and c.upheld is False
+    assert "Quicken Loans" in c.description and c.result == "not_upheld"
 
 
 def test_cfpb_export_with_lines_before_the_header_and_open_complaints_rejected(world, now, tmp_path):

@@ -28,7 +28,7 @@ BASE = {
         "description": {"template": ["Kind: {kind}", "Notes: {notes}"]},
         "category": {"column": "tags", "split": ";", "default": "other", "map": {"CLAIM": "claims", "SALE": "sales"}},
         "touchpoint": {"column": "tags", "split": ";", "default": "", "map": {"CLAIM": "auto_claim.payment"}},
-        "upheld": {"column": "finding", "map": {"Yes": True, "No": False}},
+        "result": {"column": "finding", "map": {"Yes": "upheld", "No": "not_upheld"}, "default": ""},
         "segment": {"column": "who", "map": {"INDV": "individual", "ORG": "group"}},
     },
 }
@@ -80,7 +80,7 @@ def test_every_shipped_mapping_loads(name):
         ({"field_closed_at": {"column": "closed"}}, "date_format"),
         ({"field_channel": {"value": "pigeon"}}, "pigeon"),
         ({"field_category": {"column": "tags", "map": {"CLAIM": "claimz"}}}, "claimz"),
-        ({"field_upheld": {"column": "finding", "map": {"Yes": "yes"}}}, "true or false"),
+        ({"field_at_fault": {"column": "finding", "map": {"Yes": "yes"}}}, "true or false"),
         ({"field_region": {"column": "a", "value": "b"}}, "exactly one"),
         ({"field_region": {"column": "a", "lower": True}}, "lower"),
         ({"open_when": {"column": "status"}}, "open_when"),
@@ -112,7 +112,7 @@ def test_a_row_becomes_plain_values_through_the_maps():
     assert record.values["channel"] == "regulator"
     assert record.values["category"] == "claims"  # the first part the map knows; NOISE is skipped
     assert record.values["touchpoint"] == "auto_claim.payment"
-    assert record.values["upheld"] is True
+    assert record.values["result"] == "upheld"
     assert record.values["segment"] == "individual"
     assert record.values["description"] == "Kind: Auto"  # the notes line is left out: its column is empty
 
@@ -122,7 +122,7 @@ def test_unmapped_values_take_the_default_or_are_left_blank():
     assert isinstance(record, Record)
     assert record.values["category"] == "other"
     assert record.values["touchpoint"] == ""
-    assert record.values["upheld"] is None  # neither yes nor no
+    assert record.values["result"] == ""  # neither yes nor no, and the mapping says to leave it unknown
 
 
 def test_a_second_date_format_is_tried_when_the_first_does_not_fit():
