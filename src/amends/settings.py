@@ -15,7 +15,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.dateparse import parse_date
 
-from amends.core.environment import env_bool, env_float, env_int, env_list, env_str
+from amends.core.environment import env_bool, env_choice, env_float, env_int, env_list, env_str
 
 SRC_DIR = Path(__file__).resolve().parent
 REPO_DIR = SRC_DIR.parent.parent
@@ -175,9 +175,26 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("AMENDS_BEHIND_TLS_PROXY") else None
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background work: the database backend by default (`amends worker`), RQ on Redis where several workers run
+# (`AMENDS_TASK_BACKEND=rq`, the `rq` extra). Redis, when configured, also holds the cache every web node shares.
+REDIS_URL = env_str("REDIS_URL")
+AMENDS_TASK_BACKEND = env_choice("AMENDS_TASK_BACKEND", "db", {"db", "rq"})
+TASKS: dict[str, Any] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if AMENDS_TASK_BACKEND == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("AMENDS_TASK_BACKEND=rq needs REDIS_URL, e.g. redis://127.0.0.1:6379/0")
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        raise ImproperlyConfigured(
+            "AMENDS_TASK_BACKEND=rq is for workers on several machines, which need a shared database: "
+            "set DATABASE_URL to PostgreSQL (the database backend serves one machine with SQLite)"
+        )
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 if MODE == "test":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
 LOGGING = {
     "version": 1,
@@ -206,9 +223,12 @@ AMENDS_REPEAT_CONTACT_HOURS = env_int("AMENDS_REPEAT_CONTACT_HOURS", 24, minimum
 # Failures are compared over this many days before and after a rectification takes effect (at most).
 AMENDS_RECTIFICATION_WINDOW_DAYS = env_int("AMENDS_RECTIFICATION_WINDOW_DAYS", 90, minimum=0)
 # How often the worker looks for promises past their due time.
-AMENDS_PROMISE_SWEEP_SECONDS = env_int("AMENDS_PROMISE_SWEEP_SECONDS", 60, minimum=0)
+AMENDS_PROMISE_SWEEP_SECONDS = env_int("AMENDS_PROMISE_SWEEP_SECONDS", 60, minimum=1)
+# How often the worker takes the daily callback sample, and brings the report facts up to date.
+AMENDS_CALLBACK_SAMPLE_SECONDS = env_int("AMENDS_CALLBACK_SAMPLE_SECONDS", 86400, minimum=1)
+AMENDS_FACTS_REFRESH_SECONDS = env_int("AMENDS_FACTS_REFRESH_SECONDS", 60, minimum=1)
 # How often the worker runs the scheduled early-warning rules (stage durations, deadlines, spikes…).
-AMENDS_WARNING_SWEEP_SECONDS = env_int("AMENDS_WARNING_SWEEP_SECONDS", 300, minimum=0)
+AMENDS_WARNING_SWEEP_SECONDS = env_int("AMENDS_WARNING_SWEEP_SECONDS", 300, minimum=1)
 # The largest POST /api/v1/events body (a full batch of 10,000 events is a few MB).
 AMENDS_EVENTS_MAX_BYTES = env_int("AMENDS_EVENTS_MAX_BYTES", 32 * 2**20, minimum=0)
 # A promise due within this many minutes raises an alert to the person who made it (the default when the
@@ -246,7 +266,7 @@ if MODE == "test":
 AMENDS_SURVEY_VALID_DAYS = env_int("AMENDS_SURVEY_VALID_DAYS", 14, minimum=0)
 AMENDS_SURVEY_REMINDERS = env_int("AMENDS_SURVEY_REMINDERS", 2, minimum=0)
 AMENDS_SURVEY_REMINDER_HOURS = env_int("AMENDS_SURVEY_REMINDER_HOURS", 72, minimum=0)
-AMENDS_SURVEY_SWEEP_SECONDS = env_int("AMENDS_SURVEY_SWEEP_SECONDS", 300, minimum=0)
+AMENDS_SURVEY_SWEEP_SECONDS = env_int("AMENDS_SURVEY_SWEEP_SECONDS", 300, minimum=1)
 # Callbacks (主动回访): the share of recent passages called per touchpoint or journey ("default" for the rest),
 # weighted by the touchpoint's criticality (3 = as given); a fixed seed makes each day's sample reproducible.
 AMENDS_CALLBACK_RATES = {"default": env_float("AMENDS_CALLBACK_RATE", 0.05, minimum=0)}
@@ -283,7 +303,7 @@ AMENDS_REAL_DATA_DIR = env_str(
 # Approvals of discretion (应变权): how long an approver has, in working hours, before it escalates one level.
 AMENDS_APPROVAL_HOURS = env_float("AMENDS_APPROVAL_HOURS", 4.0, minimum=0)
 # How often the worker looks for approvals past their deadline.
-AMENDS_APPROVAL_SWEEP_SECONDS = env_int("AMENDS_APPROVAL_SWEEP_SECONDS", 60, minimum=0)
+AMENDS_APPROVAL_SWEEP_SECONDS = env_int("AMENDS_APPROVAL_SWEEP_SECONDS", 60, minimum=1)
 
 
 def _weekday(text: str) -> int:

@@ -89,7 +89,7 @@ def schedule() -> list[Entry]:
         Entry(sweep_promises, timedelta(seconds=settings.AMENDS_PROMISE_SWEEP_SECONDS)),
         Entry(sweep_rules, timedelta(seconds=settings.AMENDS_WARNING_SWEEP_SECONDS)),
         Entry(sweep_surveys, timedelta(seconds=settings.AMENDS_SURVEY_SWEEP_SECONDS)),
-        Entry(sample_callbacks, timedelta(hours=24)),
+        Entry(sample_callbacks, timedelta(seconds=settings.AMENDS_CALLBACK_SAMPLE_SECONDS)),
         Entry(escalate_approvals, timedelta(seconds=settings.AMENDS_APPROVAL_SWEEP_SECONDS)),
-        Entry(bring_facts_up_to_date, timedelta(minutes=1)),
+        Entry(bring_facts_up_to_date, timedelta(seconds=settings.AMENDS_FACTS_REFRESH_SECONDS)),
     ]

@@ -58,6 +58,15 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+def env_choice(name: str, default: str, choices: set[str]) -> str:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    if raw.strip() not in choices:
+        raise _refused(name, raw, "one of " + ", ".join(sorted(choices)))
+    return raw.strip()
+
+
 def env_list(name: str, item: Callable[[str], T], *, default: str = "", expected: str = "items") -> list[T]:
     """A comma-separated list, each item stripped and read by `item` (which raises ValueError when it is not
     one); blank items are dropped, so a trailing comma is harmless."""

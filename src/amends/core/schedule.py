@@ -1,22 +1,26 @@
-"""Time-based background work: how a task runs every so often. `amends worker` enqueues each entry of the
-schedule (`assembly.wiring.schedule()`, which lists every app's tasks) when it is due, unless one is already
-waiting or running.
+"""Time-based background work: how a task runs every so often. Every `amends worker` runs a scheduler thread
+over the schedule (`assembly.wiring.schedule()`, which lists every app's tasks); each task runs once per
+period however many workers (and machines) do: a period is the interval counted from the epoch, and the
+worker that first inserts (task, period) into `ScheduledRun` enqueues it — the others find the row taken.
 
-Kept deliberately small: fixed intervals and one pending run at most per task, which is all the sweeps
-need (a sweep that finds nothing costs one indexed query). The schedule is read by the worker only.
+Kept deliberately small: fixed intervals, the sweeps are written to be safe if a slow run overlaps the next
+one (each locks what it changes), and a sweep that finds nothing costs one indexed query.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import close_old_connections
+from django.db import IntegrityError, close_old_connections, transaction
 
 from . import clock
+from .models import ScheduledRun
 
 log = logging.getLogger(__name__)
 
@@ -25,30 +29,58 @@ log = logging.getLogger(__name__)
 class Entry:
     task: Any  # a django_tasks Task
     every: timedelta
-    last: datetime | None = field(default=None)
+    last: int | None = field(default=None)  # the last period this scheduler looked at
 
     @property
     def path(self) -> str:
         return f"{self.task.func.__module__}.{self.task.func.__qualname__}"
 
 
-def pending(path: str) -> bool:
-    from django_tasks_db.models import DBTaskResult
+WORKER = f"{socket.gethostname()}:{os.getpid()}"
+# Claims older than this are pruned as new ones are taken (they only guard their own period).
+KEEP = timedelta(days=1)
 
-    return DBTaskResult.objects.filter(task_path=path, status__in=["READY", "RUNNING"]).exists()
+
+def period_of(entry: Entry, now: datetime) -> int:
+    return int(now.timestamp() // entry.every.total_seconds())
+
+
+def _queue_is_the_database(task: Any) -> bool:
+    from django_tasks_db import DatabaseBackend
+
+    return isinstance(task.get_backend(), DatabaseBackend)
+
+
+def claim(entry: Entry, now: datetime) -> bool:
+    """Whether this scheduler is the first to take the entry's current period (and so must enqueue it)."""
+    try:
+        with transaction.atomic():
+            ScheduledRun.objects.create(task=entry.path, period=period_of(entry, now), enqueued_at=now, by=WORKER)
+    except IntegrityError:
+        return False
+    return True
 
 
 def enqueue_due(now: datetime, entries: list[Entry]) -> list[str]:
-    """Enqueue each scheduled task whose interval has passed; returns the paths enqueued."""
+    """Enqueue each scheduled task whose current period no scheduler has claimed yet; returns the paths enqueued.
+    Where the queue is the database the claim and the task commit together; on Redis the task is queued once
+    the claim has committed, so a crash in between skips that one period rather than running it twice."""
     done = []
     for entry in entries:
-        if entry.last is not None and now - entry.last < entry.every:
-            continue
-        entry.last = now
-        if pending(entry.path):
-            continue
-        entry.task.enqueue()
+        period = period_of(entry, now)
+        if entry.last == period:
+            continue  # this scheduler has seen the period already (claimed it, or found it taken)
+        entry.last = period
+        with transaction.atomic():
+            if not claim(entry, now):
+                continue
+            if _queue_is_the_database(entry.task):
+                entry.task.enqueue()
+            else:
+                transaction.on_commit(entry.task.enqueue)
         done.append(entry.path)
+    if done:
+        ScheduledRun.objects.filter(enqueued_at__lt=now - KEEP).delete()
     return done
 
 

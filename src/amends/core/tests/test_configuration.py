@@ -97,6 +97,35 @@ def test_valid_values_are_read_as_they_always_were():
     )
 
 
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"AMENDS_TASK_BACKEND": "celery"}, "AMENDS_TASK_BACKEND must be one of db, rq, not 'celery'"),
+        ({"AMENDS_TASK_BACKEND": "rq"}, "AMENDS_TASK_BACKEND=rq needs REDIS_URL"),
+        (
+            {"AMENDS_TASK_BACKEND": "rq", "REDIS_URL": "redis://127.0.0.1:6379/0", "DATABASE_URL": "sqlite:///x.db"},
+            "need a shared database: set DATABASE_URL to PostgreSQL",
+        ),
+    ],
+)
+def test_tasks_on_redis_are_refused_without_what_they_need(env, message):
+    result = load_settings(AMENDS_MODE="demo", **env)
+    assert result.returncode != 0 and message in result.stderr
+
+
+def test_redis_gives_every_web_node_one_cache_and_rq_the_task_queue():
+    code = "import amends.settings as s; print(s.TASKS['default']['BACKEND'], s.CACHES['default']['BACKEND'])"
+    env = {
+        **BASE_ENV,
+        "AMENDS_MODE": "demo",
+        "AMENDS_TASK_BACKEND": "rq",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/amends",
+    }
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.split() == ["django_tasks_rq.RQBackend", "django.core.cache.backends.redis.RedisCache"]
+
+
 def test_an_unknown_mode_is_refused():
     result = load_settings(AMENDS_MODE="yolo")
     assert result.returncode != 0 and "AMENDS_MODE" in result.stderr
