@@ -16,5 +16,10 @@ if [ ! -x /usr/bin/chromium ]; then
     fi
 fi
 
+# HAProxy and PgBouncer for the multi-node tests (PostgreSQL only).
+if [ -n "${DATABASE_URL:-}" ]; then
+    bash scripts/cluster-tools.sh
+fi
+
 echo "==> pytest on ${DATABASE_URL:-SQLite}"
 exec .venv/bin/pytest "$@"

@@ -87,6 +87,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# Which web node this is (several behind a balancer): each answer says so in `X-Served-By`.
+AMENDS_NODE_NAME = env_str("AMENDS_NODE_NAME")
+if AMENDS_NODE_NAME:
+    MIDDLEWARE.insert(0, "amends.core.middleware.served_by")
+
 ROOT_URLCONF = "amends.urls"
 WSGI_APPLICATION = "amends.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
@@ -111,8 +116,8 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict[str, Any]:
-    url = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'amends.sqlite3'}"
+def _database(url: str = "") -> dict[str, Any]:
+    url = url or env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'amends.sqlite3'}"
     config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
@@ -130,15 +135,26 @@ def _database() -> dict[str, Any]:
         # A file, not memory, so live-server threads share it; per process, so concurrent runs don't collide.
         config["TEST"] = {"NAME": str(DATA_DIR / f"test-amends-{os.getpid()}.sqlite3")}
     elif config["ENGINE"] == "django.db.backends.postgresql":
-        # Server-side binding lets psycopg prepare the statements a request repeats, so PostgreSQL plans
-        # them once per connection instead of on every execution.
-        config.setdefault("OPTIONS", {})["server_side_binding"] = True
+        if env_bool("AMENDS_PGBOUNCER"):
+            # Behind PgBouncer in transaction mode a connection is another client's between transactions:
+            # no statement prepared on it and no cursor held open across transactions may be relied on.
+            config["DISABLE_SERVER_SIDE_CURSORS"] = True
+        else:
+            # Server-side binding lets psycopg prepare the statements a request repeats, so PostgreSQL plans
+            # them once per connection instead of on every execution.
+            config.setdefault("OPTIONS", {})["server_side_binding"] = True
         if MODE == "test":
             config["TEST"] = {"NAME": f"test_{config['NAME']}_{os.getpid()}"}
     return config
 
 
 DATABASES = {"default": _database()}
+# Reports may read from a streaming replica (`amends.insights.replica`): the worker then keeps the report facts
+# current on the primary, and the dashboard says how fresh the replica's copy is.
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = _database(env_str("DATABASE_REPLICA_URL"))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["amends.insights.replica.ReportsOnReplica"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Collection
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -38,6 +38,7 @@ from django.db.models import (
 from django.db.models import Case as CaseWhen
 from django.db.models.functions import Coalesce, NullIf, TruncDate
 
+from amends.core import clock
 from amends.customers.models import Line, Policy, PolicyStatus
 from amends.discretion.models import SPENDING, LedgerEntry
 from amends.intake.models import Channel, Complaint
@@ -45,7 +46,7 @@ from amends.recovery.models import Case, CaseStep, Failure, Step
 from amends.warning.models import Event
 
 from .expressions import Seconds
-from .models import CaseFact, ComplaintFact, FailureFact, FollowUpFact, Memo, Stale, TermFact
+from .models import CaseFact, ComplaintFact, FailureFact, FollowUpFact, Freshness, Memo, Stale, TermFact
 
 # What a noted `ref` is. The triggers write these (insights/facts_triggers.py).
 COMPLAINT, CASE, FAILURE, CUSTOMER_FAILURES, CUSTOMER = "complaint", "case", "failure", "customer_failures", "customer"
@@ -297,6 +298,17 @@ def rebuild() -> None:
 
 
 @transaction.atomic
+def checked() -> None:
+    """Note that the facts are current as of now (the worker's run; what `freshness` reports)."""
+    Freshness.objects.update_or_create(pk=1, defaults={"checked_at": clock.now()})
+
+
+def freshness() -> datetime | None:
+    """As of when the figures a report reads are current: the worker's last run as the database the report
+    reads has it (on a replica, the run it has replayed; its facts are that run's). None: never checked."""
+    return Freshness.objects.values_list("checked_at", flat=True).first()
+
+
 def bring_up_to_date() -> int:
     """Recompute the facts of the source rows noted as changed; answers how many notes it handled."""
     if not Stale.objects.exists():

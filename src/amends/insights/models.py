@@ -29,6 +29,16 @@ class Stale(models.Model):
         return f"{self.kind}:{self.ref}"
 
 
+class Freshness(models.Model):
+    """When the worker last brought the facts up to date (one row): what a report read from a replica is as
+    fresh as, at best (`facts.freshness`)."""
+
+    checked_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.checked_at:%Y-%m-%d %H:%M:%S}"
+
+
 class Memo(models.Model):
     """A figure a report computed that no fact holds and that changes seldom (the policies in force over a
     period, their premium and holders), kept until the rows it was computed from change. `key` carries the

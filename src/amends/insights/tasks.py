@@ -8,7 +8,10 @@ from django_tasks import task
 
 @task()
 def bring_facts_up_to_date() -> int:
-    """Recompute the facts of the rows changed since the last run; answers how many notes it handled."""
-    from .facts import bring_up_to_date
+    """Recompute the facts of the rows changed since the last run and note when; answers how many notes it
+    handled."""
+    from .facts import bring_up_to_date, checked
 
-    return bring_up_to_date()
+    handled = bring_up_to_date()
+    checked()
+    return handled

@@ -24,7 +24,7 @@ from amends.customers.models import Line, Segment
 from amends.intake.models import Channel
 from amends.journeys.queries import touchpoints_by_id
 
-from . import charts, export, queries
+from . import charts, export, facts, queries, replica
 from .filters import BUCKETS, parse
 from .reports import Result
 
@@ -109,6 +109,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "insights/dashboard.html", context, status=422)
     context["filters"] = filters
     context["query"] = filters.query_string()
+    with replica.reading_from_replica() as on_replica:
+        # With a replica the figures are the worker's last refresh as the replica has it; else as of now.
+        context["on_replica"], context["as_of"] = on_replica, facts.freshness() if on_replica else None
     return render(request, "insights/dashboard.html", context)
 
 

@@ -95,6 +95,33 @@ def test_check_deploy_passes_a_production_configuration(settings, monkeypatch):
     assert "✘" not in text
 
 
+REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+
+
+@pytest.mark.django_db
+def test_check_deploy_says_what_several_web_nodes_still_lack(settings):
+    settings.AMENDS_NODE_NAME, settings.REDIS_URL = "web1", "redis://127.0.0.1:6379/15"
+    settings.CACHES = {"default": {"BACKEND": REDIS_CACHE, "LOCATION": settings.REDIS_URL}}
+    settings.AMENDS_PUBLIC_URL = "http://127.0.0.1:8000"
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_deploy", stdout=out)
+    text = out.getvalue()
+    assert "Redis reachable: one cache for every web node" in text
+    assert "several web nodes with files on this node's disk" in text
+    assert "links sent to customers would not reach you" in text
+
+
+@pytest.mark.django_db
+def test_check_deploy_reports_an_unreachable_redis(settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.CACHES = {"default": {"BACKEND": REDIS_CACHE, "LOCATION": settings.REDIS_URL}}
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_deploy", stdout=out)
+    assert "Redis at REDIS_URL unreachable" in out.getvalue()
+
+
 def test_gunicorn_gets_a_sensible_configuration():
     options = gunicorn_options(host="::1", port=8011, workers=None, threads=4, worker_class="gthread", access_log=False)
     assert options["bind"] == ["[::1]:8011"]

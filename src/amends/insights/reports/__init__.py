@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.utils.functional import Promise
@@ -56,6 +57,8 @@ class Result:
     filters: Filters
     sections: list[Section]
     notes: list[str | Promise] = field(default_factory=list)
+    # As of when the facts it was computed from are current (a replica's copy may be a little behind).
+    as_of: datetime | None = None
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
@@ -67,6 +70,7 @@ class Result:
             "filters": self.filters.as_dict() | self.filters.extra,
             "sections": [s.as_json() for s in self.sections],
             "notes": [str(n) for n in self.notes],
+            "as_of": self.as_of,
         }
 
 

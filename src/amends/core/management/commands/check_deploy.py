@@ -11,10 +11,12 @@ import argparse
 import os
 from dataclasses import dataclass
 from typing import IO, Any, cast
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core import checks
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
@@ -108,6 +110,46 @@ def settings_findings() -> list[Finding]:
     return out
 
 
+def several_machines_findings() -> list[Finding]:
+    """Redis (tasks, the shared cache), the replica and PgBouncer as configured; what several web nodes need."""
+    out = []
+    several = bool(settings.AMENDS_NODE_NAME)  # a node named for the balancer: one of several
+    if settings.REDIS_URL:
+        try:
+            cache.set("amends-check-deploy", "ok", 5)
+            shared = cache.get("amends-check-deploy") == "ok"
+        except Exception as exc:  # whatever the client raises, Redis is not usable
+            out.append(Finding(ERROR, f"Redis at REDIS_URL unreachable: {type(exc).__name__}: {exc}"))
+        else:
+            out.append(Finding(OK if shared else ERROR, "Redis reachable: one cache for every web node"))
+    elif several:
+        out.append(Finding(ERROR, "several web nodes without REDIS_URL: each keeps its own cache"))
+    if settings.AMENDS_TASK_BACKEND == "rq":
+        out.append(Finding(OK, "background tasks on Redis (RQ): start amends worker on as many machines as needed"))
+    else:
+        out.append(Finding(OK, "background tasks in the database: start one or more amends worker"))
+    if "replica" in connections:
+        try:
+            with connections["replica"].cursor() as cursor:
+                cursor.execute("SELECT pg_is_in_recovery()")
+                standby = cursor.fetchone()[0]
+        except Exception as exc:  # as for the primary: unreachable is unreachable
+            out.append(Finding(ERROR, f"the replica (DATABASE_REPLICA_URL) is unreachable: {type(exc).__name__}"))
+        else:
+            text = "reports read the replica (DATABASE_REPLICA_URL); the worker keeps their figures current"
+            out.append(Finding(OK, text) if standby else Finding(WARNING, "DATABASE_REPLICA_URL is not a standby"))
+    if settings.DATABASES["default"].get("DISABLE_SERVER_SIDE_CURSORS"):
+        out.append(Finding(OK, "behind PgBouncer (transaction mode): server-side cursors and binding off"))
+    if several and settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
+        out.append(Finding(ERROR, "several web nodes with files on this node's disk: configure shared storage"))
+    if urlsplit(settings.AMENDS_PUBLIC_URL).hostname in LOCAL_HOSTS:
+        text = f"AMENDS_PUBLIC_URL is {settings.AMENDS_PUBLIC_URL}: links sent to customers would not reach you"
+        out.append(Finding(ERROR if several else WARNING, text))
+    else:
+        out.append(Finding(OK, f"links sent to customers point to {settings.AMENDS_PUBLIC_URL}"))
+    return out
+
+
 class Command(BaseCommand):
     help = "Check that this installation is safe to go live: Django's deployment checks and Amends' own."
     requires_system_checks: list[str] = []  # they run below, with the deployment checks, as findings
@@ -119,7 +161,11 @@ class Command(BaseCommand):
         console = Console(file=cast(IO[str], self.stdout._out), highlight=False, soft_wrap=True)
         ours = settings_findings()
         db, database_ok = database_findings()
-        sections = [("Django deployment checks (check --deploy)", django_checks(database_ok)), ("Amends", ours + db)]
+        sections = [
+            ("Django deployment checks (check --deploy)", django_checks(database_ok)),
+            ("Amends", ours + db),
+            ("Several machines", several_machines_findings()),
+        ]
         for title, findings in sections:
             console.print(f"[bold]{title}[/bold]")
             for f in findings:
