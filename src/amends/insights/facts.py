@@ -297,7 +297,6 @@ def rebuild() -> None:
     _insert(TermFact, _terms(Q()))
 
 
-@transaction.atomic
 def checked() -> None:
     """Note that the facts are current as of now (the worker's run; what `freshness` reports)."""
     Freshness.objects.update_or_create(pk=1, defaults={"checked_at": clock.now()})
@@ -309,6 +308,7 @@ def freshness() -> datetime | None:
     return Freshness.objects.values_list("checked_at", flat=True).first()
 
 
+@transaction.atomic
 def bring_up_to_date() -> int:
     """Recompute the facts of the source rows noted as changed; answers how many notes it handled."""
     if not Stale.objects.exists():
