@@ -21,7 +21,7 @@ if [ ! -x .cache/uvenv/bin/uv ] || [ "$(.cache/uvenv/bin/uv --version | cut -d' 
 fi
 
 echo "==> Python packages (uv.lock)"
-.cache/uvenv/bin/uv sync --frozen --extra bench --extra rq --quiet
+.cache/uvenv/bin/uv sync --frozen --extra bench --extra rq --extra s3 --quiet
 
 if ! command -v npm >/dev/null 2>&1; then
     echo "Amends needs Node.js and npm for its front-end packages." >&2

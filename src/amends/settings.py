@@ -177,10 +177,36 @@ STATIC_ROOT = DATA_DIR / "static"
 # The project-wide assets (our CSS, and vendor/ filled by `npm install` from package.json) live beside settings.
 STATICFILES_DIRS = [SRC_DIR / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request without it
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Uploaded files (attachments, letters) go through Django's storage API: this machine's disk by default, an
+# S3-compatible store where several web nodes must see the same files (AMENDS_STORAGE=s3, the `s3` extra).
+# Files are private: no public ACL, and downloads go through our views, which check scope and audit them.
+MEDIA_ROOT = DATA_DIR / "files"
+AMENDS_STORAGE = env_choice("AMENDS_STORAGE", "local", {"local", "s3"})
+AMENDS_S3_BUCKET = env_str("AMENDS_S3_BUCKET")
+if AMENDS_STORAGE == "s3":
+    if not AMENDS_S3_BUCKET:
+        raise ImproperlyConfigured("AMENDS_STORAGE=s3 needs AMENDS_S3_BUCKET, the bucket that holds the files")
+    from botocore.config import Config as S3ClientConfig  # the s3 extra; imported only when it is used
+
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AMENDS_S3_BUCKET,
+            # Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the machine's role).
+            "endpoint_url": env_str("AMENDS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AMENDS_S3_REGION") or None,
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            # A store that does not answer fails a request in seconds, not after botocore's minute of retries.
+            "client_config": S3ClientConfig(connect_timeout=3, read_timeout=20, retries={"max_attempts": 2}),
+        },
+    }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

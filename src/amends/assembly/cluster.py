@@ -1,5 +1,6 @@
 """Amends on more than one machine, started for real on this one: web nodes (`amends serve`) behind HAProxy,
-PgBouncer in transaction mode, and a PostgreSQL primary with a streaming replica built from it.
+PgBouncer in transaction mode, a PostgreSQL primary with a streaming replica built from it, and an
+S3-compatible store for the files every node must see (moto's server mode, from the dev dependencies).
 
 The multi-node tests and `amends bench` use these; each piece is a context manager that starts the real
 program from Debian's packages (`scripts/cluster-tools.sh` installs them), waits until it answers, and stops it
@@ -167,6 +168,59 @@ def balancer(nodes: list[Node], folder: Path) -> Iterator[Balancer]:
     try:
         wait_until(lambda: answers(f"{lb.url}/healthz"), "HAProxy")
         yield lb
+    finally:
+        _stop(process)
+
+
+@dataclass
+class S3Store:
+    """A local S3-compatible server with one empty bucket, and the settings a node needs to use it."""
+
+    port: int
+    bucket: str
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        return {
+            "AMENDS_STORAGE": "s3",
+            "AMENDS_S3_BUCKET": self.bucket,
+            "AMENDS_S3_ENDPOINT_URL": self.endpoint,
+            "AMENDS_S3_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "amends-test",
+            "AWS_SECRET_ACCESS_KEY": "amends-test-secret",
+        }
+
+    def storage(self) -> dict[str, object]:
+        """The `STORAGES["default"]` entry that settings build from `env()`, for a test's own process."""
+        env = self.env()
+        options = {
+            "bucket_name": self.bucket,
+            "endpoint_url": self.endpoint,
+            "region_name": env["AMENDS_S3_REGION"],
+            "access_key": env["AWS_ACCESS_KEY_ID"],
+            "secret_key": env["AWS_SECRET_ACCESS_KEY"],
+            "default_acl": None,
+            "file_overwrite": False,
+        }
+        return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+@contextlib.contextmanager
+def s3_store(bucket: str = "amends-files") -> Iterator[S3Store]:
+    """moto's S3 server on a free port, holding nothing but memory: gone when the block ends."""
+    port = free_port()
+    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    store = S3Store(port, bucket)
+    try:
+        wait_until(lambda: answers(f"{store.endpoint}/moto-api/"), "the S3-compatible store")
+        request = urllib.request.Request(f"{store.endpoint}/{bucket}", method="PUT")  # create the bucket
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+        yield store
     finally:
         _stop(process)
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core import checks
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
@@ -140,8 +141,15 @@ def several_machines_findings() -> list[Finding]:
             out.append(Finding(OK, text) if standby else Finding(WARNING, "DATABASE_REPLICA_URL is not a standby"))
     if settings.DATABASES["default"].get("DISABLE_SERVER_SIDE_CURSORS"):
         out.append(Finding(OK, "behind PgBouncer (transaction mode): server-side cursors and binding off"))
-    if several and settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
-        out.append(Finding(ERROR, "several web nodes with files on this node's disk: configure shared storage"))
+    if settings.AMENDS_STORAGE == "s3":
+        try:
+            default_storage.exists("amends-check-deploy")  # a HEAD request: the bucket answers to our keys
+        except Exception as exc:  # whatever boto raises, the store is not usable
+            out.append(Finding(ERROR, f"the file store (AMENDS_S3_BUCKET) is unreachable: {type(exc).__name__}"))
+        else:
+            out.append(Finding(OK, f"files on the shared S3 store, bucket {settings.AMENDS_S3_BUCKET}"))
+    elif several:
+        out.append(Finding(ERROR, "several web nodes with files on this node's disk: set AMENDS_STORAGE=s3"))
     if urlsplit(settings.AMENDS_PUBLIC_URL).hostname in LOCAL_HOSTS:
         text = f"AMENDS_PUBLIC_URL is {settings.AMENDS_PUBLIC_URL}: links sent to customers would not reach you"
         out.append(Finding(ERROR if several else WARNING, text))
