@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "amends.customers",
     "amends.journeys",
     "amends.recovery",
+    "amends.correspondence",
     "amends.intake",
     "amends.warning",
     "amends.discretion",
@@ -292,7 +293,7 @@ AMENDS_PORTAL_LIMITS = {
 # How long a complainant's private status link works.
 AMENDS_PORTAL_LINK_DAYS = env_int("AMENDS_PORTAL_LINK_DAYS", 365, minimum=0)
 # Text messages: a dotted path to a backend class with send(to, text); the default writes them to the log.
-AMENDS_SMS_BACKEND = env_str("AMENDS_SMS_BACKEND", "amends.followup.sms.LogBackend")
+AMENDS_SMS_BACKEND = env_str("AMENDS_SMS_BACKEND", "amends.correspondence.sms.LogBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "service@amends.invalid")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # The demo keeps customers' messages in files under the data folder, where their links can be opened.
@@ -300,10 +301,16 @@ EMAIL_FILE_PATH = str(DATA_DIR / "mail")
 AMENDS_SMS_FILE = str(DATA_DIR / "sms.log")
 if MODE in {"demo", "dev"}:
     EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
-    AMENDS_SMS_BACKEND = env_str("AMENDS_SMS_BACKEND", "amends.followup.sms.FileBackend")
+    AMENDS_SMS_BACKEND = env_str("AMENDS_SMS_BACKEND", "amends.correspondence.sms.FileBackend")
 if MODE == "test":
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    AMENDS_SMS_BACKEND = "amends.followup.sms.MemoryBackend"
+    AMENDS_SMS_BACKEND = "amends.correspondence.sms.MemoryBackend"
+# Correspondence: tries per message before it is marked failed, the first retry's wait (doubling after each
+# try), how often the worker looks for messages to retry, and where customers' replies to e-mail go.
+AMENDS_MESSAGE_MAX_ATTEMPTS = env_int("AMENDS_MESSAGE_MAX_ATTEMPTS", 5, minimum=1)
+AMENDS_MESSAGE_RETRY_SECONDS = env_int("AMENDS_MESSAGE_RETRY_SECONDS", 60, minimum=1)
+AMENDS_MESSAGE_SWEEP_SECONDS = env_int("AMENDS_MESSAGE_SWEEP_SECONDS", 60, minimum=1)
+AMENDS_REPLY_TO = env_str("AMENDS_REPLY_TO", "")
 # Follow-up surveys: how long a link works, reminders before a callback takes over, how often the worker looks.
 AMENDS_SURVEY_VALID_DAYS = env_int("AMENDS_SURVEY_VALID_DAYS", 14, minimum=0)
 AMENDS_SURVEY_REMINDERS = env_int("AMENDS_SURVEY_REMINDERS", 2, minimum=0)

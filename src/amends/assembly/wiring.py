@@ -16,6 +16,8 @@ from django.conf import settings
 
 from amends.core.schedule import Entry
 from amends.core.sections import Section
+from amends.correspondence.contacts import register_preference
+from amends.correspondence.tasks import retry_messages
 from amends.customers.queries import CUSTOMER_SECTIONS
 from amends.discretion import queries as discretion
 from amends.discretion.models import DiscretionRequest
@@ -82,6 +84,9 @@ def connect() -> None:
     warning_rules.register(PromiseDueSoon)
     warning_rules.register(PromiseOverdue)
 
+    # Messages to the customer go by the contact they chose on the portal, where they chose one.
+    register_preference(followup.contact_preference)
+
 
 def schedule() -> list[Entry]:
     """What `amends worker` runs, and how often."""
@@ -91,5 +96,6 @@ def schedule() -> list[Entry]:
         Entry(sweep_surveys, timedelta(seconds=settings.AMENDS_SURVEY_SWEEP_SECONDS)),
         Entry(sample_callbacks, timedelta(seconds=settings.AMENDS_CALLBACK_SAMPLE_SECONDS)),
         Entry(escalate_approvals, timedelta(seconds=settings.AMENDS_APPROVAL_SWEEP_SECONDS)),
+        Entry(retry_messages, timedelta(seconds=settings.AMENDS_MESSAGE_SWEEP_SECONDS)),
         Entry(bring_facts_up_to_date, timedelta(seconds=settings.AMENDS_FACTS_REFRESH_SECONDS)),
     ]

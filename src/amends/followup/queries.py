@@ -14,6 +14,7 @@ from amends.accounts.access import scope_filter
 from amends.accounts.models import User
 from amends.core import clock
 from amends.core.errors import NotFound
+from amends.correspondence.contacts import Preference
 from amends.intake.models import Complaint
 from amends.promises.models import Promise
 from amends.recovery import rules as recovery_rules
@@ -175,3 +176,14 @@ def callbacks_recent(actor: User, *, since: datetime, limit: int = 50) -> list[C
         .select_related("customer", "completed_by", "failure")
         .order_by("-completed_at")[:limit]
     )
+
+
+def contact_preference(case: Case) -> Preference | None:
+    """How the complainant asked to be contacted on the portal (the latest portal complaint on the case)."""
+    found = (
+        PortalSubmission.objects.filter(complaint__case=case)
+        .order_by("-created_at")
+        .values_list("contact_preference", "language")
+        .first()
+    )
+    return Preference(channel=found[0], language=found[1] or None) if found else None
