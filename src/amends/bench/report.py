@@ -263,3 +263,54 @@ def events(console: Console, report: dict[str, Any]) -> None:
         f"{v['alerts_raised']} alerts raised by the on-ingest rules — {'[green]ok[/]' if v['ok'] else '[red]FAILED[/]'}"
     )
     console.print(f"Target (DESIGN §6): the batch endpoint ≥ {EVENTS_TARGET_RATIO:.0%} of COPY's rate, rules included.")
+
+
+def cluster(console: Console, report: dict[str, Any]) -> None:
+    nodes = report["nodes"]
+    environment(
+        console,
+        report,
+        [f"amends serve (gunicorn gthread) ×{nodes['workers']} workers × {nodes['threads']} threads per node"],
+    )
+    table = Table(
+        title="Several web nodes: POST /api/v1/complaints directly, through HAProxy to one node and to two (same run)"
+    )
+    for col in ("topology", "clients", "complaints/s", "p50 ms", "p95 ms", "p99 ms", "errors", "load avg"):
+        table.add_column(col, justify="left" if col == "topology" else "right")
+    for run in report["runs"]:
+        http, lat = run["http"], run["http"]["latency"]
+        table.add_row(
+            run["topology"],
+            str(http["clients"]),
+            f"{http['complaints_per_s']:,.1f}",
+            _ms(lat["p50_ms"]),
+            _ms(lat["p95_ms"]),
+            _ms(lat["p99_ms"]),
+            str(http["errors"]),
+            f"{run['load_1m']:.1f}",
+        )
+    console.print(table)
+    v = report["verification"]
+    verdict = "[green]nothing lost or duplicated[/]" if v["ok"] else "[red]FAILED[/]"
+    console.print(
+        f"[bold]Verification[/]: {v['responses_201']:,} answered 201, {v['rows_created']:,} rows, "
+        f"{v['distinct_ids']:,} distinct ids, {v['keys_not_matching_their_row']} keys not matching → {verdict}"
+    )
+    workers = Table(title="Background work on Redis: message deliveries drained by RQ workers (first sent to last)")
+    for col in ("workers", "jobs", "sent", "seconds", "jobs/s", "seconds incl. start", "load avg"):
+        workers.add_column(col, justify="right")
+    for w in report["workers"]:
+        workers.add_row(
+            str(w["workers"]),
+            f"{w['jobs']:,}",
+            f"{w['sent']:,}",
+            f"{w['seconds_draining']}",
+            f"{w['jobs_per_s']}",
+            f"{w['seconds_with_start']}",
+            f"{w['load_1m']:.1f}",
+        )
+    console.print(workers)
+    console.print(
+        f"{report['machine']['cores']} cores are shared by every node, worker, PostgreSQL and the load generator: "
+        "a second node here adds processes, not CPU."
+    )

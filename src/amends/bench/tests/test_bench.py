@@ -184,3 +184,31 @@ def test_a_bench_claim_is_ordered_and_names_its_salvage_parts():
     source = EventSource(3, customers=10, now=now)
     first, second = source.batch(100), source.batch(100)
     assert len(first) == len(second) == 100 and not {e["event_id"] for e in first} & {e["event_id"] for e in second}
+
+
+@pytest.mark.skipif(not POSTGRES, reason="several web nodes share a PostgreSQL server")
+def test_cluster_bench_in_a_tiny_mode_runs_every_topology_and_loses_nothing(tmp_path: Path):
+    out = tmp_path / "cluster.json"
+    command = [sys.executable, "-m", "amends.cli", "bench", "cluster", "--seconds", "1", "--clients", "2"]
+    command += ["--workers", "1", "--threads", "2", "--jobs", "20", "--warmup", "0.5"]
+    command += ["--drop", "--json", str(out)]
+    command += ["--database-name", f"amends_bench_test_cl_{os.getpid()}"]
+    done = subprocess.run(
+        command, env={**os.environ, "AMENDS_MODE": "dev"}, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-3000:] + done.stdout[-3000:]
+    figures = json.loads(out.read_text())
+    topologies = [run["topology"] for run in figures["runs"]]
+    assert topologies == ["one node, direct", "HAProxy, one node", "HAProxy, two nodes"]
+    assert all(run["http"]["created"] > 0 and run["http"]["errors"] == 0 for run in figures["runs"])
+    assert figures["verification"]["ok"], figures["verification"]
+    assert [(w["workers"], w["sent"]) for w in figures["workers"]] == [(1, 20), (2, 20)]
+
+
+def test_cluster_bench_refuses_sqlite_in_one_sentence(tmp_path: Path):
+    command = [sys.executable, "-m", "amends.cli", "bench", "cluster", "--database-url", f"sqlite:///{tmp_path}/x"]
+    done = subprocess.run(
+        command, env={**os.environ, "AMENDS_MODE": "dev"}, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode != 0 and "PostgreSQL" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -1,4 +1,4 @@
-"""`amends bench intake|queue|insights|import|events`: measure DESIGN §6's targets beside their references
+"""`amends bench intake|queue|insights|import|events|cluster`: measure DESIGN §6's targets beside their references
 (see docs/benchmarks.md).
 
 Thin: parses the options and hands over to `amends.bench`; the figures are reported, never asserted. The
@@ -42,11 +42,11 @@ class Command(BaseCommand):
     help = (
         "Measure intake (complaints/s through the API, beside pgbench), the queue over a million cases, "
         "the insights reports, the history import (beside a plain COPY of the same rows), or event ingestion "
-        "(events/s through the batch API, beside COPY)."
+        "(events/s through the batch API, beside COPY), or several web nodes behind HAProxy and workers on Redis."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="which", required=True, metavar="intake|queue|insights|import|events")
+        sub = parser.add_subparsers(dest="which", required=True, metavar="intake|queue|insights|import|events|cluster")
         intake = sub.add_parser("intake", help="POST /api/v1/complaints through a real server, beside pgbench")
         queue = sub.add_parser("queue", help="the queue and case reads over a million cases")
         insights = sub.add_parser("insights", help="every insights report over a simulated million cases")
@@ -89,6 +89,17 @@ class Command(BaseCommand):
         history.add_argument("--rows", type=int, default=1_000_000, help="rows of the generated file (0: none)")
         history.add_argument("--batch-size", type=int, default=10_000, help="complaints per transaction")
         history.add_argument("--drop", action="store_true", help="drop the bench database afterwards")
+        several = sub.add_parser("cluster", help="intake through HAProxy to one and two web nodes; RQ workers")
+        several.add_argument("--database-url", help="PostgreSQL server to use (default: $DATABASE_URL)")
+        several.add_argument("--json", dest="json_path", metavar="PATH", help="also write the figures as JSON")
+        several.add_argument("--database-name", default="amends_bench_cluster", help="created afresh (dropped first)")
+        several.add_argument("--seconds", type=float, default=10.0, help="load per client count and topology")
+        several.add_argument("--clients", default="1,8", help="concurrent clients, e.g. 1,8")
+        several.add_argument("--workers", type=int, default=2, help="server worker processes per node")
+        several.add_argument("--threads", type=int, default=4, help="threads per server worker")
+        several.add_argument("--warmup", type=float, default=3.0, help="seconds of unmeasured load per topology")
+        several.add_argument("--jobs", type=int, default=2000, help="background jobs drained by one, then two workers")
+        several.add_argument("--drop", action="store_true", help="drop the bench database afterwards")
         events.add_argument("--database-name", default="amends_bench_events", help="created afresh (dropped first)")
         events.add_argument("--batches", type=int, default=20, help="batches of 10,000 events per client count")
         events.add_argument("--clients", default="1,2", help="concurrent clients, e.g. 1,2")
@@ -105,6 +116,9 @@ class Command(BaseCommand):
         console = Console(width=None if sys.stdout.isatty() else 160)
         if opts["which"] == "import":
             self._history(console, opts)
+            return
+        if opts["which"] == "cluster":
+            self._cluster(console, opts)
             return
         kinds = [k.strip() for k in opts["server"].split(",") if k.strip()]
         unknown = set(kinds) - set(KINDS)
@@ -192,6 +206,35 @@ class Command(BaseCommand):
                 report.queue(console, figures, explain=opts["explain"])
         except BenchError as exc:
             raise CommandError(str(exc)) from exc
+        if opts["json_path"]:
+            report.write_json(opts["json_path"], figures)
+            console.print(f"figures written to {opts['json_path']}")
+
+    def _cluster(self, console: Any, opts: dict[str, Any]) -> None:
+        from amends.bench import report
+        from amends.bench.cluster import ClusterOptions, run_cluster
+        from amends.bench.database import BenchError
+
+        if opts["seconds"] <= 0 or opts["workers"] < 1 or opts["threads"] < 1 or opts["jobs"] < 1 or opts["warmup"] < 0:
+            raise CommandError("--seconds, --workers, --threads and --jobs must be positive, --warmup not negative")
+        try:
+            figures = run_cluster(
+                ClusterOptions(
+                    database_url=opts["database_url"],
+                    database_name=opts["database_name"],
+                    seconds=opts["seconds"],
+                    clients=_int_list(opts["clients"]),
+                    workers=opts["workers"],
+                    threads=opts["threads"],
+                    jobs=opts["jobs"],
+                    warmup=opts["warmup"],
+                    drop_after=opts["drop"],
+                ),
+                lambda text: console.print(f"[dim]· {text}[/]"),
+            )
+        except BenchError as exc:
+            raise CommandError(str(exc)) from exc
+        report.cluster(console, figures)
         if opts["json_path"]:
             report.write_json(opts["json_path"], figures)
             console.print(f"figures written to {opts['json_path']}")
