@@ -16,6 +16,7 @@ from django.conf import settings
 
 from amends.core.schedule import Entry
 from amends.core.sections import Section
+from amends.correspondence import queries as correspondence
 from amends.correspondence.contacts import register_preference
 from amends.correspondence.tasks import retry_messages
 from amends.customers.queries import CUSTOMER_SECTIONS
@@ -64,6 +65,7 @@ def connect() -> None:
         Section("eodc", followup.case_eodc, "followup/_case_eodc.html", "lead"),
         Section("discretion", discretion.case_discretion, "discretion/_case_discretion.html", "main"),
         Section("promises", promises.case_promises, "promises/_case_promises.html", "main"),
+        Section("messages", correspondence.case_messages, "correspondence/_case_messages.html", "main"),
         Section("playbook", warning.case_playbook, "warning/_case_playbook.html", "side"),
         Section("complaints", intake.case_complaints, "intake/_case_complaints.html", "side"),
         Section("coding", text.case_coding, "text/_case_coding.html", "side"),

@@ -178,10 +178,10 @@ def callbacks_recent(actor: User, *, since: datetime, limit: int = 50) -> list[C
     )
 
 
-def contact_preference(case: Case) -> Preference | None:
+def contact_preference(case_id: int) -> Preference | None:
     """How the complainant asked to be contacted on the portal (the latest portal complaint on the case)."""
     found = (
-        PortalSubmission.objects.filter(complaint__case=case)
+        PortalSubmission.objects.filter(complaint__case_id=case_id)
         .order_by("-created_at")
         .values_list("contact_preference", "language")
         .first()
