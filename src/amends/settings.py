@@ -178,6 +178,10 @@ STATIC_ROOT = DATA_DIR / "static"
 # The project-wide assets (our CSS, and vendor/ filled by `npm install` from package.json) live beside settings.
 STATICFILES_DIRS = [SRC_DIR / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request without it
+# Evidence files (Django's storage API): the local file system by default; several web servers need a shared
+# store (django-storages' S3 backend in STORAGES["default"], see docs/operations.md).
+MEDIA_ROOT = env_str("AMENDS_MEDIA_ROOT", str(DATA_DIR / "media"))
+AMENDS_ATTACHMENT_MAX_BYTES = env_int("AMENDS_ATTACHMENT_MAX_MB", 20, minimum=1) * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from amends.accounts.access import SEES_CONTACTS, can
@@ -15,7 +16,7 @@ from amends.recovery.models import Case
 
 from . import rules
 from .contacts import preference_of
-from .models import Channel, Message, MessageTemplate
+from .models import Attachment, Channel, Message, MessageTemplate
 from .services import language_for
 
 
@@ -98,3 +99,27 @@ def drafts(detail: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def attachment_brief(a: Attachment) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "name": a.original_name,
+        "content_type": a.content_type,
+        "size": a.size,
+        "source": a.source,
+        "complaint": a.complaint_id,
+        "step": a.step_id,
+        "message": a.message_id,
+        "note": a.note,
+        "uploaded_by": {"id": a.uploaded_by_id, "name": str(a.uploaded_by)} if a.uploaded_by_id else None,
+        "created_at": a.created_at,
+        "url": f"/api/v1/cases/{a.case_id}/attachments/{a.pk}",
+        "download": reverse("attachment_download", kwargs={"attachment_id": a.pk}),
+        "thumbnail": reverse("attachment_thumbnail", kwargs={"attachment_id": a.pk}) if a.thumbnail else None,
+    }
+
+
+def case_attachments(actor: User, case: Case) -> list[dict[str, Any]]:
+    rows = Attachment.objects.filter(case=case).select_related("uploaded_by").order_by("created_at", "id")
+    return [attachment_brief(a) for a in rows]

@@ -4,12 +4,15 @@ through `recovery.views.render_case`, with what the user wrote kept."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from amends.accounts.http import staff, staff_page
 from amends.core import clock
@@ -19,9 +22,9 @@ from amends.recovery.access import access_case
 from amends.recovery.queries import case_detail
 from amends.recovery.views import render_case
 
-from . import services
-from .forms import MessageForm
-from .models import Channel
+from . import evidence, services
+from .forms import EvidenceForm, MessageForm
+from .models import Attachment, Channel
 from .queries import drafts
 
 
@@ -66,3 +69,58 @@ def _draft(request: HttpRequest, case_id: int) -> HttpResponse:
     form = MessageForm(data)
     form.is_valid()
     return render_case(request, case_id, forms={"message": form})
+
+
+@require_POST
+@staff_page
+def attachment_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    actor = staff(request)
+    case = access_case(actor, case_id)
+    form = EvidenceForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise InvalidInput(_("The file was not attached: please correct the marked fields."))
+        targets = form.targets()
+        attachment = evidence.attachment_add(
+            actor=actor,
+            case=case,
+            upload=form.cleaned_data["file"],
+            note=form.cleaned_data["note"],
+            complaint_id=targets["complaint_id"],
+            step_id=targets["step_id"],
+            message_id=targets["message_id"],
+        )
+    except AmendsError as exc:
+        form_error(form, exc, field_names={"complaint": "about", "step": "about", "message": "about"})
+        return render_case(request, case_id, forms={"evidence": form}, status=exc.status)
+    messages.success(request, _("%(name)s attached.") % {"name": attachment.original_name})
+    return redirect(reverse("case", kwargs={"case_id": case_id}) + "#evidence")
+
+
+@require_GET
+@staff_page
+def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    attachment, handle = evidence.attachment_open(actor=staff(request), attachment_id=attachment_id)
+    return cast(HttpResponse, file_response(attachment, handle))  # a streamed file, where pages return HttpResponse
+
+
+@require_GET
+@staff_page
+def attachment_thumbnail(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    attachment = evidence.access_attachment(staff(request), attachment_id)
+    if not attachment.thumbnail:
+        raise Http404
+    response = FileResponse(default_storage.open(attachment.thumbnail.name, "rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return cast(HttpResponse, response)
+
+
+def file_response(attachment: Attachment, handle: Any) -> FileResponse:
+    """Always a download (never rendered by the browser in our origin), under the cleaned original name."""
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
