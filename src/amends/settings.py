@@ -268,6 +268,8 @@ AMENDS_PORTAL_LIMITS = {
     "address": (env_int("AMENDS_PORTAL_PER_ADDRESS", 5, minimum=0), 3600),
     "contact": (env_int("AMENDS_PORTAL_PER_CONTACT", 3, minimum=0), 86400),
 }
+# What a complainant may add on the status page in a day (messages with files).
+AMENDS_PORTAL_ADDITIONS_PER_DAY = env_int("AMENDS_PORTAL_ADDITIONS_PER_DAY", 10, minimum=0)
 # How long a complainant's private status link works.
 AMENDS_PORTAL_LINK_DAYS = env_int("AMENDS_PORTAL_LINK_DAYS", 365, minimum=0)
 # Text messages: a dotted path to a backend class with send(to, text); the default writes them to the log.

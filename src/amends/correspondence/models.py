@@ -19,6 +19,7 @@ from amends.recovery.models import Case, CaseStep
 class Channel(models.TextChoices):
     SMS = "sms", _("Text message")
     EMAIL = "email", _("Email")
+    PORTAL = "portal", _("Complaint portal")  # only ever inbound: what the complainant adds on the status page
 
 
 class Direction(models.TextChoices):

@@ -88,7 +88,7 @@ def message_send(
     the message is kept as `failed` so the case shows it could not be sent. Joins the caller's transaction.
     """
     channel_given = channel is not None
-    if channel_given and channel not in Channel.values:
+    if channel_given and channel not in (Channel.SMS, Channel.EMAIL):
         raise InvalidInput(_("Choose text message or e-mail."), fields={"channel": [_("Unknown channel.")]})
     preference = preference_of(case.pk)
     customer = case.customer
@@ -278,4 +278,47 @@ def message_delivered(*, message_id: int, at: datetime | None = None) -> Message
                 after=audit.snapshot(message, AUDIT_FIELDS),
             )
         )
+    return message
+
+
+@transaction.atomic
+def message_receive(
+    *,
+    actor: User | None,
+    case: Case,
+    channel: str,
+    body: str,
+    address: str = "",
+    subject: str = "",
+    external_id: str = "",
+    complaint_id: int | None = None,
+) -> Message:
+    """Record what the customer sent (on the portal, by e-mail) on the case, with audit and timeline entries.
+    The caller has decided it is the customer's and belongs to this case."""
+    now = clock.now()
+    message = Message.objects.create(
+        case=case,
+        complaint_id=complaint_id,
+        customer=case.customer,
+        direction=Direction.IN,
+        channel=channel,
+        address=address[:254],
+        subject=subject[:MAX_SUBJECT],
+        body=body.strip(),
+        status=MessageStatus.RECEIVED,
+        actor=actor if actor is not None and actor.pk else None,
+        external_id=external_id[:250],
+        created_at=now,
+    )
+    audit.record(
+        audit.entry(actor=actor, action="message.receive", obj=message, after=audit.snapshot(message, AUDIT_FIELDS))
+    )
+    timeline_add(
+        case,
+        TimelineKind.MESSAGE_IN,
+        actor=None,
+        text=message.body,
+        data={"message": message.pk, "channel": channel, "direction": Direction.IN},
+        at=now,
+    )
     return message
