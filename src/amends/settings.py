@@ -185,7 +185,8 @@ STORAGES: dict[str, dict[str, Any]] = {
 # Uploaded files (attachments, letters) go through Django's storage API: this machine's disk by default, an
 # S3-compatible store where several web nodes must see the same files (AMENDS_STORAGE=s3, the `s3` extra).
 # Files are private: no public ACL, and downloads go through our views, which check scope and audit them.
-MEDIA_ROOT = DATA_DIR / "files"
+MEDIA_ROOT = env_str("AMENDS_MEDIA_ROOT", str(DATA_DIR / "media"))
+AMENDS_ATTACHMENT_MAX_BYTES = env_int("AMENDS_ATTACHMENT_MAX_MB", 20, minimum=1) * 1024 * 1024
 AMENDS_STORAGE = env_choice("AMENDS_STORAGE", "local", {"local", "s3"})
 AMENDS_S3_BUCKET = env_str("AMENDS_S3_BUCKET")
 if AMENDS_STORAGE == "s3":
@@ -290,6 +291,8 @@ AMENDS_PORTAL_LIMITS = {
     "address": (env_int("AMENDS_PORTAL_PER_ADDRESS", 5, minimum=0), 3600),
     "contact": (env_int("AMENDS_PORTAL_PER_CONTACT", 3, minimum=0), 86400),
 }
+# What a complainant may add on the status page in a day (messages with files).
+AMENDS_PORTAL_ADDITIONS_PER_DAY = env_int("AMENDS_PORTAL_ADDITIONS_PER_DAY", 10, minimum=0)
 # How long a complainant's private status link works.
 AMENDS_PORTAL_LINK_DAYS = env_int("AMENDS_PORTAL_LINK_DAYS", 365, minimum=0)
 # Text messages: a dotted path to a backend class with send(to, text); the default writes them to the log.

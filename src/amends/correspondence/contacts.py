@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from amends.recovery.models import Case
-
 
 @dataclass(frozen=True)
 class Preference:
@@ -16,7 +14,7 @@ class Preference:
     language: str | None = None
 
 
-Reader = Callable[[Case], Preference | None]
+Reader = Callable[[int], Preference | None]  # a case id → its customer's preference
 _readers: list[Reader] = []
 
 
@@ -25,9 +23,9 @@ def register_preference(reader: Reader) -> None:
         _readers.append(reader)
 
 
-def preference_of(case: Case) -> Preference:
+def preference_of(case_id: int) -> Preference:
     for reader in _readers:
-        found = reader(case)
+        found = reader(case_id)
         if found is not None:
             return found
     return Preference()

@@ -13,12 +13,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from amends.customers.models import Customer
-from amends.recovery.models import Case
+from amends.recovery.models import Case, CaseStep
 
 
 class Channel(models.TextChoices):
     SMS = "sms", _("Text message")
     EMAIL = "email", _("Email")
+    PORTAL = "portal", _("Complaint portal")  # only ever inbound: what the complainant adds on the status page
 
 
 class Direction(models.TextChoices):
@@ -112,3 +113,50 @@ class MessageTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.language})"
+
+
+class AttachmentSource(models.TextChoices):
+    STAFF = "staff", _("Staff")
+    PORTAL = "portal", _("The customer, on the portal")
+    API = "api", _("Another system")
+    EMAIL = "email", _("The customer, by e-mail")
+
+
+class Attachment(models.Model):
+    """A file of evidence (证据材料) on a case: a photo of the damage, a receipt, a claim document, a call
+    recording, the regulator's transfer letter. It may be about one complaint, step or message of the case.
+
+    The file is kept through Django's storage API under a generated name (`file`); the name the sender gave
+    is shown and offered on download only after `rules.clean_name`. The type is what the content says
+    (`rules.sniff`), never the name or the browser."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("case"))
+    # Complaints live in intake, above this app (see Message.complaint_id).
+    complaint_id = models.BigIntegerField(_("complaint"), null=True, blank=True)
+    step = models.ForeignKey(
+        CaseStep, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("step")
+    )
+    message = models.ForeignKey(
+        Message, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments", verbose_name=_("message")
+    )
+    file = models.FileField(_("file"), max_length=200)
+    thumbnail = models.FileField(_("thumbnail"), max_length=200, blank=True)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    source = models.CharField(_("from"), max_length=8, choices=AttachmentSource.choices)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "created_at"], name="attachment_case_idx")]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -34,7 +34,7 @@ LEASE = timedelta(minutes=10)
 MAX_SUBJECT = 200
 
 
-def _language(requested: str | None) -> str:
+def language_for(requested: str | None) -> str:
     codes = {code for code, _label in Language.choices}
     for candidate in (requested, settings.LANGUAGE_CODE):
         if candidate and candidate.lower() in codes:
@@ -61,7 +61,7 @@ def message_compose(
     *, case: Case, template: str, values: Mapping[str, str] | None = None, language: str | None = None
 ) -> tuple[str, str, str]:
     """The subject, text and language a template gives for this case (a draft staff may still edit)."""
-    lang = _language(language or preference_of(case).language)
+    lang = language_for(language or preference_of(case.pk).language)
     found = template_text(template, lang)
     filled = {**standard_values(case), **{k: str(v) for k, v in (values or {}).items()}}
     return rules.fill(found.subject, filled), rules.fill(found.body, filled), found.language
@@ -88,11 +88,11 @@ def message_send(
     the message is kept as `failed` so the case shows it could not be sent. Joins the caller's transaction.
     """
     channel_given = channel is not None
-    if channel_given and channel not in Channel.values:
+    if channel_given and channel not in (Channel.SMS, Channel.EMAIL):
         raise InvalidInput(_("Choose text message or e-mail."), fields={"channel": [_("Unknown channel.")]})
-    preference = preference_of(case)
+    preference = preference_of(case.pk)
     customer = case.customer
-    lang = _language(language or preference.language)
+    lang = language_for(language or preference.language)
     if not body.strip():
         if not template:
             raise InvalidInput(_("Write the message or choose a template."), fields={"body": [_("Required.")]})
@@ -110,7 +110,8 @@ def message_send(
     now = clock.now()
     if channel == Channel.EMAIL and case.reference not in subject:
         # The reference in the subject is how a reply names its case (see `inbound`).
-        subject = f"{subject or _('About your case')} [{case.reference}]"
+        about = subject or _("About your case")
+        subject = f"{about} [{case.reference}]"
     message = Message.objects.create(
         case=case,
         complaint_id=complaint_id,
@@ -277,4 +278,47 @@ def message_delivered(*, message_id: int, at: datetime | None = None) -> Message
                 after=audit.snapshot(message, AUDIT_FIELDS),
             )
         )
+    return message
+
+
+@transaction.atomic
+def message_receive(
+    *,
+    actor: User | None,
+    case: Case,
+    channel: str,
+    body: str,
+    address: str = "",
+    subject: str = "",
+    external_id: str = "",
+    complaint_id: int | None = None,
+) -> Message:
+    """Record what the customer sent (on the portal, by e-mail) on the case, with audit and timeline entries.
+    The caller has decided it is the customer's and belongs to this case."""
+    now = clock.now()
+    message = Message.objects.create(
+        case=case,
+        complaint_id=complaint_id,
+        customer=case.customer,
+        direction=Direction.IN,
+        channel=channel,
+        address=address[:254],
+        subject=subject[:MAX_SUBJECT],
+        body=body.strip(),
+        status=MessageStatus.RECEIVED,
+        actor=actor if actor is not None and actor.pk else None,
+        external_id=external_id[:250],
+        created_at=now,
+    )
+    audit.record(
+        audit.entry(actor=actor, action="message.receive", obj=message, after=audit.snapshot(message, AUDIT_FIELDS))
+    )
+    timeline_add(
+        case,
+        TimelineKind.MESSAGE_IN,
+        actor=None,
+        text=message.body,
+        data={"message": message.pk, "channel": channel, "direction": Direction.IN},
+        at=now,
+    )
     return message

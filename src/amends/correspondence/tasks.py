@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from . import services
+from . import evidence, services
 
 
 @task()
@@ -17,3 +17,9 @@ def deliver_message(message_id: int) -> str:
 def retry_messages() -> dict[str, int]:
     """Enqueue a try for each queued message whose wait is over."""
     return {"enqueued": services.messages_retry()}
+
+
+@task()
+def clean_orphan_files() -> dict[str, int]:
+    """Remove evidence files whose row never committed."""
+    return {"removed": evidence.attachments_clean_orphans()}

@@ -31,6 +31,7 @@ SWEEPS = {
     "escalate_approvals",
     "bring_facts_up_to_date",
     "retry_messages",
+    "clean_orphan_files",
 }
 
 

@@ -68,3 +68,20 @@ def no_smtp() -> Iterator[int]:
         EMAIL_TIMEOUT=2,
     ):
         yield port
+
+
+@pytest.fixture(autouse=True)
+def media(tmp_path) -> Iterator[object]:
+    """Evidence files go to a folder of the test's own."""
+    with override_settings(MEDIA_ROOT=str(tmp_path / "media")):
+        yield tmp_path / "media"
+
+
+def png_bytes(size: tuple[int, int] = (800, 600), color: str = "#b3261e") -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, "PNG")
+    return out.getvalue()
