@@ -12,6 +12,8 @@ import http.cookiejar
 import json
 import os
 import re
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -184,3 +186,35 @@ def test_a_node_killed_mid_load_loses_nothing(world, tmp_path, through_pgbouncer
     stored = dict(Complaint.objects.filter(idempotency_key__isnull=False).values_list("idempotency_key", "pk"))
     assert {k: stored.get(k) for k in acknowledged} == acknowledged  # every acknowledged one, with its id
     assert len(stored) == len(acknowledged)  # and nothing stored twice or unanswered
+
+
+def test_a_message_a_request_writes_goes_through_redis_when_tasks_are_on_rq(world, tmp_path):
+    """AMENDS_TASK_BACKEND=rq: the request only queues the message; it waits on Redis until a worker sends it."""
+    redis = pytest.importorskip("redis", reason="the rq extra is installed by the README's setup")
+    from rq import Queue
+
+    from amends.assembly.testing import receive
+    from amends.correspondence.models import Message
+
+    url = os.environ.get("AMENDS_TEST_RQ_REDIS_URL", "redis://127.0.0.1:6379/12")
+    conn = redis.Redis.from_url(url)
+    conn.flushdb()
+    case_id = receive(world.handler, world.individual).case_id
+    sms = {"AMENDS_DATA_DIR": str(tmp_path), "AMENDS_SMS_BACKEND": "amends.correspondence.sms.FileBackend"}
+    rq = {"REDIS_URL": url, "AMENDS_TASK_BACKEND": "rq", "AMENDS_MODE": "dev"}  # the test mode runs tasks at once
+    env = cluster.node_env(os.environ, _database_url(), **rq, **sms)
+    body = json.dumps({"channel": "sms", "body": "您好，您的理赔已进入复核，三个工作日内给您答复。"}).encode()
+    with cluster.web_node("web1", env) as node:
+        api = Client(node.url, token=world.token(world.admin))
+        status, _, answer = api.call(
+            "POST", f"/api/v1/cases/{case_id}/messages", body, {"Content-Type": "application/json"}
+        )
+    assert status == 201, answer
+    message = Message.objects.get(pk=json.loads(answer)["id"])
+    assert message.status == "queued" and Queue("default", connection=conn).count == 1  # on Redis, not yet sent
+    worker = [sys.executable, "-m", "amends.cli", "worker", "--batch", "--verbosity", "0"]
+    subprocess.run(worker, env=env, check=True, timeout=300)
+    message.refresh_from_db()
+    assert message.status == "sent" and Queue("default", connection=conn).count == 0
+    assert "三个工作日内给您答复" in (tmp_path / "sms.log").read_text(encoding="utf-8")
+    conn.flushdb()
