@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "amends.text",
     "amends.improvement",
     "amends.insights",
+    "amends.search",
     "amends.assembly",
     "amends.bench",
 ]
@@ -263,6 +264,8 @@ AMENDS_PORTAL_LIMITS = {
     "address": (env_int("AMENDS_PORTAL_PER_ADDRESS", 5, minimum=0), 3600),
     "contact": (env_int("AMENDS_PORTAL_PER_CONTACT", 3, minimum=0), 86400),
 }
+# Searches one staff member may run per minute (the search box matches phone numbers: no enumerating them).
+AMENDS_SEARCH_PER_MINUTE = env_int("AMENDS_SEARCH_PER_MINUTE", 60, minimum=1)
 # How long a complainant's private status link works.
 AMENDS_PORTAL_LINK_DAYS = env_int("AMENDS_PORTAL_LINK_DAYS", 365, minimum=0)
 # Text messages: a dotted path to a backend class with send(to, text); the default writes them to the log.
