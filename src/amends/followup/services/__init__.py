@@ -1,7 +1,7 @@
 """Every write of follow-up: the portal (`portal`), surveys (`surveys`), callbacks (`callbacks`), and the
 answer's effect on the case that both share (`outcome`)."""
 
-from .callbacks import callback_record, callbacks_sample
+from .callbacks import callback_claim, callback_record, callbacks_sample
 from .common import LinkExpired, RateLimited, self_service_actor
 from .portal import PortalInput, portal_submit
 from .surveys import survey_answer, survey_send, surveys_chase, surveys_sweep
@@ -10,6 +10,7 @@ __all__ = [
     "LinkExpired",
     "PortalInput",
     "RateLimited",
+    "callback_claim",
     "callback_record",
     "callbacks_sample",
     "portal_submit",
