@@ -15,6 +15,9 @@ MAX_LENGTH = 100
 MAX_TERMS = 4
 # A word shorter than this is not looked for in complaint text: one character matches nearly everything.
 MIN_TERM = 2
+# Text is searched only when some term has a trigram: a two-character word alone (王伟, 尾灯) would be a scan of
+# every complaint and note; beside a longer one it only narrows what the longer one found.
+MIN_INDEXED_TERM = 3
 
 _REFERENCE = re.compile(r"(BJ|TS)-?(\d{4})-?(\d{1,12})", re.IGNORECASE)
 _NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{2,39}")
@@ -69,6 +72,8 @@ def parse(raw: str) -> Query:
     # A name has no digits and no spaces inside (Chinese names are written without; a Latin one may have one).
     name = text if len(text) <= 40 and not any(ch.isdigit() for ch in text) else None
     terms = tuple(t for t in text.split(" ") if len(t) >= MIN_TERM)[:MAX_TERMS]
+    if not any(len(t) >= MIN_INDEXED_TERM for t in terms):
+        terms = ()
     return Query(text=text, name=name, terms=terms)
 
 

@@ -32,14 +32,15 @@ def test_numbers_and_phones(raw, phone, number):
     assert (q.phone, q.number, q.name, q.terms) == (phone, number, None, ())
 
 
-def test_a_two_character_chinese_name_is_a_name_and_a_word():
+def test_a_two_character_chinese_name_is_a_name_but_alone_no_word_to_scan_text_for():
     q = rules.parse(" 王伟 ")
     assert q.name == "王伟"
-    assert q.terms == ("王伟",)
+    assert q.terms == ()
 
 
 def test_words_without_spaces_are_one_term_and_single_characters_are_dropped():
     assert rules.parse("定损员 迟到 了").terms == ("定损员", "迟到")
+    assert rules.parse("尾灯总成").terms == ("尾灯总成",)
 
 
 def test_nothing_to_look_for():
