@@ -2,4 +2,7 @@ from django.urls import path
 
 from . import views
 
-urlpatterns = [path("search/", views.search_page, name="search")]
+urlpatterns = [
+    path("search/", views.search_page, name="search"),
+    path("help/", views.help_page, name="help"),
+]

@@ -33,3 +33,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
         {"q": q, "results": results, "searched": bool(q.strip()), "error": error},
         status=status,
     )
+
+
+@require_GET
+@staff_page
+def help_page(request: HttpRequest) -> HttpResponse:
+    """Finding one's way: what the search box understands and the keyboard shortcuts."""
+    return render(request, "search/help.html")

@@ -41,3 +41,17 @@ def test_too_many_searches_read_as_a_message(en, world, settings):
     answer = en.get("/search/", {"q": "张"})
     assert answer.status_code == 429
     assert "Too many searches in a minute" in answer.content.decode()
+
+
+def test_the_help_page_documents_the_shortcuts_and_every_page_loads_them(en, world):
+    en.force_login(world.handler)
+    page = en.get("/help/").content.decode()
+    assert "<kbd>/</kbd>" in page and "<kbd>j</kbd>" in page
+    assert "amends/keys.js" in en.get("/").content.decode()
+    assert 'href="/help/"' in en.get("/").content.decode()
+
+
+def test_the_case_page_primary_action_has_an_access_key(en, world, now):
+    case = receive(world.frontline, world.individual).case
+    en.force_login(world.handler)
+    assert 'accesskey="s"' in en.get(f"/cases/{case.pk}/").content.decode()
