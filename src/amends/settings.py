@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "amends.text",
     "amends.improvement",
     "amends.insights",
+    "amends.search",
     "amends.assembly",
     "amends.bench",
 ]
@@ -293,6 +294,8 @@ AMENDS_PORTAL_LIMITS = {
 }
 # What a complainant may add on the status page in a day (messages with files).
 AMENDS_PORTAL_ADDITIONS_PER_DAY = env_int("AMENDS_PORTAL_ADDITIONS_PER_DAY", 10, minimum=0)
+# Searches one staff member may run per minute (the search box matches phone numbers: no enumerating them).
+AMENDS_SEARCH_PER_MINUTE = env_int("AMENDS_SEARCH_PER_MINUTE", 60, minimum=1)
 # How long a complainant's private status link works.
 AMENDS_PORTAL_LINK_DAYS = env_int("AMENDS_PORTAL_LINK_DAYS", 365, minimum=0)
 # Text messages: a dotted path to a backend class with send(to, text); the default writes them to the log.

@@ -15,6 +15,7 @@ from amends.insights.api import router as insights_router
 from amends.intake.api import router as intake_router
 from amends.promises.api import router as promises_router
 from amends.recovery.api import router as recovery_router
+from amends.search.api import router as search_router
 from amends.warning.api import events_router
 from amends.warning.api import router as warning_router
 
@@ -30,6 +31,7 @@ api.add_router("", events_router)
 api.add_router("", followup_router)
 api.add_router("", discretion_router)
 api.add_router("", correspondence_router)
+api.add_router("", search_router)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -48,4 +50,5 @@ urlpatterns = [
     path("", include("amends.followup.urls")),
     path("", include("amends.discretion.urls")),
     path("", include("amends.correspondence.urls")),
+    path("", include("amends.search.urls")),
 ]

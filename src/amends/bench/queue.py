@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
@@ -28,6 +29,7 @@ from amends.intake.services import ComplaintInput, complaint_receive
 from amends.journeys.models import Touchpoint
 from amends.recovery import queries
 from amends.recovery.models import IS_OPEN, Case
+from amends.search import queries as search
 
 from . import database, environment, load, queue_data
 from .cpu import CpuMeter
@@ -155,7 +157,32 @@ def _in_process(actor: Actor) -> list[tuple[str, Callable[[int], Any]]]:
     if actor.case_ids:
         ids = actor.case_ids
         works.append(("case_detail()", lambda i: queries.case_detail(_fresh(user), ids[i % len(ids)], now=clock.now())))
+    for what, texts in search_texts(actor):
+        works.append((f"search() {what}", _searching(user, texts)))
     return works
+
+
+def _searching(user: User, texts: list[str]) -> Callable[[int], Any]:
+    return lambda i: search.search(_fresh(user), texts[i % len(texts)])
+
+
+def search_texts(actor: Actor) -> list[tuple[str, list[str]]]:
+    """What staff type in the search box, varied per run so no answer comes from a cache: case references, a
+    two-character name, a phone number (matched for this actor's role), a claim number, a phrase one
+    complaint in twelve says, a rare one, and a phrase with a two-character word (which narrows the phrase's hits)."""
+    ids = actor.case_ids or [1]
+    customers = list(
+        scope_filter(Customer.objects.all(), actor.user).order_by("id").values_list("id", "name", "phone")[:50]
+    )
+    return [
+        ("reference", [f"BJ-{clock.now():%Y}-{i:06d}" for i in ids]),
+        ("name", [name for _, name, _ in customers] or ["王伟"]),
+        ("phone", [phone for _, _, phone in customers if phone] or ["13800138000"]),
+        ("claim number", [f"CL{i}" for i in ids]),
+        ("words 尾灯总成", ["尾灯总成", "尾灯总成 三周"]),
+        ("rare words 刹车片异响", ["刹车片异响", "互相推诿"]),
+        ("a word and two characters 道路救援 拖车", ["道路救援 拖车", "家财险理赔 发票"]),
+    ]
 
 
 class _RollBack(Exception):
@@ -264,6 +291,8 @@ def _http_measures(
     if actor.case_ids:
         paths.append(("GET /api/v1/cases/{id}", [f"/api/v1/cases/{i}" for i in actor.case_ids], bearer))
     paths.append(("GET / (queue page)", ["/"], cookie))
+    for what, texts in search_texts(actor):
+        paths.append((f"GET /api/v1/search {what}", [f"/api/v1/search?q={quote(t)}" for t in texts], bearer))
     out = []
     for what, urls, headers in paths:
         progress(f"{actor.label}: {what}")

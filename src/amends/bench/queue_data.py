@@ -26,7 +26,25 @@ from amends.assembly.world.bulk import Writer, skip_row_triggers
 
 from .database import Target
 
-VERSION = 1
+VERSION = 2  # 2: complaints say different things, so the search has words to look for
+
+# What the complaints say: each case's complaint takes one of these (by id), and one in 5,000 the rare one, so
+# the search bench finds a common phrase (1 in 12) and a rare one.
+DESCRIPTIONS = [
+    "定损员约好上午九点到现场，等到下午三点也没有人来，电话也打不通。",
+    "修车厂说尾灯总成要等三周才到货，车一直不能开，没人告诉我进度。",
+    "理赔款比定损单少了三百元，说是扣了残值，事先没有人说过。",
+    "客服热线排队四十分钟，转了三次还是没人能回答我的问题。",
+    "续保保费涨了很多，业务员没有解释原因，也不接电话。",
+    "住院报销材料交了两次都说缺件，每次缺的都不一样。",
+    "APP上传照片一直失败，客服让我去柜台，柜台又让我用APP。",
+    "退保金额和合同写的现金价值对不上，要求书面说明。",
+    "体检报告被拒赔，理由写的是既往症，但我投保时如实告知了。",
+    "道路救援等了两个小时，拖车到了又说不在服务范围。",
+    "车损险理赔时查勘员态度很差，拍完照片就走了。",
+    "家财险理赔要求提供发票，水管爆裂的损失哪来的发票。",
+]
+RARE = "刹车片异响三个月，4S店和查勘员互相推诿，一直没有解决。"
 PROVINCES = ["广东", "北京", "上海", "浙江", "四川", "湖北"]
 TABLES = ["customers_customer", "recovery_case", "intake_complaint", "recovery_casestep", "recovery_timelineentry"]
 CITIES = OUTLETS = 4  # per province, per city
@@ -157,6 +175,8 @@ def _statements(conn: psycopg.Connection, *, cases: int, customers: int) -> list
         "outlets": outlets,
         "touchpoints": touchpoints or [None],
         "frontline": frontline,
+        "descriptions": DESCRIPTIONS,
+        "rare": RARE,
     }
     return [
         ("owners by outlet", OWNERS, params),
@@ -222,18 +242,20 @@ COMPLAINTS = """
 INSERT INTO intake_complaint (id, case_id, customer_id, channel, received_at, due_at, extension_level, policy_id,
                               policy_no, claim_no, touchpoint_id, description, request, request_confirmed,
                               loss_amount, subject_id, created_by_id, created_at, idempotency_key, request_digest,
-                              decided_at, decision, category, source, external_ref, line, region)
+                              decided_at, decision, category, source, external_ref, line, region, result)
 SELECT c.id, c.id, c.customer_id,
        (ARRAY['hotline','hotline','hotline','app','portal','email','counter','regulator'])[1 + c.id %% 8],
        c.opened_at,
        coalesce(c.due_at, c.opened_at + interval '15 days'),
        CASE WHEN c.due_at - c.opened_at > interval '20 days' THEN 1 ELSE 0 END,
        NULL, '', 'CL' || c.id, c.touchpoint_id,
-       '定损员约好上午九点到现场，等到下午三点也没有人来，电话也打不通。',
+       CASE WHEN c.id %% 5000 = 0 THEN %(rare)s
+            ELSE (%(descriptions)s::text[])[1 + (c.id * 7) %% cardinality(%(descriptions)s::text[])] END,
        '尽快安排定损并道歉', true, NULL, NULL, %(frontline)s, c.opened_at, NULL, '',
        CASE WHEN c.due_at IS NULL THEN coalesce(c.closed_at, c.opened_at + interval '7 days') - interval '1 hour' END,
        CASE WHEN c.due_at IS NULL THEN '已向客户说明处理结果' ELSE '' END,
-       'claims', '', '', '', ''
+       'claims', '', '', '', '',
+       CASE WHEN c.due_at IS NULL THEN 'upheld' ELSE '' END
 FROM recovery_case c
 """
 

@@ -77,6 +77,8 @@ def production_env(database_url: str, secret_key: str | None = None) -> dict[str
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url,
         "AMENDS_LOG_LEVEL": "WARNING",
+        # The benches send one person's searches by the thousand: the per-person limit would answer 429.
+        "AMENDS_SEARCH_PER_MINUTE": "1000000",
     }
 
 

@@ -175,6 +175,16 @@ class Callback(Answer):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     failure = models.ForeignKey(Failure, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Who is calling: claimed before the call, so two people never ring the same customer about it.
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("being called by"),
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

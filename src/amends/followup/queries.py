@@ -167,7 +167,7 @@ def case_eodc(actor: User, case: Case) -> dict[str, Any]:
 
 def callbacks_open(actor: User, *, limit: int = 100) -> list[Callback]:
     qs: QuerySet[Callback] = scope_filter(Callback.objects.filter(status=CallbackStatus.OPEN), actor)
-    return list(qs.select_related("customer", "touchpoint", "case").order_by("created_at", "pk")[:limit])
+    return list(qs.select_related("customer", "touchpoint", "case", "claimed_by").order_by("created_at", "pk")[:limit])
 
 
 def callbacks_recent(actor: User, *, since: datetime, limit: int = 50) -> list[Callback]:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("survey/<str:token>/", views.survey, name="survey"),
     path("callbacks/", views.callbacks_page, name="callbacks"),
     path("callbacks/<int:callback_id>/", views.callback_page, name="callback"),
+    path("callbacks/<int:callback_id>/claim/", views.callback_claim_post, name="callback_claim"),
 ]

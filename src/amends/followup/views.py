@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from amends.accounts.access import WORKS_CASES, require
 from amends.accounts.http import staff, staff_page
 from amends.core import clock
-from amends.core.errors import AmendsError, InvalidInput
+from amends.core.errors import AmendsError, InvalidInput, RuleViolation
 from amends.core.views import form_error
 from amends.customers.presenters import contact
 from amends.intake import services as intake
@@ -173,6 +173,17 @@ def callbacks_page(request: HttpRequest) -> HttpResponse:
             "recent": queries.callbacks_recent(actor, since=clock.now() - timedelta(days=7)),
         },
     )
+
+
+@require_POST
+@staff_page
+def callback_claim_post(request: HttpRequest, callback_id: int) -> HttpResponse:
+    try:
+        services.callback_claim(actor=staff(request), callback_id=callback_id)
+    except RuleViolation as exc:
+        messages.error(request, exc.detail)
+        return redirect("callbacks")
+    return redirect("callback", callback_id=callback_id)
 
 
 @require_http_methods(["GET", "POST"])

@@ -25,6 +25,7 @@ class CaseFilters(Schema):
     overdue: bool | None = None
     page: int = Field(1, ge=1, le=100000)
     page_size: int = Field(25, ge=1, le=200)
+    cursor: str | None = Field(None, max_length=400, description="`next_cursor` of the page before (keyset)")
 
 
 def _owner_id(actor: User, owner: str | None) -> int | None:
@@ -53,12 +54,14 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
         overdue=filters.overdue,
         page=filters.page,
         page_size=filters.page_size,
+        cursor=filters.cursor,
     )
     return {
         "items": [queries.case_summary(actor, c, now=now) for c in page.items],
         "page": page.page,
         "page_size": page.page_size,
         "has_more": page.has_more,
+        "next_cursor": page.next_cursor,
     }
 
 

@@ -9,8 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import User
+from amends.customers.models import Segment
 
-from .models import CaseStatus, FollowUpOutcome, Step, Timing
+from .models import CaseStatus, FollowUpOutcome, Priority, Step, Timing
 
 
 class QueueFilters(forms.Form):
@@ -26,6 +27,46 @@ class QueueFilters(forms.Form):
         choices=[("", _("Any")), ("yes", _("Overdue")), ("no", _("Not overdue"))],
     )
     page = forms.IntegerField(required=False, min_value=1, max_value=100000)
+    after = forms.CharField(required=False, max_length=400, widget=forms.HiddenInput)
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), required=False, coerce=int, empty_value=None, choices=[("", _("Any")), *Priority.choices]
+    )
+    touchpoint = forms.TypedChoiceField(label=_("Touchpoint"), required=False, coerce=int, empty_value=None)
+    channel = forms.ChoiceField(label=_("Channel"), required=False)
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    segment = forms.ChoiceField(label=_("Segment"), required=False, choices=[("", _("Any")), *Segment.choices])
+    flag = forms.ChoiceField(
+        label=_("Flag"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            ("escalated", _("Escalation flag")),
+            ("repeat", _("Repeat failure")),
+            ("raised", _("Raised by an early warning")),
+        ],
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("", _("Overdue first, then priority")),
+            ("due", _("Deadline")),
+            ("priority", _("Priority")),
+            ("newest", _("Newest first")),
+            ("oldest", _("Oldest first")),
+        ],
+    )
+
+    def __init__(self, *args: Any, touchpoints: Any = (), channels: Any = (), owners: Any = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        any_ = [("", _("Any"))]
+        cast(forms.ChoiceField, self.fields["touchpoint"]).choices = [*any_, *touchpoints]
+        cast(forms.ChoiceField, self.fields["channel"]).choices = [*any_, *channels]
+        cast(forms.ChoiceField, self.fields["owner"]).choices = [
+            *any_,
+            ("none", _("Unassigned")),
+            *[(str(u.pk), str(u)) for u in owners],
+        ]
 
     def value(self, name: str) -> Any:
         return self.cleaned_data.get(name) if self.is_valid() else None

@@ -287,3 +287,22 @@ class Failure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.source_ref or self.pk}"
+
+
+class QueueView(models.Model):
+    """A queue's filters saved under a name: a person's own, or shared by a supervisor with everyone in their
+    part of the organisation."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(_("filters"), max_length=1000)
+    shared = models.BooleanField(_("shared with my team"), default=False)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("saved queue view")
+        verbose_name_plural = _("saved queue views")
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="queue_view_name_once_per_owner")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -7,22 +7,29 @@ cases or a million; steps for the page come in one extra query, never one per ro
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.fields.json import KeyTextTransform
+from django.utils.translation import gettext as _
 
 from amends.accounts.access import scope_filter
 from amends.accounts.models import User
 from amends.core import clock
+from amends.core.errors import InvalidInput
 from amends.core.sections import Sections
 from amends.customers.presenters import customer_brief
 from amends.journeys.queries import touchpoints_by_id
 
 from . import rules
 from .access import access_case
-from .models import IS_OPEN, Case, CaseStatus, CaseStep
+from .models import IS_OPEN, Case, CaseStatus, CaseStep, QueueView
 
 # What apps above recovery show of a case (complaints, discretion, promises, the playbook, codes…), each with
 # its own template in one of the case page's slots: added by `assembly.wiring`, so recovery never imports them.
@@ -58,13 +65,118 @@ class Page:
     page: int
     page_size: int
     has_more: bool
+    next_cursor: str | None = None
 
 
-def _base(actor: User, *, owner_id: int | None, status: str | None) -> QuerySet[Case]:
+# Flags a queue may be narrowed to: read from what the priority was computed from (`Case.severity`).
+FLAGS = ("escalated", "repeat", "raised")
+# Orders the queue may be sorted in, as (field, descending); every order ends on the id, so it is total.
+# "default" is the two segments of the module docstring; closed cases come most recently closed first.
+SORTS: dict[str, list[tuple[str, bool]]] = {
+    "due": [("due_at", False), ("id", False)],
+    "priority": [("priority_score", True), ("due_at", False), ("id", False)],
+    "newest": [("opened_at", True), ("id", True)],
+    "oldest": [("opened_at", False), ("id", False)],
+}
+LATE = [("due_at", False), ("id", False)]
+REST = SORTS["priority"]
+CLOSED = [("closed_at", True), ("id", True)]
+NULLABLE = {"due_at", "closed_at"}
+DATES = {"due_at", "opened_at", "closed_at"}
+
+
+@dataclass(frozen=True)
+class QueueQuery:
+    """What a queue shows: every filter is optional; `owner_id` narrows to one person, `unassigned` to nobody."""
+
+    owner_id: int | None = None
+    unassigned: bool = False
+    status: str | None = None
+    overdue: bool | None = None
+    priority: int | None = None
+    touchpoint_id: int | None = None
+    channel: str | None = None
+    segment: str | None = None
+    flag: str | None = None
+    sort: str = "default"
+
+
+def _base(actor: User, query: QueueQuery) -> QuerySet[Case]:
     qs = scope_filter(Case.objects.all(), actor).select_related("customer", "owner").only(*LIST_COLUMNS)
-    if owner_id is not None:
-        qs = qs.filter(owner_id=owner_id)
-    return qs.filter(status=status) if status else qs.filter(IS_OPEN)
+    if query.owner_id is not None:
+        qs = qs.filter(owner_id=query.owner_id)
+    elif query.unassigned:
+        qs = qs.filter(owner__isnull=True)
+    qs = qs.filter(status=query.status) if query.status else qs.filter(IS_OPEN)
+    if query.priority:
+        qs = qs.filter(priority=query.priority)
+    if query.touchpoint_id:
+        qs = qs.filter(touchpoint_id=query.touchpoint_id)
+    if query.segment:
+        qs = qs.filter(customer__segment=query.segment)
+    if query.channel:
+        # Through the reverse relation intake adds: recovery does not import intake.
+        qs = qs.filter(pk__in=Case.objects.filter(complaints__channel=query.channel).values("pk"))
+    if query.flag == "escalated":
+        qs = (
+            qs.alias(flags=KeyTextTransform("escalation_flags", "severity"))
+            .exclude(flags="[]")
+            .exclude(flags__isnull=True)
+        )
+    elif query.flag == "repeat":
+        qs = qs.filter(severity__repeat_failures_90d__gt=0)
+    elif query.flag == "raised":
+        qs = qs.filter(severity__raised_to__isnull=False)
+    return qs
+
+
+def _ordered(qs: QuerySet[Case], keys: list[tuple[str, bool]], cursor: list[Any] | None) -> QuerySet[Case]:
+    if cursor is not None:
+        qs = qs.filter(_after(keys, cursor))
+    # Nulls last only where a column has them (due_at): elsewhere the plain order matches the indexes' own.
+    return qs.order_by(*[F(f).desc() if d else F(f).asc(nulls_last=f in NULLABLE or None) for f, d in keys])
+
+
+def _after(keys: list[tuple[str, bool]], values: list[Any]) -> Q:
+    """Rows strictly after `values` in the order of `keys` (nulls last), with the first key as a range the
+    index can start from: the keyset that makes page 50 cost what page 1 costs."""
+    after, equal = Q(pk__in=[]), Q()
+    for (field, desc), value in zip(keys, values, strict=True):
+        if value is None:
+            same, beyond = Q(**{f"{field}__isnull": True}), Q(pk__in=[])
+        else:
+            same = Q(**{field: value})
+            beyond = Q(**{f"{field}__{'lt' if desc else 'gt'}": value})
+            if field in NULLABLE:
+                beyond |= Q(**{f"{field}__isnull": True})
+        after |= equal & beyond
+        equal &= same
+    (lead, desc), first = keys[0], values[0]
+    if first is not None and lead not in NULLABLE:
+        after &= Q(**{f"{lead}__{'lte' if desc else 'gte'}": first})
+    return after
+
+
+def encode_cursor(segment: str, keys: list[tuple[str, bool]], case: Case) -> str:
+    values = [getattr(case, f) for f, _ in keys]
+    raw = json.dumps([segment, [v.isoformat() if isinstance(v, datetime) else v for v in values]])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, keys_of: dict[str, list[tuple[str, bool]]]) -> tuple[str, list[Any]]:
+    """The segment and sort values a cursor carries; a cursor that does not fit the order is refused."""
+    try:
+        segment, values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        keys = keys_of[segment]
+        if len(values) != len(keys):
+            raise ValueError
+        parsed = [
+            None if v is None else datetime.fromisoformat(v) if f in DATES else int(v)
+            for (f, _), v in zip(keys, values, strict=True)
+        ]
+    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError) as exc:
+        raise InvalidInput(_("This page link is out of date."), fields={"cursor": [_("Not a valid cursor.")]}) from exc
+    return segment, parsed
 
 
 def queue(
@@ -76,17 +188,43 @@ def queue(
     overdue: bool | None = None,
     page: int = 1,
     page_size: int = 25,
+    query: QueueQuery | None = None,
+    cursor: str | None = None,
 ) -> Page:
-    base = _base(actor, owner_id=owner_id, status=status)
-    offset, want = (page - 1) * page_size, page_size + 1
-    if status == CaseStatus.CLOSED:
-        rows = list(base.filter(closed_at__isnull=False).order_by("-closed_at", "-id")[offset : offset + want])
-        return _page(rows, page, page_size)
-    late = base.filter(due_at__lt=now).order_by("due_at", "id")
-    rest = base.filter(Q(due_at__gte=now) | Q(due_at__isnull=True)).order_by("-priority_score", "due_at", "id")
-    if overdue is True:
+    """A page of the queue: by `page` (offset) or, cheaper deep down, after a `cursor` from the page before."""
+    query = query or QueueQuery(owner_id=owner_id, status=status, overdue=overdue)
+    base = _base(actor, query)
+    want = page_size + 1
+    if query.status == CaseStatus.CLOSED or query.sort in SORTS:
+        keys = CLOSED if query.status == CaseStatus.CLOSED else SORTS[query.sort]
+        qs = base.filter(closed_at__isnull=False) if query.status == CaseStatus.CLOSED else base
+        if query.overdue is not None and query.status != CaseStatus.CLOSED:
+            qs = qs.filter(due_at__lt=now) if query.overdue else qs.filter(Q(due_at__gte=now) | Q(due_at__isnull=True))
+        after = decode_cursor(cursor, {"all": keys})[1] if cursor else None
+        offset = 0 if cursor else (page - 1) * page_size
+        rows = list(_ordered(qs, keys, after)[offset : offset + want])
+        return _page(rows, page, page_size, lambda c: encode_cursor("all", keys, c))
+    late = base.filter(due_at__lt=now)
+    rest = base.filter(Q(due_at__gte=now) | Q(due_at__isnull=True))
+
+    def cursor_of(c: Case) -> str:
+        return (
+            encode_cursor("late", LATE, c)
+            if c.due_at is not None and c.due_at < now
+            else encode_cursor("rest", REST, c)
+        )
+
+    if cursor:
+        segment, after = decode_cursor(cursor, {"late": LATE, "rest": REST})
+        rows = list(_ordered(late if segment == "late" else rest, LATE if segment == "late" else REST, after)[:want])
+        if segment == "late" and len(rows) < want and query.overdue is not True:
+            rows += list(_ordered(rest, REST, None)[: want - len(rows)])
+        return _page(rows, page, page_size, cursor_of)
+    offset = (page - 1) * page_size
+    late, rest = _ordered(late, LATE, None), _ordered(rest, REST, None)
+    if query.overdue is True:
         rows = list(late[offset : offset + want])
-    elif overdue is False:
+    elif query.overdue is False:
         rows = list(rest[offset : offset + want])
     else:
         rows = list(late[offset : offset + want])
@@ -94,14 +232,26 @@ def queue(
             late_total = offset + len(rows) if rows or offset == 0 else late.count()
             start = offset + len(rows) - late_total
             rows += list(rest[start : start + want - len(rows)])
-    return _page(rows, page, page_size)
+    return _page(rows, page, page_size, cursor_of)
 
 
-def _page(rows: list[Case], page: int, page_size: int) -> Page:
+def queue_counts(actor: User, *, now: datetime, query: QueueQuery) -> dict[str, int]:
+    """How many cases the queue's filters match, and how many of them are overdue: one aggregate query."""
+    qs = _base(actor, QueueQuery(**{**query.__dict__, "sort": "default"}))
+    if query.overdue is True:
+        qs = qs.filter(due_at__lt=now)
+    elif query.overdue is False:
+        qs = qs.filter(Q(due_at__gte=now) | Q(due_at__isnull=True))
+    late = Q(due_at__lt=now) & IS_OPEN
+    return qs.order_by().aggregate(total=Count("id"), overdue=Count("id", filter=late))
+
+
+def _page(rows: list[Case], page: int, page_size: int, cursor_of: Callable[[Case], str]) -> Page:
     items = rows[:page_size]
     _attach_current_steps(items)
     _attach_touchpoints(items)
-    return Page(items=items, page=page, page_size=page_size, has_more=len(rows) > page_size)
+    more = len(rows) > page_size
+    return Page(items, page, page_size, more, cursor_of(items[-1]) if more and items else None)
 
 
 def _attach_touchpoints(cases: list[Case]) -> None:
@@ -201,3 +351,17 @@ def customer_cases(actor: User, customer: Any) -> list[dict[str, Any]]:
     )
     _attach_touchpoints(rows)
     return [case_summary(actor, c, now=now) for c in rows]
+
+
+def queue_views(actor: User) -> list[QueueView]:
+    """The actor's saved views, then those shared by supervisors above or beside them in the org tree."""
+    unit = actor.org_unit
+    ancestors = _ancestor_paths(unit.path) if unit else []
+    shared = Q(shared=True, owner__org_unit__path__in=ancestors) if ancestors else Q(pk__in=[])
+    rows = QueueView.objects.filter(Q(owner=actor) | shared).select_related("owner").order_by("-shared", "name")
+    return list(rows[:50])
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """The paths of the unit and of every unit above it: "/1/4/17/" → "/1/", "/1/4/", "/1/4/17/"."""
+    return [path[: i + 1] for i, ch in enumerate(path) if ch == "/" and i > 0]

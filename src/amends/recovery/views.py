@@ -10,51 +10,74 @@ views render their refusals through `render_case` below.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from amends.accounts.access import ASSIGNS_CASES, OWNS_CASES, WORKS_CASES, can, scope_filter
 from amends.accounts.http import staff, staff_page
-from amends.accounts.models import Role, User
+from amends.accounts.models import User
 from amends.core import clock
 from amends.core.errors import AmendsError, InvalidInput
 from amends.core.views import form_error
+from amends.journeys.queries import touchpoints_by_id
 
 from . import queries, rules, services
 from .access import access_case
 from .forms import AssignForm, OnTheSpotForm, QueueFilters, StepForm
-from .models import Step, TimelineKind
+from .models import Case, Step, TimelineKind
 
-# Roles that see their whole branch and may narrow the queue to their own cases; a handler sees their own
-# cases, a front-line agent (who owns none) the branch.
-CHOOSES_SCOPE = {Role.SUPERVISOR, Role.QUALITY_MANAGER, Role.ADMIN}
+# Roles that own cases: their queue page starts with their own cases ("mine" means mine); everyone else's
+# starts with their part of the organisation. Either may switch.
+STARTS_WITH_MINE = OWNS_CASES
+# Filters a saved view keeps (not the page position).
+VIEW_KEYS = ("scope", "status", "overdue", "priority", "touchpoint", "channel", "owner", "segment", "flag", "sort")
+
+
+def _channels() -> list[tuple[str, str]]:
+    # The channels of the complaints on a case, read through the relation intake adds (recovery does not import it).
+    related: Any = Case._meta.get_field("complaints").related_model
+    return list(related._meta.get_field("channel").choices or [])
+
+
+def queue_filters(actor: User, data: Any) -> QueueFilters:
+    touchpoints = [(tp.pk, f"{tp.journey.name} · {tp.name}") for tp in touchpoints_by_id().values() if tp.active]
+    return QueueFilters(data, touchpoints=touchpoints, channels=_channels(), owners=_owners(actor))
 
 
 @require_GET
 @staff_page
 def queue_page(request: HttpRequest) -> HttpResponse:
     actor = staff(request)
-    filters = QueueFilters(request.GET)
+    filters = queue_filters(actor, request.GET)
     filters.is_valid()
-    if actor.role in CHOOSES_SCOPE:
-        scope = filters.value("scope") or "all"
-    else:
-        scope = "mine" if actor.role == Role.HANDLER else "all"
-    overdue = {"yes": True, "no": False}.get(filters.value("overdue") or "")
-    now = clock.now()
-    page = queries.queue(
-        actor,
-        now=now,
-        owner_id=actor.pk if scope == "mine" else None,
+    scope = filters.value("scope") or ("mine" if actor.role in STARTS_WITH_MINE else "all")
+    owner = filters.value("owner") or ""
+    query = queries.QueueQuery(
+        owner_id=int(owner) if owner.isdigit() else actor.pk if scope == "mine" and not owner else None,
+        unassigned=owner == "none",
         status=filters.value("status") or None,
-        overdue=overdue,
-        page=filters.value("page") or 1,
+        overdue={"yes": True, "no": False}.get(filters.value("overdue") or ""),
+        priority=filters.value("priority"),
+        touchpoint_id=filters.value("touchpoint"),
+        channel=filters.value("channel") or None,
+        segment=filters.value("segment") or None,
+        flag=filters.value("flag") or None,
+        sort=filters.value("sort") or "default",
     )
+    now = clock.now()
+    try:
+        page = queries.queue(actor, now=now, query=query, cursor=filters.value("after") or None)
+    except InvalidInput:
+        page = queries.queue(actor, now=now, query=query)
+    kept = {k: request.GET[k] for k in VIEW_KEYS if request.GET.get(k)}
     return render(
         request,
         "recovery/queue.html",
@@ -62,10 +85,74 @@ def queue_page(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "scope": scope,
-            "chooses_scope": actor.role in CHOOSES_SCOPE,
+            "counts": queries.queue_counts(actor, now=now, query=query),
             "now": now,
+            "query_string": urlencode(kept),
+            "views": queries.queue_views(actor),
+            "assigns": can(actor, ASSIGNS_CASES),
+            "owns": can(actor, OWNS_CASES),
+            "owners": _owners(actor) if can(actor, ASSIGNS_CASES) else [],
+            "first_page": not filters.value("after") and (filters.value("page") or 1) == 1,
         },
     )
+
+
+@require_POST
+@staff_page
+def queue_view_post(request: HttpRequest) -> HttpResponse:
+    actor = staff(request)
+    try:
+        if request.POST.get("delete"):
+            services.queue_view_delete(actor=actor, view_id=int(request.POST["delete"]))
+            messages.success(request, _("The view was deleted."))
+            return redirect("queue")
+        query = request.POST.get("query", "")
+        services.queue_view_save(
+            actor=actor, name=request.POST.get("name", ""), query=query, shared=request.POST.get("shared") == "on"
+        )
+    except (AmendsError, ValueError) as exc:
+        messages.error(request, getattr(exc, "detail", _("Choose a view from the list.")))
+        return redirect("queue")
+    messages.success(request, _("The view was saved."))
+    return redirect(reverse("queue") + (f"?{query}" if query else ""))
+
+
+@require_POST
+@staff_page
+def queue_bulk_post(request: HttpRequest) -> HttpResponse:
+    """Reassign the cases ticked on the queue page to one person (or by the assignment rules)."""
+    actor = staff(request)
+    back = reverse("queue") + (f"?{request.POST['back']}" if request.POST.get("back") else "")
+    form = AssignForm(request.POST, owners=_owners(actor))
+    try:
+        ids = [int(i) for i in request.POST.getlist("cases")]
+        if not form.is_valid():
+            raise InvalidInput(_("Choose an owner from the list."))
+        result = services.case_bulk_assign(actor=actor, case_ids=ids, owner=form.cleaned_data["owner"])
+    except (AmendsError, ValueError) as exc:
+        messages.error(request, getattr(exc, "detail", _("Choose at least one case.")))
+        return redirect(back)
+    messages.success(
+        request,
+        ngettext("%(n)d case reassigned.", "%(n)d cases reassigned.", len(result.done)) % {"n": len(result.done)},
+    )
+    for case_id, why in result.refused:
+        messages.warning(request, _("Case %(id)s was left as it was: %(why)s") % {"id": case_id, "why": why})
+    return redirect(back)
+
+
+@require_POST
+@staff_page
+def case_take_post(request: HttpRequest, case_id: int) -> HttpResponse:
+    try:
+        case = services.case_take(actor=staff(request), case_id=case_id)
+    except AmendsError as exc:
+        if exc.status == 404:
+            raise
+        messages.error(request, exc.detail)
+        return redirect(request.POST.get("next") or "queue")
+    messages.success(request, _("%(ref)s is now yours.") % {"ref": case.reference})
+    return redirect("case", case_id=case_id)
 
 
 @require_GET

@@ -6,6 +6,7 @@ from . import views
 
 urlpatterns = [
     path("alerts/", views.inbox, name="alerts"),
+    path("alerts/bulk/", views.bulk, name="alerts_bulk"),
     path("alerts/<int:alert_id>/acknowledge/", views.acknowledge, name="alert_acknowledge"),
     path("alerts/<int:alert_id>/resolve/", views.resolve, name="alert_resolve"),
     path("alerts/<int:alert_id>/open-case/", views.open_case, name="alert_open_case"),

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amends.accounts.access import WORKS_CASES, can
@@ -80,6 +81,24 @@ def resolve(request: HttpRequest, alert_id: int) -> HttpResponse:
     with refusals_as_messages(request):
         services.alert_resolve(actor=staff(request), alert_id=alert_id, resolution=resolution)
         messages.success(request, _("Alert resolved."))
+    return _back(request)
+
+
+@require_POST
+@staff_page
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Acknowledge or resolve the alerts ticked on the inbox."""
+    with refusals_as_messages(request):
+        ids = [int(i) for i in request.POST.getlist("alerts") if i.isdigit()]
+        done, refused = services.alerts_bulk(
+            actor=staff(request),
+            alert_ids=ids,
+            action=request.POST.get("action", ""),
+            resolution=request.POST.get("resolution", "")[:5000],
+        )
+        messages.success(request, ngettext("%(n)d alert changed.", "%(n)d alerts changed.", done) % {"n": done})
+        for why in refused:
+            messages.warning(request, why)
     return _back(request)
 
 

@@ -2,7 +2,7 @@
 answer's effect on the case that both share (`outcome`)."""
 
 from .additions import portal_add
-from .callbacks import callback_record, callbacks_sample
+from .callbacks import callback_claim, callback_record, callbacks_sample
 from .common import LinkExpired, RateLimited, self_service_actor
 from .portal import PortalInput, portal_submit
 from .surveys import survey_answer, survey_send, surveys_chase, surveys_sweep
@@ -11,6 +11,7 @@ __all__ = [
     "LinkExpired",
     "PortalInput",
     "RateLimited",
+    "callback_claim",
     "callback_record",
     "callbacks_sample",
     "portal_add",

@@ -38,6 +38,7 @@ from .outcome import apply_to_case, summary
 from .surveys import ANSWER_FIELDS
 
 AUDIT_FIELDS = ["status", "attempts", "completed_at", "version"]
+CLAIM_FIELDS = ["claimed_by", "claimed_at", "version"]
 
 
 @transaction.atomic
@@ -103,6 +104,38 @@ def access_callback(actor: User, callback_id: int, *, for_update: bool = False) 
 
 
 @transaction.atomic
+def callback_claim(*, actor: User, callback_id: int) -> Callback:
+    """The actor will make this call. The row lock makes two claims at once queue: the second is told who
+    has it, and the customer is called once."""
+    require(actor, WORKS_CASES)
+    callback = access_callback(actor, callback_id, for_update=True)
+    if callback.status != CallbackStatus.OPEN:
+        raise RuleViolation(_("This callback is already finished."), code="callback_finished")
+    _refuse_if_claimed_by_another(actor, callback)
+    if callback.claimed_by_id == actor.pk:
+        return callback
+    before = audit.snapshot(callback, CLAIM_FIELDS)
+    callback.claimed_by, callback.claimed_at = actor, clock.now()
+    save_versioned(
+        callback,
+        before=before,
+        actor=actor,
+        action="callback.claim",
+        fields=["claimed_by", "claimed_at"],
+        tracked=CLAIM_FIELDS,
+    )
+    return callback
+
+
+def _refuse_if_claimed_by_another(actor: User, callback: Callback) -> None:
+    if callback.claimed_by_id not in (None, actor.pk):
+        raise RuleViolation(
+            _("%(name)s is already calling this customer.") % {"name": callback.claimed_by},
+            code="callback_claimed",
+        )
+
+
+@transaction.atomic
 def callback_record(
     *,
     actor: User,
@@ -120,6 +153,7 @@ def callback_record(
     )
     if callback.status != CallbackStatus.OPEN:
         raise RuleViolation(_("This callback is already finished."), code="callback_finished")
+    _refuse_if_claimed_by_another(actor, callback)
     if outcome not in AttemptOutcome.values:
         raise InvalidInput(_("Say how the call went."), fields={"outcome": [_("Choose an outcome.")]})
     answer = answer or {}

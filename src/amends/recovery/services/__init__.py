@@ -7,10 +7,12 @@ from .common import CASE_AUDIT_FIELDS, check_version, timeline_add
 from .failures import failure_record, repeat_failure_record
 from .opening import CaseOpening, CustomerRow, OpenedCase, RelatedCase, add_relator, case_open_or_join
 from .priority import case_count_repeat, case_escalate, case_priority_raise
+from .queue import BulkResult, case_bulk_assign, case_take, queue_view_delete, queue_view_save
 from .steps import recovery_on_the_spot, step_record
 
 __all__ = [
     "CASE_AUDIT_FIELDS",
+    "BulkResult",
     "CaseOpening",
     "CustomerRow",
     "OpenedCase",
@@ -19,13 +21,17 @@ __all__ = [
     "add_relator",
     "case_absorb",
     "case_assign",
+    "case_bulk_assign",
     "case_clock_update",
     "case_count_repeat",
     "case_escalate",
     "case_open_or_join",
     "case_priority_raise",
+    "case_take",
     "check_version",
     "failure_record",
+    "queue_view_delete",
+    "queue_view_save",
     "recovery_on_the_spot",
     "repeat_failure_record",
     "step_record",

@@ -9,6 +9,7 @@ from .alerts import (
     alert_link_case,
     alert_raise,
     alert_resolve,
+    alerts_bulk,
     alerts_raise,
     alerts_resolve_for,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "alert_open_case",
     "alert_raise",
     "alert_resolve",
+    "alerts_bulk",
     "alerts_raise",
     "alerts_resolve_for",
     "event_ingest",

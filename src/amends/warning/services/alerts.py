@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from amends.accounts.access import in_scope
 from amends.accounts.models import User
 from amends.core import audit, batch, clock
-from amends.core.errors import NotFound, RuleViolation
+from amends.core.errors import InvalidInput, NotFound, RuleViolation
 
 from ..models import Alert, AlertStatus
 
@@ -157,6 +157,33 @@ def alert_resolve(*, actor: User | None, alert_id: int, resolution: str = "") ->
         alert.status, alert.resolved_at, alert.resolved_by = AlertStatus.RESOLVED, clock.now(), actor
         alert.resolution = resolution.strip()
     return alert
+
+
+MAX_BULK = 200
+
+
+@transaction.atomic
+def alerts_bulk(*, actor: User, alert_ids: list[int], action: str, resolution: str = "") -> tuple[int, list[str]]:
+    """Acknowledge or resolve many alerts in one transaction, each through the one-alert service (scope, lock,
+    audit). Returns how many changed and why the others did not (already resolved, not open…)."""
+    if action not in ("acknowledge", "resolve"):
+        raise InvalidInput(_("Choose acknowledge or resolve."), fields={"action": [_("Choose an action.")]})
+    if not alert_ids or len(alert_ids) > MAX_BULK:
+        raise InvalidInput(
+            _("Tick between 1 and %(n)d alerts.") % {"n": MAX_BULK}, fields={"alerts": [_("Tick some alerts.")]}
+        )
+    done, refused = 0, []
+    for alert_id in sorted(set(alert_ids)):  # one lock order: two bulk actions never deadlock
+        try:
+            with transaction.atomic():
+                if action == "acknowledge":
+                    alert_acknowledge(actor=actor, alert_id=alert_id)
+                else:
+                    alert_resolve(actor=actor, alert_id=alert_id, resolution=resolution)
+            done += 1
+        except (RuleViolation, NotFound) as exc:
+            refused.append(f"#{alert_id}: {exc.detail}")
+    return done, refused
 
 
 def alerts_resolve_for(*, subject_type: str, subject_id: Any, resolution: str) -> int:
