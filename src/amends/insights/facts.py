@@ -43,9 +43,10 @@ from amends.customers.models import Line, Policy, PolicyStatus
 from amends.discretion.models import SPENDING, LedgerEntry
 from amends.intake.models import Channel, Complaint
 from amends.recovery.models import Case, CaseStep, Failure, Step
+from amends.text.models import CodeField, ComplaintCode
 from amends.warning.models import Event
 
-from .expressions import Seconds
+from .expressions import DaysBetween, Seconds
 from .models import CaseFact, ComplaintFact, FailureFact, FollowUpFact, Freshness, Memo, Stale, TermFact
 
 # What a noted `ref` is. The triggers write these (insights/facts_triggers.py).
@@ -105,6 +106,12 @@ def previous_failure() -> Subquery:
     )
 
 
+def _confirmed(field: str) -> Coalesce:
+    """The code staff confirmed for one field of the complaint, "" while uncoded."""
+    code = ComplaintCode.objects.filter(complaint_id=OuterRef("pk"), field=field).values("code")[:1]
+    return Coalesce(Subquery(code, output_field=CharField()), Value(""), output_field=CharField())
+
+
 def _complaints(where: Q) -> QuerySet[Any]:
     first_step = Subquery(
         CaseStep.objects.filter(case_id=OuterRef("case_id"), at__gte=OuterRef("received_at"))
@@ -124,8 +131,14 @@ def _complaints(where: Q) -> QuerySet[Any]:
         f_category=F("category"),
         f_touchpoint_id=F("touchpoint_id"),
         f_due_at=F("due_at"),
+        f_due_on=TruncDate("due_at"),
+        f_decided_on=TruncDate("decided_at"),
         f_first_response_s=Seconds(first_step, F("received_at")),
         f_resolution_s=Seconds(F("decided_at"), F("received_at")),
+        f_resolution_days=DaysBetween(TruncDate("decided_at"), TruncDate("received_at")),
+        f_result=F("result"),
+        f_cause=_confirmed(CodeField.CAUSE),
+        f_dimension=_confirmed(CodeField.DIMENSION),
     )
 
 

@@ -60,6 +60,9 @@ def test_filters_narrow_the_counts(world, data):
         "cases_opened": 1,
         "cases_closed": 1,
         "failures": 3,
+        "decided": 1,
+        "upheld": 0,  # the history's decisions record no result
+        "upheld_share": 0.0,
     }
     assert run(world.admin, "volume", unit=str(world.beijing.pk)).section("trend").totals["complaints"] == 1
     narrow = run(world.admin, "volume", touchpoint="auto_claim.payment")
@@ -95,7 +98,11 @@ def test_timeliness_measures_response_resolution_and_the_clock(world, data):
     )
     assert octo["first_response_hours"] is None and octo["resolution_days"] == 20.0
     totals = result.section("trend").totals
-    assert totals["received"] == 4 and totals["share_30"] == 0.75 and totals["resolution_days"] == round(52 / 3, 2)
+    # Shares are of the decided: c3 is open (and past its deadline), so in no denominator.
+    assert totals["received"] == 4 and totals["share_30"] == 1.0 and totals["resolution_days"] == round(52 / 3, 2)
+    assert (totals["median_days"], totals["p90_days"]) == (20.0, 24.0)  # 7, 20, 25 days
+    # Due in the period: c1 (09-18), c2 (10-05), c3 (10-20, undecided: late), c4 (10-25); c5 (due 09-14) too.
+    assert (totals["due"], totals["due_within_15"], totals["due_within_30"]) == (5, 1, 3)
 
 
 def test_promises_kept_rate(world, data):
