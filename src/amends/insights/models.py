@@ -77,6 +77,8 @@ class ComplaintFact(models.Model):
     # customer's own report of a failure, and counts in the root-cause reports beside recorded failures.
     cause = models.CharField(max_length=16)
     dimension = models.CharField(max_length=16)
+    repeat = models.BooleanField()  # the customer had a failure or complaint within the repeat window before
+    previous_on = models.DateField(null=True)  # the local date of the customer's failure or complaint before it
 
     class Meta:
         db_table = "insights_complaint_fact"
@@ -129,9 +131,10 @@ class FailureFact(models.Model):
     touchpoint_id = models.BigIntegerField(null=True)
     cause = models.CharField(max_length=16)
     dimension = models.CharField(max_length=16)
-    repeat = models.BooleanField()  # the customer had another failure within the repeat window before it
-    # The local date of the customer's failure just before this one: a customer failed twice or more in a
-    # period exactly when one of their failures in it has a previous one in it too (`previous_on >= since`).
+    repeat = models.BooleanField()  # the customer had a failure or complaint within the repeat window before it
+    # The local date of the customer's failure or complaint just before this one: a customer failed twice or
+    # more in a period exactly when one of their failures or complaints in it has a previous one in it too
+    # (`previous_on >= since`).
     previous_on = models.DateField(null=True)
     channels = models.IntegerField(default=0)
     lines = models.IntegerField(default=0)

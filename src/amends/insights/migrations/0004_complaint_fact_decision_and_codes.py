@@ -1,5 +1,5 @@
 """Complaint facts carry the deadline's and the decision's dates, the calendar days to decide, the decision's
-result and the cause and dimension staff confirmed; every fact is written again once (`all`) to fill them."""
+result, the cause and dimension staff confirmed and whether it repeats a failure or complaint; every fact is written again once (`all`) to fill them."""
 
 import datetime
 
@@ -45,6 +45,13 @@ class Migration(migrations.Migration):
             field=models.CharField(default="", max_length=16),
             preserve_default=False,
         ),
+        migrations.AddField(
+            model_name="complaintfact",
+            name="repeat",
+            field=models.BooleanField(default=False),
+            preserve_default=False,
+        ),
+        migrations.AddField(model_name="complaintfact", name="previous_on", field=models.DateField(null=True)),
         migrations.AddIndex(
             model_name="complaintfact", index=models.Index(fields=["due_on"], name="complaint_fact_due_idx")
         ),

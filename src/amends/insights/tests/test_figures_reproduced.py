@@ -2,14 +2,15 @@
 compared: the SQL over facts and this independent reading must agree, on SQLite and PostgreSQL alike."""
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
 from amends.insights import queries
 from amends.intake.models import Complaint
-from amends.recovery.models import CaseStep
+from amends.recovery.models import CaseStep, Failure
+from amends.text.models import ComplaintCode
 
 from . import story
 from .story import PERIOD
@@ -122,3 +123,76 @@ def test_regulator_and_volume_carry_the_outcome(world, built, now):
     volume = run(world, "volume").section("trend").totals
     assert (volume["upheld"], volume["upheld_share"]) == (upheld, rate(upheld, len(decided)))
     assert upheld == 4  # upheld ×3 and partly upheld ×1 (one decision recorded no result)
+
+
+def _events(now):
+    """Failures and complaints as (kind, row, at, case, touchpoint code, cause, dimension), from the rows."""
+    codes = {(c.complaint_id, c.field): c.code for c in ComplaintCode.objects.all()}
+    out = [
+        (
+            "failure",
+            f.pk,
+            f.occurred_at,
+            f.case_id,
+            f.customer_id,
+            f.touchpoint.code if f.touchpoint else "",
+            f.cause,
+            f.dimension,
+        )
+        for f in Failure.objects.select_related("touchpoint")
+    ]
+    out += [
+        (
+            "complaint",
+            c.pk,
+            c.received_at,
+            c.case_id,
+            c.customer_id,
+            c.touchpoint.code if c.touchpoint else "",
+            codes.get((c.pk, "cause"), ""),
+            codes.get((c.pk, "dimension"), ""),
+        )
+        for c in Complaint.objects.select_related("touchpoint")
+    ]
+    return out
+
+
+def test_pareto_counts_failures_and_the_codes_confirmed_on_complaints(world, built, now):
+    events = [e for e in _events(now) if in_period(local_day(e[2]))]
+    result = run(world, "pareto")
+    for section, index in (("by_touchpoint", 5), ("by_cause", 6), ("by_dimension", 7)):
+        expected = Counter((e[index], e[0]) for e in events)
+        got = {}
+        key = section.removeprefix("by_")
+        for r in result.section(section).rows:
+            got[(r[key], "failure")] = r["failures"]
+            got[(r[key], "complaint")] = r["complaints"]
+        assert {k: v for k, v in got.items() if v} == dict(expected), section
+    totals = result.section("by_cause").totals
+    assert totals["complaints"] == 9 and totals["failures"] == Failure.objects.count()
+    company = next(r for r in result.section("by_cause").rows if r["cause"] == "company")
+    assert company["complaints"] == 2  # the two complaints staff coded as the company's doing
+
+
+def test_repeat_counts_failures_and_complaints_within_the_window(world, built, now):
+    window = timedelta(days=90)
+    events = _events(now)
+
+    def repeats(e):
+        kind, _pk, at_, case_id, customer = e[:5]
+        for o in events:
+            if o[4] != customer or not (at_ - window <= o[2] < at_):
+                continue
+            if o[0] != kind and o[3] == case_id:  # the other kind on the same case: one episode
+                continue
+            return True
+        return False
+
+    in_it = [e for e in events if in_period(local_day(e[2]))]
+    flagged = [e for e in in_it if repeats(e)]
+    totals = run(world, "repeat").section("trend").totals
+    assert totals["failures"] == sum(1 for e in in_it if e[0] == "failure")
+    assert totals["complaints"] == sum(1 for e in in_it if e[0] == "complaint")
+    assert totals["repeats"] == len(flagged)
+    assert totals["repeat_share"] == rate(len(flagged), len(in_it))
+    assert totals["repeats"] > 0
