@@ -52,7 +52,7 @@ def pareto(result: Result, key: str) -> Card:
         "kind": "pareto",
         "x": [r["label"] for r in rows],
         "series": [
-            {"name": _label(section, "failures"), "data": [r["failures"] for r in rows], "axis": 0},
+            {"name": _label(section, "total"), "data": [r["total"] for r in rows], "axis": 0},
             {"name": _label(section, "cumulative"), "data": [r["cumulative"] for r in rows], "axis": 1, "rate": True},
         ],
         "drill": [r["drill"] for r in rows],

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import FloatField, Func
+from django.db.models import FloatField, Func, IntegerField
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 
@@ -69,6 +69,49 @@ class Seconds(Func):
             template="((julianday(%(expressions)s)) * 86400.0)",
             arg_joiner=") - julianday(",
         )
+
+
+class DaysBetween(Func):
+    """Calendar days from the date `earlier` to the date `later` (both dates, e.g. `TruncDate`s): an integer."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def __init__(self, later: Any, earlier: Any) -> None:
+        super().__init__(later, earlier)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ")
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(ROUND(julianday(%(expressions)s)) AS INTEGER)",
+            arg_joiner=") - julianday(",
+        )
+
+
+def quantile(histogram: dict[int, int], q: float) -> float | None:
+    """The q-quantile of integer values given as {value: how many}, interpolated linearly between the two
+    nearest ranks (NumPy's and pandas' default, so an analyst's `quantile(q)` gives the same figure)."""
+    n = sum(histogram.values())
+    if not n:
+        return None
+    values = sorted(histogram)
+
+    def at_rank(rank: int) -> int:  # the value of the rank-th smallest (from 0)
+        seen = 0
+        for value in values:
+            seen += histogram[value]
+            if seen > rank:
+                return value
+        return values[-1]
+
+    position = (n - 1) * q
+    low = at_rank(int(position))
+    high = at_rank(min(int(position) + 1, n - 1))
+    return round(low + (high - low) * (position - int(position)), 2)
 
 
 def ratio(part: float | int | None, whole: float | int | None, digits: int = 4) -> float | None:

@@ -36,16 +36,17 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as CaseWhen
-from django.db.models.functions import Coalesce, NullIf, TruncDate
+from django.db.models.functions import Coalesce, Greatest, NullIf, TruncDate
 
 from amends.core import clock
 from amends.customers.models import Line, Policy, PolicyStatus
 from amends.discretion.models import SPENDING, LedgerEntry
 from amends.intake.models import Channel, Complaint
 from amends.recovery.models import Case, CaseStep, Failure, Step
+from amends.text.models import CodeField, ComplaintCode
 from amends.warning.models import Event
 
-from .expressions import Seconds
+from .expressions import DaysBetween, Seconds
 from .models import CaseFact, ComplaintFact, FailureFact, FollowUpFact, Freshness, Memo, Stale, TermFact
 
 # What a noted `ref` is. The triggers write these (insights/facts_triggers.py).
@@ -84,25 +85,51 @@ def lines_of(case_ref: str) -> Coalesce:
     return _case_bits(case_ref, LINE_BITS, lambda code: Q(line=code) | Q(line="", policy__line=code))
 
 
-def repeats_one() -> Exists:
-    """An earlier failure of the same customer within the repeat window (any touchpoint, any source)."""
-    return Exists(
-        Failure.objects.filter(
-            customer_id=OuterRef("customer_id"),
-            occurred_at__lt=OuterRef("occurred_at"),
-            occurred_at__gte=OuterRef("occurred_at") - timedelta(days=settings.AMENDS_REPEAT_WINDOW_DAYS),
-        )
-    )
+def _window(at: str) -> dict[str, Any]:
+    return {
+        f"{at}__lt": OuterRef("at"),
+        f"{at}__gte": OuterRef("at") - timedelta(days=settings.AMENDS_REPEAT_WINDOW_DAYS),
+    }
 
 
-def previous_failure() -> Subquery:
-    """When the same customer's failure just before this one happened (ties broken by id), if any."""
-    earlier = Q(occurred_at__lt=OuterRef("occurred_at")) | Q(occurred_at=OuterRef("occurred_at"), pk__lt=OuterRef("pk"))
-    return Subquery(
-        Failure.objects.filter(earlier, customer_id=OuterRef("customer_id"))
-        .order_by("-occurred_at", "-pk")
-        .values("occurred_at")[:1]
-    )
+def repeats_one(failure_side: bool) -> Any:
+    """An earlier failure or complaint of the same customer within the repeat window (any touchpoint, any
+    source; a complaint is the customer's own report of a failure). A complaint and a failure on the same
+    case tell of one episode, so the other kind counts only from another case. The row is annotated with
+    `at` (its time) and `case_id`."""
+    customer = OuterRef("customer_id")
+    failures = Failure.objects.filter(customer_id=customer, **_window("occurred_at"))
+    complaints = Complaint.objects.filter(customer_id=customer, **_window("received_at"))
+    if failure_side:
+        complaints = complaints.exclude(case_id=OuterRef("case_id"))
+    else:
+        failures = failures.exclude(case_id=OuterRef("case_id"))
+    return Exists(failures) | Exists(complaints)
+
+
+def previous_event(failure_side: bool) -> Any:
+    """When the same customer's failure or complaint just before this one happened (a tie with a row of the
+    same kind broken by id; the other kind from another case), if any."""
+
+    def before(at: str, same_kind: bool) -> Subquery:
+        earlier = Q(**{f"{at}__lt": OuterRef("at")})
+        model = Failure if at == "occurred_at" else Complaint
+        rows = model.objects.filter(customer_id=OuterRef("customer_id"))
+        if same_kind:
+            earlier |= Q(**{at: OuterRef("at"), "pk__lt": OuterRef("pk")})
+        else:  # the other kind on the same case is the same episode (see `repeats_one`)
+            rows = rows.exclude(case_id=OuterRef("case_id"))
+        return Subquery(rows.filter(earlier).order_by(f"-{at}", "-pk").values(at)[:1])
+
+    failure, complaint = before("occurred_at", failure_side), before("received_at", not failure_side)
+    # GREATEST ignoring a missing side (SQLite's MAX(a, b) is NULL when either is).
+    return Greatest(Coalesce(failure, complaint), Coalesce(complaint, failure))
+
+
+def _confirmed(field: str) -> Coalesce:
+    """The code staff confirmed for one field of the complaint, "" while uncoded."""
+    code = ComplaintCode.objects.filter(complaint_id=OuterRef("pk"), field=field).values("code")[:1]
+    return Coalesce(Subquery(code, output_field=CharField()), Value(""), output_field=CharField())
 
 
 def _complaints(where: Q) -> QuerySet[Any]:
@@ -111,21 +138,33 @@ def _complaints(where: Q) -> QuerySet[Any]:
         .order_by("at")
         .values("at")[:1]
     )
-    return Complaint.objects.filter(where).annotate(
-        f_complaint_id=F("pk"),
-        f_case_id=F("case_id"),
-        f_customer_id=F("customer_id"),
-        f_received_on=TruncDate("received_at"),
-        f_unit_id=F("case__org_unit_id"),
-        f_segment=F("customer__segment"),
-        f_channel=F("channel"),
-        f_line=Coalesce(NullIf(F("line"), Value("")), F("policy__line"), Value("")),
-        f_region=Coalesce(NullIf(F("region"), Value("")), F("case__org_unit__region"), Value("")),
-        f_category=F("category"),
-        f_touchpoint_id=F("touchpoint_id"),
-        f_due_at=F("due_at"),
-        f_first_response_s=Seconds(first_step, F("received_at")),
-        f_resolution_s=Seconds(F("decided_at"), F("received_at")),
+    return (
+        Complaint.objects.filter(where)
+        .annotate(at=F("received_at"))
+        .annotate(
+            f_complaint_id=F("pk"),
+            f_case_id=F("case_id"),
+            f_customer_id=F("customer_id"),
+            f_received_on=TruncDate("received_at"),
+            f_unit_id=F("case__org_unit_id"),
+            f_segment=F("customer__segment"),
+            f_channel=F("channel"),
+            f_line=Coalesce(NullIf(F("line"), Value("")), F("policy__line"), Value("")),
+            f_region=Coalesce(NullIf(F("region"), Value("")), F("case__org_unit__region"), Value("")),
+            f_category=F("category"),
+            f_touchpoint_id=F("touchpoint_id"),
+            f_due_at=F("due_at"),
+            f_due_on=TruncDate("due_at"),
+            f_decided_on=TruncDate("decided_at"),
+            f_first_response_s=Seconds(first_step, F("received_at")),
+            f_resolution_s=Seconds(F("decided_at"), F("received_at")),
+            f_resolution_days=DaysBetween(TruncDate("decided_at"), TruncDate("received_at")),
+            f_result=F("result"),
+            f_cause=_confirmed(CodeField.CAUSE),
+            f_dimension=_confirmed(CodeField.DIMENSION),
+            f_repeat=repeats_one(False),
+            f_previous_on=TruncDate(previous_event(False)),
+        )
     )
 
 
@@ -144,20 +183,24 @@ def _cases(where: Q) -> QuerySet[Any]:
 
 
 def _failures(where: Q) -> QuerySet[Any]:
-    return Failure.objects.filter(where).annotate(
-        f_failure_id=F("pk"),
-        f_case_id=F("case_id"),
-        f_customer_id=F("customer_id"),
-        f_occurred_on=TruncDate("occurred_at"),
-        f_unit_id=F("case__org_unit_id"),
-        f_segment=F("customer__segment"),
-        f_touchpoint_id=F("touchpoint_id"),
-        f_cause=F("cause"),
-        f_dimension=F("dimension"),
-        f_repeat=repeats_one(),
-        f_previous_on=TruncDate(previous_failure()),
-        f_channels=channels_of("case_id"),
-        f_lines=lines_of("case_id"),
+    return (
+        Failure.objects.filter(where)
+        .annotate(at=F("occurred_at"))
+        .annotate(
+            f_failure_id=F("pk"),
+            f_case_id=F("case_id"),
+            f_customer_id=F("customer_id"),
+            f_occurred_on=TruncDate("occurred_at"),
+            f_unit_id=F("case__org_unit_id"),
+            f_segment=F("customer__segment"),
+            f_touchpoint_id=F("touchpoint_id"),
+            f_cause=F("cause"),
+            f_dimension=F("dimension"),
+            f_repeat=repeats_one(True),
+            f_previous_on=TruncDate(previous_event(True)),
+            f_channels=channels_of("case_id"),
+            f_lines=lines_of("case_id"),
+        )
     )
 
 
@@ -357,13 +400,22 @@ def recompute(
         return Q(**{f"{field}__any": list(values)}) if values else Q(pk__in=[])
 
     by_customer = any_of("customer_id", set(customers))
+    # A complaint and a failure each decide whether the other repeats it: a changed complaint reaches its
+    # customer's failures, a customer's changed failures reach their complaints.
+    if complaints:  # the customer as the complaint has it now, and as its fact had it (a deleted complaint)
+        ids = list(complaints)
+        customers_failures = (
+            set(customers_failures)
+            | set(Complaint.objects.filter(pk__any=ids).values_list("customer_id", flat=True))
+            | set(ComplaintFact.objects.filter(complaint_id__any=ids).values_list("customer_id", flat=True))
+        )
     of_customers_failures = any_of("customer_id", set(customers) | set(customers_failures))
     plan: list[tuple[type[Model], Q, Q, Any]] = [
         # fact, which facts go (by the fact's columns), which rows are written again (by the source's), source
         (
             ComplaintFact,
-            any_of("complaint_id", complaints) | any_of("case_id", cases) | by_customer,
-            any_of("pk", complaints) | any_of("case_id", cases) | by_customer,
+            any_of("complaint_id", complaints) | any_of("case_id", cases) | of_customers_failures,
+            any_of("pk", complaints) | any_of("case_id", cases) | of_customers_failures,
             _complaints,
         ),
         (CaseFact, any_of("case_id", cases) | by_customer, any_of("pk", cases) | by_customer, _cases),

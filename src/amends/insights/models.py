@@ -67,8 +67,18 @@ class ComplaintFact(models.Model):
     category = models.CharField(max_length=16)
     touchpoint_id = models.BigIntegerField(null=True)
     due_at = models.DateTimeField()
+    due_on = models.DateField()  # local date of the deadline: what places it in a period on the due basis
+    decided_on = models.DateField(null=True)  # local date of the decision told to the complainant
     first_response_s = models.FloatField(null=True)  # received → the case's first step after it
     resolution_s = models.FloatField(null=True)  # received → decided; null while undecided
+    resolution_days = models.IntegerField(null=True)  # calendar days received → decided (local dates)
+    result = models.CharField(max_length=16)  # upheld / partly_upheld / not_upheld, "" when not recorded
+    # What staff confirmed on the complaint (text.ComplaintCode), "" while uncoded: a complaint is the
+    # customer's own report of a failure, and counts in the root-cause reports beside recorded failures.
+    cause = models.CharField(max_length=16)
+    dimension = models.CharField(max_length=16)
+    repeat = models.BooleanField()  # the customer had a failure or complaint within the repeat window before
+    previous_on = models.DateField(null=True)  # the local date of the customer's failure or complaint before it
 
     class Meta:
         db_table = "insights_complaint_fact"
@@ -77,6 +87,7 @@ class ComplaintFact(models.Model):
         indexes = [
             models.Index(fields=["received_on"], include=["channel"], name="complaint_fact_day_idx"),
             models.Index(fields=["unit_id", "received_on"], include=["channel"], name="complaint_fact_unit_day_idx"),
+            models.Index(fields=["due_on"], name="complaint_fact_due_idx"),
         ]
 
     def __str__(self) -> str:
@@ -120,9 +131,10 @@ class FailureFact(models.Model):
     touchpoint_id = models.BigIntegerField(null=True)
     cause = models.CharField(max_length=16)
     dimension = models.CharField(max_length=16)
-    repeat = models.BooleanField()  # the customer had another failure within the repeat window before it
-    # The local date of the customer's failure just before this one: a customer failed twice or more in a
-    # period exactly when one of their failures in it has a previous one in it too (`previous_on >= since`).
+    repeat = models.BooleanField()  # the customer had a failure or complaint within the repeat window before it
+    # The local date of the customer's failure or complaint just before this one: a customer failed twice or
+    # more in a period exactly when one of their failures or complaints in it has a previous one in it too
+    # (`previous_on >= since`).
     previous_on = models.DateField(null=True)
     channels = models.IntegerField(default=0)
     lines = models.IntegerField(default=0)

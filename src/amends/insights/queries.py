@@ -18,6 +18,7 @@ from amends.recovery.models import Case, Cause, Dimension
 from . import facts, replica, reports
 from .filters import parse
 from .reports.pareto import UNCODED, failures_in
+from .reports.timeliness import complaints_in
 
 PAGE_SIZE = 50
 
@@ -36,8 +37,8 @@ def run(actor: User, name: str, params: Mapping[str, str]) -> reports.Result:
 
 
 def drill(actor: User, params: Mapping[str, str]) -> dict[str, Any]:
-    """Cases with at least one failure of the period matching the filters and the bar's touchpoint, cause and
-    dimension ("-" for not coded), newest first, with how many such failures each has."""
+    """Cases with at least one failure or complaint of the period matching the filters and the bar's
+    touchpoint, cause and dimension ("-" for not coded), newest first, with how many such each has."""
     params = dict(params.items())
     no_touchpoint = params.get("touchpoint") == UNCODED
     if no_touchpoint:
@@ -61,14 +62,21 @@ def drill(actor: User, params: Mapping[str, str]) -> dict[str, Any]:
     if errors:
         raise InvalidInput(_("The report's filters are not valid."), fields=errors)
     facts.bring_up_to_date()
-    per_case = (
-        failures_in(filters).filter(narrowing).values("case_id").annotate(n=Count("failure_id")).order_by("-case_id")
-    )
+    # The bar counts failures and complaints: its cases are those with either, newest first. Each side is
+    # read sorted only as far as this page reaches, and the two merged.
     start = (page - 1) * PAGE_SIZE
-    chunk = list(per_case[start : start + PAGE_SIZE + 1])
-    more = len(chunk) > PAGE_SIZE
-    chunk = chunk[:PAGE_SIZE]
-    counts = {r["case_id"]: r["n"] for r in chunk}
+    reach = start + PAGE_SIZE + 1
+    sides = [
+        failures_in(filters).filter(narrowing).values("case_id").annotate(n=Count("failure_id")),
+        complaints_in(filters).filter(narrowing).values("case_id").annotate(n=Count("complaint_id")),
+    ]
+    merged: dict[int, int] = {}
+    for side in sides:
+        for r in side.order_by("-case_id")[:reach]:
+            merged[r["case_id"]] = merged.get(r["case_id"], 0) + r["n"]
+    ordered = sorted(merged, reverse=True)[start:reach]
+    more = len(ordered) > PAGE_SIZE
+    counts = {case_id: merged[case_id] for case_id in ordered[:PAGE_SIZE]}
     cases = Case.objects.filter(pk__in=counts).select_related("customer", "touchpoint", "org_unit").order_by("-id")
     return {
         "filters": filters.as_dict() | {k: params[k] for k in ("cause", "dimension") if params.get(k)},

@@ -65,7 +65,7 @@ PANELS: dict[str, Callable[[Result], list[charts.Card]]] = {
     "pareto": lambda r: [
         charts.pareto(r, "by_touchpoint"),
         charts.pareto(r, "by_touchpoint_cause"),
-        charts.bars(r, "by_dimension", "label", "failures"),
+        charts.bars(r, "by_dimension", "label", "total"),
     ],
     "dimensions": lambda r: [
         charts.line(r, "trend", ["reliability", "responsiveness", "competence", "attitude", "standards"])

@@ -1,7 +1,9 @@
-"""`pareto`: failures of the period by touchpoint, by cause (company / uncontrollable / customer), by touchpoint
-and cause together (the root causes rectifications start from) and by dimension (感知五度), largest first with
-the cumulative share — the few touchpoints behind most failures. Each row carries the parameters of its
-drill-down (`GET /api/v1/insights/pareto/cases`), the cases behind the bar."""
+"""`pareto`: failures and complaints of the period by touchpoint, by cause (company / uncontrollable /
+customer), by touchpoint and cause together (the root causes rectifications start from) and by dimension (感知
+五度), largest first with the cumulative share — the few touchpoints behind most failures. A complaint is the
+customer's own report of a failure: it counts with the touchpoint, cause and dimension staff confirmed on it,
+and as "not coded" until they do (never left out). Each row carries the parameters of its drill-down
+(`GET /api/v1/insights/pareto/cases`), the cases behind the bar."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from ..expressions import rolled_up
 from ..filters import Filters
 from ..models import FailureFact
 from . import COUNT, LABEL, RATE, Column, Result, Section, report
+from .timeliness import complaints_in
 
 UNCODED = "-"
 
@@ -32,30 +35,39 @@ def failures_in(filters: Filters) -> Any:
 
 
 def _cumulated(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    total = sum(r["failures"] for r in rows)
+    total = sum(r["total"] for r in rows)
     running = 0
     for r in rows:
-        running += r["failures"]
-        r["share"] = round(r["failures"] / total, 4) if total else None
+        running += r["total"]
+        r["share"] = round(r["total"] / total, 4) if total else None
         r["cumulative"] = round(running / total, 4) if total else None
     return rows
 
 
+KEYS = ["touchpoint_id", "cause", "dimension"]
+COUNTS = ["failures", "complaints"]
+
+
 def counted(filters: Filters) -> list[dict[str, Any]]:
-    """Failures of the period per touchpoint code, cause and dimension: the one scan every breakdown sums up."""
+    """Failures and complaints of the period per touchpoint code, cause and dimension: one scan of each, which
+    every breakdown sums up."""
     codes = touchpoint_codes()
-    rows = failures_in(filters).values("touchpoint_id", "cause", "dimension").annotate(failures=Count("*"))
+    failures = failures_in(filters).values(*KEYS).annotate(failures=Count("*")).order_by()
+    complaints = complaints_in(filters).values(*KEYS).annotate(complaints=Count("*")).order_by()
+    both = [{**r, "complaints": 0} for r in failures] + [{**r, "failures": 0} for r in complaints]
     return [
         {"touchpoint": codes.get(r["touchpoint_id"], ""), "cause": r["cause"], "dimension": r["dimension"]}
-        | {"failures": r["failures"]}
-        for r in rows.order_by()
+        | {"failures": r["failures"], "complaints": r["complaints"]}
+        for r in rolled_up(both, KEYS, COUNTS)
     ]
 
 
 def grouped(counts: list[dict[str, Any]], keys: list[str]) -> list[dict[str, Any]]:
     causes, dimensions = dict(Cause.choices), dict(Dimension.choices)
-    out = rolled_up(counts, keys, ["failures"])
-    out.sort(key=lambda r: (-r["failures"], *[r[k] for k in keys]))
+    out = rolled_up(counts, keys, COUNTS)
+    for r in out:
+        r["total"] = r["failures"] + r["complaints"]
+    out.sort(key=lambda r: (-r["total"], *[r[k] for k in keys]))
     names = touchpoint_names(r.get("touchpoint") for r in out) if "touchpoint" in keys else {}
     for r in out:
         parts = []
@@ -79,12 +91,14 @@ def _section(key: str, title: Any, keys: list[str], rows: list[dict[str, Any]]) 
             *[Column(k, labels[k], LABEL) for k in keys],
             Column("label", _("Item"), LABEL),
             Column("failures", _("Failures"), COUNT),
+            Column("complaints", _("Complaints"), COUNT),
+            Column("total", _("Failures and complaints"), COUNT),
             Column("share", _("Share"), RATE),
             Column("cumulative", _("Cumulative share"), RATE),
         ],
         rows,
         chart="pareto",
-        totals={"failures": sum(r["failures"] for r in rows)},
+        totals={c: sum(r[c] for r in rows) for c in [*COUNTS, "total"]},
     )
 
 
@@ -96,14 +110,24 @@ def pareto(actor: User, filters: Filters) -> Result:
         _("Root causes (Pareto)"),
         filters,
         [
-            _section("by_touchpoint", _("Failures by touchpoint"), ["touchpoint"], grouped(counts, ["touchpoint"])),
-            _section("by_cause", _("Failures by cause"), ["cause"], grouped(counts, ["cause"])),
+            _section(
+                "by_touchpoint",
+                _("Failures and complaints by touchpoint"),
+                ["touchpoint"],
+                grouped(counts, ["touchpoint"]),
+            ),
+            _section("by_cause", _("Failures and complaints by cause"), ["cause"], grouped(counts, ["cause"])),
             _section(
                 "by_touchpoint_cause",
                 _("Root causes: touchpoint and cause"),
                 ["touchpoint", "cause"],
                 grouped(counts, ["touchpoint", "cause"]),
             ),
-            _section("by_dimension", _("Failures by dimension"), ["dimension"], grouped(counts, ["dimension"])),
+            _section(
+                "by_dimension",
+                _("Failures and complaints by dimension"),
+                ["dimension"],
+                grouped(counts, ["dimension"]),
+            ),
         ],
     )

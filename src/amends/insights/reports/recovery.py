@@ -1,7 +1,8 @@
-"""`recovery`: the recovery rate — of the follow-ups recorded in each bucket (补救跟踪, the fifth step), how many
-found the customer recovered, not recovered (the case reopens: a double deviation) or could not reach them;
-and the same by the touchpoint of the case. Follow-up survey answers (issue 6) will add the customer's own
-answer beside the handler's record when that app lands."""
+"""`recovery`: the recovery rate — of the follow-ups recorded in each bucket (补救跟踪, the fifth step; one per
+round of a case), how many found the customer recovered, not recovered (the round failed and the case reopens: a
+double deviation) or could not reach them; the recovery rate is recovered ÷ (recovered + not recovered), the
+customers reached. The same by the touchpoint of the case. A survey or call answer reaches these through the
+follow-up step it records."""
 
 from __future__ import annotations
 

@@ -22,18 +22,22 @@ from .. import facts
 from ..expressions import ratio, rolled_up, summed
 from ..filters import Filters
 from . import LABEL, MONEY, NUMBER, RATE, Column, Result, Section, report
-from .timeliness import clock_limits, complaints_in
+from .timeliness import clock_limits, complaints_in, due_columns, due_in, due_measures, shaped_due, within
 
 NONE = ""
+
+
+UPHELD = ["upheld", "partly_upheld"]
 
 
 def _measures() -> dict[str, Any]:
     out: dict[str, Any] = {
         "received": Count("complaint_id"),
         "decided": Count("complaint_id", filter=Q(resolution_s__isnull=False)),
+        "upheld": Count("complaint_id", filter=Q(result__in=UPHELD)),
     }
     for days in clock_limits():
-        out[f"within_{days}"] = Count("complaint_id", filter=Q(resolution_s__lte=days * 86400))
+        out[f"within_{days}"] = Count("complaint_id", filter=within(days))
     return out
 
 
@@ -41,7 +45,9 @@ def _shaped(row: dict[str, Any]) -> dict[str, Any]:
     out = {"received": row["received"], "decided": row["decided"]}
     for days in clock_limits():
         out[f"within_{days}"] = row[f"within_{days}"]
-        out[f"share_{days}"] = ratio(row[f"within_{days}"], row["received"])
+        out[f"share_{days}"] = ratio(row[f"within_{days}"], row["decided"])
+    out["upheld"] = row["upheld"]
+    out["upheld_share"] = ratio(row["upheld"], row["decided"])
     return out
 
 
@@ -54,27 +60,44 @@ def _columns(first: Column) -> list[Column]:
     ]
     for days in clock_limits():
         cols.append(Column(f"within_{days}", _("Within %(days)s days") % {"days": days}))
-        cols.append(Column(f"share_{days}", _("Share within %(days)s days") % {"days": days}, RATE))
-    return cols
+        cols.append(Column(f"share_{days}", _("Share of decided within %(days)s days") % {"days": days}, RATE))
+    cols.append(Column("upheld", _("Upheld or partly upheld")))
+    cols.append(Column("upheld_share", _("Share of decided upheld"), RATE))
+    return [*cols, *due_columns()]
 
 
 KEYS = ["category", "line", "channel", "region"]
 
 
 def _by(
-    counts: list[dict], field: str, labels: dict[str, Any] | None, none_label: Any, *, all_codes: bool
+    counts: list[dict],
+    due: list[dict],
+    field: str,
+    labels: dict[str, Any] | None,
+    none_label: Any,
+    *,
+    all_codes: bool,
 ) -> list[dict]:
     """One row per code (every code of `labels` when `all_codes`, else those seen, largest first); `labels`
-    None: the code is its own label."""
+    None: the code is its own label. `due`: the due basis' counts, by the same keys."""
     rows = {(r[field] or NONE): r for r in rolled_up(counts, [field], list(_measures()))}
-    codes = list(labels or {}) if all_codes else sorted(rows, key=lambda c: (-rows[c]["received"], c))
-    if all_codes and NONE in rows:
+    due_rows = {(r[field] or NONE): r for r in rolled_up(due, [field], list(due_measures()))}
+    seen = set(rows) | set(due_rows)
+    codes = list(labels or {}) if all_codes else sorted(seen, key=lambda c: (-rows.get(c, {}).get("received", 0), c))
+    if all_codes and NONE in seen:
         codes.append(NONE)
     zero = {k: 0 for k in _measures()}
     out = []
     for code in codes:
         label = (code if labels is None else labels.get(code, none_label)) if code else none_label
-        out.append({"code": code or "-", "label": str(label), **_shaped(rows.get(code, zero))})
+        out.append(
+            {
+                "code": code or "-",
+                "label": str(label),
+                **_shaped(rows.get(code, zero)),
+                **shaped_due(due_rows.get(code, {})),
+            }
+        )
     return out
 
 
@@ -102,7 +125,8 @@ def regulator(actor: User, filters: Filters) -> Result:
     # its unit's: resolved in the facts.
     # One scan: the complaints per category, line, channel and region; every breakdown and the totals sum it up.
     counts = list(complaints_in(filters).values(*KEYS).annotate(**_measures()).order_by())
-    totals = _shaped(summed(counts, list(_measures())))
+    due = list(due_in(filters).values(*KEYS).annotate(**due_measures()).order_by())
+    totals = {**_shaped(summed(counts, list(_measures()))), **shaped_due(summed(due, list(due_measures())))}
     breakdowns = [
         (
             "by_category",
@@ -123,7 +147,7 @@ def regulator(actor: User, filters: Filters) -> Result:
             key,
             title,
             _columns(Column("label", heading, LABEL)),
-            _by(counts, field, labels, none_label, all_codes=all_codes),
+            _by(counts, due, field, labels, none_label, all_codes=all_codes),
             chart="bar" if key == "by_category" else "",
             totals=totals,
         )

@@ -1,21 +1,23 @@
 """`volume`: complaints received, cases opened and closed, and failures recorded, per bucket of the period;
-and complaints by channel."""
+and complaints by channel. The totals add the outcome of the complaints received in the period: `upheld`
+(upheld or partly upheld) and `upheld_share` (upheld ÷ decided)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import User
 from amends.intake.models import Channel
 
 from .. import paths
-from ..expressions import bucket_keys, bucketed, rolled_up
+from ..expressions import bucket_keys, bucketed, ratio, rolled_up, summed
 from ..filters import Filters
 from ..models import CaseFact, ComplaintFact, FailureFact
 from . import LABEL, RATE, Column, Result, Section, report
+from .regulator import UPHELD
 
 
 def per_bucket(qs: Any, day_field: str, filters: Filters) -> dict[str, int]:
@@ -31,14 +33,20 @@ def per_bucket(qs: Any, day_field: str, filters: Filters) -> dict[str, int]:
 
 @report("volume", _("Volume"))
 def volume(actor: User, filters: Filters) -> Result:
-    # Complaints per bucket and channel in one scan: the trend and the channel breakdown both sum it up.
+    # Complaints per bucket and channel in one scan, with how many of them are decided and upheld (wholly or
+    # partly): the trend, the channel breakdown and the outcome all sum it up.
     received = list(
         filters.apply(ComplaintFact.objects.all(), paths.COMPLAINT_FACT)
         .filter(received_on__gte=filters.since, received_on__lte=filters.until)
         .values("received_on", "channel")
-        .annotate(n=Count("*"))
+        .annotate(
+            n=Count("*"),
+            decided=Count("complaint_id", filter=Q(resolution_s__isnull=False)),
+            upheld=Count("complaint_id", filter=Q(result__in=UPHELD)),
+        )
         .order_by()
     )
+    outcome = summed(received, ["decided", "upheld"])
     by_bucket = bucketed([dict(r) for r in received], "received_on", filters.bucket, [], ["n"])
     cases = filters.apply(CaseFact.objects.all(), paths.CASE_FACT)
     series = {
@@ -79,7 +87,12 @@ def volume(actor: User, filters: Filters) -> Result:
                 ],
                 trend,
                 chart="line",
-                totals={name: sum(counts.values()) for name, counts in series.items()},
+                totals={
+                    **{name: sum(counts.values()) for name, counts in series.items()},
+                    "decided": outcome["decided"],
+                    "upheld": outcome["upheld"],
+                    "upheld_share": ratio(outcome["upheld"], outcome["decided"]),
+                },
             ),
             Section(
                 "by_channel",

@@ -60,6 +60,9 @@ def test_filters_narrow_the_counts(world, data):
         "cases_opened": 1,
         "cases_closed": 1,
         "failures": 3,
+        "decided": 1,
+        "upheld": 0,  # the history's decisions record no result
+        "upheld_share": 0.0,
     }
     assert run(world.admin, "volume", unit=str(world.beijing.pk)).section("trend").totals["complaints"] == 1
     narrow = run(world.admin, "volume", touchpoint="auto_claim.payment")
@@ -95,7 +98,11 @@ def test_timeliness_measures_response_resolution_and_the_clock(world, data):
     )
     assert octo["first_response_hours"] is None and octo["resolution_days"] == 20.0
     totals = result.section("trend").totals
-    assert totals["received"] == 4 and totals["share_30"] == 0.75 and totals["resolution_days"] == round(52 / 3, 2)
+    # Shares are of the decided: c3 is open (and past its deadline), so in no denominator.
+    assert totals["received"] == 4 and totals["share_30"] == 1.0 and totals["resolution_days"] == round(52 / 3, 2)
+    assert (totals["median_days"], totals["p90_days"]) == (20.0, 24.0)  # 7, 20, 25 days
+    # Due in the period: c1 (09-18), c2 (10-05), c3 (10-20, undecided: late), c4 (10-25); c5 (due 09-14) too.
+    assert (totals["due"], totals["due_within_15"], totals["due_within_30"]) == (5, 1, 3)
 
 
 def test_promises_kept_rate(world, data):
@@ -118,38 +125,48 @@ def test_promises_kept_rate(world, data):
 
 
 def test_repeat_failures_look_back_across_the_period_start(world, data):
+    """Complaints count beside failures (their touchpoint uncoded here); a complaint and a failure on the same
+    case are one episode, so c2 does not repeat f3 nor f3 c2."""
     result = run(world.admin, "repeat")
     trend = rows_by(result.section("trend"))
-    assert (trend["2026-09"]["failures"], trend["2026-09"]["repeats"]) == (3, 2)  # f1 (after f0 in August), f2
-    assert (trend["2026-10"]["failures"], trend["2026-10"]["repeats"]) == (3, 1)  # f6
+    sept, octo = trend["2026-09"], trend["2026-10"]
+    # f1 (after f0 in August), f2, and complaint c1 (after f0, on another case)
+    assert (sept["failures"], sept["complaints"], sept["repeats"]) == (3, 2, 3)
+    assert (octo["failures"], octo["complaints"], octo["repeats"]) == (3, 2, 1)  # f6
     totals = result.section("trend").totals
-    assert totals["repeat_share"] == 0.5 and totals["customers_failed_twice"] == 1
+    assert totals["repeat_share"] == 0.4 and totals["customers_failed_twice"] == 1
     where = {r["touchpoint"]: r["repeats"] for r in result.section("by_touchpoint").rows}
-    assert where == {"auto_claim.assessment": 2, "": 1}
+    assert where == {"auto_claim.assessment": 2, "": 2}
 
 
 def test_pareto_orders_touchpoints_and_causes_with_cumulative_shares(world, data):
+    """The four complaints of the period count too, uncoded (the history codes none of them)."""
     result = run(world.admin, "pareto")
     by_tp = result.section("by_touchpoint").rows
-    assert [(r["touchpoint"], r["failures"], r["cumulative"]) for r in by_tp] == [
-        ("auto_claim.assessment", 3, 0.5),
-        ("auto_claim.payment", 2, 0.8333),
-        ("", 1, 1.0),
+    assert [(r["touchpoint"], r["failures"], r["complaints"], r["cumulative"]) for r in by_tp] == [
+        ("", 1, 4, 0.5),
+        ("auto_claim.assessment", 3, 0, 0.8),
+        ("auto_claim.payment", 2, 0, 1.0),
     ]
-    assert by_tp[2]["drill"] == {"touchpoint": "-"}
-    by_cause = {r["cause"]: r["failures"] for r in result.section("by_cause").rows}
-    assert by_cause == {"company": 3, "uncontrollable": 1, "customer": 1, "": 1}
-    roots = [(r["touchpoint"], r["cause"], r["failures"]) for r in result.section("by_touchpoint_cause").rows]
-    assert roots[0] == ("auto_claim.assessment", "company", 2)
-    dims = {r["dimension"]: r["failures"] for r in result.section("by_dimension").rows}
-    assert dims == {"": 4, "reliability": 1, "responsiveness": 1}
+    assert by_tp[0]["drill"] == {"touchpoint": "-"}
+    by_cause = {r["cause"]: r["total"] for r in result.section("by_cause").rows}
+    assert by_cause == {"company": 3, "uncontrollable": 1, "customer": 1, "": 5}
+    roots = [(r["touchpoint"], r["cause"], r["total"]) for r in result.section("by_touchpoint_cause").rows]
+    assert roots[0] == ("", "", 5)
+    assert roots[1] == ("auto_claim.assessment", "company", 2)
+    dims = {r["dimension"]: r["total"] for r in result.section("by_dimension").rows}
+    assert dims == {"": 8, "reliability": 1, "responsiveness": 1}
+    assert result.section("by_touchpoint").totals == {"failures": 6, "complaints": 4, "total": 10}
 
 
 def test_pareto_drill_down_lists_the_cases_behind_a_bar(world, data):
     found = queries.drill(world.admin, {**PERIOD, "touchpoint": "auto_claim.assessment", "cause": "company"})
     assert [(i["id"], i["failures"]) for i in found["items"]] == [(data.cases["c1"].pk, 2)]
     uncoded = queries.drill(world.admin, {**PERIOD, "touchpoint": "-", "cause": "-"})
-    assert [i["id"] for i in uncoded["items"]] == [data.cases["c1"].pk]
+    # f6 and the uncoded complaints: c1 counts its failure and its complaint
+    assert [(i["id"], i["failures"]) for i in uncoded["items"]] == [
+        (data.cases[k].pk, n) for k, n in (("c4", 1), ("c3", 1), ("c2", 1), ("c1", 2))
+    ]
     mine = queries.drill(world.supervisor, {**PERIOD, "touchpoint": "auto_claim.payment"})
     assert [i["id"] for i in mine["items"]] == [data.cases["c2"].pk]  # c4 is in Beijing
     with pytest.raises(InvalidInput) as bad:

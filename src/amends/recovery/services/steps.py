@@ -60,8 +60,9 @@ def step_record(
     """Record one of the five steps in order, or skip it with a reason (apology and follow-up: never).
 
     A follow-up carries an outcome: `recovered` closes the case; `unreachable` counts an attempt and
-    closes after the configured number; `not_recovered` reopens the case in a new round (a second
-    failure). Returns the step row, or None for a follow-up attempt that did not conclude the round.
+    closes after the configured number; `not_recovered` records the round's step and reopens the case in a
+    new round (a second failure). Returns the step row, or None for an unreachable attempt that did not
+    conclude the round.
     """
     require(actor, WORKS_CASES)
     case = locked_case(actor, case_id)
@@ -159,15 +160,11 @@ def _follow_up(
         )
     )
     closure = rules.may_close(attempts, settings.AMENDS_FOLLOW_UP_MAX_ATTEMPTS)
-    if outcome == FollowUpOutcome.NOT_RECOVERED:
-        case.round += 1
-        case.status = CaseStatus.IN_PROGRESS
-        save_case(case, before, actor=actor, action="case.reopen", fields=[*changed, "round", "status"])
-        timeline_add(case, TimelineKind.REOPENED, actor=actor, text=note.strip(), at=now)
-        return None
-    if closure is None:
+    if outcome != FollowUpOutcome.NOT_RECOVERED and closure is None:
         save_case(case, before, actor=actor, action="case.follow_up_attempt", fields=changed)
         return None
+    # The round's follow-up is a step row whatever it found: the recovery rate counts the rounds that were not
+    # recovered too (a reopened round is a failed recovery, not a missing one).
     row = CaseStep.objects.create(
         case=case,
         round=case.round,
@@ -177,6 +174,12 @@ def _follow_up(
         actor=actor,
         at=now,
     )
+    if outcome == FollowUpOutcome.NOT_RECOVERED:
+        case.round += 1
+        case.status = CaseStatus.IN_PROGRESS
+        save_case(case, before, actor=actor, action="case.reopen", fields=[*changed, "round", "status"])
+        timeline_add(case, TimelineKind.REOPENED, actor=actor, text=note.strip(), at=now)
+        return row
     case.status, case.closed_at = CaseStatus.CLOSED, now
     case.closure = Closure.RECOVERED if closure == "recovered" else Closure.UNREACHABLE
     save_case(case, before, actor=actor, action="case.close", fields=[*changed, "status", "closed_at", "closure"])

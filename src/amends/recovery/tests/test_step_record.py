@@ -132,14 +132,16 @@ class TestFollowUp:
     def test_not_recovered_reopens_the_case_in_a_new_round_starting_with_an_apology(self, world, case):
         through_atonement(world, case)
         decide_all(world, case)
-        assert record(world, case, "follow_up", note="客户仍不满意：赔款未到账", outcome="not_recovered") is None
+        row = record(world, case, "follow_up", note="客户仍不满意：赔款未到账", outcome="not_recovered")
+        # The round's follow-up stands as a step: the recovery rate counts it as not recovered.
+        assert row is not None and (row.round, row.outcome) == (1, "not_recovered")
         case.refresh_from_db()
         assert (case.round, case.status) == (2, "in_progress")
         assert TimelineEntry.objects.filter(case=case, kind="reopened").exists()
         with pytest.raises(RuleViolation):
             record(world, case, "fix")
         assert record(world, case, "apology").round == 2
-        assert CaseStep.objects.filter(case=case, round=1).count() == 4
+        assert CaseStep.objects.filter(case=case, round=1).count() == 5
 
     def test_a_closed_case_takes_no_more_steps(self, world, case):
         through_atonement(world, case)
