@@ -265,6 +265,11 @@ AMENDS_PORTAL_LIMITS = {
 }
 # How long a complainant's private status link works.
 AMENDS_PORTAL_LINK_DAYS = env_int("AMENDS_PORTAL_LINK_DAYS", 365, minimum=0)
+# One-time codes that link a portal complaint to the customer on file: minutes valid, wrong tries before
+# the code dies, codes sent per complaint within the window (seconds).
+AMENDS_PORTAL_CODE_MINUTES = env_int("AMENDS_PORTAL_CODE_MINUTES", 10, minimum=1)
+AMENDS_PORTAL_CODE_ATTEMPTS = env_int("AMENDS_PORTAL_CODE_ATTEMPTS", 5, minimum=1)
+AMENDS_PORTAL_CODE_LIMIT = (env_int("AMENDS_PORTAL_CODES_PER_HOUR", 3, minimum=1), 3600)
 # Text messages: a dotted path to a backend class with send(to, text); the default writes them to the log.
 AMENDS_SMS_BACKEND = env_str("AMENDS_SMS_BACKEND", "amends.followup.sms.LogBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "service@amends.invalid")

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amends.accounts.access import WORKS_CASES, require
 from amends.accounts.http import staff, staff_page
@@ -29,7 +29,7 @@ from amends.customers.presenters import contact
 from amends.intake import services as intake
 
 from . import queries, services
-from .forms import AnswerForm, CallForm, PortalForm
+from .forms import AnswerForm, CallForm, CodeForm, PortalForm
 from .models import SurveyStatus
 from .services.callbacks import access_callback
 from .services.surveys import survey_for_token
@@ -106,7 +106,42 @@ def portal_status(request: HttpRequest, token: str) -> HttpResponse:
         status = queries.portal_status(token)
     except AmendsError as exc:
         return _link_problem(request, exc)
-    return _public(request, "followup/status.html", {"s": status})
+    return _public(request, "followup/status.html", {"s": status, "token": token, "code_form": CodeForm()})
+
+
+@require_POST
+@never_cache
+def portal_verify(request: HttpRequest, token: str) -> HttpResponse:
+    """Send a one-time code to the contact on file (`send`), or check the code typed back."""
+    form = CodeForm(request.POST)
+    notice, status_code = "", 200
+    try:
+        if request.POST.get("action") == "send":
+            services.portal_code_send(token=token)
+            notice = _(
+                "If the details you gave match a customer of ours, we have sent a code to the phone or e-mail "
+                "we hold for them. Type it below."
+            )
+        else:
+            if not form.is_valid():
+                raise InvalidInput(_("Type the six-digit code we sent."), fields={"code": [_("Six digits.")]})
+            services.portal_code_verify(token=token, code=form.cleaned_data["code"])
+            notice = _("Thank you: your complaint is now linked to your customer record.")
+    except AmendsError as exc:
+        if exc.status in (403, 404):
+            return _link_problem(request, exc)
+        form_error(form, exc)
+        notice, status_code = exc.detail, exc.status
+    try:
+        status = queries.portal_status(token)
+    except AmendsError as exc:
+        return _link_problem(request, exc)
+    return _public(
+        request,
+        "followup/status.html",
+        {"s": status, "token": token, "code_form": form, "notice": notice},
+        status=status_code,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,7 +3,7 @@ answer's effect on the case that both share (`outcome`)."""
 
 from .callbacks import callback_record, callbacks_sample
 from .common import LinkExpired, RateLimited, self_service_actor
-from .portal import PortalInput, portal_submit
+from .portal import PortalInput, portal_code_send, portal_code_verify, portal_submit
 from .surveys import survey_answer, survey_send, surveys_chase, surveys_sweep
 
 __all__ = [
@@ -12,6 +12,8 @@ __all__ = [
     "RateLimited",
     "callback_record",
     "callbacks_sample",
+    "portal_code_send",
+    "portal_code_verify",
     "portal_submit",
     "self_service_actor",
     "survey_answer",

@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from amends.accounts.access import RECEIVES_COMPLAINTS, in_scope, require
+from amends.accounts.access import RECEIVES_COMPLAINTS, in_scope, require, scope_filter
 from amends.accounts.models import User
 from amends.core import audit, batch, clock
 from amends.core.errors import Conflict, InvalidInput
@@ -61,6 +61,10 @@ class ComplaintInput:
     request_confirmed: bool = False
     loss_amount: Decimal | None = None
     subject_username: str = ""
+    # A stranger can know a policy number, a name and a phone number: when the complainant's identity is not
+    # verified (the public portal), the complaint is filed under a new customer of its own, and the policy
+    # number is kept as the complainant's words, never looked up (an answer would tell whether it exists).
+    identity_verified: bool = True
     extra: dict = field(default_factory=dict)
 
     def digest(self) -> str:
@@ -218,10 +222,12 @@ def _validate(*, actor: User, data: ComplaintInput, now: datetime) -> _Resolved:
         errors["loss_amount"] = [_("The loss amount cannot be negative.")]
 
     policy = None
-    if data.policy_no.strip():
+    if data.policy_no.strip() and data.identity_verified:
         policy = Policy.objects.select_related("customer__org_unit").filter(policy_no=data.policy_no.strip()).first()
-        if policy is None:
+        # Another branch's policy is answered as an unknown one: the answer must not tell it exists.
+        if policy is None or not in_scope(actor, policy.customer.org_unit_id):
             errors["policy_no"] = [_("No policy with this number.")]
+            policy = None
 
     customer = None
     if data.customer_id is not None:
@@ -244,14 +250,14 @@ def _validate(*, actor: User, data: ComplaintInput, now: datetime) -> _Resolved:
             errors["customer.segment"] = [_("Unknown segment “%(value)s”.") % {"value": data.new_customer.segment}]
         if policy is not None:
             customer = policy.customer  # the policy says who the customer is
-        elif data.new_customer.phone.strip():
-            customer = (
-                Customer.objects.select_related("org_unit")
-                .filter(phone=data.new_customer.phone.strip(), name=data.new_customer.name.strip())
-                .first()
-            )
-        if customer is not None and not in_scope(actor, customer.org_unit_id):
-            errors["customer"] = [_("This customer is served by another branch.")]
+        elif data.new_customer.phone.strip() and data.identity_verified:
+            # Only customers the receiver may see are matched: another branch's is not revealed by an error.
+            customer = scope_filter(
+                Customer.objects.select_related("org_unit").filter(
+                    phone=data.new_customer.phone.strip(), name=data.new_customer.name.strip()
+                ),
+                actor,
+            ).first()
     else:
         errors["customer"] = [_("Give an existing customer's id or a new customer's name.")]
 
