@@ -81,11 +81,16 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF and every view: refuses what no database may store, and non-JSON bodies on the API.
+    "amends.core.hygiene.input_hygiene",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Paths whose views refuse NUL bytes and lone surrogates item by item (core.hygiene checks every other one).
+AMENDS_INPUT_CHECKED_BY_VIEW = ["/api/v1/events"]
 
 # Which web node this is (several behind a balancer): each answer says so in `X-Served-By`.
 AMENDS_NODE_NAME = env_str("AMENDS_NODE_NAME")

@@ -8,6 +8,7 @@ see one. `core.hygiene` applies `text_problem` to every request's parameters and
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 _PHONE_NOISE = re.compile(r"[\s\-().]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -32,4 +33,21 @@ def text_problem(value: str) -> str | None:
         return "nul"
     if _SURROGATE.search(value):
         return "surrogate"
+    return None
+
+
+# Times of things that already happened (a complaint received, an event occurred): nothing before 2000 is a
+# real record, and clients' clocks drift by a few minutes at most.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+FUTURE_SKEW = timedelta(minutes=5)
+
+
+def moment_problem(value: datetime, now: datetime) -> str | None:
+    """Why `value` cannot be when something happened ("naive", "too_early", "future"), or None."""
+    if value.tzinfo is None:
+        return "naive"
+    if value < EARLIEST:
+        return "too_early"
+    if value > now + FUTURE_SKEW:
+        return "future"
     return None

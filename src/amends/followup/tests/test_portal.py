@@ -129,3 +129,40 @@ def test_bad_input_is_shown_on_the_form_and_nothing_is_written(world, client):
     # An unknown policy number is kept as the complainant's words: refusing it would tell strangers which exist.
     unknown = portal_post(client, policy_no="PA-NO-SUCH")
     assert unknown.status_code == 201 and Complaint.objects.get().policy_id is None
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(AMENDS_PORTAL_LIMITS={"address": (5, 3600), "contact": (50, 86400)})
+def test_simultaneous_submissions_from_one_address_stop_at_the_limit():
+    """Twelve forms posted at the same moment from one address: exactly five get through (one atomic count)."""
+    import threading
+
+    from django.db import connection
+
+    from amends.assembly.testing import make_world
+
+    make_world()
+    barrier = threading.Barrier(12)
+    statuses: list[int] = []
+
+    def submit(n: int) -> None:
+        try:
+            barrier.wait(timeout=20)
+            statuses.append(portal_post(Client(), address="203.0.113.99", phone=f"1360000{n:04d}").status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert sorted(statuses) == [201] * 5 + [429] * 7
+    assert Complaint.objects.count() == 5
+
+
+@override_settings(AMENDS_PORTAL_LIMITS={"address": (50, 3600), "contact": (2, 86400)})
+def test_the_contact_limit_counts_one_phone_however_it_is_written(world, client):
+    for n, written in enumerate(["13612345678", "+86 136-1234-5678", "136 1234 5678"]):
+        status = portal_post(client, address=f"192.0.2.{n + 10}", phone=written).status_code
+        assert status == (201 if n < 2 else 429)

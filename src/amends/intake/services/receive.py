@@ -12,7 +12,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -22,6 +22,7 @@ from amends.accounts.access import RECEIVES_COMPLAINTS, in_scope, require, scope
 from amends.accounts.models import User
 from amends.core import audit, batch, clock
 from amends.core.errors import Conflict, InvalidInput
+from amends.core.inputs import moment_problem, text_problem
 from amends.customers.models import Customer, Policy, Segment
 from amends.journeys.models import Touchpoint
 from amends.journeys.queries import touchpoint_by_code
@@ -35,8 +36,8 @@ from ..models import Channel, Complaint
 from .clock import COMPLAINT_AUDIT_FIELDS, clock_config
 from .related import note_repeat
 
-# Clients' clocks drift; a receipt time this far in the future is still accepted as "now".
-FUTURE_SKEW = timedelta(minutes=5)
+# Longer keys do not fit the unique index's column.
+IDEMPOTENCY_KEY_MAX = 200
 
 
 @dataclass
@@ -79,6 +80,11 @@ def complaint_receive(
     """Record a complaint; returns it and whether it was created now (False for a replayed key)."""
     require(actor, RECEIVES_COMPLAINTS)
     key = (idempotency_key or "").strip() or None
+    if key is not None and (len(key) > IDEMPOTENCY_KEY_MAX or text_problem(key)):
+        raise InvalidInput(
+            _("The Idempotency-Key is not usable."),
+            fields={"Idempotency-Key": [_("At most %(max)s characters.") % {"max": IDEMPOTENCY_KEY_MAX}]},
+        )
     digest = data.digest()
     try:
         return _receive(actor=actor, data=data, key=key, digest=digest), True
@@ -214,10 +220,13 @@ def _validate(*, actor: User, data: ComplaintInput, now: datetime) -> _Resolved:
     if not data.request.strip():
         errors["request"] = [required]
     received_at = data.received_at or now
-    if received_at.tzinfo is None:
+    problem = moment_problem(received_at, now)
+    if problem == "naive":
         errors["received_at"] = [_("Give the time with its UTC offset, e.g. 2026-11-01T09:30:00+08:00.")]
-    elif received_at > now + FUTURE_SKEW:
+    elif problem == "future":
         errors["received_at"] = [_("The receipt time cannot be in the future.")]
+    elif problem == "too_early":
+        errors["received_at"] = [_("The receipt time cannot be before 2000-01-01.")]
     if data.loss_amount is not None and data.loss_amount < 0:
         errors["loss_amount"] = [_("The loss amount cannot be negative.")]
 
