@@ -83,11 +83,16 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF and every view: refuses what no database may store, and non-JSON bodies on the API.
+    "amends.core.hygiene.input_hygiene",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Paths whose views refuse NUL bytes and lone surrogates item by item (core.hygiene checks every other one).
+AMENDS_INPUT_CHECKED_BY_VIEW = ["/api/v1/events"]
 
 # Which web node this is (several behind a balancer): each answer says so in `X-Served-By`.
 AMENDS_NODE_NAME = env_str("AMENDS_NODE_NAME")
@@ -298,6 +303,11 @@ AMENDS_PORTAL_ADDITIONS_PER_DAY = env_int("AMENDS_PORTAL_ADDITIONS_PER_DAY", 10,
 AMENDS_SEARCH_PER_MINUTE = env_int("AMENDS_SEARCH_PER_MINUTE", 60, minimum=1)
 # How long a complainant's private status link works.
 AMENDS_PORTAL_LINK_DAYS = env_int("AMENDS_PORTAL_LINK_DAYS", 365, minimum=0)
+# One-time codes that link a portal complaint to the customer on file: minutes valid, wrong tries before
+# the code dies, codes sent per complaint within the window (seconds).
+AMENDS_PORTAL_CODE_MINUTES = env_int("AMENDS_PORTAL_CODE_MINUTES", 10, minimum=1)
+AMENDS_PORTAL_CODE_ATTEMPTS = env_int("AMENDS_PORTAL_CODE_ATTEMPTS", 5, minimum=1)
+AMENDS_PORTAL_CODE_LIMIT = (env_int("AMENDS_PORTAL_CODES_PER_HOUR", 3, minimum=1), 3600)
 # Text messages: a dotted path to a backend class with send(to, text); the default writes them to the log.
 AMENDS_SMS_BACKEND = env_str("AMENDS_SMS_BACKEND", "amends.correspondence.sms.LogBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "service@amends.invalid")

@@ -21,3 +21,20 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} #{self.period}"
+
+
+class Throttle(models.Model):
+    """One counter per limited key and fixed window (`core.throttle`): counted by one atomic upsert, so
+    simultaneous requests cannot all read "under the limit" before any of them is counted."""
+
+    key = models.CharField(max_length=100)
+    period = models.BigIntegerField()  # floor(epoch seconds / window seconds)
+    hits = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "period"], name="throttle_key_period")]
+        indexes = [models.Index(fields=["expires_at"], name="throttle_expires_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key} #{self.period}: {self.hits}"

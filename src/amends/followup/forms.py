@@ -53,6 +53,16 @@ class PortalForm(forms.Form):
         return bool(self.data.get("website", "").strip())
 
 
+class CodeForm(forms.Form):
+    """The one-time code sent to the contact on file."""
+
+    code = forms.RegexField(label=_("Code"), regex=r"^\s*[0-9]{6}\s*$", max_length=12)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "one-time-code"})
+
+
 def _scale(label: Any, choices: list[tuple[str, str]], required: bool = False) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label, choices=choices, coerce=int, required=required, empty_value=None, widget=forms.RadioSelect

@@ -33,6 +33,11 @@ class PortalSubmission(models.Model):
 
     `client_key` and `contact_key` are keyed digests of the client address and of the phone or email, kept
     for the rate limits without storing the address itself.
+
+    The complaint is filed under a customer record of its own: knowing a policy number or a name and phone
+    proves nothing. `claimed_customer` is the customer those details point at, never shown to the
+    complainant; a one-time code sent to that customer's contact on file (`code_digest`, a keyed digest)
+    proves it is them, and only then is the complaint linked to them (`verified_at`).
     """
 
     complaint = models.OneToOneField(Complaint, on_delete=models.PROTECT, related_name="portal")
@@ -43,6 +48,11 @@ class PortalSubmission(models.Model):
     contact_key = models.CharField(max_length=64)
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
+    claimed_customer = models.ForeignKey(Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    code_digest = models.CharField(max_length=64, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("portal submission")

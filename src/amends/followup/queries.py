@@ -95,11 +95,9 @@ def portal_status(token: str) -> dict[str, Any]:
         ],
         "reopened": case.round > 1 and not closed,
         "closed": closed,
-        "survey_url": (
-            links.survey_url(survey.pk)
-            if survey is not None and survey.status == SurveyStatus.SENT and survey.expires_at > clock.now()
-            else None
-        ),
+        # The survey link goes only to the contact on file (by message), never onto this page.
+        "survey_waiting": survey is not None and survey.status == SurveyStatus.SENT and survey.expires_at > clock.now(),
+        "verified": submission.verified_at is not None,
         "expires_at": submission.expires_at,
         "thanks": thanks_for(complaint),
     }

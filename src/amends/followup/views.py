@@ -29,7 +29,7 @@ from amends.customers.presenters import contact
 from amends.intake import services as intake
 
 from . import queries, services
-from .forms import AddForm, AnswerForm, CallForm, PortalForm
+from .forms import AddForm, AnswerForm, CallForm, CodeForm, PortalForm
 from .models import SurveyStatus
 from .services.callbacks import access_callback
 from .services.surveys import survey_for_token
@@ -109,8 +109,14 @@ def portal_status(request: HttpRequest, token: str) -> HttpResponse:
     return _public(request, "followup/status.html", {"s": status, **_additions(token)})
 
 
-def _additions(token: str, form: AddForm | None = None) -> dict[str, Any]:
-    return {"thread": queries.portal_thread(token), "add_form": form or AddForm(), "token": token}
+def _additions(token: str, form: AddForm | None = None, code_form: CodeForm | None = None) -> dict[str, Any]:
+    """What the status page offers besides the status: the thread, adding to it, and proving who one is."""
+    return {
+        "thread": queries.portal_thread(token),
+        "add_form": form or AddForm(),
+        "code_form": code_form or CodeForm(),
+        "token": token,
+    }
 
 
 @require_POST
@@ -130,6 +136,41 @@ def portal_add(request: HttpRequest, token: str) -> HttpResponse:
         form_error(form, exc)
         return _public(request, "followup/status.html", {"s": status, **_additions(token, form)}, exc.status)
     return redirect(reverse("portal_status", kwargs={"token": token}) + "?added=1#add")
+
+
+@require_POST
+@never_cache
+def portal_verify(request: HttpRequest, token: str) -> HttpResponse:
+    """Send a one-time code to the contact on file (`send`), or check the code typed back."""
+    form = CodeForm(request.POST)
+    notice, status_code = "", 200
+    try:
+        if request.POST.get("action") == "send":
+            services.portal_code_send(token=token)
+            notice = _(
+                "If the details you gave match a customer of ours, we have sent a code to the phone or e-mail "
+                "we hold for them. Type it below."
+            )
+        else:
+            if not form.is_valid():
+                raise InvalidInput(_("Type the six-digit code we sent."), fields={"code": [_("Six digits.")]})
+            services.portal_code_verify(token=token, code=form.cleaned_data["code"])
+            notice = _("Thank you: your complaint is now linked to your customer record.")
+    except AmendsError as exc:
+        if exc.status in (403, 404):
+            return _link_problem(request, exc)
+        form_error(form, exc)
+        notice, status_code = exc.detail, exc.status
+    try:
+        status = queries.portal_status(token)
+    except AmendsError as exc:
+        return _link_problem(request, exc)
+    return _public(
+        request,
+        "followup/status.html",
+        {"s": status, **_additions(token, code_form=form), "notice": notice},
+        status=status_code,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -45,7 +45,7 @@ def open_rectification(request: HttpRequest, payload: RectificationIn) -> Any:
 
 class ListQuery(Schema):
     status: Literal["", "open", "planned", "in_progress", "done", "cancelled"] = ""
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=100000)
 
 
 @router.get("/rectifications", response=dict)

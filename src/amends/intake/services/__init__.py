@@ -2,7 +2,7 @@
 
 from .clock import COMPLAINT_AUDIT_FIELDS, clock_config, complaint_decide, complaint_extend, extension_decide
 from .receive import ComplaintInput, NewCustomer, complaint_receive
-from .related import case_merge, complaint_split
+from .related import case_merge, complaint_link_customer, complaint_split
 
 __all__ = [
     "COMPLAINT_AUDIT_FIELDS",
@@ -12,6 +12,7 @@ __all__ = [
     "clock_config",
     "complaint_decide",
     "complaint_extend",
+    "complaint_link_customer",
     "complaint_receive",
     "complaint_split",
     "extension_decide",

@@ -12,16 +12,17 @@ import hashlib
 import json
 import secrets
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from amends.accounts.access import RECEIVES_COMPLAINTS, in_scope, require
+from amends.accounts.access import RECEIVES_COMPLAINTS, in_scope, require, scope_filter
 from amends.accounts.models import User
 from amends.core import audit, batch, clock
 from amends.core.errors import Conflict, InvalidInput
+from amends.core.inputs import moment_problem, text_problem
 from amends.customers.models import Customer, Policy, Segment
 from amends.journeys.models import Touchpoint
 from amends.journeys.queries import touchpoint_by_code
@@ -35,8 +36,8 @@ from ..models import Channel, Complaint
 from .clock import COMPLAINT_AUDIT_FIELDS, clock_config
 from .related import note_repeat
 
-# Clients' clocks drift; a receipt time this far in the future is still accepted as "now".
-FUTURE_SKEW = timedelta(minutes=5)
+# Longer keys do not fit the unique index's column.
+IDEMPOTENCY_KEY_MAX = 200
 
 
 @dataclass
@@ -61,6 +62,10 @@ class ComplaintInput:
     request_confirmed: bool = False
     loss_amount: Decimal | None = None
     subject_username: str = ""
+    # A stranger can know a policy number, a name and a phone number: when the complainant's identity is not
+    # verified (the public portal), the complaint is filed under a new customer of its own, and the policy
+    # number is kept as the complainant's words, never looked up (an answer would tell whether it exists).
+    identity_verified: bool = True
     extra: dict = field(default_factory=dict)
 
     def digest(self) -> str:
@@ -75,6 +80,11 @@ def complaint_receive(
     """Record a complaint; returns it and whether it was created now (False for a replayed key)."""
     require(actor, RECEIVES_COMPLAINTS)
     key = (idempotency_key or "").strip() or None
+    if key is not None and (len(key) > IDEMPOTENCY_KEY_MAX or text_problem(key)):
+        raise InvalidInput(
+            _("The Idempotency-Key is not usable."),
+            fields={"Idempotency-Key": [_("At most %(max)s characters.") % {"max": IDEMPOTENCY_KEY_MAX}]},
+        )
     digest = data.digest()
     try:
         return _receive(actor=actor, data=data, key=key, digest=digest), True
@@ -210,18 +220,23 @@ def _validate(*, actor: User, data: ComplaintInput, now: datetime) -> _Resolved:
     if not data.request.strip():
         errors["request"] = [required]
     received_at = data.received_at or now
-    if received_at.tzinfo is None:
+    problem = moment_problem(received_at, now)
+    if problem == "naive":
         errors["received_at"] = [_("Give the time with its UTC offset, e.g. 2026-11-01T09:30:00+08:00.")]
-    elif received_at > now + FUTURE_SKEW:
+    elif problem == "future":
         errors["received_at"] = [_("The receipt time cannot be in the future.")]
+    elif problem == "too_early":
+        errors["received_at"] = [_("The receipt time cannot be before 2000-01-01.")]
     if data.loss_amount is not None and data.loss_amount < 0:
         errors["loss_amount"] = [_("The loss amount cannot be negative.")]
 
     policy = None
-    if data.policy_no.strip():
+    if data.policy_no.strip() and data.identity_verified:
         policy = Policy.objects.select_related("customer__org_unit").filter(policy_no=data.policy_no.strip()).first()
-        if policy is None:
+        # Another branch's policy is answered as an unknown one: the answer must not tell it exists.
+        if policy is None or not in_scope(actor, policy.customer.org_unit_id):
             errors["policy_no"] = [_("No policy with this number.")]
+            policy = None
 
     customer = None
     if data.customer_id is not None:
@@ -244,14 +259,14 @@ def _validate(*, actor: User, data: ComplaintInput, now: datetime) -> _Resolved:
             errors["customer.segment"] = [_("Unknown segment “%(value)s”.") % {"value": data.new_customer.segment}]
         if policy is not None:
             customer = policy.customer  # the policy says who the customer is
-        elif data.new_customer.phone.strip():
-            customer = (
-                Customer.objects.select_related("org_unit")
-                .filter(phone=data.new_customer.phone.strip(), name=data.new_customer.name.strip())
-                .first()
-            )
-        if customer is not None and not in_scope(actor, customer.org_unit_id):
-            errors["customer"] = [_("This customer is served by another branch.")]
+        elif data.new_customer.phone.strip() and data.identity_verified:
+            # Only customers the receiver may see are matched: another branch's is not revealed by an error.
+            customer = scope_filter(
+                Customer.objects.select_related("org_unit").filter(
+                    phone=data.new_customer.phone.strip(), name=data.new_customer.name.strip()
+                ),
+                actor,
+            ).first()
     else:
         errors["customer"] = [_("Give an existing customer's id or a new customer's name.")]
 

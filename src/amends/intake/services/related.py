@@ -16,11 +16,11 @@ from django.db import transaction
 from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
-from amends.accounts.access import WORKS_CASES, require
+from amends.accounts.access import WORKS_CASES, in_scope, require
 from amends.accounts.models import User
 from amends.core import audit, clock
 from amends.core.errors import NotFound, RuleViolation
-from amends.customers.models import Customer
+from amends.customers.models import Customer, Policy
 from amends.recovery import services as recovery
 from amends.recovery.models import Case, Failure, TimelineKind
 from amends.recovery.rules import Episode
@@ -126,6 +126,9 @@ def case_merge(
     check_version(other, other_version)
     if not into.is_open or not other.is_open:
         raise RuleViolation(_("Only two open cases can be merged."), code="merge_closed")
+    if into.customer_id != other.customer_id:
+        # Two people's complaints on one case would show each the other's recovery: link the customer first.
+        raise RuleViolation(_("Only cases of the same customer can be merged."), code="merge_other_customer")
     now = clock.now()
     moved = list(Complaint.objects.filter(case=other).values_list("pk", flat=True))
     Complaint.objects.filter(pk__in=moved).update(case=into)
@@ -144,6 +147,76 @@ def case_merge(
     recovery.case_absorb(actor=actor, into=into, other=other, at=now)
     _refresh_clock(actor, into)
     return into
+
+
+@transaction.atomic
+def complaint_link_customer(*, actor: User, complaint_id: int, customer_id: int) -> Complaint:
+    """File a complaint received under a customer record of its own (identity not yet verified: the portal)
+    under the customer it turned out to be, once verified: it opens or joins that customer's case on its
+    episode like a new complaint would, and its provisional case closes as merged into it."""
+    require(actor, WORKS_CASES)
+    complaint = access_complaint(actor, complaint_id)
+    source = locked_case(actor, complaint.case_id)
+    complaint = (
+        Complaint.objects.select_for_update(of=("self",))
+        .select_related("customer", "touchpoint__journey")
+        .get(pk=complaint.pk)
+    )
+    customer = (
+        Customer.objects.select_for_update(of=("self",)).select_related("org_unit").filter(pk=customer_id).first()
+    )
+    if customer is None or not in_scope(actor, customer.org_unit_id):
+        raise NotFound(_("No customer with this id in your organisation."))
+    if customer.pk == complaint.customer_id:
+        return complaint
+    if Complaint.objects.filter(case=source).exclude(pk=complaint.pk).exists():
+        raise RuleViolation(
+            _("This complaint shares its case with others: split it out first."), code="link_shared_case"
+        )
+    now = clock.now()
+    touchpoint = complaint.touchpoint
+    opened = recovery.case_open_or_join(
+        actor=actor,
+        opening=recovery.CaseOpening(
+            customer=customer,
+            episode=Episode.of(
+                claim_no=complaint.claim_no,
+                policy_no=complaint.policy_no,
+                journey=touchpoint.journey.code if touchpoint else None,
+            ),
+            at=now,
+            touchpoint=touchpoint,
+            loss_amount=complaint.loss_amount,
+            subject=complaint.subject,
+            due_at=complaint.due_at if complaint.decided_at is None else None,
+            words=f"{complaint.description}\n{complaint.request}",
+            said_at=complaint.received_at,
+            customer_row=recovery.CustomerRow.LOCKED,
+        ),
+    )
+    policy = Policy.objects.filter(policy_no=complaint.policy_no, customer=customer).first()
+    with audit.changing(
+        complaint,
+        actor=actor,
+        action="complaint.link_customer",
+        tracked=["case", "customer", "policy"],
+        update_fields=["case", "customer", "policy"],
+    ):
+        complaint.case, complaint.customer, complaint.policy = opened.case, customer, policy
+    Failure.objects.filter(case=source).update(case=opened.case, customer=customer)
+    recovery.timeline_add(
+        opened.case,
+        TimelineKind.COMPLAINT,
+        actor=actor,
+        text=complaint.description,
+        at=now,
+        data={"complaint": complaint.pk, "channel": complaint.channel, "joined": opened.joined, "linked": True},
+    )
+    opened.note_assignment(now)
+    note_repeat(actor=actor, complaint=complaint, opened=opened, at=now)
+    recovery.case_absorb(actor=actor, into=opened.case, other=source, at=now)
+    _refresh_clock(actor, opened.case)
+    return complaint
 
 
 def find_case(actor: User, reference: str) -> Case:

@@ -176,3 +176,12 @@ def test_a_merge_with_a_stale_version_writes_nothing(world, now):
         case_merge(actor=world.handler, case_id=a.case_id, other_id=b.case_id, version=99)
     assert Complaint.objects.get(pk=b.pk).case_id == b.case_id
     assert Case.objects.get(pk=b.case_id).status == "open"
+
+
+def test_two_customers_cases_are_never_merged(world, now):
+    a = receive(world.frontline, world.individual, claim_no="CL-A")
+    b = receive(world.frontline, world.online, claim_no="CL-B")
+    with pytest.raises(RuleViolation) as refused:
+        case_merge(actor=world.handler, case_id=a.case_id, other_id=b.case_id, version=None)
+    assert refused.value.code == "merge_other_customer"
+    assert Complaint.objects.get(pk=b.pk).case_id == b.case_id and Case.objects.get(pk=b.case_id).status == "open"

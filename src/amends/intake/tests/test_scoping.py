@@ -40,6 +40,27 @@ def test_another_province_customer_looks_absent(world):
         access_customer(world.handler, world.beijing_customer.pk)
 
 
+def test_intake_answers_another_branchs_policy_as_an_unknown_one(world, now):
+    from amends.core.errors import InvalidInput
+    from amends.intake.services import NewCustomer
+
+    answers = []
+    for policy_no in (world.auto_policy.policy_no, "PA-NO-SUCH-POLICY"):
+        with pytest.raises(InvalidInput) as refused:
+            receive(world.beijing_handler, None, policy_no=policy_no, new_customer=NewCustomer(name="张伟"))
+        answers.append((refused.value.detail, refused.value.fields))
+    assert answers[0] == answers[1]  # nothing tells Beijing that Shenzhen holds this policy
+
+
+def test_intake_matches_a_name_and_phone_only_among_the_receivers_customers(world, now):
+    from amends.intake.services import NewCustomer
+
+    same = NewCustomer(name=world.individual.name, phone=world.individual.phone)
+    complaint = receive(world.beijing_handler, None, new_customer=same)
+    assert complaint.customer_id != world.individual.pk and complaint.customer.org_unit_id == world.beijing.pk
+    assert receive(world.frontline, None, new_customer=same, claim_no="CL-X").customer_id == world.individual.pk
+
+
 def test_the_queue_holds_only_cases_in_scope(world, now):
     ours = receive(world.frontline, world.individual).case
     receive(world.beijing_handler, world.beijing_customer)
