@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .flags import Term
+
 TRIGGERS: dict[str, tuple[str, ...]] = {
     "regulator": (
         "12378",
@@ -137,6 +139,11 @@ NEGATIONS: tuple[str, ...] = (
     "no need to", "not", "won't", "don't", "doesn't", "didn't", "wouldn't", "never", "no intention",
     "no plan to", "no desire to",
 )  # fmt: skip
+
+
+def terms() -> list[Term]:
+    """The shipped lexicon as terms, without the database (tests, `amends text eval --lexicon shipped`)."""
+    return [Term("negation" if r["kind"] == "negation" else r["flag"], r["term"], r["is_pattern"]) for r in rows()]
 
 
 def rows() -> list[dict[str, Any]]:

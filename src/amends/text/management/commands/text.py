@@ -15,11 +15,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from amends.core.errors import AmendsError
 
-from ... import datasets, training
+from ... import datasets, flag_eval, training
 from ...classifier import FIELDS
 from ...evaluation import Evaluation, Scores, cross_validate
 
-DATASETS = ("coded", "starter", *datasets.REAL)
+DATASETS = ("coded", "starter", *datasets.REAL, "escalation")
 
 
 class Command(BaseCommand):
@@ -33,6 +33,19 @@ class Command(BaseCommand):
         e.add_argument("--dataset", choices=DATASETS, default="coded")
         e.add_argument("--field", choices=[*FIELDS, "all"], default="all", help="for coded and starter data")
         e.add_argument("--folds", type=int, default=5, choices=range(2, 11), metavar="2..10")
+        e.add_argument(
+            "--part",
+            choices=[*flag_eval.PARTS, "all"],
+            default="held",
+            help="escalation: the held-aside third (default), the tuning part or all",
+        )
+        e.add_argument(
+            "--lexicon",
+            choices=["db", "shipped"],
+            default="db",
+            help="escalation: the lexicon as quality managers keep it (default) or as shipped",
+        )
+        e.add_argument("--errors", action="store_true", help="escalation: list the sentences read wrongly")
         b = sub.add_parser("bench", help="time flags+suggestions per complaint and training")
         b.add_argument("--train-size", type=int, default=100_000, help="coded texts to train on (default 100000)")
         b.add_argument("--texts", type=int, default=2000, help="complaints to score (default 2000)")
@@ -56,6 +69,8 @@ class Command(BaseCommand):
 
     def _eval(self, opts: dict[str, Any]) -> None:
         name = opts["dataset"]
+        if name == "escalation":
+            return self._eval_flags(opts)
         if name in datasets.REAL:
             dataset = datasets.real(name)
         else:
@@ -75,6 +90,23 @@ class Command(BaseCommand):
                 name,
                 cross_validate(dataset.texts, dataset.labels[f], field=f, folds=opts["folds"], groups=dataset.groups),
             )
+
+    def _eval_flags(self, opts: dict[str, Any]) -> None:
+        from ... import lexicon, seed
+        from ...flags import compile_lexicon, find_flags
+
+        lex = compile_lexicon(seed.terms()) if opts["lexicon"] == "shipped" else lexicon.current()
+        examples = [e for e in flag_eval.load() if opts["part"] in ("all", e.part)]
+        report = flag_eval.evaluate(examples, lambda text: [f.code for f in find_flags(text, lex)])
+        w = self.stdout.write
+        w(f"escalation · {opts['part']} part: {report.examples} sentences · lexicon {opts['lexicon']}")
+        w("precision, recall and sentences carrying the flag (n), per language and in all")
+        for line in flag_eval.table(report):
+            w(line)
+        if opts["errors"]:
+            for e, found in report.errors:
+                want, got = ",".join(sorted(e.flags)) or "-", ",".join(sorted(found)) or "-"
+                w(f"{e.id} {e.lang} want {want} got {got}: {e.text}")
 
     def _report(self, name: str, ev: Evaluation) -> None:
         w = self.stdout.write
