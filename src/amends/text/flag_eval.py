@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .flags import FLAGS
+from .flags import FLAGS, Lexicon, find_flags
 
 PATH = Path(__file__).parent / "data" / "escalation.tsv"
 LANGUAGES = ("zh-Hans", "zh-Hant", "en")
@@ -128,3 +128,35 @@ def table(report: Report) -> list[str]:
     row = [report.micro(lang) for lang in LANGUAGES] + [report.micro()]
     lines.append(f"{'micro':<15}" + "".join(f" {cell(c):>17}" for c in row))
     return lines
+
+
+def group(e: Example) -> str:
+    """Sentences of one source message (and its traditional copy) stay on one side of a split."""
+    return e.id if e.source == "written" else e.source.split(" (")[0].rsplit(".", 1)[0]
+
+
+def judged(examples: list[Example], lexicon: Lexicon, part: str, folds: int = 5) -> Report:
+    """Flags read with the lexicon and the judge, scored on `part` (held, tune or all). The judge that reads a
+    held-aside sentence is trained on the whole tuning part; one that reads a tuning sentence, by k-fold
+    cross-validation over source messages, never on that sentence's message."""
+    from . import judge
+
+    tune = [e for e in examples if e.part == "tune"]
+    verdicts: dict[str, frozenset[str]] = {}
+
+    def read_with(model: judge.JudgeModel | None, chosen: Iterable[Example]) -> None:
+        for e in chosen:
+            verdicts[e.id] = frozenset(f.code for f in find_flags(e.text, lexicon, model))
+
+    if part in ("held", "all"):
+        model = judge.train([e.text for e in tune], [e.flags for e in tune], lexicon)
+        read_with(model, [e for e in examples if e.part == "held"])
+    if part in ("tune", "all"):
+        fold_of = {g: int(hashlib.sha256(g.encode()).hexdigest(), 16) % folds for g in {group(e) for e in tune}}
+        for k in range(folds):
+            train = [e for e in tune if fold_of[group(e)] != k]
+            model = judge.train([e.text for e in train], [e.flags for e in train], lexicon)
+            read_with(model, [e for e in tune if fold_of[group(e)] == k])
+    chosen = [e for e in examples if part in ("all", e.part)]
+    by_text = {e.text: verdicts[e.id] for e in chosen}
+    return evaluate(chosen, by_text.__getitem__)

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -46,6 +47,9 @@ class Command(BaseCommand):
             help="escalation: the lexicon as quality managers keep it (default) or as shipped",
         )
         e.add_argument("--errors", action="store_true", help="escalation: list the sentences read wrongly")
+        e.add_argument(
+            "--no-judge", dest="judge", action="store_false", help="escalation: the lexicon alone, without the judge"
+        )
         b = sub.add_parser("bench", help="time flags+suggestions per complaint and training")
         b.add_argument("--train-size", type=int, default=100_000, help="coded texts to train on (default 100000)")
         b.add_argument("--texts", type=int, default=2000, help="complaints to score (default 2000)")
@@ -96,10 +100,16 @@ class Command(BaseCommand):
         from ...flags import compile_lexicon, find_flags
 
         lex = compile_lexicon(seed.terms()) if opts["lexicon"] == "shipped" else lexicon.current()
-        examples = [e for e in flag_eval.load() if opts["part"] in ("all", e.part)]
-        report = flag_eval.evaluate(examples, lambda text: [f.code for f in find_flags(text, lex)])
+        examples = flag_eval.load()
+        if opts["judge"]:
+            report = flag_eval.judged(examples, lex, opts["part"])
+        else:
+            plain = dataclasses.replace(lex, judge=None)
+            chosen = [e for e in examples if opts["part"] in ("all", e.part)]
+            report = flag_eval.evaluate(chosen, lambda text: [f.code for f in find_flags(text, plain)])
         w = self.stdout.write
-        w(f"escalation · {opts['part']} part: {report.examples} sentences · lexicon {opts['lexicon']}")
+        how = "lexicon and judge" if opts["judge"] else "lexicon alone"
+        w(f"escalation · {opts['part']} part: {report.examples} sentences · {how} · lexicon {opts['lexicon']}")
         w("precision, recall and sentences carrying the flag (n), per language and in all")
         for line in flag_eval.table(report):
             w(line)
