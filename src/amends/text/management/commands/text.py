@@ -1,8 +1,10 @@
 """`amends text train|eval|bench`: train the classifier that suggests codes, prove it, time it.
 
-- `train`: on this insurer's coded complaints (or `--starter`: the demo texts) and store it for every process.
+- `train`: on this insurer's coded complaints (or `--starter`: the demo texts); stored for every process only
+  when it is as good as the model in use on held-out texts (`--force` overrides, audited).
 - `eval --dataset coded|starter|tipdm|cfpb-product|cfpb-issue`: per-class precision, recall and F1 by
-  stratified cross-validation beside a majority-class and a keyword baseline (`text.evaluation`).
+  stratified cross-validation beside a majority-class and a keyword baseline (`text.evaluation`);
+  `--dataset escalation`: the flags' precision and recall per flag and language (`text.flag_eval`).
 - `bench`: flags and suggestions per complaint beside a bare regex pass, and training on N coded texts.
 """
 
@@ -30,6 +32,14 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True, metavar="train|eval|bench")
         t = sub.add_parser("train", help="train on this insurer's coded complaints and use the model from now on")
         t.add_argument("--starter", action="store_true", help="train on the demo insurer's texts instead")
+        t.add_argument(
+            "--include-imported",
+            action="store_true",
+            help="train on imported history too (left out by default; never used to judge the candidate)",
+        )
+        t.add_argument(
+            "--force", action="store_true", help="use the candidate even when it is worse than the model in use"
+        )
         e = sub.add_parser("eval", help="cross-validated precision/recall/F1 beside two baselines")
         e.add_argument("--dataset", choices=DATASETS, default="coded")
         e.add_argument("--field", choices=[*FIELDS, "all"], default="all", help="for coded and starter data")
@@ -63,12 +73,31 @@ class Command(BaseCommand):
             raise CommandError(f"Dataset file not found: {exc.filename} (set AMENDS_REAL_DATA_DIR)") from exc
 
     def _train(self, opts: dict[str, Any]) -> None:
-        dataset = training.starter_dataset() if opts["starter"] else training.coded_complaints()
-        result = training.model_train(actor=None, dataset=dataset, trained_by="amends text train")
+        if opts["starter"]:
+            dataset = training.starter_dataset()
+        else:
+            dataset = training.coded_complaints(include_imported=opts["include_imported"])
+        w = self.stdout.write
+        if dataset.left_out:
+            w("Left out: " + ", ".join(f"{n} {why}" for why, n in dataset.left_out.items()))
+        try:
+            result = training.model_train(
+                actor=None, dataset=dataset, trained_by="amends text train", force=opts["force"]
+            )
+        except training.CandidateWorse as exc:
+            w("Candidate against the model in use, share of held-out texts offered the right code:")
+            for line in exc.comparison.lines():
+                w("  " + line)
+            raise
+        if result.comparison is not None:
+            w("Candidate against the model in use, share of held-out texts offered the right code:")
+            for line in result.comparison.lines():
+                w("  " + line)
         counts = ", ".join(f"{f} {n}" for f, n in result.examples.items())
-        self.stdout.write(
+        forced = " (forced: it was not better)" if result.forced else ""
+        w(
             f"Trained model {result.row.pk} on {len(dataset.texts)} {dataset.name} texts ({counts}) "
-            f"in {result.seconds:.1f} s; every process uses it from now on."
+            f"in {result.seconds:.1f} s{forced}; every process uses it from now on."
         )
 
     def _eval(self, opts: dict[str, Any]) -> None:
