@@ -25,6 +25,10 @@ class Dataset:
     labels: dict[str, list[str | None]] = field(default_factory=dict)
     # Texts of one group (one demo text with different fill-ins) stay in one fold, so CV is not fooled.
     groups: list[int] | None = None
+    # Per text, whether it came from another system's history (`Complaint.source`); None: not known.
+    imported: list[bool] | None = None
+    # What was left out of the texts and why, e.g. {"imported": 281400, "template copies": 1200}.
+    left_out: dict[str, int] = field(default_factory=dict)
 
 
 def real_data_dir() -> Path:

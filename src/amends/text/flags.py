@@ -2,15 +2,21 @@
 
 A flag is raised by a lexicon term (`Term`), matched in the normalised reading (`normalise.read`) so
 full-width digits, "123 78" and traditional characters match the same term; the evidence is quoted from
-the original text. A plain negation just before the term in the same clause ("不会去曝光", "no need to
-involve a lawyer") cancels it, unless pressure words sit between ("不要逼我去曝光" still flags). The terms
-themselves are data (`text.models.LexiconTerm`); `text.lexicon` compiles and caches them.
+the original text. A hit is dropped when
+- a negation just before the term in the same clause governs it ("不会去曝光", "我是不打算起诉",
+  "no need to involve a lawyer"), unless pressure words sit between ("不要逼我去曝光" still flags);
+- a longer term of another flag covers it ("attorney" inside "attorney general", "监管" inside "市场监管");
+- the judge (`text.judge`, trained on the labelled sentences) reads its surroundings as a mention, not a
+  threat ("律师朋友告诉我…", "I saw on the news…").
+A number term matches only as a number to call: not inside a longer number, a phone number or a code
+("0755-12378", "P12378001"). The terms themselves are data (`text.models.LexiconTerm`); `text.lexicon`
+compiles and caches them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .normalise import read
@@ -21,7 +27,7 @@ CLAUSE_BREAK = re.compile(r"[,.;:!?，。；：！？、\n\r]")
 # Words that turn "do not … X" into pressure or a condition, so the negation does not hold for X.
 PRESSURE = re.compile(r"逼|否则|不然|就|只好|只能|但|\b(?:and|but|so|otherwise|unless|then|or|will|i'll)\b")
 # How far before a term a negation still governs it: CJK characters, Latin words and numbers count one each.
-NEGATION_REACH = 4
+NEGATION_REACH = 5
 _UNIT = re.compile(r"[\u3400-\u9fff]|[a-z']+|\d+")
 
 
@@ -43,18 +49,23 @@ class Flag:
         return {"code": self.code, "evidence": self.evidence, "start": self.start, "end": self.end}
 
 
+# The judge of a hit: (flag, reading, start, end) → whether the words around it make it a threat.
+Judge = Callable[[str, str, int, int], bool]
+
+
 @dataclass(frozen=True)
 class Lexicon:
     triggers: dict[str, re.Pattern[str]]
     negation: re.Pattern[str] | None
+    judge: Judge | None = None  # `text.judge`; None: every un-negated hit raises its flag
 
 
 def _literal(term: str) -> str:
     body = re.escape(term)
     if re.fullmatch(r"[a-z][a-z' ]*", term):  # English: whole words, with the common endings
         return rf"(?<![a-z]){body}(?:s|es|ed|d|ing)?(?![a-z])"
-    if term[:1].isdigit() or term[-1:].isdigit():  # 12378 is not part of 123789
-        return rf"(?<!\d){body}(?!\d)"
+    if term[:1].isdigit() or term[-1:].isdigit():  # 12378 is not part of 123789, 0755-12378 nor P12378
+        return rf"(?<![\da-z])(?<!\d[-.]){body}(?!\d)(?![-.]\d)"
     return body
 
 
@@ -91,14 +102,48 @@ def negated(reading: str, start: int, negation: re.Pattern[str] | None) -> bool:
     return len(_UNIT.findall(between)) <= NEGATION_REACH and not PRESSURE.search(between)
 
 
-def find_flags(text: str, lexicon: Lexicon) -> list[Flag]:
-    """Each flag the text raises, once, with the first un-negated occurrence as its evidence."""
+@dataclass(frozen=True)
+class Hit:
+    """A term found in the reading, before the judge: where, and whether a negation governs it."""
+
+    code: str
+    start: int
+    end: int
+    negated: bool
+
+
+def hits(reading: str, lexicon: Lexicon) -> list[Hit]:
+    """Every trigger found in the reading, with its negation, less those a longer term of another flag covers."""
+    found = [
+        (code, m.start(), m.end())
+        for code, pattern in lexicon.triggers.items()
+        for m in pattern.finditer(reading)
+        if m.end() > m.start()
+    ]
+    kept = [(code, start, end) for code, start, end in found if not any(_wins(o, (code, start, end)) for o in found)]
+    return [Hit(code, start, end, negated(reading, start, lexicon.negation)) for code, start, end in kept]
+
+
+def _wins(other: tuple[str, int, int], hit: tuple[str, int, int]) -> bool:
+    """Whether `other`, a hit of another flag overlapping `hit`, takes its place: the longer one wins, and of two
+    as long, the earlier ("市场监管部门" is the market regulator, not 监管部门)."""
+    (code, start, end), (c, s, e) = hit, other
+    if c == code or e <= start or end <= s:
+        return False
+    return (e - s, -s) > (end - start, -start)
+
+
+def find_flags(text: str, lexicon: Lexicon, judge: Judge | None = None) -> list[Flag]:
+    """Each flag the text raises, once, with the first un-negated occurrence the judge keeps as its evidence
+    (`judge`, else the lexicon's own)."""
+    judge = judge or lexicon.judge
     reading = read(text)
-    found: list[Flag] = []
-    for code, pattern in lexicon.triggers.items():
-        for m in pattern.finditer(reading.text):
-            if m.end() > m.start() and not negated(reading.text, m.start(), lexicon.negation):
-                start, end = reading.span(m.start(), m.end())
-                found.append(Flag(code, text[start:end], start, end))
-                break
-    return found
+    found: dict[str, Flag] = {}
+    for hit in sorted(hits(reading.text, lexicon), key=lambda h: (FLAGS.index(h.code), h.start)):
+        if hit.code in found or hit.negated:
+            continue
+        if judge is not None and not judge(hit.code, reading.text, hit.start, hit.end):
+            continue
+        start, end = reading.span(hit.start, hit.end)
+        found[hit.code] = Flag(hit.code, text[start:end], start, end)
+    return list(found.values())

@@ -8,6 +8,7 @@ not pay a query per complaint.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Max
 
+from . import flag_eval, judge
 from .flags import Lexicon, Term, compile_lexicon
 from .models import LexiconTerm, TermKind
 
@@ -35,9 +37,24 @@ def current() -> Lexicon:
             return _state["lexicon"]
         stamp = _stamp()
         if _state["lexicon"] is None or stamp != _state["stamp"]:
-            _state["lexicon"], _state["stamp"] = compile_lexicon(terms()), stamp
+            _state["lexicon"], _state["stamp"] = judged(terms()), stamp
         _state["checked"] = now
         return _state["lexicon"]
+
+
+_judges: dict[frozenset[Term], judge.JudgeModel | None] = {}
+
+
+def judged(with_terms: list[Term]) -> Lexicon:
+    """The compiled lexicon with its judge, trained on the labelled set's tuning part with the hits of these
+    very terms (a fraction of a second, once per set of terms in this process)."""
+    lexicon = compile_lexicon(with_terms)
+    key = frozenset(with_terms)
+    if key not in _judges:
+        tune = [e for e in flag_eval.load() if e.part == "tune"]
+        _judges.clear()  # one lexicon in use at a time: keep only its judge
+        _judges[key] = judge.train([e.text for e in tune], [e.flags for e in tune], lexicon)
+    return dataclasses.replace(lexicon, judge=_judges[key])
 
 
 def terms() -> list[Term]:

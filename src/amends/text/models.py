@@ -138,6 +138,8 @@ class TextModel(models.Model):
     examples = models.JSONField(default=dict)  # {"category": 1234, …}
     seconds = models.FloatField(default=0)
     blob = models.BinaryField()
+    # How it compared with the model it replaced on held-out texts, per field (`text.training.Comparison`).
+    evaluation = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("text model")

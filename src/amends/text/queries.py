@@ -19,7 +19,7 @@ from amends.recovery.rules import Episode
 from amends.recovery.services import RelatedCase
 
 from .classifier import FIELDS
-from .models import ComplaintCode, ComplaintText, FlagCode, LexiconTerm, TermKind
+from .models import ComplaintCode, ComplaintText, FlagCode, LexiconTerm, TermKind, TextModel
 from .similarity import THRESHOLD, jaccard, shingles
 
 # The customer's most recent complaints compared at most (an indexed read of one customer's last 30 days).
@@ -96,6 +96,13 @@ def case_coding(actor: User, case: Case) -> list[dict[str, Any]]:
                 }
             )
         out.append({"complaint": r.complaint_id, "model": r.model, "fields": fields})
+    trained = {int(r.model.split(":")[1]) for r in readings if r.model.startswith("model:")}
+    if trained:
+        rows = dict(TextModel.objects.filter(pk__in=trained).values_list("pk", "trained_at"))
+        for c in out:
+            if str(c["model"]).startswith("model:"):
+                model_id = int(str(c["model"]).split(":")[1])
+                c["model_id"], c["model_trained_at"] = model_id, rows.get(model_id)
     return out
 
 

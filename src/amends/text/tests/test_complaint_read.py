@@ -53,12 +53,12 @@ def test_distress_pages_the_nearest_supervisor_as_critical(world, now):
 def test_a_term_added_by_quality_takes_effect_on_the_next_complaint(world, now, client):
     client.force_login(world.admin)
     response = client.post(
-        "/admin/text/lexiconterm/add/", {"kind": "trigger", "flag": "media", "term": "今日头条", "active": "on"}
+        "/admin/text/lexiconterm/add/", {"kind": "trigger", "flag": "media", "term": "西瓜视频", "active": "on"}
     )
     assert response.status_code == 302, response.content
     assert AuditEntry.objects.filter(action="admin.add", object_type="text.lexiconterm").exists()
-    complaint = receive(world.frontline, world.individual, description="我已经把这事发到今日頭條了。")
-    assert ComplaintText.objects.get(complaint=complaint).flags[0]["evidence"] == "今日頭條"
+    complaint = receive(world.frontline, world.individual, description="我已经把这事发到西瓜視頻了。")
+    assert ComplaintText.objects.get(complaint=complaint).flags[0]["evidence"] == "西瓜視頻"
 
 
 def test_a_bad_expression_is_refused_in_the_admin(world, client):

@@ -3,11 +3,9 @@
 import pytest
 
 from amends.text import seed
-from amends.text.flags import Term, compile_lexicon, find_flags
+from amends.text.flags import compile_lexicon, find_flags
 
-LEXICON = compile_lexicon(
-    Term("negation" if r["kind"] == "negation" else r["flag"], r["term"], r["is_pattern"]) for r in seed.rows()
-)
+LEXICON = compile_lexicon(seed.terms())
 
 
 def flags(text):
@@ -55,6 +53,36 @@ CASES = [
     ("distress", "逼得我走投無路", "走投無路"),
     ("distress", "I feel like I want to die", "want to die"),
     ("distress", "我不至于去报复谁，只要一个说法", None),
+    # Numbers in context: a number to call, not part of a phone number, a code or a year
+    ("regulator", "我的电话是0755-12378", None),
+    ("regulator", "保单号P12378001", None),
+    ("regulator", "我打了12345市长热线", "12345"),
+    ("consumer_body", "我打了1950专线", "打了1950"),
+    ("consumer_body", "我1950年出生", None),
+    # 是 + 不 and other negations the first list lacked, in both scripts and Cantonese
+    ("media", "我是不会去曝光的", None),
+    ("regulator", "我并不是要投诉到监管局", None),
+    ("distress", "我不是不想活，就是累", None),
+    ("legal", "我唔會搵律師", None),
+    ("legal", "I have no intention of taking this to court", None),
+    # Other names: petition channels, Hong Kong and Taiwan bodies and networks, English idioms
+    ("regulator", "我已经给市长信箱写了信", "市长信箱"),
+    ("regulator", "實在不行就去上訪", "上訪"),
+    ("regulator", "我會向金管會申訴", "金管會"),
+    ("consumer_body", "我會去消委會投訴", "消委會"),
+    ("media", "我會放上臉書", "臉書"),
+    ("media", "我已經在連登發帖", "連登"),
+    ("legal", "我們法庭上見", "法庭"),
+    ("legal", "I am suing you", "suing"),
+    ("legal", "See you in court", "court"),
+    ("repeat", "这是我第5次打电话", "第5次打"),
+    ("repeat", "I've called five times", "five times"),
+    ("distress", "I can't do this anymore", "can't do this anymore"),
+    ("distress", "我撐不下去了", "撐不下去"),
+    # A longer term of another flag covers a shorter one
+    ("legal", "I am reporting this to the attorney general", None),
+    ("consumer_body", "I am reporting this to the attorney general", "attorney general"),
+    ("regulator", "我要向市场监管部门举报", None),
 ]
 
 

@@ -1,0 +1,43 @@
+"""The judge drops a lexicon hit whose surroundings read as a mention, and never adds a flag of its own."""
+
+from amends.text import flag_eval, judge, lexicon, seed
+from amends.text.flags import Term, compile_lexicon, find_flags
+
+JUDGED = lexicon.judged(seed.terms())
+PLAIN = compile_lexicon(seed.terms())
+
+
+def codes(text, lex=JUDGED):
+    return {f.code for f in find_flags(text, lex)}
+
+
+def test_a_mention_is_dropped_where_the_lexicon_alone_flags_it():
+    # Neither sentence is in the labelled set.
+    assert codes("我表姐是律师，她帮我看了合同条款", PLAIN) == {"legal"}
+    assert codes("我表姐是律师，她帮我看了合同条款") == set()
+    assert codes("I saw on the news that premiums rise", PLAIN) == {"media"}
+    assert codes("I saw on the news that premiums rise") == set()
+
+
+def test_threats_are_kept():
+    assert codes("我已经请了律师") == {"legal"}
+    assert codes("I am taking this to the local news") == {"media"}
+    assert codes("（12378转办）车辆定损太低，这是我第二次投诉了") == {"regulator", "repeat"}
+
+
+def test_the_judge_never_raises_a_flag_the_lexicon_did_not_find():
+    for e in flag_eval.load()[:200]:
+        assert codes(e.text) <= codes(e.text, PLAIN)
+
+
+def test_a_term_quality_adds_is_judged_by_its_surroundings():
+    extended = lexicon.judged([*seed.terms(), Term("media", "西瓜视频")])
+    assert {f.code for f in find_flags("我已经把这事发到西瓜視頻了", extended)} == {"media"}
+
+
+def test_training_is_deterministic_and_needs_both_kinds_of_hit():
+    tune = [e for e in flag_eval.load() if e.part == "tune"][:300]
+    a = judge.train([e.text for e in tune], [e.flags for e in tune], PLAIN)
+    b = judge.train([e.text for e in tune], [e.flags for e in tune], PLAIN)
+    assert a is not None and a.weights == b.weights
+    assert judge.train(["我要找律师"], [{"legal"}], PLAIN) is None
