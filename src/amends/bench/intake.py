@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 from django.test import Client, override_settings
 
 from amends.accounts.tokens import user_for_token
@@ -169,8 +169,14 @@ def count_statements(world: IntakeWorld) -> list[Captured]:
         )
         return lambda: services.complaint_receive(actor=actor, data=data, idempotency_key=key)
 
-    # The first use of a token records it (an UPDATE at most once an hour): count the steady state.
+    # The first use of a token records it (an UPDATE at most once an hour), and a process reads the lexicon,
+    # the text model's id and the org subtrees at most every AMENDS_TEXT_CHECK_SECONDS / minute: count the
+    # steady state, after one complaint that is rolled back.
     user_for_token(world.token)
+    with transaction.atomic():
+        existing("CLWARM", "count-warm")()
+        new_customer()
+        transaction.set_rollback(True)
     captured = [
         capture("complaint_receive: new customer", new_customer)[1],
         capture("complaint_receive: existing customer, policy, new case", existing("CLCOUNT1", "count-ex"))[1],

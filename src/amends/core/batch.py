@@ -1,43 +1,260 @@
-"""Collecting the append-only rows of one use case (audit entries, timeline entries) into one INSERT each.
+"""Holding the writes of one use case and sending them together (a unit of work).
 
-Inside `with batch.collect():` every `batch.add(row)` is held and bulk-inserted, model by model in
-order, when the block ends, still inside the caller's transaction. Outside a block `add` saves at once.
-Blocks nest; the outermost one writes. Only for rows nothing reads back before the block ends.
+Inside `with batch.collect():` rows given to `add` (audit and timeline entries, a complaint's reading…) or to
+`create`, and changes given to `save`, are held and written when the block ends, still inside the caller's
+transaction — or earlier, just before any other statement the block sends, so whatever runs inside the block
+(a read, a savepoint, another app's hook) sees the database as if every write had gone out at once.
+
+On PostgreSQL everything held goes out as one statement, each INSERT and UPDATE a data-modifying CTE
+(`WITH w0 AS (INSERT …), w1 AS (UPDATE …) SELECT 1`): the foreign keys are deferred to the commit, so the
+order inside does not matter, and a unique index still refuses the whole statement (an IntegrityError, as
+before). Elsewhere (SQLite) it is one INSERT per model and one UPDATE per row, in order.
+
+A row others point at before the write (a new case a complaint belongs to) needs its id first: `create` takes
+one reserved with `reserve` (PostgreSQL: `nextval`, read together with the use case's other reads through
+`next_id_sql`), and without one it saves the row at once. A row `create`d and then `save`d is written once,
+with its values as they are at the write: no INSERT followed by an UPDATE.
+
+Blocks nest; the outermost one writes. Outside a block everything is written at once.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 
-from django.db import models
+from django.db import connection, models
+from django.db.models import Q, QuerySet, sql
 
 _local = threading.local()
 
 
+@dataclass
+class _Held:
+    inserts: list[models.Model] = field(default_factory=list)
+    created: set[int] = field(default_factory=set)  # id() of the rows in `inserts` given to `create`
+    updates: dict[tuple[type[models.Model], Any], tuple[models.Model, list[str]]] = field(default_factory=dict)
+    ids: dict[type[models.Model], list[int]] = field(default_factory=dict)
+    writing: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.inserts or self.updates)
+
+
+def _held() -> _Held | None:
+    return getattr(_local, "held", None)
+
+
 @contextlib.contextmanager
 def collect() -> Iterator[None]:
-    if getattr(_local, "rows", None) is not None:
+    if _held() is not None:
         yield
         return
-    _local.rows = []
+    held = _Held()
+    _local.held = held
     try:
-        yield
-        rows: list[models.Model] = _local.rows
-        by_model: dict[type[models.Model], list[models.Model]] = {}
-        for row in rows:
-            by_model.setdefault(type(row), []).append(row)
-        for model, items in by_model.items():
-            model._default_manager.bulk_create(items)
+        with connection.execute_wrapper(_write_first):
+            yield
+            _write(held)
     finally:
-        _local.rows = None
+        _local.held = None
+
+
+def _write_first(execute: Any, sql_text: str, params: Any, many: bool, context: Any) -> Any:
+    held = _held()
+    if held and not held.writing:
+        _write(held)
+    return execute(sql_text, params, many, context)
 
 
 def add(*rows: models.Model) -> None:
-    pending = getattr(_local, "rows", None)
-    if pending is None:
+    """Insert these rows (nothing reads their ids back)."""
+    held = _held()
+    if held is None:
         for row in rows:
             type(row)._default_manager.bulk_create([row])
     else:
-        pending.extend(rows)
+        held.inserts.extend(rows)
+
+
+def create(obj: models.Model) -> models.Model:
+    """Insert this row, keeping its id usable at once: a reserved id makes it wait for the write, else it is
+    saved now."""
+    held = _held()
+    if held is not None and obj.pk is None:
+        pool = held.ids.get(type(obj))
+        if pool:
+            obj.pk = pool.pop(0)
+    if held is None or obj.pk is None:
+        obj.save(force_insert=True)
+        return obj
+    held.inserts.append(obj)
+    held.created.add(id(obj))
+    return obj
+
+
+def save(obj: models.Model, fields: Iterable[str]) -> None:
+    """Save these fields of a row that exists (or is held by `create`)."""
+    held = _held()
+    names = list(dict.fromkeys(fields))
+    if held is None:
+        obj.save(update_fields=names)
+        return
+    if id(obj) in held.created:
+        return  # its INSERT carries the values as they are when it is written
+    key = (type(obj), obj.pk)
+    _, before = held.updates.get(key, (obj, []))
+    held.updates[key] = (obj, list(dict.fromkeys([*before, *names])))
+
+
+def next_id_sql(model: type[models.Model]) -> str | None:
+    """The SQL expression giving a new id for `model` (PostgreSQL), to read with other things; None elsewhere."""
+    if connection.vendor != "postgresql":
+        return None
+    table = model._meta.db_table
+    return f"nextval(pg_get_serial_sequence('{table}', '{model._meta.pk.column}'))"
+
+
+def reserve(model: type[models.Model], ids: Iterable[int | None]) -> None:
+    """Ids read with `next_id_sql`, for the next rows of `model` given to `create` in this block."""
+    held = _held()
+    if held is not None:
+        held.ids.setdefault(model, []).extend(i for i in ids if i is not None)
+
+
+@dataclass(frozen=True)
+class NewId:
+    """Reserve an id of `model` with a `read` (PostgreSQL), unless `unless` (a queryset) finds a row: a case's
+    id is wanted only when there is no open case to join."""
+
+    model: type[models.Model]
+    unless: QuerySet[Any] | None = None
+
+
+def read(queries: dict[str, QuerySet[Any]], ids: Iterable[NewId] = ()) -> dict[str, list[dict[str, Any]]]:
+    """The rows of several `.values()` querysets, as `list(qs)` gives them, and reserved ids for `create`.
+
+    On PostgreSQL in one statement: each queryset a JSON-aggregated subquery (a `select_for_update()` one
+    locks its rows as it would alone), each id a `nextval`. Elsewhere one query per queryset and no ids.
+    """
+    wanted = list(ids)
+    if connection.vendor != "postgresql":
+        return {name: list(qs) for name, qs in queries.items()}
+    columns: list[str] = []
+    params: list[Any] = []
+    shapes: list[tuple[list[str], list[Any]]] = []
+    for qs in queries.values():
+        compiler = qs.query.get_compiler(connection=connection)
+        text, p = compiler.as_sql()
+        names = [*qs.query.extra_select, *qs.query.values_select, *qs.query.annotation_select]
+        shapes.append((names, [col[0].output_field for col in compiler.select]))
+        columns.append(f"(SELECT json_agg(q) FROM ({text}) q)")
+        params.extend(p)
+    for new in wanted:
+        nextval = next_id_sql(new.model)
+        if new.unless is None:
+            columns.append(str(nextval))
+        else:
+            text, p = new.unless.values("pk").query.get_compiler(connection=connection).as_sql()
+            columns.append(f"CASE WHEN NOT EXISTS ({text}) THEN {nextval} END")
+            params.extend(p)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns), params)
+        row = cursor.fetchone()
+    out: dict[str, list[dict[str, Any]]] = {}
+    for i, (name, (names, fields)) in enumerate(zip(queries, shapes, strict=True)):
+        # json, not jsonb: the keys keep their order (and repeats), so values are matched by position.
+        pairs = json.loads(row[i], object_pairs_hook=list, parse_float=Decimal) if row[i] else []
+        out[name] = [
+            {n: _from_json(f, v) for n, f, (_, v) in zip(names, fields, item, strict=True)} for item in pairs
+        ]
+    for new, pk in zip(wanted, row[len(queries) :], strict=True):
+        reserve(new.model, [pk])
+    return out
+
+
+def _from_json(field: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    kind = field.get_internal_type()
+    if kind == "DateTimeField":
+        return datetime.fromisoformat(value)
+    if kind == "DateField":
+        return date.fromisoformat(value)
+    if kind == "DecimalField":
+        return Decimal(str(value))
+    return value
+
+
+def reserve_ids(*models_: type[models.Model]) -> None:
+    """Reserve one id for each of `models_` in one statement (PostgreSQL; nothing elsewhere)."""
+    if _held() is None or connection.vendor != "postgresql" or not models_:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(str(next_id_sql(m)) for m in models_))
+        row = cursor.fetchone()
+    for model, pk in zip(models_, row, strict=True):
+        reserve(model, [pk])
+
+
+def _write(held: _Held) -> None:
+    if not held:
+        return
+    held.writing = True
+    try:
+        inserts, updates = held.inserts, list(held.updates.values())
+        held.inserts, held.created, held.updates = [], set(), {}
+        if connection.vendor == "postgresql":
+            _write_one_statement(inserts, updates)
+        else:
+            for model, rows in _by_model(inserts).items():
+                model._default_manager.bulk_create(rows)
+            for obj, names in updates:
+                obj.save(update_fields=names)
+    finally:
+        held.writing = False
+
+
+def _by_model(rows: list[models.Model]) -> dict[type[models.Model], list[models.Model]]:
+    out: dict[type[models.Model], list[models.Model]] = {}
+    for row in rows:
+        out.setdefault(type(row), []).append(row)
+    return out
+
+
+def _write_one_statement(inserts: list[models.Model], updates: list[tuple[models.Model, list[str]]]) -> None:
+    parts: list[tuple[str, list[Any]]] = []
+    for model, rows in _by_model(inserts).items():
+        opts = model._meta
+        for with_pk in (True, False):
+            group = [r for r in rows if (r.pk is not None) == with_pk]
+            if not group:
+                continue
+            for row in group:
+                row._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
+            fields = [f for f in opts.concrete_fields if not f.generated and (with_pk or f is not opts.pk)]
+            query = sql.InsertQuery(model)
+            query.insert_values(fields, group)
+            parts.extend((s, list(p)) for s, p in query.get_compiler(connection=connection).as_sql())
+    for obj, names in updates:
+        chosen = [f for f in obj._meta.concrete_fields if f.name in names or f.attname in names]
+        update = sql.UpdateQuery(type(obj))
+        update.add_update_fields([(f, None, f.pre_save(obj, False)) for f in chosen])
+        update.add_q(Q(pk=obj.pk))
+        s, p = update.get_compiler(connection=connection).as_sql()
+        parts.append((s, list(p)))
+    if len(parts) == 1:
+        statement, params = parts[0]
+    else:
+        ctes = ", ".join(f"w{i} AS ({s})" for i, (s, _) in enumerate(parts))
+        statement, params = f"WITH {ctes} SELECT 1", [p for _, ps in parts for p in ps]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+    for row in inserts:
+        row._state.adding, row._state.db = False, connection.alias

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, batch
 from .errors import Conflict
 
 
@@ -36,5 +36,5 @@ def save_versioned(
 ) -> None:
     """The change is made: one more version, the changed `fields` saved, the audit row with `before` and after."""
     obj.version += 1
-    obj.save(update_fields=[*dict.fromkeys(fields), "version"])
+    batch.save(obj, [*fields, "version"])  # at once, or with the use case's other writes (core.batch)
     audit.record(audit.entry(actor=actor, action=action, obj=obj, before=before, after=audit.snapshot(obj, tracked)))

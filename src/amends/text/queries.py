@@ -41,7 +41,12 @@ def offered(suggested: dict[str, Any]) -> dict[str, Any]:
 
 
 def _reading(complaint: Complaint) -> ComplaintText | None:
-    return ComplaintText.objects.filter(complaint_id=complaint.pk).first()
+    # The reverse accessor: the reading `complaint_read` just made (no query at intake), else one query for
+    # both keys of the answer.
+    try:
+        return complaint.text
+    except ComplaintText.DoesNotExist:
+        return None
 
 
 def complaint_flags(complaint: Complaint) -> list[dict[str, Any]]:

@@ -75,8 +75,9 @@ def _escalate(complaint: Complaint, flags: list[Flag], actor: User) -> None:
         "detail": detail,
     }
     escalation = [f for f in flags if f.code != "distress"]
+    # The complaint is new: no alert of its can be live yet (warning.alert_raise_new, no look-up).
     if escalation:
-        warning.alert_raise(
+        warning.alert_raise_new(
             rule=ESCALATION_RULE,
             owner=case.owner,
             severity=Severity.WARNING,
@@ -85,7 +86,7 @@ def _escalate(complaint: Complaint, flags: list[Flag], actor: User) -> None:
             **common,
         )
     if any(f.code == "distress" for f in flags):
-        warning.alert_raise(
+        warning.alert_raise_new(
             rule=DISTRESS_RULE,
             owner=nearest_supervisor(case) or case.owner,
             severity=Severity.CRITICAL,

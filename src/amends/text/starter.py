@@ -2,6 +2,11 @@
 with their codes,
 for a new install that has no coded history of its own yet (`amends text train` replaces it).
 
+It ships trained, as `starter.npz` beside this file: training it in a web process imports scikit-learn and
+cost each worker about 90 MB of memory and seconds of CPU on its first complaint (decision 0080). After
+changing the corpus or the codes below, write it anew with `python -m amends.text.starter`; a test checks
+that the shipped file is what training gives.
+
 The business category follows the journey of each text's touchpoint; cause and perception dimension were
 coded by hand below, one pair per complaint text in the order the demo lists them (`complaints`, then
 `by_companies`). Fill-ins such as {amount} are given a few values, so numbers do not become the signal.
@@ -10,8 +15,9 @@ coded by hand below, one pair per complaint text in the order the demo lists the
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
-from .classifier import Classifier, train
+from .classifier import Classifier, dumps, loads, train
 from .corpus import CLAIMS, SERVICE
 
 CO, UN, CU = "company", "uncontrollable", "customer"
@@ -72,10 +78,24 @@ _lock = threading.Lock()
 _model: list[Classifier] = []
 
 
+SHIPPED = Path(__file__).with_name("starter.npz")
+
+
+def train_starter() -> Classifier:
+    """Train it afresh (deterministic: the same texts always give the same model)."""
+    texts, labels, _groups = examples()
+    return train(texts, labels, label="starter", min_df=1)
+
+
 def starter_model() -> Classifier:
-    """Trained once per process on first use (well under a second); deterministic."""
+    """The shipped model, loaded once per process on first use (NumPy only); trained here only if the file is
+    missing."""
     with _lock:
         if not _model:
-            texts, labels, _groups = examples()
-            _model.append(train(texts, labels, label="starter", min_df=1))
+            _model.append(loads(SHIPPED.read_bytes(), "starter") if SHIPPED.exists() else train_starter())
         return _model[0]
+
+
+if __name__ == "__main__":
+    SHIPPED.write_bytes(dumps(train_starter()))
+    print(f"wrote {SHIPPED}")

@@ -27,7 +27,7 @@ from amends.customers.models import Customer, Policy, Segment
 from amends.journeys.models import Touchpoint
 from amends.journeys.queries import touchpoint_by_code
 from amends.recovery import services as recovery
-from amends.recovery.models import TimelineKind
+from amends.recovery.models import Case, TimelineKind
 from amends.recovery.rules import Episode
 from amends.recovery.services import CustomerRow
 
@@ -129,6 +129,7 @@ def _record(
 ) -> Complaint:
     fresh = resolved.customer is None
     locked = data.customer_id is not None
+    batch.reserve_ids(*([Customer] if fresh else []), Case, Complaint)
     customer = resolved.customer or _create_customer(actor, resolved.new_customer, now)
     touchpoint = resolved.touchpoint
     due = rules.due_at(resolved.received_at, 0, clock_config())
@@ -151,7 +152,7 @@ def _record(
         ),
     )
     case = opened.case
-    complaint = Complaint.objects.create(
+    complaint = Complaint(
         case=case,
         customer=customer,
         channel=data.channel,
@@ -171,6 +172,7 @@ def _record(
         idempotency_key=key,
         request_digest=digest,
     )
+    batch.create(complaint)
     recovery.timeline_add(
         case,
         TimelineKind.COMPLAINT,
@@ -291,7 +293,7 @@ def _validate(*, actor: User, data: ComplaintInput, now: datetime) -> _Resolved:
 
 def _create_customer(actor: User, new: NewCustomer | None, now: datetime) -> Customer:
     assert new is not None and actor.org_unit is not None
-    customer = Customer.objects.create(
+    customer = Customer(
         customer_no=f"NC{now:%y%m}{secrets.token_hex(4).upper()}",
         name=new.name.strip(),
         phone=new.phone.strip(),
@@ -300,6 +302,7 @@ def _create_customer(actor: User, new: NewCustomer | None, now: datetime) -> Cus
         org_unit=actor.org_unit,
         created_at=now,
     )
+    batch.create(customer)
     audit.record(
         audit.entry(
             actor=actor,

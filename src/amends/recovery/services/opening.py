@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from amends.accounts.models import User
-from amends.core import audit
+from amends.core import audit, batch
 from amends.customers.models import Customer
 from amends.journeys.models import Touchpoint
 
@@ -208,7 +208,7 @@ def _open(actor: User | None, o: CaseOpening, *, recent: list[int], closed_recen
     )
     reprioritise(case, repeats=len(recent), loss_amount=o.loss_amount)
     case.owner = pick_owner(case, {o.subject.pk} if o.subject is not None else set())
-    case.save(force_insert=True)
+    batch.create(case)
     if o.subject is not None:
         case.subjects.add(o.subject)
     audit.record(audit.entry(actor=actor, action="case.open", obj=case, after=audit.snapshot(case, CASE_AUDIT_FIELDS)))

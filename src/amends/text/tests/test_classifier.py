@@ -71,3 +71,17 @@ def test_a_stored_model_loads_without_pickle_and_answers_the_same(model):
 
 def test_text_with_no_known_feature_gets_the_prior(model):
     assert model.suggest("zzz")["dimension"]["code"] in {"attitude", "responsiveness", "standards"}
+
+
+def test_the_shipped_starter_model_is_what_training_on_the_corpus_gives():
+    from amends.text.starter import SHIPPED, examples, train_starter
+
+    shipped, fresh = loads(SHIPPED.read_bytes(), "starter"), train_starter()
+    # Stale after a change to text.corpus or the starter's codes: write it anew with `python -m amends.text.starter`.
+    assert shipped.vocabulary == fresh.vocabulary
+    assert list(shipped.heads) == list(fresh.heads)
+    for name, head in fresh.heads.items():
+        assert shipped.heads[name].classes == head.classes
+        np.testing.assert_allclose(shipped.heads[name].coef, head.coef, atol=1e-4)
+    texts, _labels, _groups = examples()
+    assert [shipped.suggest(t) for t in texts[::7]] == [fresh.suggest(t) for t in texts[::7]]

@@ -64,6 +64,40 @@ def alert_raise(
     return alert, True
 
 
+def alert_raise_new(
+    *,
+    rule: str,
+    subject_type: str,
+    subject_id: Any,
+    title: str,
+    org_unit_id: int,
+    owner: User | None = None,
+    severity: int = 2,
+    customer_id: int | None = None,
+    case_id: int | None = None,
+    detail: dict | None = None,
+) -> Alert:
+    """Raise the alert of a subject created in this same transaction (a complaint just received): no alert can
+    be live for it yet, so there is nothing to look up and no race to lose, and the row goes out with the use
+    case's other writes (core.batch)."""
+    alert = Alert(
+        rule=rule,
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        title=title[:300],
+        org_unit_id=org_unit_id,
+        owner=owner,
+        severity=severity,
+        customer_id=customer_id,
+        case_id=case_id,
+        detail=detail or {},
+        raised_at=clock.now(),
+    )
+    batch.create(alert)
+    audit.record(audit.entry(actor=None, action="alert.raise", obj=alert, after=audit.snapshot(alert, AUDIT_FIELDS)))
+    return alert
+
+
 @transaction.atomic
 def alerts_raise(new: list[Alert]) -> list[Alert]:
     """Save these unsaved alerts (at most one per rule and subject, none live yet) in one INSERT, each with its
