@@ -171,9 +171,7 @@ def read(queries: dict[str, QuerySet[Any]], ids: Iterable[NewId] = ()) -> dict[s
     for i, (name, (names, fields)) in enumerate(zip(queries, shapes, strict=True)):
         # json, not jsonb: the keys keep their order (and repeats), so values are matched by position.
         pairs = json.loads(row[i], object_pairs_hook=list, parse_float=Decimal) if row[i] else []
-        out[name] = [
-            {n: _from_json(f, v) for n, f, (_, v) in zip(names, fields, item, strict=True)} for item in pairs
-        ]
+        out[name] = [{n: _from_json(f, v) for n, f, (_, v) in zip(names, fields, item, strict=True)} for item in pairs]
     for new, pk in zip(wanted, row[len(queries) :], strict=True):
         reserve(new.model, [pk])
     return out
