@@ -23,7 +23,7 @@ SUMMARY = """Amends: service recovery and customer loyalty for insurers.
   amends simulate --customers N         generate an insurer's year of data (not on a live database)
   amends text train|eval|bench          train, evaluate and time the complaint-text classifier
   amends insights refresh|rebuild       bring the report facts up to date, or write them all again
-  amends bench intake|queue|insights|import|events
+  amends bench intake|queue|insights|import|events|cluster
                                         measure throughput and latency beside references
   amends check-deploy                   check the configuration before going live
   amends flush                          empty the database (refused in production)
