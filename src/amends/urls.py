@@ -50,4 +50,5 @@ urlpatterns = [
     path("", include("amends.followup.urls")),
     path("", include("amends.discretion.urls")),
     path("", include("amends.correspondence.urls")),
+    path("", include("amends.assembly.waiting")),
 ]

@@ -38,3 +38,7 @@ class EvidenceForm(forms.Form):
     def targets(self) -> dict[str, int | None]:
         kind, _sep, number = (self.cleaned_data.get("about") or "case").partition(":")
         return {f"{k}_id": (int(number) if kind == k else None) for k in ("complaint", "step", "message")}
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label=_("Note"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -16,7 +16,7 @@ from amends.recovery.models import Case
 
 from . import rules
 from .contacts import preference_of
-from .models import Attachment, Channel, Message, MessageTemplate
+from .models import Attachment, Channel, Follower, Message, MessageTemplate, Note
 from .services import language_for
 
 
@@ -123,3 +123,21 @@ def attachment_brief(a: Attachment) -> dict[str, Any]:
 def case_attachments(actor: User, case: Case) -> list[dict[str, Any]]:
     rows = Attachment.objects.filter(case=case).select_related("uploaded_by").order_by("created_at", "id")
     return [attachment_brief(a) for a in rows]
+
+
+def case_notes(actor: User, case: Case) -> dict[str, Any]:
+    """The case page's internal notes, oldest first, and whether the reader follows the case."""
+    rows = Note.objects.filter(case=case).select_related("author").order_by("created_at", "id")
+    return {
+        "items": [
+            {
+                "id": n.pk,
+                "author": {"id": n.author_id, "name": str(n.author)},
+                "body": n.body,
+                "created_at": n.created_at,
+            }
+            for n in rows
+        ],
+        "following": Follower.objects.filter(case=case, user=actor).exists(),
+        "followers": Follower.objects.filter(case=case).count(),
+    }

@@ -134,3 +134,11 @@ def threads(*, sender: str, on_file: str, names_case: bool) -> bool:
     file: naming a case proves nothing by itself (anyone can quote a reference), nor does an address alone
     say which case it is about."""
     return names_case and bool(on_file) and sender.strip().lower() == on_file.strip().lower()
+
+
+_MENTION = re.compile(r"@([\w.\-]+)")
+
+
+def mentioned_names(text: str) -> list[str]:
+    """The names written as `@name` (a username or a colleague's display name), in order, once each."""
+    return list(dict.fromkeys(m.rstrip(".-") for m in _MENTION.findall(text or "") if m.rstrip(".-")))

@@ -27,6 +27,7 @@ from amends.recovery.services import timeline_add
 from . import rules, sms
 from .contacts import preference_of
 from .models import Channel, Direction, Language, Message, MessageStatus, MessageTemplate
+from .notes import followers_notify
 
 AUDIT_FIELDS = ["status", "attempts", "last_error", "channel", "address", "template_key"]
 # How long one try may take before another worker may try the same message again.
@@ -321,4 +322,5 @@ def message_receive(
         data={"message": message.pk, "channel": channel, "direction": Direction.IN},
         at=now,
     )
+    followers_notify(case, message)
     return message

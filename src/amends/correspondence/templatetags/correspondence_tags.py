@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from amends.recovery.models import Step
 
-from ..forms import EvidenceForm, MessageForm
+from ..forms import EvidenceForm, MessageForm, NoteForm
 from ..models import AttachmentSource, Channel, MessageStatus
 from ..queries import drafts
 
@@ -94,3 +97,14 @@ def file_label(content_type: str) -> str:
 @register.filter
 def attachment_source(code: str) -> str:
     return str(dict(AttachmentSource.choices).get(code, code))
+
+
+@register.simple_tag
+def note_form(forms: dict[str, Any]) -> NoteForm:
+    return forms.get("note") or NoteForm()
+
+
+@register.filter
+def mentions(text: str) -> SafeString:
+    """The note's text, escaped, with each @name marked."""
+    return mark_safe(re.sub(r"(@[\w.\-]+)", r'<span class="mention">\1</span>', escape(text)))

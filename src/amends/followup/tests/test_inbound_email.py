@@ -12,7 +12,6 @@ from django.test import Client
 from amends.assembly.testing import receive
 from amends.correspondence.models import Attachment, Message
 from amends.correspondence.services import message_send
-from amends.correspondence.tests.conftest import media, smtp  # noqa: F401 (fixtures)
 from amends.intake.models import Complaint
 from amends.recovery.models import Case, TimelineEntry
 
@@ -53,7 +52,7 @@ def test_a_reply_from_the_address_on_file_joins_the_case_with_its_attachment(
     world,
     case,
     smtp,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         sent = message_send(actor=world.handler, case=case, body="请把维修发票发给我们。", channel="email")
