@@ -149,3 +149,39 @@ def test_a_complainant_adds_a_photo_on_the_status_page(world, portal, page, live
     page.screenshot(path=str(artifacts / "portal_status_add_laptop.png"), full_page=True)
     found = in_thread(lambda: Attachment.objects.values_list("source", "complaint_id", "original_name").get())
     assert found == ("portal", complaint.pk, "回单截图.jpg")
+
+
+@pytest.fixture
+def mentioned(world, case):
+    from amends.correspondence import notes
+
+    notes.note_add(actor=world.handler, case=case, body="客户情绪激动，@supervisor 请关注是否需要升级处理。")
+    return case
+
+
+def test_a_supervisor_sees_the_mention_in_the_top_bar_and_answers_with_a_note(
+    world, mentioned, page, live_server, artifacts
+):
+    case = mentioned
+    base = live_server.url
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", "supervisor")
+    page.fill("#id_password", PASSWORD)
+    page.locator("form button[type=submit].btn--primary").click()
+    badge = page.locator(".topbar .waitbadge")
+    expect(badge).to_contain_text("待我处理")
+    expect(badge.locator(".count")).to_have_text("1")
+    page.screenshot(path=str(artifacts / "topbar_waiting_laptop.png"))
+    badge.click()
+    expect(page.get_by_role("heading", name="待我处理")).to_be_visible()
+    shoot(page, artifacts, "waiting_page", "#notifications")
+    page.locator("#notifications a", has_text=case.reference).click()
+    expect(page).to_have_url(f"{base}/cases/{case.pk}/#notes")
+    notes_panel = page.locator("#notes")
+    expect(notes_panel.locator(".mention")).to_have_text("@supervisor")
+    notes_panel.locator("textarea[name=body]").fill("@handler 先致歉并约明早回电，我来跟进审批。")
+    notes_panel.get_by_role("button", name="添加备注").click()
+    expect(page.locator("#notes .note")).to_have_count(2)
+    expect(page.locator(".messages")).to_contain_text("已通知")
+    shoot(page, artifacts, "case_notes", "#notes")
+    expect(page.locator(".topbar .waitbadge .count")).to_have_text("0")
