@@ -26,6 +26,7 @@ class MessageIn(Schema):
     subject: str = Field("", max_length=200)
     body: str = Field("", max_length=5000, description="The text as sent; empty to use the template's")
     language: Literal["zh-hans", "zh-hant", "en"] | None = None
+    complaint: int | None = Field(None, description="The complaint of this case the message is about")
 
 
 @router.get("/cases/{case_id}/messages", response=dict)
@@ -49,6 +50,7 @@ def send_message(request: HttpRequest, case_id: int, payload: MessageIn) -> Any:
         body=payload.body,
         channel=payload.channel,
         language=payload.language,
+        complaint_id=payload.complaint,
     )
     return Status(201, queries.message_brief(message, full_address=can(actor, SEES_CONTACTS)))
 

@@ -18,6 +18,7 @@ class MessageForm(forms.Form):
         choices=[("", _("The customer's preferred contact")), *Channel.choices],
     )
     subject = forms.CharField(label=_("E-mail subject"), required=False, max_length=200)
+    complaint = forms.IntegerField(required=False, widget=forms.HiddenInput)
     body = forms.CharField(label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
 
 

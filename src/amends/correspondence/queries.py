@@ -70,7 +70,9 @@ def draft_values(detail: dict[str, Any]) -> dict[str, dict[str, str] | None]:
         "update": {"text": ""},
         "playbook_apology": {"text": playbook["apology"]} if playbook.get("apology") else None,
         "decision": (
-            {"text": last_decided["decision"], "complaint": last_decided["reference"]} if last_decided else None
+            {"text": last_decided["decision"], "complaint": last_decided["reference"], "_id": str(last_decided["id"])}
+            if last_decided
+            else None
         ),
         "promise": {"text": last_promise["text"], "due": _local(last_promise["due_at"])} if last_promise else None,
     }
@@ -90,12 +92,14 @@ def drafts(detail: dict[str, Any]) -> list[dict[str, Any]]:
         if template is None or extra is None:
             continue
         filled = {"customer": detail["customer"]["name"], "case": detail["reference"], **extra}
+        complaint_id = filled.pop("_id", "")
         out.append(
             {
                 "key": key,
                 "name": template.name,
                 "subject": rules.fill(template.subject, filled),
                 "body": rules.fill(template.body, filled),
+                "complaint": complaint_id,
             }
         )
     return out

@@ -91,6 +91,10 @@ def message_send(
     channel_given = channel is not None
     if channel_given and channel not in (Channel.SMS, Channel.EMAIL):
         raise InvalidInput(_("Choose text message or e-mail."), fields={"channel": [_("Unknown channel.")]})
+    if complaint_id is not None and not case.complaints.filter(pk=complaint_id).exists():
+        raise InvalidInput(
+            _("Not a complaint of this case."), fields={"complaint": [_("Not a complaint of this case.")]}
+        )
     preference = preference_of(case.pk)
     customer = case.customer
     lang = language_for(language or preference.language)

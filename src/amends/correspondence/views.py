@@ -47,6 +47,7 @@ def message_send(request: HttpRequest, case_id: int) -> HttpResponse:
             subject=d["subject"],
             body=d["body"],
             channel=d["channel"] or None,
+            complaint_id=d["complaint"],
         )
     except AmendsError as exc:
         form_error(form, exc)
@@ -65,7 +66,7 @@ def _draft(request: HttpRequest, case_id: int) -> HttpResponse:
     found = {d["key"]: d for d in drafts(case_detail(staff(request), case_id, now=clock.now()))}.get(key)
     data = request.POST.copy()
     if found is not None:
-        data["subject"], data["body"] = found["subject"], found["body"]
+        data["subject"], data["body"], data["complaint"] = found["subject"], found["body"], found["complaint"]
     form = MessageForm(data)
     form.is_valid()
     return render_case(request, case_id, forms={"message": form})

@@ -24,7 +24,10 @@ register = template.Library()
 def message_panel(case: dict[str, Any], forms: dict[str, Any]) -> dict[str, Any]:
     offered = drafts(case)
     form = forms.get("message") or MessageForm(
-        initial={"template": offered[0]["key"], "body": offered[0]["body"], "subject": offered[0]["subject"]}
+        initial={
+            k: offered[0][v]
+            for k, v in (("template", "key"), ("body", "body"), ("subject", "subject"), ("complaint", "complaint"))
+        }
         if offered
         else {}
     )
