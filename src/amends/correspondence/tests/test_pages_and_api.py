@@ -91,3 +91,29 @@ def test_the_api_lists_and_sends_within_scope(world, complaint, django_capture_o
     other = {"HTTP_AUTHORIZATION": f"Bearer {world.token(world.beijing_handler)}"}
     assert client.get(url, **other).status_code == 404
     assert client.post(url, {"body": "x"}, content_type="application/json", **other).status_code == 404
+
+
+def test_templates_are_edited_in_the_admin_with_an_audit_row_and_messages_are_read_only(world):
+    from amends.audit.models import AuditEntry
+    from amends.correspondence.models import MessageTemplate
+
+    admin = login(world.admin)
+    template = MessageTemplate.objects.get(key="update", language="zh-hant")
+    url = f"/admin/correspondence/messagetemplate/{template.pk}/change/"
+    assert admin.get(url).status_code == 200
+    answer = admin.post(
+        url,
+        {
+            "key": "update",
+            "language": "zh-hant",
+            "name": "案件進展",
+            "subject": "您的案件 {case}",
+            "body": "{customer}您好：{text}",
+        },
+    )
+    assert answer.status_code == 302
+    assert MessageTemplate.objects.get(pk=template.pk).subject == "您的案件 {case}"
+    assert AuditEntry.objects.filter(action="admin.change", object_type="correspondence.messagetemplate").exists()
+    for model in ("message", "attachment", "messagetemplate"):
+        assert admin.get(f"/admin/correspondence/{model}/").status_code == 200
+    assert admin.get("/admin/correspondence/message/add/").status_code == 403
