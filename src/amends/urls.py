@@ -10,6 +10,7 @@ from amends.correspondence.api import router as correspondence_router
 from amends.customers.api import router as customers_router
 from amends.discretion.api import router as discretion_router
 from amends.followup.api import router as followup_router
+from amends.followup.inbound_api import router as inbound_router
 from amends.improvement.api import router as improvement_router
 from amends.insights.api import router as insights_router
 from amends.intake.api import router as intake_router
@@ -32,6 +33,7 @@ api.add_router("", followup_router)
 api.add_router("", discretion_router)
 api.add_router("", correspondence_router)
 api.add_router("", search_router)
+api.add_router("", inbound_router)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -51,4 +53,5 @@ urlpatterns = [
     path("", include("amends.discretion.urls")),
     path("", include("amends.correspondence.urls")),
     path("", include("amends.search.urls")),
+    path("", include("amends.assembly.waiting")),
 ]

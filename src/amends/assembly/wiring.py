@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 
+from amends.assembly.waiting import send_digests
 from amends.core.schedule import Entry
 from amends.core.sections import Section
 from amends.correspondence import queries as correspondence
@@ -67,6 +68,7 @@ def connect() -> None:
         Section("promises", promises.case_promises, "promises/_case_promises.html", "main"),
         Section("messages", correspondence.case_messages, "correspondence/_case_messages.html", "main"),
         Section("attachments", correspondence.case_attachments, "correspondence/_case_attachments.html", "main"),
+        Section("notes", correspondence.case_notes, "correspondence/_case_notes.html", "main"),
         Section("playbook", warning.case_playbook, "warning/_case_playbook.html", "side"),
         Section("complaints", intake.case_complaints, "intake/_case_complaints.html", "side"),
         Section("coding", text.case_coding, "text/_case_coding.html", "side"),
@@ -101,5 +103,6 @@ def schedule() -> list[Entry]:
         Entry(escalate_approvals, timedelta(seconds=settings.AMENDS_APPROVAL_SWEEP_SECONDS)),
         Entry(retry_messages, timedelta(seconds=settings.AMENDS_MESSAGE_SWEEP_SECONDS)),
         Entry(clean_orphan_files, timedelta(days=1)),
+        Entry(send_digests, timedelta(days=1)),
         Entry(bring_facts_up_to_date, timedelta(seconds=settings.AMENDS_FACTS_REFRESH_SECONDS)),
     ]

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from amends.core.admin import AuditedAdmin, ReadOnlyAdmin
 
-from .models import Message, MessageTemplate
+from .models import Attachment, Message, MessageTemplate
 
 
 @admin.register(MessageTemplate)
@@ -24,4 +24,12 @@ class MessageAdmin(ReadOnlyAdmin):
     list_display = ("id", "case", "direction", "channel", "status", "attempts", "created_at", "sent_at")
     list_filter = ("status", "channel", "direction")
     raw_id_fields = ("case", "customer", "actor")
+    list_select_related = ("case",)
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    list_display = ("id", "case", "original_name", "content_type", "size", "source", "created_at")
+    list_filter = ("source", "content_type")
+    raw_id_fields = ("case", "step", "message", "uploaded_by")
     list_select_related = ("case",)

@@ -12,7 +12,7 @@ from amends.accounts.access import SEES_CONTACTS, can
 from amends.accounts.http import actor_of
 from amends.recovery.access import access_case
 
-from . import evidence, queries, services
+from . import evidence, notes, queries, services
 from .models import AttachmentSource
 from .views import file_response
 
@@ -26,6 +26,7 @@ class MessageIn(Schema):
     subject: str = Field("", max_length=200)
     body: str = Field("", max_length=5000, description="The text as sent; empty to use the template's")
     language: Literal["zh-hans", "zh-hant", "en"] | None = None
+    complaint: int | None = Field(None, description="The complaint of this case the message is about")
 
 
 @router.get("/cases/{case_id}/messages", response=dict)
@@ -49,6 +50,7 @@ def send_message(request: HttpRequest, case_id: int, payload: MessageIn) -> Any:
         body=payload.body,
         channel=payload.channel,
         language=payload.language,
+        complaint_id=payload.complaint,
     )
     return Status(201, queries.message_brief(message, full_address=can(actor, SEES_CONTACTS)))
 
@@ -91,3 +93,41 @@ def download_attachment(request: HttpRequest, case_id: int, attachment_id: int) 
     """The file itself, under its original name (the download is audited)."""
     attachment, handle = evidence.attachment_open(actor=actor_of(request), attachment_id=attachment_id, case_id=case_id)
     return file_response(attachment, handle)
+
+
+class NoteIn(Schema):
+    body: str = Field(..., max_length=10000, description="Internal; `@username` or `@full name` notifies a colleague")
+
+
+@router.get("/cases/{case_id}/notes", response=dict)
+def list_notes(request: HttpRequest, case_id: int) -> Any:
+    """The case's internal notes (also under `notes` in `GET /cases/{id}`), and whether the caller follows it."""
+    actor = actor_of(request)
+    return queries.case_notes(actor, access_case(actor, case_id))
+
+
+@router.post("/cases/{case_id}/notes", response={201: dict})
+def add_note(request: HttpRequest, case_id: int, payload: NoteIn) -> Any:
+    """Add an internal note; the colleagues it names who may see the case are notified (`mentioned`)."""
+    actor = actor_of(request)
+    note, mentioned = notes.note_add(actor=actor, case=access_case(actor, case_id), body=payload.body)
+    return Status(
+        201,
+        {
+            "id": note.pk,
+            "body": note.body,
+            "created_at": note.created_at,
+            "mentioned": [{"id": u.pk, "username": u.username, "name": str(u)} for u in mentioned],
+        },
+    )
+
+
+class FollowIn(Schema):
+    follow: bool = True
+
+
+@router.post("/cases/{case_id}/follow", response=dict)
+def follow_case(request: HttpRequest, case_id: int, payload: FollowIn) -> Any:
+    """Follow (or stop following) a case: its notes and the customer's messages then notify you."""
+    actor = actor_of(request)
+    return {"following": notes.case_follow(actor=actor, case=access_case(actor, case_id), follow=payload.follow)}

@@ -18,6 +18,7 @@ class MessageForm(forms.Form):
         choices=[("", _("The customer's preferred contact")), *Channel.choices],
     )
     subject = forms.CharField(label=_("E-mail subject"), required=False, max_length=200)
+    complaint = forms.IntegerField(required=False, widget=forms.HiddenInput)
     body = forms.CharField(label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
 
 
@@ -38,3 +39,7 @@ class EvidenceForm(forms.Form):
     def targets(self) -> dict[str, int | None]:
         kind, _sep, number = (self.cleaned_data.get("about") or "case").partition(":")
         return {f"{k}_id": (int(number) if kind == k else None) for k in ("complaint", "step", "message")}
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label=_("Note"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3}))

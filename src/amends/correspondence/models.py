@@ -160,3 +160,84 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Note(models.Model):
+    """An internal note on a case (内部备注), never shown to the customer; `@name` in it notifies that colleague."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes", verbose_name=_("case"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "created_at"], name="note_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.pk}"
+
+
+class Follower(models.Model):
+    """A colleague who asked to hear of what happens on a case (notes, the customer's messages)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="followers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="follower_once")]
+        indexes = [models.Index(fields=["user"], name="follower_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}→{self.case_id}"
+
+
+class NotificationKind(models.TextChoices):
+    MENTION = "mention", _("Mentioned you")
+    NOTE = "note", _("Note on a case you follow")
+    MESSAGE = "message", _("The customer wrote on a case you follow")
+
+
+class Notification(models.Model):
+    """What one colleague should look at: a mention, or activity on a case they follow. Unread until they
+    open it (or mark all read); counted in the top bar and sent in the e-mail digest."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=NotificationKind.choices)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["user", "created_at"], condition=Q(read_at__isnull=True), name="notification_unread_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.user_id}:{self.case_id}"
+
+
+class Digest(models.TextChoices):
+    NONE = "none", _("No e-mail")
+    DAILY = "daily", _("A daily e-mail")
+
+
+class NotificationSettings(models.Model):
+    """How a colleague wants to hear of what waits on them beyond the top bar."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(_("e-mail digest"), max_length=8, choices=Digest.choices, default=Digest.NONE)
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.digest}"

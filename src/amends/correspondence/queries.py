@@ -16,7 +16,7 @@ from amends.recovery.models import Case
 
 from . import rules
 from .contacts import preference_of
-from .models import Attachment, Channel, Message, MessageTemplate
+from .models import Attachment, Channel, Follower, Message, MessageTemplate, Note
 from .services import language_for
 
 
@@ -70,7 +70,9 @@ def draft_values(detail: dict[str, Any]) -> dict[str, dict[str, str] | None]:
         "update": {"text": ""},
         "playbook_apology": {"text": playbook["apology"]} if playbook.get("apology") else None,
         "decision": (
-            {"text": last_decided["decision"], "complaint": last_decided["reference"]} if last_decided else None
+            {"text": last_decided["decision"], "complaint": last_decided["reference"], "_id": str(last_decided["id"])}
+            if last_decided
+            else None
         ),
         "promise": {"text": last_promise["text"], "due": _local(last_promise["due_at"])} if last_promise else None,
     }
@@ -90,12 +92,14 @@ def drafts(detail: dict[str, Any]) -> list[dict[str, Any]]:
         if template is None or extra is None:
             continue
         filled = {"customer": detail["customer"]["name"], "case": detail["reference"], **extra}
+        complaint_id = filled.pop("_id", "")
         out.append(
             {
                 "key": key,
                 "name": template.name,
                 "subject": rules.fill(template.subject, filled),
                 "body": rules.fill(template.body, filled),
+                "complaint": complaint_id,
             }
         )
     return out
@@ -123,3 +127,21 @@ def attachment_brief(a: Attachment) -> dict[str, Any]:
 def case_attachments(actor: User, case: Case) -> list[dict[str, Any]]:
     rows = Attachment.objects.filter(case=case).select_related("uploaded_by").order_by("created_at", "id")
     return [attachment_brief(a) for a in rows]
+
+
+def case_notes(actor: User, case: Case) -> dict[str, Any]:
+    """The case page's internal notes, oldest first, and whether the reader follows the case."""
+    rows = Note.objects.filter(case=case).select_related("author").order_by("created_at", "id")
+    return {
+        "items": [
+            {
+                "id": n.pk,
+                "author": {"id": n.author_id, "name": str(n.author)},
+                "body": n.body,
+                "created_at": n.created_at,
+            }
+            for n in rows
+        ],
+        "following": Follower.objects.filter(case=case, user=actor).exists(),
+        "followers": Follower.objects.filter(case=case).count(),
+    }

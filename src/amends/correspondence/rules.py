@@ -114,3 +114,31 @@ def clean_name(name: str, *, limit: int = 120) -> str:
         stem, dot, ext = base.rpartition(".")
         base = (stem[: limit - len(ext) - 1] + "." + ext) if dot and len(ext) <= 10 else base[:limit]
     return base
+
+
+_REFERENCE = re.compile(r"\b(BJ|TS)-(\d{4})-(\d{6,})\b")
+
+
+def references_in(text: str) -> list[tuple[str, int, int]]:
+    """The case (BJ) and complaint (TS) references a text names: (prefix, year, id), in order, once each."""
+    seen: list[tuple[str, int, int]] = []
+    for prefix, year, number in _REFERENCE.findall(text or ""):
+        found = (prefix, int(year), int(number))
+        if found not in seen:
+            seen.append(found)
+    return seen
+
+
+def threads(*, sender: str, on_file: str, names_case: bool) -> bool:
+    """An inbound e-mail joins a case only when it names the case and comes from the customer's address on
+    file: naming a case proves nothing by itself (anyone can quote a reference), nor does an address alone
+    say which case it is about."""
+    return names_case and bool(on_file) and sender.strip().lower() == on_file.strip().lower()
+
+
+_MENTION = re.compile(r"@([\w.\-]+)")
+
+
+def mentioned_names(text: str) -> list[str]:
+    """The names written as `@name` (a username or a colleague's display name), in order, once each."""
+    return list(dict.fromkeys(m.rstrip(".-") for m in _MENTION.findall(text or "") if m.rstrip(".-")))

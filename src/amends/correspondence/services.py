@@ -27,6 +27,7 @@ from amends.recovery.services import timeline_add
 from . import rules, sms
 from .contacts import preference_of
 from .models import Channel, Direction, Language, Message, MessageStatus, MessageTemplate
+from .notes import followers_notify
 
 AUDIT_FIELDS = ["status", "attempts", "last_error", "channel", "address", "template_key"]
 # How long one try may take before another worker may try the same message again.
@@ -90,6 +91,10 @@ def message_send(
     channel_given = channel is not None
     if channel_given and channel not in (Channel.SMS, Channel.EMAIL):
         raise InvalidInput(_("Choose text message or e-mail."), fields={"channel": [_("Unknown channel.")]})
+    if complaint_id is not None and not case.complaints.filter(pk=complaint_id).exists():
+        raise InvalidInput(
+            _("Not a complaint of this case."), fields={"complaint": [_("Not a complaint of this case.")]}
+        )
     preference = preference_of(case.pk)
     customer = case.customer
     lang = language_for(language or preference.language)
@@ -321,4 +326,5 @@ def message_receive(
         data={"message": message.pk, "channel": channel, "direction": Direction.IN},
         at=now,
     )
+    followers_notify(case, message)
     return message

@@ -7,6 +7,8 @@ from . import views
 urlpatterns = [
     path("cases/<int:case_id>/messages/", views.message_send, name="message_send"),
     path("cases/<int:case_id>/attachments/", views.attachment_add, name="attachment_add"),
+    path("cases/<int:case_id>/notes/", views.note_add, name="note_add"),
+    path("cases/<int:case_id>/follow/", views.case_follow, name="case_follow"),
     path("attachments/<int:attachment_id>/", views.attachment_download, name="attachment_download"),
     path("attachments/<int:attachment_id>/thumbnail/", views.attachment_thumbnail, name="attachment_thumbnail"),
 ]

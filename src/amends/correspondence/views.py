@@ -22,8 +22,8 @@ from amends.recovery.access import access_case
 from amends.recovery.queries import case_detail
 from amends.recovery.views import render_case
 
-from . import evidence, services
-from .forms import EvidenceForm, MessageForm
+from . import evidence, notes, services
+from .forms import EvidenceForm, MessageForm, NoteForm
 from .models import Attachment, Channel
 from .queries import drafts
 
@@ -47,6 +47,7 @@ def message_send(request: HttpRequest, case_id: int) -> HttpResponse:
             subject=d["subject"],
             body=d["body"],
             channel=d["channel"] or None,
+            complaint_id=d["complaint"],
         )
     except AmendsError as exc:
         form_error(form, exc)
@@ -65,7 +66,7 @@ def _draft(request: HttpRequest, case_id: int) -> HttpResponse:
     found = {d["key"]: d for d in drafts(case_detail(staff(request), case_id, now=clock.now()))}.get(key)
     data = request.POST.copy()
     if found is not None:
-        data["subject"], data["body"] = found["subject"], found["body"]
+        data["subject"], data["body"], data["complaint"] = found["subject"], found["body"], found["complaint"]
     form = MessageForm(data)
     form.is_valid()
     return render_case(request, case_id, forms={"message": form})
@@ -124,3 +125,35 @@ def file_response(attachment: Attachment, handle: Any) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_POST
+@staff_page
+def note_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    actor = staff(request)
+    case = access_case(actor, case_id)
+    form = NoteForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise InvalidInput(_("The note was not saved: please correct the marked fields."))
+        _note, mentioned = notes.note_add(actor=actor, case=case, body=form.cleaned_data["body"])
+    except AmendsError as exc:
+        form_error(form, exc)
+        return render_case(request, case_id, forms={"note": form}, status=exc.status)
+    if mentioned:
+        names = "、".join(str(u) for u in mentioned)
+        messages.success(request, _("Note saved; %(names)s notified.") % {"names": names})
+    else:
+        messages.success(request, _("Note saved."))
+    return redirect(reverse("case", kwargs={"case_id": case_id}) + "#notes")
+
+
+@require_POST
+@staff_page
+def case_follow(request: HttpRequest, case_id: int) -> HttpResponse:
+    actor = staff(request)
+    following = notes.case_follow(
+        actor=actor, case=access_case(actor, case_id), follow=request.POST.get("follow") == "1"
+    )
+    messages.success(request, _("You follow this case.") if following else _("You no longer follow this case."))
+    return redirect(reverse("case", kwargs={"case_id": case_id}) + "#notes")

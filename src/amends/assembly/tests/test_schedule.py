@@ -32,6 +32,7 @@ SWEEPS = {
     "bring_facts_up_to_date",
     "retry_messages",
     "clean_orphan_files",
+    "send_digests",
 }
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from amends.recovery.models import Step
 
-from ..forms import EvidenceForm, MessageForm
+from ..forms import EvidenceForm, MessageForm, NoteForm
 from ..models import AttachmentSource, Channel, MessageStatus
 from ..queries import drafts
 
@@ -21,7 +24,10 @@ register = template.Library()
 def message_panel(case: dict[str, Any], forms: dict[str, Any]) -> dict[str, Any]:
     offered = drafts(case)
     form = forms.get("message") or MessageForm(
-        initial={"template": offered[0]["key"], "body": offered[0]["body"], "subject": offered[0]["subject"]}
+        initial={
+            k: offered[0][v]
+            for k, v in (("template", "key"), ("body", "body"), ("subject", "subject"), ("complaint", "complaint"))
+        }
         if offered
         else {}
     )
@@ -94,3 +100,14 @@ def file_label(content_type: str) -> str:
 @register.filter
 def attachment_source(code: str) -> str:
     return str(dict(AttachmentSource.choices).get(code, code))
+
+
+@register.simple_tag
+def note_form(forms: dict[str, Any]) -> NoteForm:
+    return forms.get("note") or NoteForm()
+
+
+@register.filter
+def mentions(text: str) -> SafeString:
+    """The note's text, escaped, with each @name marked."""
+    return mark_safe(re.sub(r"(@[\w.\-]+)", r'<span class="mention">\1</span>', escape(text)))

@@ -140,14 +140,15 @@ def test_the_api_takes_a_multipart_file_and_lists_it_on_the_case(world, case):
     client = Client()
     headers = {"HTTP_AUTHORIZATION": f"Bearer {world.token(world.handler)}"}
     url = f"/api/v1/cases/{case.pk}/attachments"
-    answer = client.post(url, {"file": SimpleUploadedFile("保单批单.docx", docx()), "note": "批单"}, **headers)
+    document = docx()
+    answer = client.post(url, {"file": SimpleUploadedFile("保单批单.docx", document), "note": "批单"}, **headers)
     assert answer.status_code == 201, answer.content
     body = answer.json()
     assert body["name"] == "保单批单.docx" and body["content_type"].endswith("wordprocessingml.document")
     detail = client.get(f"/api/v1/cases/{case.pk}", **headers).json()
     assert [a["name"] for a in detail["attachments"]] == ["保单批单.docx"]
     got = client.get(body["url"], **headers)
-    assert got.status_code == 200 and b"".join(got.streaming_content) == docx()
+    assert got.status_code == 200 and b"".join(got.streaming_content) == document
     assert AuditEntry.objects.filter(action="attachment.add").count() == 1
     # The error shape for a refused file, a missing one, and another province.
     bad = client.post(url, {"file": SimpleUploadedFile("a.pdf", EXE)}, **headers)

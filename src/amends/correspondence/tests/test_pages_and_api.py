@@ -31,12 +31,20 @@ def test_the_case_page_offers_the_decision_as_a_draft_and_sends_it_by_sms(
     with django_capture_on_commit_callbacks(execute=True):
         answer = client.post(
             f"/cases/{complaint.case_id}/messages/",
-            {"template": "decision", "channel": "sms", "subject": "", "body": "张伟您好：我们全额赔付300元残值。"},
+            {
+                "template": "decision",
+                "channel": "sms",
+                "subject": "",
+                "body": "张伟您好：我们全额赔付300元残值。",
+                "complaint": complaint.pk,
+            },
         )
     assert answer.status_code == 302 and answer["Location"].endswith("#messages")
     assert sms.outbox[-1].text == "张伟您好：我们全额赔付300元残值。"
     message = Message.objects.get()
     assert (message.status, message.template_key, message.actor) == ("sent", "decision", world.handler)
+    assert message.complaint_id == complaint.pk
+    assert f'data-complaint="{complaint.pk}"' in page
     page = client.get(f"/cases/{complaint.case_id}/").content.decode()
     assert "mstatus--sent" in page and "张伟您好：我们全额赔付300元残值。" in page
 
@@ -77,6 +85,35 @@ def test_the_api_lists_and_sends_within_scope(world, complaint, django_capture_o
     assert bad.status_code == 422 and set(bad.json()) == {"error", "detail", "fields"}
     empty = client.post(url, {}, content_type="application/json", **headers)
     assert empty.status_code == 422 and empty.json()["fields"]
+    stranger = receive(world.beijing_handler, world.beijing_customer)
+    wrong = client.post(url, {"body": "x", "complaint": stranger.pk}, content_type="application/json", **headers)
+    assert wrong.status_code == 422 and "complaint" in wrong.json()["fields"]
     other = {"HTTP_AUTHORIZATION": f"Bearer {world.token(world.beijing_handler)}"}
     assert client.get(url, **other).status_code == 404
     assert client.post(url, {"body": "x"}, content_type="application/json", **other).status_code == 404
+
+
+def test_templates_are_edited_in_the_admin_with_an_audit_row_and_messages_are_read_only(world):
+    from amends.audit.models import AuditEntry
+    from amends.correspondence.models import MessageTemplate
+
+    admin = login(world.admin)
+    template = MessageTemplate.objects.get(key="update", language="zh-hant")
+    url = f"/admin/correspondence/messagetemplate/{template.pk}/change/"
+    assert admin.get(url).status_code == 200
+    answer = admin.post(
+        url,
+        {
+            "key": "update",
+            "language": "zh-hant",
+            "name": "案件進展",
+            "subject": "您的案件 {case}",
+            "body": "{customer}您好：{text}",
+        },
+    )
+    assert answer.status_code == 302
+    assert MessageTemplate.objects.get(pk=template.pk).subject == "您的案件 {case}"
+    assert AuditEntry.objects.filter(action="admin.change", object_type="correspondence.messagetemplate").exists()
+    for model in ("message", "attachment", "messagetemplate"):
+        assert admin.get(f"/admin/correspondence/{model}/").status_code == 200
+    assert admin.get("/admin/correspondence/message/add/").status_code == 403

@@ -8,4 +8,5 @@ document.addEventListener("change", (event) => {
   if (!form || !option) return;
   form.elements.namedItem("subject").value = option.dataset.subject || "";
   form.elements.namedItem("body").value = option.dataset.body || "";
+  form.elements.namedItem("complaint").value = option.dataset.complaint || "";
 });
