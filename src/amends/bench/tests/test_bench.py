@@ -79,7 +79,7 @@ def test_intake_bench_in_a_tiny_mode_reports_figures_and_loses_nothing(tmp_path:
     if not POSTGRES:
         command.append("--allow-sqlite")
         env["AMENDS_DATA_DIR"] = str(tmp_path)
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:] + done.stdout[-3000:]
     assert "complaints/s" in done.stdout
 
