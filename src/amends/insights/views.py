@@ -72,6 +72,11 @@ PANELS: dict[str, Callable[[Result], list[charts.Card]]] = {
     ],
     "regulator": lambda r: [charts.bars(r, "by_category", "label", "received")],
     "alerts": lambda r: [charts.line(r, "trend", ["raised", "resolved"])],
+    "retention": lambda r: [
+        charts.bars(r, "by_time_to_recover", "label", "rate", rate=True),
+        charts.bars(r, "compared", "label", "rate", rate=True),
+        charts.bars(r, "by_timing", "label", "rate", rate=True),
+    ],
     "discretion": lambda r: [
         charts.line(
             r, "trend", ["requests", "granted_on_the_spot", "approved", "rejected", "refused"], rates=["grant_rate"]
