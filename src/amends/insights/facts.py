@@ -261,10 +261,12 @@ def _recovery_outcome() -> CaseWhen:
 
 
 def _experience() -> CaseWhen:
+    # A complaint is the customer's own report of a failure: a customer who complained had one, recorded as a
+    # `Failure` row or not.
     return CaseWhen(
-        When(f_failed=False, then=Value("no_recorded_failure")),
-        When(f_complained=False, then=Value("failure_no_complaint")),
-        default=Value("complained"),
+        When(f_complained=True, then=Value("complained")),
+        When(f_failed=True, then=Value("failure_no_complaint")),
+        default=Value("no_recorded_failure"),
         output_field=CharField(),
     )
 

@@ -43,7 +43,7 @@ def _choices(actor: Any) -> dict[str, Any]:
             ((t.code, f"{t.journey.name} · {t.name}") for t in touchpoints_by_id().values() if t.active),
             key=lambda c: c[0],
         ),
-        "buckets": [(b, label) for b, label in zip(BUCKETS, (_("Day"), _("Week"), _("Month")), strict=True)],
+        "buckets": [(b, label) for b, label in zip(BUCKETS, (_("Day"), _("Week"), _("Month"), _("Year")), strict=True)],
     }
 
 

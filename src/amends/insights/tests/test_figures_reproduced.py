@@ -243,3 +243,14 @@ def test_recovery_by_timing_with_wilson_intervals(world, built, now):
         )
         assert (row["ci_low"], row["ci_high"]) == ((round(ci[0], 4), round(ci[1], 4)) if ci else (None, None))
     assert rows["after_process"]["follow_ups"] == len(steps)  # the story records every step after the process
+
+
+def test_any_span_and_yearly_buckets(world, built):
+    result = queries.run(world.admin, "volume", {"since": "2016-01-01", "until": "2026-12-31", "bucket": "year"})
+    trend = result.section("trend").rows
+    assert [r["period"] for r in trend] == [str(y) for y in range(2016, 2027)]
+    assert trend[-1]["complaints"] == Complaint.objects.count() and sum(r["complaints"] for r in trend[:-1]) == 0
+    timeliness = queries.run(
+        world.admin, "timeliness", {"since": "2016-01-01", "until": "2026-12-31", "bucket": "year"}
+    )
+    assert timeliness.section("trend").rows[-1]["decided"] == Complaint.objects.exclude(decided_at=None).count()
