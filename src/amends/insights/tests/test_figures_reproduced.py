@@ -254,3 +254,28 @@ def test_any_span_and_yearly_buckets(world, built):
         world.admin, "timeliness", {"since": "2016-01-01", "until": "2026-12-31", "bucket": "year"}
     )
     assert timeliness.section("trend").rows[-1]["decided"] == Complaint.objects.exclude(decided_at=None).count()
+
+
+def test_the_texas_sample_s_confirmed_share_median_and_p90_from_its_rows(world, now, tmp_path):
+    """The Texas sample through the importer; the confirmed share, median and p90 of calendar days to close
+    and the 30-day share computed again from the CSV rows themselves."""
+    import csv
+    import gzip
+
+    from amends.intake.importing import mapping as mappings
+    from amends.intake.importing.run import complaints_import
+
+    from .test_imported_history import TEXAS
+
+    complaints_import(actor=world.admin, path=TEXAS, mapping=mappings.load("tx-tdi"), reject_path=tmp_path / "r.csv")
+    with gzip.open(TEXAS, "rt") as f:
+        rows = list(csv.DictReader(f))
+    days = [(date.fromisoformat(r["closed_date"]) - date.fromisoformat(r["received_date"])).days for r in rows]
+    span = {"since": min(r["received_date"] for r in rows), "until": max(r["received_date"] for r in rows)}
+    totals = queries.run(world.admin, "timeliness", {**span, "bucket": "year"}).section("trend").totals
+    assert (totals["received"], totals["decided"]) == (len(rows), len(rows))
+    assert (totals["median_days"], totals["p90_days"]) == (quantile(days, 0.5), quantile(days, 0.9))
+    assert totals["share_30"] == rate(sum(1 for d in days if d <= 30), len(rows))
+    confirmed = sum(1 for r in rows if r["is_confirmed"] == "True")
+    regulator = queries.run(world.admin, "regulator", {**span, "bucket": "year"}).section("by_line").totals
+    assert (regulator["upheld"], regulator["upheld_share"]) == (confirmed, rate(confirmed, len(rows)))
