@@ -24,6 +24,7 @@ from amends.intake.models import Complaint
 from amends.recovery import services as recovery
 from amends.recovery.models import Case
 from amends.text import services as text
+from amends.text.starter import CATEGORY_OF_JOURNEY
 
 from .cases import Action, CasePlan
 from .org import nearest
@@ -32,13 +33,6 @@ from .people import CustomerPlan
 # How the demo's decisions come out (支持 / 部分支持 / 不支持) and how many complaints staff code.
 RESULTS, RESULT_WEIGHTS = ["upheld", "partly_upheld", "not_upheld"], [5, 3, 2]
 CODED_SHARE = 0.75
-CATEGORY_OF_JOURNEY = {
-    "auto_claim": "claims",
-    "health_claim": "claims",
-    "renewal": "renewal",
-    "surrender": "surrender",
-    "sale": "sales",
-}
 DIMENSIONS = ["reliability", "responsiveness", "competence", "attitude", "standards"]
 DIMENSION_WEIGHTS = [4, 5, 2, 2, 1]
 

@@ -22,6 +22,11 @@ from .opening import CaseOpening, case_open_or_join
 from .priority import case_count_repeat
 
 
+def _audited(actor: User | None, failure: Failure) -> None:
+    after = audit.snapshot(failure, ["case", "source", "dimension", "gap", "cause"])
+    audit.record(audit.entry(actor=actor, action="failure.record", obj=failure, after=after))
+
+
 def failure_record(
     *,
     actor: User | None,
@@ -63,14 +68,7 @@ def failure_record(
                 data={"failure": failure.pk, "source": source, "dimension": dimension, "gap": gap},
             )
             opened.note_assignment(at)
-            audit.record(
-                audit.entry(
-                    actor=actor,
-                    action="failure.record",
-                    obj=failure,
-                    after=audit.snapshot(failure, ["case", "source", "dimension", "gap", "cause"]),
-                )
-            )
+            _audited(actor, failure)
     except IntegrityError:
         if source_ref and Failure.objects.filter(source=source, source_ref=source_ref).exists():
             return None
@@ -96,14 +94,7 @@ def repeat_failure_record(
         occurred_at=at,
     )
     timeline_add(case, TimelineKind.REPEAT, actor=actor, text=description, at=at, data={"failure": failure.pk})
-    audit.record(
-        audit.entry(
-            actor=actor,
-            action="failure.record",
-            obj=failure,
-            after=audit.snapshot(failure, ["case", "source", "dimension", "gap", "cause"]),
-        )
-    )
+    _audited(actor, failure)
     case_count_repeat(actor=actor, case=case)
     return failure
 
@@ -133,14 +124,7 @@ def perception_gap_record(
         raise
     data = {"failure": failure.pk, "gap": 4}
     timeline_add(case, TimelineKind.FAILURE, actor=actor, text=description, at=at, data=data)
-    audit.record(
-        audit.entry(
-            actor=actor,
-            action="failure.record",
-            obj=failure,
-            after=audit.snapshot(failure, ["case", "source", "dimension", "gap", "cause"]),
-        )
-    )
+    _audited(actor, failure)
     return failure
 
 
