@@ -148,7 +148,17 @@ def regulator(actor: User, filters: Filters) -> Result:
             _("Not yet coded"),
             True,
         ),
-        ("by_line", _("By line"), _("Line"), "line", dict(Line.choices), _("No policy given"), True),
+        # No line: neither a policy nor an imported line (a source's own coverage type that no line maps to
+        # counts here too, so the label says so rather than blaming a missing policy).
+        (
+            "by_line",
+            _("By line"),
+            _("Line"),
+            "line",
+            dict(Line.choices),
+            _("No line: no policy, or a coverage type outside our lines"),
+            True,
+        ),
         ("by_channel", _("By channel"), _("Channel"), "channel", dict(Channel.choices), _("Unknown"), False),
         # A region is its own label (the org units' region names, or an imported complaint's own).
         ("by_region", _("By region"), _("Region"), "region", None, _("No region"), False),
