@@ -60,11 +60,11 @@ def pareto(result: Result, key: str) -> Card:
     return Card(result.report, section, spec, drill=True)
 
 
-def bars(result: Result, key: str, label: str, value: str) -> Card:
+def bars(result: Result, key: str, label: str, value: str, *, rate: bool = False) -> Card:
+    """One value per row; a rate goes on the right axis, as a percentage."""
     section = result.section(key)
-    spec = {
-        "kind": "bar",
-        "x": [str(r[label]) for r in section.rows],
-        "series": [{"name": _label(section, value), "data": [r[value] for r in section.rows], "axis": 0}],
-    }
+    series: dict[str, Any] = {"name": _label(section, value), "data": [r[value] for r in section.rows], "axis": 0}
+    if rate:
+        series.update(axis=1, rate=True)
+    spec = {"kind": "bar", "x": [str(r[label]) for r in section.rows], "series": [series]}
     return Card(result.report, section, spec)

@@ -9,12 +9,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import FloatField, Func, IntegerField
-from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
+from django.db.models.functions import TruncDay, TruncMonth, TruncWeek, TruncYear
 from django.utils import timezone
 
 from .filters import Filters
 
-TRUNC = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
+TRUNC = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth, "year": TruncYear}
+FORMATS = {"month": "%Y-%m", "year": "%Y"}
 
 
 def bucket_of(field: str, filters: Filters) -> Any:
@@ -26,7 +27,7 @@ def bucket_key(value: datetime | date, bucket: str) -> str:
     day = timezone.localtime(value).date() if isinstance(value, datetime) and timezone.is_aware(value) else value
     if isinstance(day, datetime):
         day = day.date()
-    return day.strftime("%Y-%m") if bucket == "month" else day.isoformat()
+    return day.strftime(FORMATS[bucket]) if bucket in FORMATS else day.isoformat()
 
 
 def bucket_keys(filters: Filters) -> list[str]:
@@ -37,12 +38,16 @@ def bucket_keys(filters: Filters) -> list[str]:
         day -= timedelta(days=day.weekday())
     elif filters.bucket == "month":
         day = day.replace(day=1)
+    elif filters.bucket == "year":
+        day = day.replace(month=1, day=1)
     while day <= filters.until:
         keys.append(bucket_key(day, filters.bucket))
         if filters.bucket == "day":
             day += timedelta(days=1)
         elif filters.bucket == "week":
             day += timedelta(days=7)
+        elif filters.bucket == "year":
+            day = day.replace(year=day.year + 1)
         else:
             day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
     return keys
@@ -142,7 +147,7 @@ def day_bucket(day: date, bucket: str) -> str:
     """The key of the bucket a local date falls in (as `bucket_key` names the database's truncations)."""
     if bucket == "week":
         day -= timedelta(days=day.weekday())
-    return day.strftime("%Y-%m") if bucket == "month" else day.isoformat()
+    return day.strftime(FORMATS[bucket]) if bucket in FORMATS else day.isoformat()
 
 
 def bucketed(rows: list[dict[str, Any]], day: str, bucket: str, keys: list[str], counts: list[str]) -> list[dict]:

@@ -36,7 +36,7 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as CaseWhen
-from django.db.models.functions import Coalesce, Greatest, NullIf, TruncDate
+from django.db.models.functions import Cast, Coalesce, Greatest, NullIf, TruncDate
 
 from amends.core import clock
 from amends.customers.models import Line, Policy, PolicyStatus
@@ -162,6 +162,7 @@ def _complaints(where: Q) -> QuerySet[Any]:
             f_result=F("result"),
             f_cause=_confirmed(CodeField.CAUSE),
             f_dimension=_confirmed(CodeField.DIMENSION),
+            f_gap=_confirmed(CodeField.GAP),
             f_repeat=repeats_one(False),
             f_previous_on=TruncDate(previous_event(False)),
         )
@@ -196,6 +197,7 @@ def _failures(where: Q) -> QuerySet[Any]:
             f_touchpoint_id=F("touchpoint_id"),
             f_cause=F("cause"),
             f_dimension=F("dimension"),
+            f_gap=Coalesce(Cast("gap", CharField()), Value(""), output_field=CharField()),
             f_repeat=repeats_one(True),
             f_previous_on=TruncDate(previous_event(True)),
             f_channels=channels_of("case_id"),
@@ -214,6 +216,7 @@ def _follow_ups(where: Q) -> QuerySet[Any]:
         f_segment=F("case__customer__segment"),
         f_touchpoint_id=F("case__touchpoint_id"),
         f_outcome=F("outcome"),
+        f_timing=F("case__timing"),
         f_channels=channels_of("case_id"),
         f_lines=lines_of("case_id"),
     )
@@ -258,10 +261,12 @@ def _recovery_outcome() -> CaseWhen:
 
 
 def _experience() -> CaseWhen:
+    # A complaint is the customer's own report of a failure: a customer who complained had one, recorded as a
+    # `Failure` row or not.
     return CaseWhen(
-        When(f_failed=False, then=Value("no_recorded_failure")),
-        When(f_complained=False, then=Value("failure_no_complaint")),
-        default=Value("complained"),
+        When(f_complained=True, then=Value("complained")),
+        When(f_failed=True, then=Value("failure_no_complaint")),
+        default=Value("no_recorded_failure"),
         output_field=CharField(),
     )
 
@@ -297,6 +302,7 @@ def _terms(where: Q) -> QuerySet[Any]:
             f_failed=Exists(Failure.objects.filter(**_in_term("occurred_at"))),
             f_complained=Exists(Complaint.objects.filter(**_in_term("received_at"))),
             f_closure=Subquery(last_case.values("closure")[:1]),
+            f_timing=Coalesce(Subquery(last_case.values("timing")[:1]), Value(""), output_field=CharField()),
             f_recover_s=Subquery(last_case.annotate(s=Seconds(F("closed_at"), F("opened_at"))).values("s")[:1]),
             f_given=Coalesce(
                 Subquery(given, output_field=DecimalField()), Value(Decimal("0")), output_field=DecimalField()

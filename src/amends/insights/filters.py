@@ -25,9 +25,8 @@ from amends.intake.models import Channel
 from amends.journeys.models import Touchpoint
 from amends.journeys.queries import touchpoint_by_code
 
-BUCKETS = ("day", "week", "month")
+BUCKETS = ("day", "week", "month", "year")
 DEFAULT_MONTHS = 12
-MAX_DAYS = 3 * 366
 MAX_DAY_BUCKETS = 400
 
 
@@ -137,8 +136,6 @@ def parse(
     if since and until:
         if since > until:
             errors["since"] = [_("The period starts after it ends.")]
-        elif (until - since).days > MAX_DAYS:
-            errors["since"] = [_("The period is at most three years.")]
         elif bucket == "day" and (until - since).days >= MAX_DAY_BUCKETS:
             errors["bucket"] = [_("Daily figures cover at most 400 days; choose weeks or months.")]
     line = _choice(params, "line", list(Line.values), errors)

@@ -79,6 +79,7 @@ class ComplaintFact(models.Model):
     dimension = models.CharField(max_length=16)
     repeat = models.BooleanField()  # the customer had a failure or complaint within the repeat window before
     previous_on = models.DateField(null=True)  # the local date of the customer's failure or complaint before it
+    gap = models.CharField(max_length=1)  # the service quality gap staff coded, "1"…"4"; "" while uncoded
 
     class Meta:
         db_table = "insights_complaint_fact"
@@ -131,6 +132,7 @@ class FailureFact(models.Model):
     touchpoint_id = models.BigIntegerField(null=True)
     cause = models.CharField(max_length=16)
     dimension = models.CharField(max_length=16)
+    gap = models.CharField(max_length=1)  # the service quality gap, "1"…"4"; "" while uncoded
     repeat = models.BooleanField()  # the customer had a failure or complaint within the repeat window before it
     # The local date of the customer's failure or complaint just before this one: a customer failed twice or
     # more in a period exactly when one of their failures or complaints in it has a previous one in it too
@@ -162,6 +164,7 @@ class FollowUpFact(models.Model):
     segment = models.CharField(max_length=16)
     touchpoint_id = models.BigIntegerField(null=True)
     outcome = models.CharField(max_length=16)
+    timing = models.CharField(max_length=16)  # the case's timing: immediate / in_process / after_process
     channels = models.IntegerField(default=0)
     lines = models.IntegerField(default=0)
 
@@ -194,6 +197,7 @@ class TermFact(models.Model):
     # The retention report's groups, decided once here rather than by three CASEs per row per report:
     recovery_time = models.CharField(max_length=8)  # "0-1d" … "15d+" when recovered, else ""
     recovery_outcome = models.CharField(max_length=16)  # recovered / not_recovered / unreachable, else ""
+    timing = models.CharField(max_length=16)  # that case's timing (immediate / in_process / after_process), else ""
     experience = models.CharField(max_length=24)  # no_recorded_failure / failure_no_complaint / complained
 
     class Meta:

@@ -43,7 +43,7 @@ def _choices(actor: Any) -> dict[str, Any]:
             ((t.code, f"{t.journey.name} · {t.name}") for t in touchpoints_by_id().values() if t.active),
             key=lambda c: c[0],
         ),
-        "buckets": [(b, label) for b, label in zip(BUCKETS, (_("Day"), _("Week"), _("Month")), strict=True)],
+        "buckets": [(b, label) for b, label in zip(BUCKETS, (_("Day"), _("Week"), _("Month"), _("Year")), strict=True)],
     }
 
 
@@ -72,6 +72,11 @@ PANELS: dict[str, Callable[[Result], list[charts.Card]]] = {
     ],
     "regulator": lambda r: [charts.bars(r, "by_category", "label", "received")],
     "alerts": lambda r: [charts.line(r, "trend", ["raised", "resolved"])],
+    "retention": lambda r: [
+        charts.bars(r, "by_time_to_recover", "label", "rate", rate=True),
+        charts.bars(r, "compared", "label", "rate", rate=True),
+        charts.bars(r, "by_timing", "label", "rate", rate=True),
+    ],
     "discretion": lambda r: [
         charts.line(
             r, "trend", ["requests", "granted_on_the_spot", "approved", "rejected", "refused"], rates=["grant_rate"]

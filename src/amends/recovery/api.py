@@ -11,7 +11,7 @@ from ninja import Field, Header, Query, Router, Schema, Status
 from amends.accounts.http import actor_of
 from amends.accounts.models import User
 from amends.core import clock
-from amends.core.errors import InvalidInput
+from amends.core.errors import InvalidInput, NotFound
 
 from . import queries, services
 from .access import access_case
@@ -125,3 +125,29 @@ def assign_case(request: HttpRequest, case_id: int, payload: AssignIn) -> Any:
             raise InvalidInput(_("No such user."), fields={"owner": [_("No such user.")]})
     services.case_assign(actor=actor, case_id=case_id, owner=owner, version=payload.version)
     return queries.case_detail(actor, case_id, now=clock.now())
+
+
+class FailureCodeIn(Schema):
+    cause: str | None = Field(None, description="company, uncontrollable, customer; empty to clear")
+    dimension: str | None = Field(None, description="one of the five dimensions; empty to clear")
+    gap: int | None = Field(None, description="the service quality gap, 1–4; 0 to clear")
+    version: int | None = None
+
+
+@router.post("/cases/{case_id}/failures/{failure_id}/code", response=dict)
+def code_failure(request: HttpRequest, case_id: int, failure_id: int, payload: FailureCodeIn) -> Any:
+    """Code a failure of the case (its id is on the case timeline's failure entries): its cause, dimension and
+    quality gap; fields left out stay as they are."""
+    actor = actor_of(request)
+    access_case(actor, case_id)
+    if not services.failure_of_case(case_id, failure_id):
+        raise NotFound(_("No such failure."))
+    failure = services.failure_code(
+        actor=actor,
+        failure_id=failure_id,
+        cause=payload.cause,
+        dimension=payload.dimension,
+        gap=payload.gap,
+        version=payload.version,
+    )
+    return {"id": failure.pk, "cause": failure.cause, "dimension": failure.dimension, "gap": failure.gap}

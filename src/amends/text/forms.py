@@ -5,12 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .classifier import FIELDS
 from .models import FlagCode, TermKind
+from .queries import CODED
 
 
 class CodeForm(forms.Form):
-    field = forms.ChoiceField(choices=[(f, f) for f in FIELDS])
+    field = forms.ChoiceField(choices=[(f, f) for f in CODED])
     code = forms.CharField(max_length=64, required=False)
     version = forms.IntegerField(required=False)
 

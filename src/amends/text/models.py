@@ -101,6 +101,17 @@ class CodeField(models.TextChoices):
     TOUCHPOINT = "touchpoint", _("Touchpoint")
     CAUSE = "cause", _("Cause")
     DIMENSION = "dimension", _("Dimension")
+    GAP = "gap", _("Service quality gap")
+
+
+class Gap(models.TextChoices):
+    """The four gaps between what customers expect and what they perceive (服务质量差距); a failure stores the
+    number (`recovery.Failure.gap`), a complaint the code staff confirmed."""
+
+    KNOWING = "1", _("Gap 1: not knowing what the customer expects")
+    DESIGN = "2", _("Gap 2: no fitting service standard or solution")
+    DELIVERY = "3", _("Gap 3: not delivering what was designed or promised")
+    PERCEPTION = "4", _("Gap 4: we think value was delivered, the customer does not")
 
 
 class CodeOutcome(models.TextChoices):

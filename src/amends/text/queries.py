@@ -19,7 +19,7 @@ from amends.recovery.rules import Episode
 from amends.recovery.services import RelatedCase
 
 from .classifier import FIELDS
-from .models import ComplaintCode, ComplaintText, FlagCode, LexiconTerm, TermKind, TextModel
+from .models import CodeField, ComplaintCode, ComplaintText, FlagCode, LexiconTerm, TermKind, TextModel
 from .similarity import THRESHOLD, jaccard, shingles
 
 # The customer's most recent complaints compared at most (an indexed read of one customer's last 30 days).
@@ -75,6 +75,10 @@ def case_suggested(actor: User, case: Case) -> dict[str, Any]:
     return offered(readings[0].suggested) if readings else {}
 
 
+# What staff code on a complaint: the fields the classifier suggests, and the quality gap (never suggested).
+CODED = (*FIELDS, CodeField.GAP.value)
+
+
 def case_coding(actor: User, case: Case) -> list[dict[str, Any]]:
     """Per complaint and field: the suggestion (offered or not), its raw confidence, and the confirmed code."""
     readings = _readings(case)
@@ -85,7 +89,7 @@ def case_coding(actor: User, case: Case) -> list[dict[str, Any]]:
     for r in readings:
         shown = offered(r.suggested)
         fields = []
-        for name in FIELDS:
+        for name in CODED:
             confirmed = codes.get((r.complaint_id, name))
             raw = r.suggested.get(name) or {}
             fields.append(

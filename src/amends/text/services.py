@@ -33,7 +33,7 @@ from amends.warning.models import Severity
 
 from . import lexicon, store
 from .flags import Flag, find_flags
-from .models import CodeField, CodeOutcome, ComplaintCode, ComplaintText, LexiconTerm
+from .models import CodeField, CodeOutcome, ComplaintCode, ComplaintText, Gap, LexiconTerm
 
 ESCALATION_RULE = "text.escalation"
 DISTRESS_RULE = "text.distress"
@@ -110,6 +110,8 @@ def _valid_codes(field: str) -> set[str]:
         return set(Cause.values)
     if field == CodeField.DIMENSION:
         return set(Dimension.values)
+    if field == CodeField.GAP:
+        return set(Gap.values)
     raise InvalidInput(_("Unknown code field."), fields={"field": [_("Unknown code field.")]})
 
 

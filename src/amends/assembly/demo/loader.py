@@ -36,6 +36,7 @@ from . import org
 from .cases import EPOCH_DAYS, plan_cases
 from .discretion import atone, seed_policies, seed_waiting
 from .followup import seed_followup
+from .improvement import seed_rectification
 from .people import create_customers, plan_customers
 from .promises import KINDS, PER_KIND, seed_promises
 from .replay import Replay
@@ -112,6 +113,7 @@ def load(
             seed=SEED + 4, staff=staff, customers=rows, today=anchor, report=lambda n: report("promises", n, None)
         )
         seed_waiting(staff=staff, today=anchor)
+        seed_rectification(staff=staff, today=anchor)
         report("follow-up", 0, 1)
         seed_followup(seed=SEED + 6, staff=staff, today=anchor)
         report("follow-up", 1, 1)

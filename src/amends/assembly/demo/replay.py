@@ -8,6 +8,7 @@ the workload each handler really had at that moment.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,10 +23,18 @@ from amends.intake import services as intake
 from amends.intake.models import Complaint
 from amends.recovery import services as recovery
 from amends.recovery.models import Case
+from amends.text import services as text
+from amends.text.starter import CATEGORY_OF_JOURNEY
 
 from .cases import Action, CasePlan
 from .org import nearest
 from .people import CustomerPlan
+
+# How the demo's decisions come out (支持 / 部分支持 / 不支持) and how many complaints staff code.
+RESULTS, RESULT_WEIGHTS = ["upheld", "partly_upheld", "not_upheld"], [5, 3, 2]
+CODED_SHARE = 0.75
+DIMENSIONS = ["reliability", "responsiveness", "competence", "attitude", "standards"]
+DIMENSION_WEIGHTS = [4, 5, 2, 2, 1]
 
 
 class DemoLoadError(RuntimeError):
@@ -168,8 +177,33 @@ class Replay:
         undecided = Complaint.objects.filter(
             pk__in=self.state[plan.key].complaint_ids, decided_at__isnull=True
         ).order_by("pk")
+        # The case's own stream (seeded by its key), so the rest of the demo draws exactly what it did before.
+        rng = random.Random(f"decide:{plan.key}")
         for complaint_id in undecided.values_list("pk", flat=True):
-            intake.complaint_decide(actor=actor, complaint_id=complaint_id, decision=action.args["text"])
+            result = rng.choices(RESULTS, weights=RESULT_WEIGHTS)[0]
+            at_fault = result != "not_upheld" if rng.random() < 0.9 else result == "not_upheld"
+            intake.complaint_decide(
+                actor=actor,
+                complaint_id=complaint_id,
+                decision=action.args["text"],
+                result=result,
+                at_fault=at_fault,
+            )
+            # Most complaints are coded by the handler when deciding them (the rest stay uncoded, as in life).
+            if rng.random() < CODED_SHARE:
+                self.code(plan, actor, complaint_id, rng, at_fault=at_fault)
+
+    def code(self, plan: CasePlan, actor: User, complaint_id: int, rng: random.Random, *, at_fault: bool) -> None:
+        journey = plan.touchpoint.split(".")[0] if plan.touchpoint else ""
+        codes = {
+            "category": CATEGORY_OF_JOURNEY.get(journey, "other"),
+            "cause": "company" if at_fault else rng.choice(["uncontrollable", "customer"]),
+            "dimension": rng.choices(DIMENSIONS, weights=DIMENSION_WEIGHTS)[0],
+        }
+        if rng.random() < 0.5:
+            codes["gap"] = rng.choices(["1", "2", "3", "4"], weights=[2, 3, 6, 1])[0]
+        for name, code in codes.items():
+            text.complaint_code(actor=actor, complaint_id=complaint_id, field=name, code=code, version=None)
 
     def do_extend(self, plan: CasePlan, action: Action) -> None:
         state = self.state[plan.key]

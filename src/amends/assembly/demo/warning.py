@@ -11,12 +11,16 @@ The ¥300 salvage case of the seeds is claim `CL2026E000300`.
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.utils import timezone
+
 from amends.core import clock
 from amends.customers.models import Customer, Policy, PolicyStatus, Segment
+from amends.recovery.models import Case, Failure
 from amends.warning.rules.runner import run_scheduled
 from amends.warning.services import event_ingest
 
@@ -74,17 +78,65 @@ def _background(rng: random.Random, s: Stream, customers: list[Customer], now: d
         if paid < now:
             s.add("claim.paid", paid, customer, claim, "auto_claim.payment", amount=f"{rng.randint(8, 120) * 100}.00")
         if rng.random() < 0.4:
-            renewal = now - timedelta(days=rng.uniform(1, 60))
-            policy = f"PA2026E{i:06d}"
-            s.events.append(
-                {
-                    "event_id": f"demo-{len(s.events) + 1:06d}",
-                    "type": rng.choice(["policy.renewed", "policy.renewed", "policy.renewed", "policy.lapsed"]),
-                    "occurred_at": renewal.isoformat(),
-                    "customer_ref": customer.customer_no,
-                    "policy_no": policy,
-                }
-            )
+            # These draws once made renewal events for invented policy numbers (retention read all zeros);
+            # `_renewals` now reports the real terms. Drawn still, so the rest of the stream stays as it was.
+            rng.uniform(1, 60)
+            rng.choice(["policy.renewed", "policy.lapsed"])
+
+
+# The chance that a term is renewed, by what its customer lived through in it (the seeds: most come back when
+# the problem is solved, nearly all when it is solved fast; few when it is not).
+RENEWAL_CHANCE = {
+    "no_failure": 0.85,
+    "recovered_fast": 0.9,
+    "recovered": 0.75,
+    "unreachable": 0.55,
+    "not_recovered": 0.35,
+    "failure_only": 0.7,
+}
+
+
+def _renewals(rng: random.Random, s: Stream, today: datetime) -> None:
+    """Policy admin's word on every demo term that ended in the last year: renewed or lapsed, more often
+    renewed when the customer's recovery in the term went well. A handful of reads, not one per term."""
+    start = today.date() - timedelta(days=365)
+    terms = list(
+        Policy.objects.filter(end_date__gte=start, end_date__lt=today.date(), status=PolicyStatus.EXPIRED)
+        .select_related("customer")
+        .order_by("policy_no")
+    )
+    cases: dict[int, list[tuple[datetime, datetime | None, str]]] = defaultdict(list)
+    for customer_id, opened, closed, closure in Case.objects.values_list(
+        "customer_id", "opened_at", "closed_at", "closure"
+    ):
+        cases[customer_id].append((opened, closed, closure))
+    failed: dict[int, list[datetime]] = defaultdict(list)
+    for customer_id, when in Failure.objects.values_list("customer_id", "occurred_at"):
+        failed[customer_id].append(when)
+    for term in terms:
+        begin = timezone.make_aware(datetime.combine(term.start_date, datetime.min.time()))
+        end = timezone.make_aware(datetime.combine(term.end_date, datetime.max.time()))
+        in_term = [c for c in cases[term.customer_id] if begin <= c[0] <= end]
+        if in_term:
+            opened, closed, closure = max(in_term)
+            if closure == "recovered":
+                fast = closed is not None and closed - opened <= timedelta(days=3)
+                experience = "recovered_fast" if fast else "recovered"
+            else:
+                experience = "unreachable" if closure == "unreachable" else "not_recovered"
+        else:
+            experience = "failure_only" if any(begin <= f <= end for f in failed[term.customer_id]) else "no_failure"
+        renewed = rng.random() < RENEWAL_CHANCE[experience]
+        at = end - timedelta(hours=rng.uniform(1, 20))
+        s.events.append(
+            {
+                "event_id": f"demo-renewal-{term.policy_no}",
+                "type": "policy.renewed" if renewed else "policy.lapsed",
+                "occurred_at": at.isoformat(),
+                "customer_ref": term.customer.customer_no,
+                "policy_no": term.policy_no,
+            }
+        )
 
 
 def _situations(s: Stream, customers: list[Customer], key: Customer | None, now: datetime) -> None:
@@ -140,6 +192,7 @@ def seed_events(
     s = Stream()
     _background(rng, s, ordered, now)
     _situations(s, individuals, key_account_renewing(today.date()), now)
+    _renewals(random.Random(seed + 1), s, today)
     with clock.frozen(now):
         for start in range(0, len(s.events), 2000):
             event_ingest(actor=None, events=s.events[start : start + 2000])

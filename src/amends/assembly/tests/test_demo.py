@@ -212,6 +212,28 @@ class TestTheLoadedDemo:
         # The individual's S-SALVAGE case is left for the live demo.
         assert not DiscretionRequest.objects.filter(customer__customer_no="C00000002").exists()
 
+    def test_the_learning_loop_has_figures(self, loaded):
+        """Decided complaints carry their result and most are coded; reopened rounds count as not recovered;
+        terms that ended have policy admin's word, on real policies; one rectification is done."""
+        from amends.customers.models import Policy
+        from amends.improvement.models import Rectification
+        from amends.insights.models import TermFact
+        from amends.intake.models import Complaint
+        from amends.recovery.models import CaseStep
+        from amends.text.models import ComplaintCode
+        from amends.warning.models import Event
+
+        decided = Complaint.objects.filter(decided_at__isnull=False)
+        assert not decided.filter(result="").exists()
+        coded = ComplaintCode.objects.filter(field="cause").count()
+        assert 0.5 * decided.count() < coded < decided.count()
+        not_recovered = CaseStep.objects.filter(step="follow_up", outcome="not_recovered")
+        assert not_recovered.values("case").distinct().count() == loaded.counts["reopened"] > 0
+        renewals = Event.objects.filter(type__in=["policy.renewed", "policy.lapsed"])
+        assert renewals.exists() and not renewals.exclude(policy_no__in=Policy.objects.values("policy_no")).exists()
+        assert TermFact.objects.filter(decided=True, experience="no_recorded_failure").count() > 10
+        assert Rectification.objects.filter(status="done", effective_at__isnull=False).count() == 1
+
     def test_approvals_wait_on_supervisors_today_and_one_is_already_overdue(self, loaded):
         from amends.discretion.models import Approval
 

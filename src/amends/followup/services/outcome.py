@@ -16,7 +16,16 @@ from amends.accounts.models import User
 from amends.core import clock
 from amends.core.errors import RuleViolation
 from amends.recovery import services as recovery
-from amends.recovery.models import Case, CaseStatus, Dimension, Failure, FollowUpOutcome, Step, TimelineKind
+from amends.recovery.models import (
+    Case,
+    CaseStatus,
+    Closure,
+    Dimension,
+    Failure,
+    FollowUpOutcome,
+    Step,
+    TimelineKind,
+)
 from amends.recovery.rules import Episode
 from amends.warning import services as warning
 from amends.warning.models import Severity
@@ -47,9 +56,21 @@ def apply_to_case(
     *, actor: User, case_id: int, round: int, answer: Mapping[str, Any], source: str, source_ref: str, heard: str
 ) -> Failure | None:
     """Apply the answer to its case if the case still waits for this round's follow-up; returns the second
-    failure when the customer is not recovered. `heard` says how the answer came (for the timeline)."""
+    failure when the customer is not recovered, or the gap-4 failure when staff had closed the round as
+    recovered and the customer says it is not. `heard` says how the answer came (for the timeline)."""
     case = Case.objects.select_related("customer", "touchpoint").get(pk=case_id)
     if case.status != CaseStatus.FOLLOW_UP or case.round != round:
+        if case.closure == Closure.RECOVERED and case.round == round and not rules.recovered(answer):
+            # Staff closed this round as recovered; the customer says it is not: gap 4, recorded on the case.
+            return recovery.perception_gap_record(
+                actor=actor,
+                case=case,
+                source=source,
+                source_ref=source_ref,
+                description=f"{heard}: {summary(answer)}",
+                at=clock.now(),
+                dimension=rules.weakest_dimension(answer),
+            )
         recovery.timeline_add(case, TimelineKind.NOTE, actor=actor, text=f"{heard}: {summary(answer)}")
         return None
     note = f"{heard}: {summary(answer)}"

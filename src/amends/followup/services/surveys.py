@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from amends.core import audit, clock
 from amends.core.errors import Conflict, InvalidInput, NotFound
-from amends.recovery.models import Case, CaseStatus, FailureSource
+from amends.recovery.models import Case, CaseStatus, Closure, FailureSource
 
 from .. import links, rules
 from ..models import Callback, CallbackReason, ContactPreference, PortalSubmission, Survey, SurveyStatus
@@ -61,9 +61,13 @@ def surveys_sweep(*, now: datetime | None = None) -> SweepResult:
         elif outcome == "no_contact":
             result.no_contact += 1
     surveys_chase(now=now, result=result)
-    # Follow-up done another way (a call, a new round): the survey link must not act on the case any more.
+    # Follow-up done another way (a new round, or closed as unreachable): the survey link must not act on the
+    # case any more. A round staff closed as recovered keeps its link: the customer's own verdict is what
+    # finds gap 4 (we think it is recovered, they say it is not; `outcome.apply_to_case`).
+    same_round = {"pk": OuterRef("case_id"), "round": OuterRef("round")}
     gone = Survey.objects.filter(status=SurveyStatus.SENT).exclude(
-        Exists(Case.objects.filter(pk=OuterRef("case_id"), status=CaseStatus.FOLLOW_UP, round=OuterRef("round")))
+        Exists(Case.objects.filter(status=CaseStatus.FOLLOW_UP, **same_round))
+        | Exists(Case.objects.filter(status=CaseStatus.CLOSED, closure=Closure.RECOVERED, **same_round))
     )
     result.withdrawn = gone.update(status=SurveyStatus.WITHDRAWN)
     return result

@@ -158,7 +158,26 @@ def test_a_survey_is_withdrawn_when_the_follow_up_is_done_by_phone(world, case):
     send_surveys()
     from amends.recovery.services import step_record
 
-    step_record(actor=world.handler, case_id=case.pk, step="follow_up", note="电话确认已解决", outcome="recovered")
+    step_record(actor=world.handler, case_id=case.pk, step="follow_up", note="电话未接通", outcome="unreachable")
+    step_record(actor=world.handler, case_id=case.pk, step="follow_up", note="电话未接通", outcome="unreachable")
+    step_record(actor=world.handler, case_id=case.pk, step="follow_up", note="电话未接通", outcome="unreachable")
     assert send_surveys().withdrawn == 1
     token = links.survey_token(Survey.objects.get().pk)
     assert Api(None).post(f"/surveys/{token}", GOOD).status_code == 409
+
+
+def test_not_solved_after_staff_closed_the_case_as_recovered_is_gap_four(world, case):
+    """Staff closed the round as recovered by phone; the customer's own answer says it is not: gap 4 on the
+    case, which stays closed (the survey link of a round closed as recovered stays open for that verdict)."""
+    send_surveys()
+    from amends.recovery.services import step_record
+
+    step_record(actor=world.handler, case_id=case.pk, step="follow_up", note="电话确认已解决", outcome="recovered")
+    assert send_surveys().withdrawn == 0
+    token = links.survey_token(Survey.objects.get().pk)
+    assert Api(None).post(f"/surveys/{token}", BAD).status_code == 200
+    failure = Failure.objects.get(case=case, gap=4)
+    assert failure.source == "survey" and failure.dimension == "reliability"
+    case.refresh_from_db()
+    assert (case.status, case.closure) == ("closed", "recovered")
+    assert not Alert.objects.filter(rule="follow_up_not_recovered").exists()

@@ -1,5 +1,6 @@
 """Complaint facts carry the deadline's and the decision's dates, the calendar days to decide, the decision's
-result, the cause and dimension staff confirmed and whether it repeats a failure or complaint; every fact is written again once (`all`) to fill them."""
+result, the cause, dimension and quality gap staff confirmed and whether it repeats a failure or
+complaint; failure facts their gap; follow-up and term facts the case's timing mode; every fact is written again once (`all`) to fill them."""
 
 import datetime
 
@@ -14,7 +15,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("insights", "0003_freshness"),
         ("intake", "0005_decision_result"),
-        ("text", "0001_initial"),
+        ("text", "0003_code_field_gap"),
     ]
 
     operations = [
@@ -52,6 +53,30 @@ class Migration(migrations.Migration):
             preserve_default=False,
         ),
         migrations.AddField(model_name="complaintfact", name="previous_on", field=models.DateField(null=True)),
+        migrations.AddField(
+            model_name="complaintfact",
+            name="gap",
+            field=models.CharField(default="", max_length=1),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="failurefact",
+            name="gap",
+            field=models.CharField(default="", max_length=1),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="followupfact",
+            name="timing",
+            field=models.CharField(default="", max_length=16),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="termfact",
+            name="timing",
+            field=models.CharField(default="", max_length=16),
+            preserve_default=False,
+        ),
         migrations.AddIndex(
             model_name="complaintfact", index=models.Index(fields=["due_on"], name="complaint_fact_due_idx")
         ),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from amends.accounts.models import User
 from amends.journeys.queries import touchpoint_codes, touchpoint_names
 from amends.recovery.models import Cause, Dimension
+from amends.text.models import Gap
 
 from .. import paths
 from ..expressions import rolled_up
@@ -44,7 +45,7 @@ def _cumulated(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-KEYS = ["touchpoint_id", "cause", "dimension"]
+KEYS = ["touchpoint_id", "cause", "dimension", "gap"]
 COUNTS = ["failures", "complaints"]
 
 
@@ -57,7 +58,7 @@ def counted(filters: Filters) -> list[dict[str, Any]]:
     both = [{**r, "complaints": 0} for r in failures] + [{**r, "failures": 0} for r in complaints]
     return [
         {"touchpoint": codes.get(r["touchpoint_id"], ""), "cause": r["cause"], "dimension": r["dimension"]}
-        | {"failures": r["failures"], "complaints": r["complaints"]}
+        | {"gap": r["gap"], "failures": r["failures"], "complaints": r["complaints"]}
         for r in rolled_up(both, KEYS, COUNTS)
     ]
 
@@ -102,6 +103,41 @@ def _section(key: str, title: Any, keys: list[str], rows: list[dict[str, Any]]) 
     )
 
 
+def gaps(counts: list[dict[str, Any]]) -> Section:
+    """Every gap in order (1–4), then those not coded: how many failures and complaints staff put in each."""
+    found = {r["gap"]: r for r in rolled_up(counts, ["gap"], COUNTS)}
+    total = sum(r["failures"] + r["complaints"] for r in found.values())
+    rows = []
+    for code, label in [*Gap.choices, ("", _("Gap not coded"))]:
+        r = found.get(code, dict.fromkeys(COUNTS, 0))
+        n = r["failures"] + r["complaints"]
+        rows.append(
+            {
+                "gap": code or UNCODED,
+                "label": str(label),
+                "failures": r["failures"],
+                "complaints": r["complaints"],
+                "total": n,
+                "share": round(n / total, 4) if total else None,
+            }
+        )
+    return Section(
+        "gaps",
+        _("Failures and complaints by service quality gap"),
+        [
+            Column("gap", _("Gap"), LABEL),
+            Column("label", _("Item"), LABEL),
+            Column("failures", _("Failures"), COUNT),
+            Column("complaints", _("Complaints"), COUNT),
+            Column("total", _("Failures and complaints"), COUNT),
+            Column("share", _("Share"), RATE),
+        ],
+        rows,
+        chart="bar",
+        totals={c: sum(r[c] for r in rows) for c in [*COUNTS, "total"]},
+    )
+
+
 @report("pareto", _("Root causes (Pareto)"))
 def pareto(actor: User, filters: Filters) -> Result:
     counts = counted(filters)
@@ -129,5 +165,6 @@ def pareto(actor: User, filters: Filters) -> Result:
                 ["dimension"],
                 grouped(counts, ["dimension"]),
             ),
+            gaps(counts),
         ],
     )

@@ -6,6 +6,8 @@ follow-up step it records."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +19,9 @@ from .. import paths
 from ..expressions import bucket_key, bucket_keys, bucket_of, ratio, rolled_up, summed
 from ..filters import Filters
 from ..models import FollowUpFact
+from ..stats import wilson
 from . import LABEL, RATE, Column, Result, Section, report
+from .retention import timing_labels
 
 
 def _counts() -> dict:
@@ -29,9 +33,18 @@ def _counts() -> dict:
     }
 
 
-def _shaped(row: dict) -> dict:
+def _shaped(row: dict, *, wilson_ci: bool = False) -> dict:
     reached = row["recovered"] + row["not_recovered"]
-    return {**{k: row[k] for k in _counts()}, "recovery_rate": ratio(row["recovered"], reached)}
+    out = {**{k: row[k] for k in _counts()}, "recovery_rate": ratio(row["recovered"], reached)}
+    if wilson_ci:
+        ci = wilson(row["recovered"], reached, 0.95)
+        out["ci_low"], out["ci_high"] = (round(ci[0], 4), round(ci[1], 4)) if ci else (None, None)
+    return out
+
+
+def timing_counts(steps: Any) -> list[dict]:
+    """The follow-ups per timing mode of their case (a separate GROUP BY: few rows, an indexed period)."""
+    return list(steps.values("timing").annotate(**_counts()).order_by())
 
 
 @report("recovery", _("Recovery rate"))
@@ -57,6 +70,11 @@ def recovery(actor: User, filters: Filters) -> Result:
         ),
         key=lambda r: (-r["follow_ups"], r["touchpoint"]),
     )[:20]
+    by_timing = {r["timing"]: r for r in timing_counts(steps)}
+    timing_rows = [
+        {"timing": key, "label": str(label), **_shaped(by_timing.get(key, dict.fromkeys(_counts(), 0)), wilson_ci=True)}
+        for key, label in timing_labels()
+    ]
     names = touchpoint_names(r["touchpoint"] for r in by_tp)
     tp_rows = [{"touchpoint": r["touchpoint"], "touchpoint_name": names.get(r["touchpoint"], ""), **r} for r in by_tp]
     counts = [
@@ -89,6 +107,22 @@ def recovery(actor: User, filters: Filters) -> Result:
                 ],
                 tp_rows,
             ),
+            Section(
+                "by_timing",
+                _("Recovery rate by timing of the recovery"),
+                [
+                    Column("timing", _("Code"), LABEL),
+                    Column("label", _("Timing"), LABEL),
+                    *counts,
+                    Column("ci_low", _("Interval, low"), RATE),
+                    Column("ci_high", _("Interval, high"), RATE),
+                ],
+                timing_rows,
+                chart="bar",
+            ),
         ],
-        notes=[_("Recovery rate: recovered among the customers reached at follow-up.")],
+        notes=[
+            _("Recovery rate: recovered among the customers reached at follow-up."),
+            _("Intervals are Wilson score intervals at a confidence of 0.95."),
+        ],
     )

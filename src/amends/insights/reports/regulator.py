@@ -110,11 +110,22 @@ def in_force(filters: Filters) -> dict[str, Any]:
     )
 
     def compute() -> dict[str, Any]:
-        found = filters.apply(
-            Policy.objects.filter(start_date__lte=filters.until, end_date__gte=filters.since),
-            {"unit": "org_unit_id", "line": "line", "segment": "customer__segment"},
-        ).aggregate(policies=Count("id"), premium=Sum("premium"), customers=Count("customer_id", distinct=True))
-        return {**found, "premium": str(found["premium"] or Decimal("0"))}
+        policies = filters.apply(
+            Policy.objects.all(), {"unit": "org_unit_id", "line": "line", "segment": "customer__segment"}
+        )
+        found = policies.filter(start_date__lte=filters.until, end_date__gte=filters.since).aggregate(
+            policies=Count("id"), premium=Sum("premium"), customers=Count("customer_id", distinct=True)
+        )
+        # Premium income of the period, as the regulator's bulletins divide by: each term's premium, written
+        # when the term starts (a policy row is one term).
+        written = policies.filter(start_date__gte=filters.since, start_date__lte=filters.until).aggregate(
+            n=Sum("premium")
+        )["n"]
+        return {
+            **found,
+            "premium": str(found["premium"] or Decimal("0")),
+            "premium_written": str(written or Decimal("0")),
+        }
 
     return facts.memo(key, compute)
 
@@ -137,7 +148,17 @@ def regulator(actor: User, filters: Filters) -> Result:
             _("Not yet coded"),
             True,
         ),
-        ("by_line", _("By line"), _("Line"), "line", dict(Line.choices), _("No policy given"), True),
+        # No line: neither a policy nor an imported line (a source's own coverage type that no line maps to
+        # counts here too, so the label says so rather than blaming a missing policy).
+        (
+            "by_line",
+            _("By line"),
+            _("Line"),
+            "line",
+            dict(Line.choices),
+            _("No line: no policy, or a coverage type outside our lines"),
+            True,
+        ),
         ("by_channel", _("By channel"), _("Channel"), "channel", dict(Channel.choices), _("Unknown"), False),
         # A region is its own label (the org units' region names, or an imported complaint's own).
         ("by_region", _("By region"), _("Region"), "region", None, _("No region"), False),
@@ -155,16 +176,29 @@ def regulator(actor: User, filters: Filters) -> Result:
     ]
     policies = in_force(filters)
     premium = Decimal(policies["premium"])
-    received = totals["received"]
-    rates = {
-        "complaints": received,
-        "policies": policies["policies"],
-        "premium": str(Decimal(premium).quantize(Decimal("0.01"))),
-        "customers": policies["customers"],
-        "per_10k_policies": ratio(received * 10_000, policies["policies"], 2),
-        "per_100m_premium": ratio(received * 100_000_000, float(premium), 2),
-        "per_10k_customers": ratio(received * 10_000, policies["customers"], 2),
-    }
+    written = Decimal(policies.get("premium_written", "0"))
+    cent = Decimal("0.01")
+
+    def rates_of(received: int, basis: str, label: Any) -> dict[str, Any]:
+        return {
+            "complaints": received,
+            "policies": policies["policies"],
+            "premium": str(premium.quantize(cent)),
+            "customers": policies["customers"],
+            "per_10k_policies": ratio(received * 10_000, policies["policies"], 2),
+            "per_100m_premium": ratio(received * 100_000_000, float(premium), 2),
+            "per_10k_customers": ratio(received * 10_000, policies["customers"], 2),
+            "premium_written": str(written.quantize(cent)),
+            "per_100m_premium_written": ratio(received * 100_000_000, float(written), 2),
+            "basis": basis,
+            "basis_label": str(label),
+        }
+
+    transferred = sum(r["received"] for r in counts if r["channel"] == Channel.REGULATOR)
+    rows = [
+        rates_of(totals["received"], "all", _("All channels")),
+        rates_of(transferred, "regulator", _("Transferred by the regulator")),
+    ]
     sections.append(
         Section(
             "rates",
@@ -177,8 +211,11 @@ def regulator(actor: User, filters: Filters) -> Result:
                 Column("per_10k_policies", _("Complaints per 10,000 policies"), NUMBER),
                 Column("per_100m_premium", _("Complaints per 100 million yuan of premium"), NUMBER),
                 Column("per_10k_customers", _("Complaints per 10,000 customers"), NUMBER),
+                Column("premium_written", _("Premium income written in the period (yuan)"), MONEY),
+                Column("per_100m_premium_written", _("Complaints per 100 million yuan of premium income"), NUMBER),
+                Column("basis_label", _("Complaints counted"), LABEL),
             ],
-            [rates],
+            rows,
         )
     )
     return Result(
@@ -186,5 +223,11 @@ def regulator(actor: User, filters: Filters) -> Result:
         _("Regulator report"),
         filters,
         sections,
-        notes=[_("Rates count the policies in force at any time in the period and the customers holding them.")],
+        notes=[
+            _("Rates count the policies in force at any time in the period and the customers holding them."),
+            _(
+                "Premium income is each policy term's premium, written in the period the term starts; the second "
+                "row counts only the complaints the regulator transferred."
+            ),
+        ],
     )

@@ -18,6 +18,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import User
+from amends.recovery.models import Timing
 
 from ..expressions import ratio, rolled_up
 from ..filters import Filters
@@ -44,7 +45,7 @@ def counted(qs: Any) -> list[dict[str, Any]]:
     """One scan: the terms per time-to-recover bucket, recovery outcome and comparison group, every section's
     figures summed up from it."""
     return list(
-        qs.values("recovery_time", "recovery_outcome", "experience")
+        qs.values("recovery_time", "recovery_outcome", "experience", "timing")
         .annotate(
             customers=Count("policy_id"),
             renewed_n=Count("policy_id", filter=Q(renewed=True)),
@@ -150,6 +151,11 @@ def _compensation(counts: list[dict[str, Any]], no_failure: dict[str, Any] | Non
     )
 
 
+def timing_labels() -> list[tuple[str, Any]]:
+    """The three timing modes (seed 000 §2.3) as the case page names them."""
+    return list(Timing.choices)
+
+
 @report("retention", _("Retention after recovery"), params={"confidence": CONFIDENCES})
 def retention(actor: User, filters: Filters) -> Result:
     confidence = float(filters.extra.get("confidence", CONFIDENCES[0]))
@@ -157,6 +163,8 @@ def retention(actor: User, filters: Filters) -> Result:
     by_time = _grouped(counts, "recovery_time", confidence)
     by_outcome = _grouped(counts, "recovery_outcome", confidence)
     compared = _grouped(counts, "experience", confidence)
+    # Timing against outcome (seed 000 §2.3): the customers who had a recovery case, by how it was timed.
+    by_timing = _grouped([r for r in counts if r["recovery_outcome"]], "timing", confidence)
     bucket_labels = {
         "0-1d": _("Recovered within a day"),
         "1-3d": _("Recovered in 1–3 days"),
@@ -210,7 +218,7 @@ def retention(actor: User, filters: Filters) -> Result:
                 _rows(
                     compared,
                     [
-                        ("no_recorded_failure", _("No recorded failure")),
+                        ("no_recorded_failure", _("No recorded failure (silent failures included)")),
                         ("failure_no_complaint", _("Failure found without a complaint")),
                         ("complained", _("Complained")),
                     ],
@@ -229,6 +237,13 @@ def retention(actor: User, filters: Filters) -> Result:
                 [money],
             ),
             _compensation(counts, compared.get("no_recorded_failure")),
+            Section(
+                "by_timing",
+                _("Renewal by timing of the recovery"),
+                _columns(),
+                _rows(by_timing, timing_labels()),
+                chart="bar",
+            ),
         ],
         notes=[
             _("Terms that came up for renewal in the period; the customer's experience is what happened in that term."),

@@ -98,6 +98,7 @@ def test_retention_confidence_is_checked(api):
         "compared",
         "money",
         "compensation",
+        "by_timing",
     ]
     assert answer.json()["filters"]["confidence"] == "0.95"
     bad = api.get("/insights/retention", confidence="0.5", **PERIOD)

@@ -196,3 +196,86 @@ def test_repeat_counts_failures_and_complaints_within_the_window(world, built, n
     assert totals["repeats"] == len(flagged)
     assert totals["repeat_share"] == rate(len(flagged), len(in_it))
     assert totals["repeats"] > 0
+
+
+def test_gaps_count_what_staff_coded_on_failures_and_complaints(world, built, now):
+    from amends.recovery import services as recovery
+    from amends.text import services as text
+
+    first, second = built.complaints[0], built.complaints[1]
+    text.complaint_code(actor=world.handler, complaint_id=first.pk, field="gap", code="3", version=None)
+    text.complaint_code(actor=world.handler, complaint_id=second.pk, field="gap", code="1", version=None)
+    failure = Failure.objects.order_by("pk").first()
+    recovery.failure_code(actor=world.handler, failure_id=failure.pk, gap=3)
+    coded = {(c.complaint_id): c.code for c in ComplaintCode.objects.filter(field="gap")}
+    expected = Counter()
+    for c in Complaint.objects.all():
+        if in_period(local_day(c.received_at)):
+            expected[(coded.get(c.pk, "") or "-", "complaints")] += 1
+    for f in Failure.objects.all():
+        if in_period(local_day(f.occurred_at)):
+            expected[(str(f.gap) if f.gap else "-", "failures")] += 1
+    rows = run(world, "pareto").section("gaps").rows
+    assert [r["gap"] for r in rows] == ["1", "2", "3", "4", "-"]
+    got = Counter()
+    for r in rows:
+        for kind in ("failures", "complaints"):
+            if r[kind]:
+                got[(r["gap"], kind)] = r[kind]
+    assert got == expected
+    assert got[("3", "complaints")] == 1 and got[("1", "complaints")] == 1
+
+
+def test_recovery_by_timing_with_wilson_intervals(world, built, now):
+    from amends.insights.stats import wilson
+
+    steps = [s for s in CaseStep.objects.filter(step="follow_up").select_related("case") if in_period(local_day(s.at))]
+    rows = {r["timing"]: r for r in run(world, "recovery").section("by_timing").rows}
+    assert list(rows) == ["immediate", "in_process", "after_process"]
+    for timing, row in rows.items():
+        mine = Counter(s.outcome for s in steps if s.case.timing == timing)
+        reached = mine["recovered"] + mine["not_recovered"]
+        ci = wilson(mine["recovered"], reached)
+        assert (row["follow_ups"], row["recovered"], row["not_recovered"]) == (
+            sum(mine.values()),
+            mine["recovered"],
+            mine["not_recovered"],
+        )
+        assert (row["ci_low"], row["ci_high"]) == ((round(ci[0], 4), round(ci[1], 4)) if ci else (None, None))
+    assert rows["after_process"]["follow_ups"] == len(steps)  # the story records every step after the process
+
+
+def test_any_span_and_yearly_buckets(world, built):
+    result = queries.run(world.admin, "volume", {"since": "2016-01-01", "until": "2026-12-31", "bucket": "year"})
+    trend = result.section("trend").rows
+    assert [r["period"] for r in trend] == [str(y) for y in range(2016, 2027)]
+    assert trend[-1]["complaints"] == Complaint.objects.count() and sum(r["complaints"] for r in trend[:-1]) == 0
+    timeliness = queries.run(
+        world.admin, "timeliness", {"since": "2016-01-01", "until": "2026-12-31", "bucket": "year"}
+    )
+    assert timeliness.section("trend").rows[-1]["decided"] == Complaint.objects.exclude(decided_at=None).count()
+
+
+def test_the_texas_sample_s_confirmed_share_median_and_p90_from_its_rows(world, now, tmp_path):
+    """The Texas sample through the importer; the confirmed share, median and p90 of calendar days to close
+    and the 30-day share computed again from the CSV rows themselves."""
+    import csv
+    import gzip
+
+    from amends.intake.importing import mapping as mappings
+    from amends.intake.importing.run import complaints_import
+
+    from .test_imported_history import TEXAS
+
+    complaints_import(actor=world.admin, path=TEXAS, mapping=mappings.load("tx-tdi"), reject_path=tmp_path / "r.csv")
+    with gzip.open(TEXAS, "rt") as f:
+        rows = list(csv.DictReader(f))
+    days = [(date.fromisoformat(r["closed_date"]) - date.fromisoformat(r["received_date"])).days for r in rows]
+    span = {"since": min(r["received_date"] for r in rows), "until": max(r["received_date"] for r in rows)}
+    totals = queries.run(world.admin, "timeliness", {**span, "bucket": "year"}).section("trend").totals
+    assert (totals["received"], totals["decided"]) == (len(rows), len(rows))
+    assert (totals["median_days"], totals["p90_days"]) == (quantile(days, 0.5), quantile(days, 0.9))
+    assert totals["share_30"] == rate(sum(1 for d in days if d <= 30), len(rows))
+    confirmed = sum(1 for r in rows if r["is_confirmed"] == "True")
+    regulator = queries.run(world.admin, "regulator", {**span, "bucket": "year"}).section("by_line").totals
+    assert (regulator["upheld"], regulator["upheld_share"]) == (confirmed, rate(confirmed, len(rows)))

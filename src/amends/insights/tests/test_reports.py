@@ -1,5 +1,7 @@
 """Every report's figures against the hand-counted history of `history.py` (period 2026-09 … 2026-10)."""
 
+from decimal import Decimal
+
 import pytest
 
 from amends.core.errors import Forbidden, InvalidInput
@@ -187,8 +189,16 @@ def test_regulator_report_by_category_line_channel_region_and_rates(world, data)
     assert {k: r["received"] for k, r in channels.items()} == {"hotline": 2, "app": 1, "regulator": 1}
     regions = {r["label"]: r["received"] for r in result.section("by_region").rows}
     assert regions == {"南山": 2, "深圳": 1, "北京": 1}
-    (rates,) = result.section("rates").rows
+    rates, transferred = result.section("rates").rows
     assert (rates["complaints"], rates["policies"], rates["premium"], rates["customers"]) == (4, 3, "265000.00", 3)
+    # Premium income written in the period: the terms that start in it, each with its premium.
+    from amends.customers.models import Policy
+
+    written = sum(p.premium for p in Policy.objects.filter(start_date__range=("2026-09-01", "2026-10-31")))
+    assert Decimal(rates["premium_written"]) == written
+    assert rates["per_100m_premium_written"] == (round(4 * 100_000_000 / float(written), 2) if written else None)
+    assert (transferred["basis"], transferred["complaints"]) == ("regulator", 1)  # c4 came through the regulator
+    assert transferred["per_10k_policies"] == round(10_000 / 3, 2)
     assert rates["per_10k_policies"] == 13333.33
     assert rates["per_100m_premium"] == 1509.43
     assert rates["per_10k_customers"] == 13333.33
@@ -207,8 +217,8 @@ def test_who_may_see_reports_and_which_units(world, data):
     [
         ({"since": "2026-13-01"}, "since"),
         ({"since": "2026-11-01", "until": "2026-10-01"}, "since"),
-        ({"since": "2020-01-01"}, "since"),
-        ({"bucket": "year"}, "bucket"),
+        ({"since": "2026-11-01"}, "since"),  # after the period's end (any span is allowed)
+        ({"bucket": "quarter"}, "bucket"),
         ({"since": "2025-01-01", "bucket": "day"}, "bucket"),
         ({"line": "marine"}, "line"),
         ({"segment": "vip"}, "segment"),

@@ -162,3 +162,20 @@ class TestAssignEndpoint:
         api = Api(world.token(world.supervisor))
         response = api.post(f"/cases/{case.pk}/assign", {"owner": "handler2", "version": case.version - 1})
         assert response.status_code == 409
+
+
+def test_a_failure_is_coded_with_its_cause_dimension_and_gap(world, handler_api, case):
+    from amends.assembly.testing import failure
+    from amends.audit.models import AuditEntry
+
+    row = failure(case, "2026-11-01 10:00", "auto_claim.payment")
+    answer = handler_api.post(f"/cases/{case.pk}/failures/{row.pk}/code", {"gap": 2, "cause": "company"})
+    assert answer.status_code == 200, answer.content
+    assert answer.json() == {"id": row.pk, "cause": "company", "dimension": "", "gap": 2}
+    assert AuditEntry.objects.filter(action="failure.code").count() == 1
+    bad = handler_api.post(f"/cases/{case.pk}/failures/{row.pk}/code", {"gap": 5, "dimension": "speed"})
+    assert bad.status_code == 422 and set(bad.json()["fields"]) == {"gap", "dimension"}
+    other = Api(world.token(world.beijing_handler)).post(f"/cases/{case.pk}/failures/{row.pk}/code", {"gap": 1})
+    assert other.status_code == 404
+    row.refresh_from_db()
+    assert (row.gap, row.cause) == (2, "company")

@@ -8,7 +8,7 @@ from amends.intake.models import Category
 from amends.journeys.queries import touchpoints_by_id
 from amends.recovery.models import Cause, Dimension
 
-from ..models import CodeField, CodeOutcome, FlagCode
+from ..models import CodeField, CodeOutcome, FlagCode, Gap
 
 register = template.Library()
 
@@ -35,6 +35,8 @@ def choices(field: str) -> list[tuple[str, str]]:
         return [(v, str(label)) for v, label in Cause.choices]
     if field == "dimension":
         return [(v, str(label)) for v, label in Dimension.choices]
+    if field == "gap":
+        return [(v, str(label)) for v, label in Gap.choices]
     touchpoints = sorted((t for t in touchpoints_by_id().values() if t.active), key=lambda t: t.code)
     return [(t.code, f"{t.journey.name} · {t.name}") for t in touchpoints]
 
