@@ -8,6 +8,7 @@ PostgreSQL by `DATABASE_URL`. Insecure defaults (the development secret key, DEB
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "amends.insights",
     "amends.assembly",
     "amends.bench",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -87,7 +89,20 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused by the throttle into a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# The login throttle (django-axes): after AMENDS_LOGIN_FAILURES wrong passwords for one account, or from one
+# address, further tries are refused for AMENDS_LOGIN_COOLOFF_MINUTES; a right password resets the count.
+AUTHENTICATION_BACKENDS = ["amends.accounts.backends.LoginThrottle", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("AMENDS_LOGIN_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AMENDS_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "amends.core.clients.client_address"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
 
 # Paths whose views refuse NUL bytes and lone surrogates item by item (core.hygiene checks every other one).
 AMENDS_INPUT_CHECKED_BY_VIEW = ["/api/v1/events"]
@@ -268,6 +283,8 @@ AMENDS_PORTAL_LIMITS = {
     "address": (env_int("AMENDS_PORTAL_PER_ADDRESS", 5, minimum=0), 3600),
     "contact": (env_int("AMENDS_PORTAL_PER_CONTACT", 3, minimum=0), 86400),
 }
+# Staff customer searches per person within the window (seconds): enough for a day's work, not for guessing.
+AMENDS_SEARCH_LIMIT = (env_int("AMENDS_SEARCH_PER_MINUTE", 30, minimum=1), 60)
 # How long a complainant's private status link works.
 AMENDS_PORTAL_LINK_DAYS = env_int("AMENDS_PORTAL_LINK_DAYS", 365, minimum=0)
 # One-time codes that link a portal complaint to the customer on file: minutes valid, wrong tries before

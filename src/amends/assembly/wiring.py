@@ -16,6 +16,7 @@ from django.conf import settings
 
 from amends.core.schedule import Entry
 from amends.core.sections import Section
+from amends.core.tasks import purge_throttles
 from amends.customers.queries import CUSTOMER_SECTIONS
 from amends.discretion import queries as discretion
 from amends.discretion.models import DiscretionRequest
@@ -92,4 +93,5 @@ def schedule() -> list[Entry]:
         Entry(sample_callbacks, timedelta(seconds=settings.AMENDS_CALLBACK_SAMPLE_SECONDS)),
         Entry(escalate_approvals, timedelta(seconds=settings.AMENDS_APPROVAL_SWEEP_SECONDS)),
         Entry(bring_facts_up_to_date, timedelta(seconds=settings.AMENDS_FACTS_REFRESH_SECONDS)),
+        Entry(purge_throttles, timedelta(hours=1)),
     ]

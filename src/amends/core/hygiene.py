@@ -4,7 +4,8 @@ SQLite silently would); a body sent to the API must be JSON (415 otherwise), as 
 
 API answers take the one error shape (`{"error","detail","fields"}`); pages get a short readable page.
 Routes that report problems item by item (a batch of events: the valid ones are kept) check the same
-characters themselves and are named in `AMENDS_INPUT_CHECKED_BY_VIEW`. Bounds that depend on meaning (a page number, a date, a key's length) are the schemas' and services' job.
+characters themselves and are named in `AMENDS_INPUT_CHECKED_BY_VIEW`. Bounds that depend on meaning (a
+page number, a date, a key's length) are the schemas' and services' job.
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ SWEEPS = {
     "sample_callbacks",
     "escalate_approvals",
     "bring_facts_up_to_date",
+    "purge_throttles",
 }
 
 
