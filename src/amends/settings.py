@@ -75,10 +75,13 @@ INSTALLED_APPS = [
     "amends.assembly",
     "amends.bench",
     "axes",
+    # django-ninja's bundled Swagger UI and ReDoc, served from our own static files (no CDN).
+    "ninja",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "amends.core.headers.security_headers",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -210,6 +213,16 @@ CSRF_COOKIE_SECURE = not RELAXED
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("AMENDS_BEHIND_TLS_PROXY") else None
+SECURE_REFERRER_POLICY = "same-origin"
+# HSTS only when requests really arrive over TLS (through the proxy): a browser told so over plain HTTP
+# would refuse the site afterwards.
+SECURE_HSTS_SECONDS = env_int("AMENDS_HSTS_SECONDS", 31536000, minimum=0) if SECURE_PROXY_SSL_HEADER else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+# Content-Security-Policy (core.headers): on unless turned off to debug a browser extension.
+AMENDS_CSP = env_bool("AMENDS_CSP", True)
+# A staff session ends after this long without a request (each request renews it).
+SESSION_COOKIE_AGE = env_int("AMENDS_SESSION_IDLE_HOURS", 8, minimum=1) * 3600
+SESSION_SAVE_EVERY_REQUEST = True
 
 # Background work: the database backend by default (`amends worker`), RQ on Redis where several workers run
 # (`AMENDS_TASK_BACKEND=rq`, the `rq` extra). Redis, when configured, also holds the cache every web node shares.
