@@ -8,6 +8,7 @@ PostgreSQL by `DATABASE_URL`. Insecure defaults (the development secret key, DEB
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -75,10 +76,14 @@ INSTALLED_APPS = [
     "amends.search",
     "amends.assembly",
     "amends.bench",
+    "axes",
+    # django-ninja's bundled Swagger UI and ReDoc, served from our own static files (no CDN).
+    "ninja",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "amends.core.headers.security_headers",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -89,7 +94,20 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused by the throttle into a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# The login throttle (django-axes): after AMENDS_LOGIN_FAILURES wrong passwords for one account, or from one
+# address, further tries are refused for AMENDS_LOGIN_COOLOFF_MINUTES; a right password resets the count.
+AUTHENTICATION_BACKENDS = ["amends.accounts.backends.LoginThrottle", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("AMENDS_LOGIN_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AMENDS_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "amends.core.clients.client_address"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
 
 # Paths whose views refuse NUL bytes and lone surrogates item by item (core.hygiene checks every other one).
 AMENDS_INPUT_CHECKED_BY_VIEW = ["/api/v1/events"]
@@ -224,6 +242,16 @@ CSRF_COOKIE_SECURE = not RELAXED
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("AMENDS_BEHIND_TLS_PROXY") else None
+SECURE_REFERRER_POLICY = "same-origin"
+# HSTS only when requests really arrive over TLS (through the proxy): a browser told so over plain HTTP
+# would refuse the site afterwards.
+SECURE_HSTS_SECONDS = env_int("AMENDS_HSTS_SECONDS", 31536000, minimum=0) if SECURE_PROXY_SSL_HEADER else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+# Content-Security-Policy (core.headers): on unless turned off to debug a browser extension.
+AMENDS_CSP = env_bool("AMENDS_CSP", True)
+# A staff session ends after this long without a request (each request renews it).
+SESSION_COOKIE_AGE = env_int("AMENDS_SESSION_IDLE_HOURS", 8, minimum=1) * 3600
+SESSION_SAVE_EVERY_REQUEST = True
 
 # Background work: the database backend by default (`amends worker`), RQ on Redis where several workers run
 # (`AMENDS_TASK_BACKEND=rq`, the `rq` extra). Redis, when configured, also holds the cache every web node shares.
@@ -301,6 +329,8 @@ AMENDS_PORTAL_LIMITS = {
 AMENDS_PORTAL_ADDITIONS_PER_DAY = env_int("AMENDS_PORTAL_ADDITIONS_PER_DAY", 10, minimum=0)
 # Searches one staff member may run per minute (the search box matches phone numbers: no enumerating them).
 AMENDS_SEARCH_PER_MINUTE = env_int("AMENDS_SEARCH_PER_MINUTE", 60, minimum=1)
+# Staff searches (the search box, GET /api/v1/search, customer search) per person within the window (seconds).
+AMENDS_SEARCH_LIMIT = (AMENDS_SEARCH_PER_MINUTE, 60)
 # How long a complainant's private status link works.
 AMENDS_PORTAL_LINK_DAYS = env_int("AMENDS_PORTAL_LINK_DAYS", 365, minimum=0)
 # One-time codes that link a portal complaint to the customer on file: minutes valid, wrong tries before

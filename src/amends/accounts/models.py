@@ -10,7 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
 
@@ -45,15 +48,39 @@ class OrgUnit(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # The path embeds the primary key, so a new unit is saved twice; units are few and rarely added.
+        """Save every field (or the caller's `update_fields`) with the path that follows from the parent; a unit
+        that moved takes its whole subtree along, so every unit below (and its scope) moves with it."""
+        parent_path = (
+            OrgUnit.objects.filter(pk=self.parent_id).values_list("path", flat=True).first() or "/"
+            if self.parent_id is not None
+            else "/"
+        )
         if self.pk is None:
+            # The path embeds the primary key, so a new unit is saved twice; units are few and rarely added.
             super().save(*args, **kwargs)
-            kwargs = {}
-        self.path = (self.parent.path if self.parent else "/") + f"{self.pk}/"
-        super().save(update_fields=["path"] if not kwargs else None, **kwargs)
+            self.path = f"{parent_path}{self.pk}/"
+            super().save(update_fields=["path"])
+        else:
+            old = OrgUnit.objects.filter(pk=self.pk).values_list("path", flat=True).first()
+            if old is not None and self.parent_id is not None and f"/{self.pk}/" in parent_path:
+                raise ValidationError({"parent": _("A unit cannot be placed under itself or one of its own units.")})
+            self.path = f"{parent_path}{self.pk}/"
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "path"}
+            super().save(*args, **kwargs)
+            if old is not None and old != self.path:
+                OrgUnit.objects.filter(path__startswith=old).exclude(pk=self.pk).update(
+                    path=Concat(Value(self.path), Substr("path", len(old) + 1))
+                )
         from .access import forget_subtrees
 
         forget_subtrees()
+
+    def clean(self) -> None:
+        if self.pk is not None and self.parent_id is not None:
+            parent_path = OrgUnit.objects.filter(pk=self.parent_id).values_list("path", flat=True).first() or ""
+            if self.parent_id == self.pk or f"/{self.pk}/" in parent_path:
+                raise ValidationError({"parent": _("A unit cannot be placed under itself or one of its own units.")})
 
     def ancestor_ids(self) -> list[int]:
         """Own id first, then each parent up to the head office."""

@@ -17,6 +17,7 @@ from django.conf import settings
 from amends.assembly.waiting import send_digests
 from amends.core.schedule import Entry
 from amends.core.sections import Section
+from amends.core.tasks import purge_throttles
 from amends.correspondence import queries as correspondence
 from amends.correspondence.contacts import register_preference
 from amends.correspondence.tasks import clean_orphan_files, retry_messages
@@ -105,4 +106,5 @@ def schedule() -> list[Entry]:
         Entry(clean_orphan_files, timedelta(days=1)),
         Entry(send_digests, timedelta(days=1)),
         Entry(bring_facts_up_to_date, timedelta(seconds=settings.AMENDS_FACTS_REFRESH_SECONDS)),
+        Entry(purge_throttles, timedelta(hours=1)),
     ]

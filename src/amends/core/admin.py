@@ -22,8 +22,10 @@ class AuditedAdmin(admin.ModelAdmin):
         with transaction.atomic():
             before = _state(type(obj)._default_manager.get(pk=obj.pk)) if change and obj.pk else None
             super().save_model(request, obj, form, change)
+            # What the database now holds, not what the form said: an edit a save() dropped shows as none.
+            after = _state(type(obj)._default_manager.get(pk=obj.pk))
             action = f"admin.{'change' if change else 'add'}"
-            audit.record(audit.entry(actor=request.user, action=action, obj=obj, before=before, after=_state(obj)))
+            audit.record(audit.entry(actor=request.user, action=action, obj=obj, before=before, after=after))
 
     def delete_model(self, request: Any, obj: models.Model) -> None:
         with transaction.atomic():

@@ -51,3 +51,10 @@ class Conflict(AmendsError):
 
     code = "conflict"
     status = 409
+
+
+class TooManyRequests(AmendsError):
+    """Over a limit counted by `core.throttle`: try again later."""
+
+    code = "rate_limited"
+    status = 429

@@ -36,9 +36,57 @@ class LocalTimeRenderer(JSONRenderer):
     encoder_class = LocalTimeEncoder
 
 
+# What any operation may answer whatever its own rules, in the one error shape: a missing token (401, not on
+# public routes), a role that may not (403), an object outside the caller's scope (404), a stale version (409),
+# a body that is not JSON (400/415), refused characters or fields (422), a limit (429).
+COMMON_ERRORS = {
+    400: "The request body is not valid JSON.",
+    401: "No token, or an unknown or revoked one.",
+    403: "The role may not do this.",
+    404: "No such object in the caller's scope.",
+    409: "Someone changed it first, or a key was reused.",
+    415: "The body is not application/json.",
+    422: "Invalid fields or characters, or a business rule refuses.",
+    429: "Over a rate limit.",
+}
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "error": {"type": "string"},
+        "detail": {"type": "string"},
+        "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    },
+    "required": ["error", "detail", "fields"],
+}
+
+
+class AmendsAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        """Every operation declares the error statuses it can answer, in the one error shape."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for item in schema.get("paths", {}).values():
+            for operation in item.values():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                responses = operation["responses"]
+                public = not operation.get("security")
+                for status, text in COMMON_ERRORS.items():
+                    if status == 401 and public:
+                        continue
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": text,
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                        },
+                    )
+        return schema
+
+
 def build_api(*, auth: Any) -> NinjaAPI:
     """The one API instance, authenticating every route with `auth` and answering every error in our shape."""
-    api = NinjaAPI(
+    api = AmendsAPI(
         title="Amends API",
         version="1",
         description="Service recovery for insurers: complaints, cases, the five recovery steps.",

@@ -51,3 +51,15 @@ def moment_problem(value: datetime, now: datetime) -> str | None:
     if value > now + FUTURE_SKEW:
         return "future"
     return None
+
+
+# A cell a spreadsheet would run as a formula (OWASP's CSV injection list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell that a spreadsheet would read as a formula (`=HYPERLINK(…)`) with a leading apostrophe,
+    which makes it plain text; every other value as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

@@ -7,10 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
-from amends.accounts.access import scope_filter
+from amends.accounts.access import SEES_CONTACTS, can, scope_filter
 from amends.accounts.models import User
+from amends.core import throttle
+from amends.core.errors import TooManyRequests
+from amends.core.inputs import normalise_phone
 from amends.core.sections import Sections
 
 from .access import access_customer
@@ -22,10 +27,19 @@ CUSTOMER_SECTIONS = Sections("customer", slots=("main",))
 
 
 def search(actor: User, q: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Customers in the actor's scope by name prefix, customer or policy number, and — for those who see
+    contact details in full — phone. Matching a phone the searcher sees masked would let them try the hidden
+    digits one guess at a time; every search counts against AMENDS_SEARCH_LIMIT for the same reason."""
     q = q.strip()
     if not q:
         return []
-    match = Q(name__startswith=q) | Q(phone=q) | Q(customer_no=q.upper())
+    per, window = settings.AMENDS_SEARCH_LIMIT
+    if not throttle.allow(f"search:{actor.pk}", limit=per, window_seconds=window):
+        raise TooManyRequests(_("Too many searches just now. Wait a minute and try again."))
+    match = Q(name__startswith=q) | Q(customer_no=q.upper())
+    if can(actor, SEES_CONTACTS):
+        phone = normalise_phone(q)
+        match |= Q(phone__in={q, phone, f"+86{phone}"})
     owner_ids = list(Policy.objects.filter(policy_no=q.upper()).values_list("customer_id", flat=True)[:5])
     if owner_ids:
         match |= Q(pk__in=owner_ids)

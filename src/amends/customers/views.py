@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from amends.accounts.http import staff, staff_page
 from amends.core import clock
+from amends.core.errors import TooManyRequests
 
 from . import queries
 
@@ -43,13 +45,14 @@ def render_customer(
 @staff_page
 def customer_search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
+    try:
+        results, status = queries.search(staff(request), q), 200
+    except TooManyRequests as exc:
+        messages.error(request, exc.detail)
+        results, status = [], exc.status
     return render(
         request,
         "customers/_search_results.html",
-        {
-            "results": queries.search(staff(request), q),
-            "q": q,
-            "searched": bool(q.strip()),
-            "selected": request.GET.get("customer", ""),
-        },
+        {"results": results, "q": q, "searched": bool(q.strip()), "selected": request.GET.get("customer", "")},
+        status=status,
     )

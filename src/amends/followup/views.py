@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from amends.accounts.access import WORKS_CASES, require
 from amends.accounts.http import staff, staff_page
 from amends.core import clock
+from amends.core.clients import client_address
 from amends.core.errors import AmendsError, InvalidInput, RuleViolation
 from amends.core.views import form_error
 from amends.customers.presenters import contact
@@ -35,14 +36,6 @@ from .services.callbacks import access_callback
 from .services.surveys import survey_for_token
 
 PORTAL_FIELDS = {"customer.name": "name", "customer": "name", "client": "__all__", "contact": "phone"}
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's address; behind the TLS proxy, the address the proxy saw (the last X-Forwarded-For hop)."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.SECURE_PROXY_SSL_HEADER and forwarded:
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _public(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:

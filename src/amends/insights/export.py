@@ -13,6 +13,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from amends.core.inputs import spreadsheet_safe
+
 from .reports import LABEL, RATE, Result, Section
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,7 +28,7 @@ def filename(result: Result, ext: str) -> str:
 
 def _value(section: Section, key: str, row: dict[str, Any]) -> Any:
     value = row.get(key)
-    return "" if value is None else value
+    return "" if value is None else spreadsheet_safe(value)
 
 
 def as_csv(result: Result) -> HttpResponse:
@@ -37,9 +39,9 @@ def as_csv(result: Result) -> HttpResponse:
     writer.writerow([str(result.title), f"{result.filters.since} – {result.filters.until}"])
     for section in result.sections:
         writer.writerow([])
-        writer.writerow([str(section.title)])
+        writer.writerow([spreadsheet_safe(str(section.title))])
         writer.writerow([c.key for c in section.columns])
-        writer.writerow([str(c.label) for c in section.columns])
+        writer.writerow([spreadsheet_safe(str(c.label)) for c in section.columns])
         for row in section.rows:
             writer.writerow([_value(section, c.key, row) for c in section.columns])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
@@ -52,6 +54,9 @@ def _cell(ws: Any, value: Any, *, bold: bool = False, percent: bool = False) -> 
     from openpyxl.styles import Font
 
     cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str) and cell.data_type == "f":
+        # openpyxl stores text starting with "=" as a formula; names typed in the admin are never one.
+        cell.data_type = "s"
     if bold:
         cell.font = Font(bold=True)
     if percent and isinstance(value, int | float):

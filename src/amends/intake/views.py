@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from amends.accounts.access import RECEIVES_COMPLAINTS, require
 from amends.accounts.http import staff, staff_page
-from amends.core.errors import AmendsError, Conflict, InvalidInput
+from amends.core.errors import AmendsError, Conflict, InvalidInput, TooManyRequests
 from amends.core.views import form_error
 from amends.customers import queries as customer_queries
 from amends.recovery.views import render_case
@@ -74,12 +74,17 @@ def _render_new(
     request: HttpRequest, form: ComplaintForm, *, status: int = 200, searching: bool = False
 ) -> HttpResponse:
     q = (form.data.get("q") if form.is_bound else form.initial.get("q")) or ""
+    try:
+        results = customer_queries.search(staff(request), q) if q.strip() else []
+    except TooManyRequests as exc:
+        messages.error(request, exc.detail)
+        results, status = [], exc.status
     return render(
         request,
         "intake/complaint_new.html",
         {
             "form": form,
-            "results": customer_queries.search(staff(request), q) if q.strip() else [],
+            "results": results,
             "q": q,
             "searched": bool(q.strip()),
             "selected": form.chosen_customer(),

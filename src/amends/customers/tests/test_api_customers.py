@@ -49,3 +49,22 @@ def test_contacts_are_masked_for_a_quality_manager(world):
 def test_another_branchs_customer_is_404(world, handler_api):
     response = handler_api.get(f"/customers/{world.beijing_customer.pk}")
     assert response.status_code == 404 and response.json()["error"] == "not_found"
+
+
+def test_a_searcher_who_sees_phones_masked_cannot_find_a_customer_by_phone(world):
+    frontline = Api(world.token(world.frontline))
+    for guess in ("13800138000", "+86 138 0013 8000"):
+        assert frontline.get("/customers", q=guess).json()["items"] == []  # no oracle for the hidden digits
+    assert [c["name"] for c in frontline.get("/customers", q="张").json()["items"]] == ["张伟"]
+
+
+def test_a_handler_finds_a_phone_however_it_is_written(handler_api):
+    assert [c["name"] for c in handler_api.get("/customers", q="+86 139-0013-9000").json()["items"]] == ["李娜"]
+
+
+def test_searches_are_rate_limited_per_person(world, handler_api, settings):
+    settings.AMENDS_SEARCH_LIMIT = (3, 60)
+    assert all(handler_api.get("/customers", q="张").status_code == 200 for _ in range(3))
+    refused = handler_api.get("/customers", q="张")
+    assert refused.status_code == 429 and refused.json()["error"] == "rate_limited"
+    assert Api(world.token(world.supervisor)).get("/customers", q="张").status_code == 200  # someone else's count

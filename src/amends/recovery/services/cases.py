@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from amends.accounts.access import ASSIGNS_CASES, OWNS_CASES, require
+from amends.accounts.access import ASSIGNS_CASES, OWNS_CASES, in_scope, require
 from amends.accounts.models import User
 from amends.core import audit
 from amends.core.errors import InvalidInput, RuleViolation
@@ -82,6 +82,15 @@ def case_assign(*, actor: User, case_id: int, owner: User | None, version: int |
         picked = pick_owner(case, subjects)
         owner_id = picked.pk if picked is not None else None
     else:
+        # Someone the actor cannot see is answered like an unknown user: the error tells nothing of other branches.
+        if owner.org_unit_id is not None and not in_scope(actor, owner.org_unit_id):
+            raise InvalidInput(_("No such user."), fields={"owner": [_("No such user.")]})
+        if not in_scope(owner, case.org_unit_id):
+            # An owner who cannot open the case would hold it unseen while its clock runs.
+            raise InvalidInput(
+                _("%(name)s works outside this case's branch and could not open it.") % {"name": owner},
+                fields={"owner": [_("Outside the case's branch.")]},
+            )
         if owner.role not in OWNS_CASES or not owner.is_active:
             raise InvalidInput(
                 _("Only an active handler or supervisor can own a case."),

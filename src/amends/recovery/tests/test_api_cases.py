@@ -158,6 +158,18 @@ class TestAssignEndpoint:
         response = Api(world.token(world.supervisor)).post(f"/cases/{case.pk}/assign", {"owner": "ghost"})
         assert response.status_code == 422 and "owner" in response.json()["fields"]
 
+    def test_a_handler_of_another_branch_is_answered_like_an_unknown_user(self, world, case):
+        api = Api(world.token(world.supervisor))
+        theirs = api.post(f"/cases/{case.pk}/assign", {"owner": world.beijing_handler.username})
+        ghost = api.post(f"/cases/{case.pk}/assign", {"owner": "ghost"})
+        assert theirs.status_code == ghost.status_code == 422 and theirs.json() == ghost.json()
+
+    def test_even_the_head_office_cannot_give_a_case_to_someone_who_could_not_open_it(self, world, case):
+        response = Api(world.token(world.admin)).post(f"/cases/{case.pk}/assign", {"owner": "bj_handler"})
+        assert response.status_code == 422 and "owner" in response.json()["fields"]
+        case.refresh_from_db()
+        assert case.owner_id != world.beijing_handler.pk
+
     def test_a_stale_version_is_409(self, world, case):
         api = Api(world.token(world.supervisor))
         response = api.post(f"/cases/{case.pk}/assign", {"owner": "handler2", "version": case.version - 1})

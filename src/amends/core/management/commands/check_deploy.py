@@ -1,7 +1,8 @@
 """`amends check-deploy`: is this installation fit to go live? Django's `check --deploy`, then our own checks.
 
 Ours: production mode, a real secret key, DEBUG off, ALLOWED_HOSTS set, the database reachable and
-migrated (and not SQLite), the front-end assets installed. Errors make the command exit non-zero; warnings
+migrated (and not SQLite), the front-end assets installed, the security headers, session idle time, login
+throttle and the public URL used in links. Errors make the command exit non-zero; warnings
 are printed and, with `--strict`, fail it too. It only reads: nothing is changed.
 """
 
@@ -111,6 +112,29 @@ def settings_findings() -> list[Finding]:
     return out
 
 
+def headers_findings() -> list[Finding]:
+    """The security headers and session rules every answer carries, as a bank's web team would ask."""
+    out = [
+        Finding(OK, "Content-Security-Policy: script-src 'self', frame-ancestors 'none'")
+        if settings.AMENDS_CSP
+        else Finding(WARNING, "Content-Security-Policy is off (AMENDS_CSP=0)"),
+        Finding(OK, f"Referrer-Policy: {settings.SECURE_REFERRER_POLICY}; Permissions-Policy; X-Content-Type-Options"),
+    ]
+    if settings.SECURE_PROXY_SSL_HEADER and settings.SECURE_HSTS_SECONDS:
+        out.append(Finding(OK, f"HSTS: max-age={settings.SECURE_HSTS_SECONDS} (behind the TLS proxy)"))
+    else:
+        out.append(Finding(WARNING, "no HSTS: set AMENDS_BEHIND_TLS_PROXY=1 once Amends is served over TLS"))
+    hours = settings.SESSION_COOKIE_AGE / 3600
+    out.append(Finding(OK, f"staff sessions end after {hours:g} hours without a request"))
+    cooloff = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    out.append(
+        Finding(OK, f"sign-in pauses {cooloff} minutes after {settings.AXES_FAILURE_LIMIT} wrong passwords (axes)")
+    )
+    if urlsplit(settings.AMENDS_PUBLIC_URL).scheme != "https":
+        out.append(Finding(WARNING, f"AMENDS_PUBLIC_URL {settings.AMENDS_PUBLIC_URL} is not https"))
+    return out
+
+
 def several_machines_findings() -> list[Finding]:
     """Redis (tasks, the shared cache), the replica and PgBouncer as configured; what several web nodes need."""
     out = []
@@ -172,6 +196,7 @@ class Command(BaseCommand):
         sections = [
             ("Django deployment checks (check --deploy)", django_checks(database_ok)),
             ("Amends", ours + db),
+            ("Headers and sessions", headers_findings()),
             ("Several machines", several_machines_findings()),
         ]
         for title, findings in sections:
