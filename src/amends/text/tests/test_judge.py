@@ -30,6 +30,12 @@ def test_distress_and_hotline_numbers_are_never_judged():
     assert codes("我的电话是0755-12378") == set() and codes("已经打了12378") == {"regulator"}
 
 
+def test_a_counted_contact_is_never_judged():
+    # With nothing either side to read, the judge had dropped it; a count that is not a contact still is judged.
+    assert codes("第二次投诉了！") == {"repeat"} and codes("第3回找你们") == {"repeat"}
+    assert judge.unjudged("repeat", "第二次投诉", 0, 5) and not judge.unjudged("repeat", "三次爆仓", 0, 2)
+
+
 def test_the_judge_never_raises_a_flag_the_lexicon_did_not_find():
     for e in flag_eval.load()[:200]:
         assert codes(e.text) <= codes(e.text, PLAIN)
