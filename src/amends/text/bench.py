@@ -1,7 +1,7 @@
 """`amends text bench`: what reading one complaint costs, and what training costs, each beside a reference
 measured in the same run on the same texts.
 
-- Scoring: flags (normalise + lexicon + negation) and the four suggestions for one complaint, one core,
+- Scoring: flags (normalise + lexicon + negation + judge) and the four suggestions for one complaint, one core,
   beside a bare pass of one compiled regular expression of every lexicon term over the raw text.
 - Training: the four-field model on N coded texts, beside scikit-learn's own TfidfVectorizer
   (char_wb, 1–3) fitting the same texts: the vectorising floor any char-n-gram model pays.
@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from . import datasets, seed
 from .classifier import Classifier, train
-from .flags import Lexicon, Term, compile_lexicon, find_flags
+from .flags import Lexicon, find_flags
 from .starter import examples
 
 EXTRA = (
@@ -63,10 +63,9 @@ def _line(title: str, timed: tuple[list[float], float]) -> str:
 def run(write: Callable[[str], object], *, train_size: int, texts: int) -> None:
     rng = random.Random(20261123)
     write(f"amends text bench · load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores · one process")
-    terms = [
-        Term("negation" if r["kind"] == "negation" else r["flag"], r["term"], r["is_pattern"]) for r in seed.rows()
-    ]
-    lexicon = compile_lexicon(terms)
+    from .lexicon import judged
+
+    lexicon = judged(seed.terms())  # the shipped lexicon with its judge, as intake reads complaints
     bare = re.compile(
         "|".join(re.escape(r["term"]) for r in seed.rows() if r["kind"] == "trigger" and not r["is_pattern"])
     )

@@ -15,6 +15,7 @@ compiles and caches them.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -55,25 +56,35 @@ Judge = Callable[[str, str, int, int], bool]
 
 @dataclass(frozen=True)
 class Lexicon:
-    triggers: dict[str, re.Pattern[str]]
+    # Per flag: one alternation of the literal terms, and one of the patterns (kept apart: an alternation whose
+    # every branch starts with a literal lets `re` skip ahead to the characters a term can start with).
+    triggers: dict[str, tuple[re.Pattern[str], ...]]
     negation: re.Pattern[str] | None
     judge: Judge | None = None  # `text.judge`; None: every un-negated hit raises its flag
 
 
 def _literal(term: str) -> str:
-    body = re.escape(term)
+    """A term as a regular expression that starts with its first character; the checks of what comes before
+    it look back from just after that character."""
+    first, rest = re.escape(term[:1]), re.escape(term[1:])
     if re.fullmatch(r"[a-z][a-z' ]*", term):  # English: whole words, with the common endings
-        return rf"(?<![a-z]){body}(?:s|es|ed|d|ing)?(?![a-z])"
-    if term[:1].isdigit() or term[-1:].isdigit():  # 12378 is not part of 123789, 0755-12378 nor P12378
-        return rf"(?<![\da-z])(?<!\d[-.]){body}(?!\d)(?![-.]\d)"
-    return body
+        return rf"{first}(?<![a-z].){rest}(?:s|es|ed|d|ing)?(?![a-z])"
+    if term[:1].isdigit():  # 12378 is not part of 123789, 0755-12378 nor P12378
+        return rf"{first}(?<![\da-z].)(?<!\d[-.].){rest}(?!\d)(?![-.]\d)"
+    if term[-1:].isdigit():
+        return rf"{first}{rest}(?!\d)(?![-.]\d)"
+    return first + rest
 
 
-def _alternation(terms: Iterable[Term]) -> re.Pattern[str] | None:
-    parts: list[str] = []
-    for t in sorted(terms, key=lambda t: -len(t.text)):
-        parts.append(t.text if t.pattern else _literal(read(t.text).text.strip()))
-    return re.compile("|".join(f"(?:{p})" for p in parts if p)) if parts else None
+def _alternation(parts: Iterable[str]) -> re.Pattern[str] | None:
+    kept = [p for p in parts if p]
+    return re.compile("|".join(f"(?:{p})" for p in kept)) if kept else None
+
+
+def _triggers(terms: list[Term]) -> tuple[re.Pattern[str], ...]:
+    literals = sorted({read(t.text).text.strip() for t in terms if not t.pattern}, key=lambda t: (-len(t), t))
+    compiled = (_alternation(_literal(t) for t in literals if t), _alternation(t.text for t in terms if t.pattern))
+    return tuple(p for p in compiled if p is not None)
 
 
 def compile_lexicon(terms: Iterable[Term]) -> Lexicon:
@@ -82,24 +93,31 @@ def compile_lexicon(terms: Iterable[Term]) -> Lexicon:
         by_flag.setdefault(t.flag, []).append(t)
     triggers = {}
     for code in FLAGS:
-        pattern = _alternation(by_flag.get(code, []))
-        if pattern is not None:
-            triggers[code] = pattern
-    return Lexicon(triggers=triggers, negation=_alternation(by_flag.get("negation", [])))
+        patterns = _triggers(by_flag.get(code, []))
+        if patterns:
+            triggers[code] = patterns
+    negation = _triggers(by_flag.get("negation", []))
+    return Lexicon(triggers=triggers, negation=_alternation(p.pattern for p in negation))
 
 
-def negated(reading: str, start: int, negation: re.Pattern[str] | None) -> bool:
+def negated(reading: str, start: int, negation: re.Pattern[str] | None, breaks: list[int] | None = None) -> bool:
     """Whether a negation governs the term starting at `start`: in its clause, at most NEGATION_REACH units
-    before it, with no pressure word in between."""
+    before it, with no pressure word in between. `breaks`: where the reading's clauses start (computed once
+    for a reading with many hits)."""
     if negation is None:
         return False
-    breaks = [m.end() for m in CLAUSE_BREAK.finditer(reading, 0, start)]
-    clause = reading[breaks[-1] if breaks else 0 : start]
+    if breaks is None:
+        breaks = clause_starts(reading)
+    clause = reading[breaks[bisect.bisect_right(breaks, start) - 1] : start]
     cues = list(negation.finditer(clause))
     if not cues:
         return False
     between = clause[cues[-1].end() :]
     return len(_UNIT.findall(between)) <= NEGATION_REACH and not PRESSURE.search(between)
+
+
+def clause_starts(reading: str) -> list[int]:
+    return [0, *(m.end() for m in CLAUSE_BREAK.finditer(reading))]
 
 
 @dataclass(frozen=True)
@@ -116,12 +134,14 @@ def hits(reading: str, lexicon: Lexicon) -> list[Hit]:
     """Every trigger found in the reading, with its negation, less those a longer term of another flag covers."""
     found = [
         (code, m.start(), m.end())
-        for code, pattern in lexicon.triggers.items()
+        for code, patterns in lexicon.triggers.items()
+        for pattern in patterns
         for m in pattern.finditer(reading)
         if m.end() > m.start()
     ]
-    kept = [(code, start, end) for code, start, end in found if not any(_wins(o, (code, start, end)) for o in found)]
-    return [Hit(code, start, end, negated(reading, start, lexicon.negation)) for code, start, end in kept]
+    kept = [hit for hit in found if not any(_wins(o, hit) for o in found)]
+    breaks = clause_starts(reading)
+    return [Hit(code, start, end, negated(reading, start, lexicon.negation, breaks)) for code, start, end in kept]
 
 
 def _wins(other: tuple[str, int, int], hit: tuple[str, int, int]) -> bool:
