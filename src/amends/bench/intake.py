@@ -22,6 +22,7 @@ from django.test import Client, override_settings
 from amends.accounts.tokens import user_for_token
 from amends.intake import services
 from amends.intake.models import Complaint
+from amends.journeys.queries import touchpoint_by_code
 
 from . import database, environment, load, pgbench
 from .cpu import CpuMeter
@@ -170,9 +171,11 @@ def count_statements(world: IntakeWorld) -> list[Captured]:
         return lambda: services.complaint_receive(actor=actor, data=data, idempotency_key=key)
 
     # The first use of a token records it (an UPDATE at most once an hour), and a process reads the lexicon,
-    # the text model's id and the org subtrees at most every AMENDS_TEXT_CHECK_SECONDS / minute: count the
+    # the text model's id, touchpoints and org subtrees at most every AMENDS_TEXT_CHECK_SECONDS / minute: count the
     # steady state, after one complaint that is rolled back.
     user_for_token(world.token)
+    for code in world.touchpoints:
+        touchpoint_by_code(code)  # the catalogue is kept per process (journeys.queries)
     with transaction.atomic():
         existing("CLWARM", "count-warm")()
         new_customer()

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 
 from amends.accounts.models import User
-from amends.core import audit
+from amends.core import audit, batch
 from amends.customers.models import Customer
 from amends.journeys.models import Touchpoint
 
@@ -80,7 +80,7 @@ def repeat_failure_record(
 ) -> Failure:
     """The customer came back about an open case: a second failure (double deviation, 二次偏离) recorded on
     that case, which counts as one more repeat in its priority. For callers holding the case row (intake)."""
-    failure = Failure.objects.create(
+    failure = Failure(
         case=case,
         customer=customer,
         touchpoint=case.touchpoint,
@@ -92,6 +92,7 @@ def repeat_failure_record(
         description=description,
         occurred_at=at,
     )
+    batch.create(failure)  # with intake's other writes when it reserved the id (core.batch)
     timeline_add(case, TimelineKind.REPEAT, actor=actor, text=description, at=at, data={"failure": failure.pk})
     audit.record(
         audit.entry(
