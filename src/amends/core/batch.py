@@ -91,8 +91,16 @@ def create(obj: models.Model) -> models.Model:
         pool = held.ids.get(type(obj))
         if pool:
             obj.pk = pool.pop(0)
-    if held is None or obj.pk is None:
+    if held is None:
         obj.save(force_insert=True)
+        return obj
+    if obj.pk is None:
+        # Its INSERT need not wait for the held rows (foreign keys are checked at the commit), nor send them.
+        held.writing = True
+        try:
+            obj.save(force_insert=True)
+        finally:
+            held.writing = False
         return obj
     held.inserts.append(obj)
     held.created.add(id(obj))
