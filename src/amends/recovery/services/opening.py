@@ -150,9 +150,8 @@ def case_open_or_join(*, actor: User | None, opening: CaseOpening) -> OpenedCase
         .order_by("opened_at")
         .values("pk", "opened_at", "status", "episode_key", "closed_at")
     )
-    reads["open"] = (
-        on_episode.select_for_update(of=("self",)).order_by("opened_at").values(*_case_columns(), "owner__username")[:1]
-    )
+    columns = [*_case_columns(), *(f"owner__{c}" for c in _user_columns())]
+    reads["open"] = on_episode.select_for_update(of=("self",)).order_by("opened_at").values(*columns)[:1]
     found = batch.read(reads if together else {"cases": reads["cases"]}, [batch.NewId(Case, unless=on_episode), *ids])
     recent: list[int] = []  # the customer's cases opened within the repeat window
     closed_recently = False
@@ -186,13 +185,18 @@ def _case_columns() -> list[str]:
     return [f.attname for f in Case._meta.concrete_fields]
 
 
+def _user_columns() -> list[str]:
+    return [f.attname for f in User._meta.concrete_fields]
+
+
 def _case_of(row: dict[str, Any], o: CaseOpening) -> Case:
     """The open case read (and locked) with the customer's other cases, with what is at hand attached: its
-    customer, owner (the fields read), unit and touchpoint."""
+    customer, owner, unit and touchpoint."""
     columns = _case_columns()
     case = Case.from_db(connection.alias, columns, [row[c] for c in columns])
     if case.owner_id is not None:
-        case.owner = User.from_db(connection.alias, ["id", "username"], [case.owner_id, row["owner__username"]])
+        owner = _user_columns()
+        case.owner = User.from_db(connection.alias, owner, [row[f"owner__{c}"] for c in owner])
     if case.customer_id == o.customer.pk:
         case.customer = o.customer
     if case.org_unit_id == o.customer.org_unit_id:
