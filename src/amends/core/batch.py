@@ -29,7 +29,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models
+from django.db import DatabaseError, IntegrityError, connection, models
 from django.db.models import Q, QuerySet, sql
 
 _local = threading.local()
@@ -42,6 +42,7 @@ class _Held:
     updates: dict[tuple[type[models.Model], Any], tuple[models.Model, list[str]]] = field(default_factory=dict)
     ids: dict[type[models.Model], list[int]] = field(default_factory=dict)
     writing: bool = False
+    failed: IntegrityError | None = None  # a held write refused before another statement (see collect)
 
     def __bool__(self) -> bool:
         return bool(self.inserts or self.updates)
@@ -62,6 +63,15 @@ def collect() -> Iterator[None]:
         with connection.execute_wrapper(_write_first):
             yield
             _write(held)
+        if held.failed is not None:
+            raise held.failed
+    except DatabaseError as exc:
+        # A held write refused (a unique index: a replayed idempotency key) surfaces at whatever statement came
+        # next, maybe inside code that catches IntegrityError for its own reasons and then meets an aborted
+        # transaction: the caller sees the refusal itself, as if the row had been written at once.
+        if held.failed is not None and exc is not held.failed:
+            raise held.failed from exc
+        raise
     finally:
         _local.held = None
 
@@ -69,7 +79,11 @@ def collect() -> Iterator[None]:
 def _write_first(execute: Any, sql_text: str, params: Any, many: bool, context: Any) -> Any:
     held = _held()
     if held and not held.writing:
-        _write(held)
+        try:
+            _write(held)
+        except IntegrityError as exc:
+            held.failed = exc
+            raise
     return execute(sql_text, params, many, context)
 
 

@@ -84,3 +84,17 @@ def test_a_row_created_then_changed_in_the_block_is_written_once_as_it_ends(worl
     (row,) = found["case"]
     assert row == Case.objects.filter(pk=case.pk).values("pk", "opened_at", "severity").get()
     assert Customer.objects.get(customer_no="NCTEST").value == Decimal("12.50")
+
+
+def test_a_held_write_refused_at_a_later_statement_reaches_the_caller_even_if_caught_on_the_way(world, now):
+    from django.db import IntegrityError, transaction
+
+    from amends.accounts.models import User
+
+    with pytest.raises(IntegrityError), transaction.atomic(), batch.collect():
+        batch.add(User(username=world.handler.username, password="!"))  # taken: the unique index refuses it
+        try:
+            with transaction.atomic():  # its SAVEPOINT sends the held row first, which the unique index refuses
+                pass
+        except IntegrityError:
+            pass  # code that expected an IntegrityError of its own
