@@ -9,6 +9,7 @@ that replayed keys answer 200 with the same complaint.
 from __future__ import annotations
 
 import json
+import math
 import os
 import random
 import time
@@ -25,7 +26,7 @@ from amends.intake.models import Complaint
 from amends.journeys.queries import touchpoint_by_code
 
 from . import database, environment, load, pgbench
-from .cpu import CpuMeter
+from .cpu import CpuMeter, CpuUse
 from .intake_data import IntakeWorld, Traffic, seed
 from .server import AppServer, ServerConfig, production_env
 from .statements import Captured, capture
@@ -98,6 +99,7 @@ def run_intake(options: IntakeOptions, progress: Callable[[str], None] = lambda 
                 everything += result.sent
                 run: dict[str, Any] = {"server": config.as_dict(), "http": result.as_dict()}
                 run["http"]["cpu_cores"] = used.as_dict() if used else None
+                run["http"]["cpu_ms_per_complaint"] = cpu_per_complaint(used, result.throughput())
                 progress(f"bare Django view: {clients} client(s)")
                 meter = CpuMeter(bare.pid)
                 ref_view = load.drive(
@@ -139,6 +141,16 @@ def run_intake(options: IntakeOptions, progress: Callable[[str], None] = lambda 
     if options.drop_after:
         database.drop(target)
     return report
+
+
+def cpu_per_complaint(used: CpuUse | None, per_second: float) -> dict[str, float] | None:
+    """Milliseconds of CPU one complaint costs the application server and PostgreSQL (cores ÷ rate)."""
+    if used is None or not per_second or math.isnan(per_second):
+        return None
+    return {
+        name: round(cores / per_second * 1000, 2)
+        for name, cores in (("server", used.server), ("postgres", used.postgres))
+    }
 
 
 def count_statements(world: IntakeWorld) -> list[Captured]:
