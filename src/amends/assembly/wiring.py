@@ -56,7 +56,7 @@ def connect() -> None:
     # A complaint arrives (intake.services.complaint_receive): recovery's case opening may join it to the open
     # case of a near-duplicate text finds; text reads it in the same transaction (flags and suggestions, a
     # higher priority, alerts) and adds its findings to the API's answer (DESIGN §5).
-    intake_hooks.register_receiver("text", text_services.complaint_read)
+    intake_hooks.register_receiver("text", text_services.complaint_read, creates=text_services.complaint_creates)
     add_relator(text.similar_open_case)
     intake_hooks.register_answer("flags", text.complaint_flags)
     intake_hooks.register_answer("suggested", text.complaint_suggested)

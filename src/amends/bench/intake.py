@@ -9,6 +9,7 @@ that replayed keys answer 200 with the same complaint.
 from __future__ import annotations
 
 import json
+import math
 import os
 import random
 import time
@@ -22,9 +23,10 @@ from django.test import Client, override_settings
 from amends.accounts.tokens import user_for_token
 from amends.intake import services
 from amends.intake.models import Complaint
+from amends.journeys.queries import touchpoint_by_code
 
 from . import database, environment, load, pgbench
-from .cpu import CpuMeter
+from .cpu import CpuMeter, CpuUse
 from .intake_data import IntakeWorld, Traffic, seed
 from .server import AppServer, ServerConfig, production_env
 from .statements import Captured, capture
@@ -97,6 +99,7 @@ def run_intake(options: IntakeOptions, progress: Callable[[str], None] = lambda 
                 everything += result.sent
                 run: dict[str, Any] = {"server": config.as_dict(), "http": result.as_dict()}
                 run["http"]["cpu_cores"] = used.as_dict() if used else None
+                run["http"]["cpu_ms_per_complaint"] = cpu_per_complaint(used, result.throughput())
                 progress(f"bare Django view: {clients} client(s)")
                 meter = CpuMeter(bare.pid)
                 ref_view = load.drive(
@@ -140,6 +143,16 @@ def run_intake(options: IntakeOptions, progress: Callable[[str], None] = lambda 
     return report
 
 
+def cpu_per_complaint(used: CpuUse | None, per_second: float) -> dict[str, float] | None:
+    """Milliseconds of CPU one complaint costs the application server and PostgreSQL (cores ÷ rate)."""
+    if used is None or not per_second or math.isnan(per_second):
+        return None
+    return {
+        name: round(cores / per_second * 1000, 2)
+        for name, cores in (("server", used.server), ("postgres", used.postgres))
+    }
+
+
 def count_statements(world: IntakeWorld) -> list[Captured]:
     """The statements of one complaint: service only (new customer, existing customer, one joining an open
     case), the token lookup, and whole HTTP requests through Django's stack (as the server runs them)."""
@@ -170,9 +183,11 @@ def count_statements(world: IntakeWorld) -> list[Captured]:
         return lambda: services.complaint_receive(actor=actor, data=data, idempotency_key=key)
 
     # The first use of a token records it (an UPDATE at most once an hour), and a process reads the lexicon,
-    # the text model's id and the org subtrees at most every AMENDS_TEXT_CHECK_SECONDS / minute: count the
+    # the text model's id, touchpoints and org subtrees at most every AMENDS_TEXT_CHECK_SECONDS / minute: count the
     # steady state, after one complaint that is rolled back.
     user_for_token(world.token)
+    for code in world.touchpoints:
+        touchpoint_by_code(code)  # the catalogue is kept per process (journeys.queries)
     with transaction.atomic():
         existing("CLWARM", "count-warm")()
         new_customer()

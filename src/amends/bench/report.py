@@ -50,7 +50,7 @@ def intake(console: Console, report: dict[str, Any], *, verbose: bool = False) -
     )
     for col in ("server", "clients", "complaints/s", "p50 ms", "p95 ms", "p99 ms", "errors"):
         table.add_column(col, justify="left" if col == "server" else "right")
-    for col in ("bare view/s (p50)", "pgbench/s (p50)", "÷ bare", "÷ pgbench", "CPU app/pg/other"):
+    for col in ("bare view/s (p50)", "pgbench/s (p50)", "÷ bare", "÷ pgbench", "CPU app/pg/other", "CPU ms app/pg"):
         table.add_column(col, justify="right")
     for run in report["runs"]:
         http, lat = run["http"], run["http"]["latency"]
@@ -69,12 +69,14 @@ def intake(console: Console, report: dict[str, Any], *, verbose: bool = False) -
             f"{run['ratio_to_bare_view']:.1%}" if run.get("ratio_to_bare_view") else "–",
             f"{run['ratio']:.1%}" if run.get("ratio") else "–",
             _cpu(http.get("cpu_cores"), "server", "postgres", "other"),
+            _cpu(http.get("cpu_ms_per_complaint"), "server", "postgres"),
         )
     console.print(table)
     console.print(
         "[dim]CPU: cores used on average during the complaints run by the application server, PostgreSQL and other "
         "processes on the machine (not this benchmark); 'other' well above 0 means a busy machine depressed the "
-        "figures. p50/p95/p99 are milliseconds as the client sees them.[/]"
+        "figures. CPU ms: milliseconds of CPU per complaint in the application server and in PostgreSQL. "
+        "p50/p95/p99 are milliseconds as the client sees them.[/]"
     )
     for run in report["runs"]:
         if run["http"]["failures"]:

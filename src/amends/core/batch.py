@@ -29,7 +29,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models
+from django.db import DatabaseError, IntegrityError, connection, models
 from django.db.models import Q, QuerySet, sql
 
 _local = threading.local()
@@ -42,6 +42,7 @@ class _Held:
     updates: dict[tuple[type[models.Model], Any], tuple[models.Model, list[str]]] = field(default_factory=dict)
     ids: dict[type[models.Model], list[int]] = field(default_factory=dict)
     writing: bool = False
+    failed: IntegrityError | None = None  # a held write refused before another statement (see collect)
 
     def __bool__(self) -> bool:
         return bool(self.inserts or self.updates)
@@ -62,6 +63,15 @@ def collect() -> Iterator[None]:
         with connection.execute_wrapper(_write_first):
             yield
             _write(held)
+        if held.failed is not None:
+            raise held.failed
+    except DatabaseError as exc:
+        # A held write refused (a unique index: a replayed idempotency key) surfaces at whatever statement came
+        # next, maybe inside code that catches IntegrityError for its own reasons and then meets an aborted
+        # transaction: the caller sees the refusal itself, as if the row had been written at once.
+        if held.failed is not None and exc is not held.failed:
+            raise held.failed from exc
+        raise
     finally:
         _local.held = None
 
@@ -69,7 +79,11 @@ def collect() -> Iterator[None]:
 def _write_first(execute: Any, sql_text: str, params: Any, many: bool, context: Any) -> Any:
     held = _held()
     if held and not held.writing:
-        _write(held)
+        try:
+            _write(held)
+        except IntegrityError as exc:
+            held.failed = exc
+            raise
     return execute(sql_text, params, many, context)
 
 
@@ -91,8 +105,16 @@ def create(obj: models.Model) -> models.Model:
         pool = held.ids.get(type(obj))
         if pool:
             obj.pk = pool.pop(0)
-    if held is None or obj.pk is None:
+    if held is None:
         obj.save(force_insert=True)
+        return obj
+    if obj.pk is None:
+        # Its INSERT need not wait for the held rows (foreign keys are checked at the commit), nor send them.
+        held.writing = True
+        try:
+            obj.save(force_insert=True)
+        finally:
+            held.writing = False
         return obj
     held.inserts.append(obj)
     held.created.add(id(obj))
@@ -130,11 +152,17 @@ def reserve(model: type[models.Model], ids: Iterable[int | None]) -> None:
 
 @dataclass(frozen=True)
 class NewId:
-    """Reserve an id of `model` with a `read` (PostgreSQL), unless `unless` (a queryset) finds a row: a case's
-    id is wanted only when there is no open case to join."""
+    """Reserve an id of `model` with a `read` (PostgreSQL); only if `when` (a queryset) finds a row, and not if
+    `unless` does: a case's id is wanted only when there is no open case to join."""
 
     model: type[models.Model]
     unless: QuerySet[Any] | None = None
+    when: QuerySet[Any] | None = None
+
+
+def reads_together() -> bool:
+    """Whether `read` sends its querysets in one statement (PostgreSQL) rather than one by one."""
+    return connection.vendor == "postgresql"
 
 
 def read(queries: dict[str, QuerySet[Any]], ids: Iterable[NewId] = ()) -> dict[str, list[dict[str, Any]]]:
@@ -144,7 +172,7 @@ def read(queries: dict[str, QuerySet[Any]], ids: Iterable[NewId] = ()) -> dict[s
     locks its rows as it would alone), each id a `nextval`. Elsewhere one query per queryset and no ids.
     """
     wanted = list(ids)
-    if connection.vendor != "postgresql":
+    if not reads_together():
         return {name: list(qs) for name, qs in queries.items()}
     columns: list[str] = []
     params: list[Any] = []
@@ -154,39 +182,57 @@ def read(queries: dict[str, QuerySet[Any]], ids: Iterable[NewId] = ()) -> dict[s
         text, p = compiler.as_sql()
         names = [*qs.query.extra_select, *qs.query.values_select, *qs.query.annotation_select]
         shapes.append((names, [col[0].output_field for col in compiler.select]))
-        columns.append(f"(SELECT json_agg(q) FROM ({text}) q)")
+        columns.append(f"(SELECT json_agg(q)::text FROM ({text}) q)")
         params.extend(p)
     for new in wanted:
         nextval = next_id_sql(new.model)
-        if new.unless is None:
-            columns.append(str(nextval))
-        else:
-            text, p = new.unless.values("pk").query.get_compiler(connection=connection).as_sql()
-            columns.append(f"CASE WHEN NOT EXISTS ({text}) THEN {nextval} END")
-            params.extend(p)
+        conditions = []
+        for condition, test in ((new.when, "EXISTS"), (new.unless, "NOT EXISTS")):
+            if condition is not None:
+                text, p = condition.values("pk").query.get_compiler(connection=connection).as_sql()
+                conditions.append(f"{test} ({text})")
+                params.extend(p)
+        columns.append(f"CASE WHEN {' AND '.join(conditions)} THEN {nextval} END" if conditions else str(nextval))
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(columns), params)
         row = cursor.fetchone()
     out: dict[str, list[dict[str, Any]]] = {}
     for i, (name, (names, fields)) in enumerate(zip(queries, shapes, strict=True)):
         # json, not jsonb: the keys keep their order (and repeats), so values are matched by position.
-        pairs = json.loads(row[i], object_pairs_hook=list, parse_float=Decimal) if row[i] else []
-        out[name] = [{n: _from_json(f, v) for n, f, (_, v) in zip(names, fields, item, strict=True)} for item in pairs]
+        items = json.loads(row[i], object_pairs_hook=_Pairs, parse_float=Decimal) if row[i] else []
+        out[name] = [{n: _from_json(f, v) for n, f, (_, v) in zip(names, fields, item, strict=True)} for item in items]
     for new, pk in zip(wanted, row[len(queries) :], strict=True):
         reserve(new.model, [pk])
     return out
 
 
+class _Pairs(list):
+    """A JSON object as its (key, value) pairs in order."""
+
+
+def _plain(value: Any) -> Any:
+    """A value inside a row (a JSONField's) as json.loads gives it: objects as dicts, numbers as floats."""
+    if isinstance(value, _Pairs):
+        return {k: _plain(v) for k, v in value}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
 def _from_json(field: Any, value: Any) -> Any:
+    """A column's value as the database driver gives it (numbers are read as Decimal, so money stays exact)."""
     if value is None:
         return None
     kind = field.get_internal_type()
+    if kind == "DecimalField":
+        return Decimal(value)
+    value = _plain(value)
     if kind == "DateTimeField":
         return datetime.fromisoformat(value)
     if kind == "DateField":
         return date.fromisoformat(value)
-    if kind == "DecimalField":
-        return Decimal(str(value))
     return value
 
 

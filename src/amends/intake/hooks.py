@@ -13,6 +13,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from django.db.models import Model
+
     from amends.accounts.models import User
 
     from .models import Complaint
@@ -23,11 +25,20 @@ class Receiver(Protocol):
 
 
 RECEIVERS: dict[str, Receiver] = {}
+# What a receiver will create for a complaint in these words (models, once per row): their ids are reserved
+# with intake's read, so the rows go out with the complaint's other writes (core.batch).
+CREATES: dict[str, Callable[[str], list[type[Model]]]] = {}
 ANSWER_FIELDS: dict[str, Callable[[Complaint], Any]] = {}
 
 
-def register_receiver(name: str, receiver: Receiver) -> None:
+def register_receiver(name: str, receiver: Receiver, creates: Callable[[str], list[type[Model]]] | None = None) -> None:
     RECEIVERS[name] = receiver
+    if creates is not None:
+        CREATES[name] = creates
+
+
+def ids_wanted(words: str) -> list[type[Model]]:
+    return [model for creates in CREATES.values() for model in creates(words)]
 
 
 def register_answer(name: str, field: Callable[[Complaint], Any]) -> None:

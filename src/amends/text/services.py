@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from amends.accounts.access import EDITS_LEXICON, WORKS_CASES, require
@@ -29,7 +30,7 @@ from amends.recovery import services as recovery
 from amends.recovery.models import Case, Cause, Dimension
 from amends.recovery.services.common import CASE_AUDIT_FIELDS, check_version, locked_case, save_case
 from amends.warning import services as warning
-from amends.warning.models import Severity
+from amends.warning.models import Alert, Severity
 
 from . import lexicon, store
 from .flags import Flag, find_flags
@@ -59,6 +60,12 @@ def complaint_read(*, complaint: Complaint, actor: User, at: datetime) -> Compla
     if flags:
         _escalate(complaint, flags, actor)
     return reading
+
+
+def complaint_creates(words: str) -> list[type[Model]]:
+    """The alerts `complaint_read` will raise for these words (intake reserves their ids)."""
+    codes = {f.code for f in find_flags(words, lexicon.current())}
+    return [Alert] * ((1 if codes - {"distress"} else 0) + (1 if "distress" in codes else 0))
 
 
 def _escalate(complaint: Complaint, flags: list[Flag], actor: User) -> None:

@@ -15,7 +15,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from amends.accounts.access import RECEIVES_COMPLAINTS, in_scope, require, scope_filter
@@ -27,14 +28,14 @@ from amends.customers.models import Customer, Policy, Segment
 from amends.journeys.models import Touchpoint
 from amends.journeys.queries import touchpoint_by_code
 from amends.recovery import services as recovery
-from amends.recovery.models import Case, TimelineKind
+from amends.recovery.models import TimelineKind
 from amends.recovery.rules import Episode
 from amends.recovery.services import CustomerRow
 
 from .. import hooks, rules
 from ..models import Channel, Complaint
 from .clock import COMPLAINT_AUDIT_FIELDS, clock_config
-from .related import note_repeat
+from .related import LAST_COMPLAINT, last_complaints, note_repeat, repeat_ids
 
 # Longer keys do not fit the unique index's column.
 IDEMPOTENCY_KEY_MAX = 200
@@ -128,14 +129,14 @@ def _record(
     *, actor: User, data: ComplaintInput, resolved: _Resolved, key: str | None, digest: str, now: datetime
 ) -> Complaint:
     fresh = resolved.customer is None
-    locked = data.customer_id is not None
-    batch.reserve_ids(*([Customer] if fresh else []), Case, Complaint)
-    customer = resolved.customer or _create_customer(actor, resolved.new_customer, now)
+    # A new customer's row is written with its case (recovery), once the case read has reserved its id.
+    customer = resolved.customer or _new_customer(actor, resolved.new_customer, now)
     touchpoint = resolved.touchpoint
     due = rules.due_at(resolved.received_at, 0, clock_config())
     episode = Episode.of(
         claim_no=data.claim_no, policy_no=data.policy_no, journey=touchpoint.journey.code if touchpoint else None
     )
+    words = f"{data.description.strip()}\n{data.request.strip()}"
     opened = recovery.case_open_or_join(
         actor=actor,
         opening=recovery.CaseOpening(
@@ -148,9 +149,15 @@ def _record(
             due_at=due,
             words=f"{data.description}\n{data.request}",
             said_at=resolved.received_at,
-            customer_row=CustomerRow.NEW if fresh else CustomerRow.LOCKED if locked else CustomerRow.UNLOCKED,
+            customer_row=CustomerRow.NEW if fresh else CustomerRow.LOCKED,  # locked as _validate read it
+            # Read with the customer's cases: ids for the complaint and what the receivers will write, and
+            # when the complaint before this one on the episode's open case came (a repeat failure?).
+            reserve=(Complaint, *hooks.ids_wanted(words), *([] if fresh else repeat_ids(customer, episode, now))),
+            also_read={} if fresh else {LAST_COMPLAINT: last_complaints(customer)},
         ),
     )
+    if fresh:
+        _audit_new_customer(actor, customer)
     case = opened.case
     complaint = Complaint(
         case=case,
@@ -232,45 +239,50 @@ def _validate(*, actor: User, data: ComplaintInput, now: datetime) -> _Resolved:
     if data.loss_amount is not None and data.loss_amount < 0:
         errors["loss_amount"] = [_("The loss amount cannot be negative.")]
 
-    policy = None
-    if data.policy_no.strip() and data.identity_verified:
-        policy = Policy.objects.select_related("customer__org_unit").filter(policy_no=data.policy_no.strip()).first()
-        # Another branch's policy is answered as an unknown one: the answer must not tell it exists.
-        if policy is None or not in_scope(actor, policy.customer.org_unit_id):
-            errors["policy_no"] = [_("No policy with this number.")]
-            policy = None
-
+    # An unverified complainant (the portal) proves nothing by a policy number or a name and phone: neither is
+    # matched, and the number stays the complainant's words. Otherwise the customer is locked as it is read
+    # (case_open_or_join needs the lock anyway, and this saves it a statement), with the policy the complaint
+    # names read in the same statement.
+    policy_no = data.policy_no.strip() if data.identity_verified else ""
+    policy, policy_read = None, False
     customer = None
     if data.customer_id is not None:
-        # Locked as it is read: case_open_or_join needs the lock anyway, and this saves it a statement.
-        customer = (
-            Customer.objects.select_related("org_unit")
-            .select_for_update(of=("self",))
-            .filter(pk=data.customer_id)
-            .first()
-        )
+        customer = _locked_customer(Customer.objects.filter(pk=data.customer_id), policy_no)
         if customer is None or not in_scope(actor, customer.org_unit_id):
             errors["customer.id"] = [_("No customer with this id in your organisation.")]
             customer = None
-        elif policy is not None and policy.customer_id != customer.pk:
-            errors["policy_no"] = [_("This policy belongs to another customer.")]
+        elif policy_no:
+            policy, policy_read = _policy_read_with(customer), True
+            if policy is not None and policy.customer_id != customer.pk:
+                # Whose it is, and in which branch, is not told.
+                errors["policy_no"] = [_("No policy with this number for this customer.")]
     elif data.new_customer is not None:
         if not data.new_customer.name.strip():
             errors["customer.name"] = [required]
         if data.new_customer.segment not in Segment.values:
             errors["customer.segment"] = [_("Unknown segment “%(value)s”.") % {"value": data.new_customer.segment}]
-        if policy is not None:
-            customer = policy.customer  # the policy says who the customer is
+        if policy_no:  # the policy says who the customer is
+            customer = _locked_customer(Customer.objects.filter(policies__policy_no=policy_no), policy_no)
+            policy, policy_read = (_policy_read_with(customer) if customer else None), True
+            if customer is not None and not in_scope(actor, customer.org_unit_id):
+                customer, policy = None, None  # another branch's policy is answered as an unknown one
         elif data.new_customer.phone.strip() and data.identity_verified:
             # Only customers the receiver may see are matched: another branch's is not revealed by an error.
-            customer = scope_filter(
-                Customer.objects.select_related("org_unit").filter(
-                    phone=data.new_customer.phone.strip(), name=data.new_customer.name.strip()
+            customer = _locked_customer(
+                scope_filter(
+                    Customer.objects.filter(phone=data.new_customer.phone.strip(), name=data.new_customer.name.strip()),
+                    actor,
                 ),
-                actor,
-            ).first()
+                "",
+            )
     else:
         errors["customer"] = [_("Give an existing customer's id or a new customer's name.")]
+    if policy_no and not policy_read:
+        policy = Policy.objects.select_related("customer").filter(policy_no=policy_no).first()
+        if policy is not None and not in_scope(actor, policy.customer.org_unit_id):
+            policy = None  # as above: not told apart from an unknown number
+    if policy_no and policy is None:
+        errors["policy_no"] = [_("No policy with this number.")]
 
     touchpoint = None
     if data.touchpoint.strip():
@@ -291,9 +303,29 @@ def _validate(*, actor: User, data: ComplaintInput, now: datetime) -> _Resolved:
     return _Resolved(customer, None if customer else data.new_customer, policy, touchpoint, subject, received_at)
 
 
-def _create_customer(actor: User, new: NewCustomer | None, now: datetime) -> Customer:
+def _locked_customer(customers: QuerySet[Customer], policy_no: str) -> Customer | None:
+    """The first of `customers` with its unit, locked for this transaction, and the id and owner of the policy
+    numbered `policy_no` (if any) in the same statement."""
+    found = customers.select_related("org_unit").select_for_update(of=("self",))
+    if policy_no:
+        policies = Policy.objects.filter(policy_no=policy_no)
+        found = found.annotate(
+            policy_pk=Subquery(policies.values("pk")[:1]), policy_customer=Subquery(policies.values("customer_id")[:1])
+        )
+    return found.first()
+
+
+def _policy_read_with(customer: Customer) -> Policy | None:
+    """The policy `_locked_customer` read (its id and customer; the other fields load if used)."""
+    pk = getattr(customer, "policy_pk", None)
+    if pk is None:
+        return None
+    return Policy.from_db(connection.alias, ["id", "customer_id"], [pk, customer.policy_customer])  # type: ignore[attr-defined]
+
+
+def _new_customer(actor: User, new: NewCustomer | None, now: datetime) -> Customer:
     assert new is not None and actor.org_unit is not None
-    customer = Customer(
+    return Customer(
         customer_no=f"NC{now:%y%m}{secrets.token_hex(4).upper()}",
         name=new.name.strip(),
         phone=new.phone.strip(),
@@ -302,7 +334,9 @@ def _create_customer(actor: User, new: NewCustomer | None, now: datetime) -> Cus
         org_unit=actor.org_unit,
         created_at=now,
     )
-    batch.create(customer)
+
+
+def _audit_new_customer(actor: User, customer: Customer) -> None:
     audit.record(
         audit.entry(
             actor=actor,
@@ -311,4 +345,3 @@ def _create_customer(actor: User, new: NewCustomer | None, now: datetime) -> Cus
             after=audit.snapshot(customer, ["customer_no", "name", "segment", "org_unit"]),
         )
     )
-    return customer

@@ -10,24 +10,56 @@ cases; both check the case versions and are audited.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, QuerySet
 from django.utils.translation import gettext as _
 
 from amends.accounts.access import WORKS_CASES, in_scope, require
 from amends.accounts.models import User
-from amends.core import audit, clock
+from amends.core import audit, batch, clock
 from amends.core.errors import NotFound, RuleViolation
 from amends.customers.models import Customer, Policy
 from amends.recovery import services as recovery
-from amends.recovery.models import Case, Failure, TimelineKind
+from amends.recovery.models import Case, CaseStatus, Failure, TimelineKind
 from amends.recovery.rules import Episode
 from amends.recovery.services.common import check_version, locked_case
 
 from ..access import access_complaint
 from ..models import Complaint
+
+LAST_COMPLAINT = "last_complaint"
+
+
+def last_complaints(customer: Customer) -> QuerySet[Any]:
+    """When the latest complaint came of each of the customer's open cases (`.values()` rows of case_id and
+    last), read with the customer's cases when a complaint arrives (`CaseOpening.also_read`): a complaint only
+    ever joins one of them."""
+    return (
+        Complaint.objects.filter(case__customer=customer)
+        .exclude(case__status=CaseStatus.CLOSED)
+        .order_by()
+        .values("case_id")
+        .annotate(last=Max("received_at"))
+    )
+
+
+def repeat_ids(customer: Customer, episode: Episode, at: datetime) -> list[batch.NewId]:
+    """The repeat failure `note_repeat` may record, its id reserved when it will: the customer's open case on
+    the episode had a complaint long enough ago, or their case on the episode closed recently."""
+    open_cases = Case.objects.filter(customer=customer, episode_key=episode.key).exclude(status=CaseStatus.CLOSED)
+    back = Complaint.objects.filter(
+        case__in=open_cases, received_at__lte=at - timedelta(hours=settings.AMENDS_REPEAT_CONTACT_HOURS)
+    )
+    closed = Case.objects.filter(
+        customer=customer,
+        episode_key=episode.key,
+        status=CaseStatus.CLOSED,
+        closed_at__gte=at - timedelta(days=settings.AMENDS_RELATED_DAYS),
+    )
+    return [batch.NewId(Failure, when=back), batch.NewId(Failure, when=closed, unless=open_cases)]
 
 
 def note_repeat(*, actor: User, complaint: Complaint, opened: recovery.OpenedCase, at: datetime) -> Failure | None:
@@ -36,9 +68,12 @@ def note_repeat(*, actor: User, complaint: Complaint, opened: recovery.OpenedCas
     (recovery saw that when it opened the new case)."""
     case = complaint.case
     if opened.joined:
-        previous = (
-            Complaint.objects.filter(case=case).exclude(pk=complaint.pk).aggregate(last=Max("received_at"))["last"]
-        )
+        if LAST_COMPLAINT in opened.read:  # read with the customer's cases, before this complaint was written
+            previous = next((r["last"] for r in opened.read[LAST_COMPLAINT] if r["case_id"] == case.pk), None)
+        else:
+            previous = (
+                Complaint.objects.filter(case=case).exclude(pk=complaint.pk).aggregate(last=Max("received_at"))["last"]
+            )
         back = previous is not None and complaint.received_at - previous >= timedelta(
             hours=settings.AMENDS_REPEAT_CONTACT_HOURS
         )

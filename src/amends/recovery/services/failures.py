@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from amends.accounts.access import WORKS_CASES, require
 from amends.accounts.models import User
-from amends.core import audit
+from amends.core import audit, batch
 from amends.core.errors import InvalidInput, NotFound
 from amends.customers.models import Customer
 from amends.journeys.models import Touchpoint
@@ -81,7 +81,7 @@ def repeat_failure_record(
 ) -> Failure:
     """The customer came back about an open case: a second failure (double deviation, 二次偏离) recorded on
     that case, which counts as one more repeat in its priority. For callers holding the case row (intake)."""
-    failure = Failure.objects.create(
+    failure = Failure(
         case=case,
         customer=customer,
         touchpoint=case.touchpoint,
@@ -93,6 +93,7 @@ def repeat_failure_record(
         description=description,
         occurred_at=at,
     )
+    batch.create(failure)  # with intake's other writes when it reserved the id (core.batch)
     timeline_add(case, TimelineKind.REPEAT, actor=actor, text=description, at=at, data={"failure": failure.pk})
     _audited(actor, failure)
     case_count_repeat(actor=actor, case=case)

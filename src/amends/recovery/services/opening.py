@@ -9,13 +9,14 @@ caller writes next. The episode rule is `rules.Episode`; relators are added by `
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
-from django.db.models import Q
+from django.db import connection, models
+from django.db.models import Q, QuerySet
 
 from amends.accounts.models import User
 from amends.core import audit, batch
@@ -25,7 +26,7 @@ from amends.journeys.models import Touchpoint
 from ..models import IS_OPEN, Case, CaseStatus, TimelineKind
 from ..rules import Episode
 from .common import CASE_AUDIT_FIELDS, save_case, timeline_add
-from .owners import pick_owner
+from .owners import candidates, choose, pick_owner
 from .priority import PRIORITY_FIELDS, reprioritise
 
 
@@ -58,6 +59,11 @@ class CaseOpening:
     words: str = ""
     said_at: datetime | None = None
     customer_row: CustomerRow = CustomerRow.UNLOCKED
+    # For the caller's own writes after: ids to reserve (core.batch.create) and `.values()` querysets to read,
+    # both in the one statement that reads the customer's cases (PostgreSQL; elsewhere neither is read: the
+    # caller reads for itself what `OpenedCase.read` lacks).
+    reserve: tuple[type[models.Model] | batch.NewId, ...] = ()
+    also_read: dict[str, QuerySet[Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,7 @@ class OpenedCase:
     reason: str = "auto"
     why: dict | None = None  # why it joined: {"reason": "same_claim" | "similar_text" | …, …}
     episode_closed_recently: bool = False
+    read: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # the caller's `also_read`
 
     def note_assignment(self, at: datetime) -> None:
         if self.assigned is not None:
@@ -110,18 +117,30 @@ def case_open_or_join(*, actor: User | None, opening: CaseOpening) -> OpenedCase
     owner and deadline. Inside the caller's transaction.
 
     The customer row is locked first, so two complaints of one customer arriving together cannot open two
-    cases for the same episode. One read answers every question about the customer's cases: is one open on
-    this episode, how many opened within the repeat window, did one on this episode close recently.
+    cases for the same episode. Then one read (`core.batch.read`: one statement on PostgreSQL) answers every
+    question: is a case open on this episode (locked as it is read), how many opened within the repeat
+    window, did one on this episode close recently, who could own a new case — with the ids of the rows
+    about to be written and whatever the caller asked to read with it. A customer new in this transaction
+    (no row yet: `customer.pk` is None, written here with the case) has no cases to look at.
     """
     o = opening
+    # Where reads are not sent together (SQLite) only what every path needs is read up front; the rest (the
+    # open case, the owners, the caller's `also_read`) when a path needs it, as before.
+    together = batch.reads_together()
+    excluded = {o.subject.pk} if o.subject is not None else set()
+    reads: dict[str, QuerySet[Any]] = {"owners": candidates(o.customer.org_unit, excluded), **o.also_read}
+    ids = [batch.NewId(Customer)] if o.customer.pk is None else []
+    ids += [m if isinstance(m, batch.NewId) else batch.NewId(m) for m in o.reserve]
     if o.episode.own_case or o.customer_row is CustomerRow.NEW:
-        return _open(actor, o, recent=[])
+        found = batch.read(reads if together else {}, [batch.NewId(Case), *ids])
+        return _open(actor, o, recent=[], found=found)
     if o.customer_row is CustomerRow.UNLOCKED:
         Customer.objects.select_for_update().filter(pk=o.customer.pk).values_list("pk", flat=True).first()
     window_start = o.at - timedelta(days=settings.AMENDS_REPEAT_WINDOW_DAYS)
     related_since = o.at - timedelta(days=settings.AMENDS_RELATED_DAYS)
     key = o.episode.key
-    rows = (
+    on_episode = Case.objects.filter(IS_OPEN, customer=o.customer, episode_key=key)
+    reads["cases"] = (
         Case.objects.filter(customer=o.customer)
         .filter(
             Q(IS_OPEN, episode_key=key)
@@ -129,31 +148,62 @@ def case_open_or_join(*, actor: User | None, opening: CaseOpening) -> OpenedCase
             | Q(episode_key=key, status=CaseStatus.CLOSED, closed_at__gte=related_since)
         )
         .order_by("opened_at")
-        .values_list("pk", "opened_at", "status", "episode_key", "closed_at")
+        .values("pk", "opened_at", "status", "episode_key", "closed_at")
     )
+    columns = [*_case_columns(), *(f"owner__{c}" for c in _user_columns())]
+    reads["open"] = on_episode.select_for_update(of=("self",)).order_by("opened_at").values(*columns)[:1]
+    found = batch.read(reads if together else {"cases": reads["cases"]}, [batch.NewId(Case, unless=on_episode), *ids])
     recent: list[int] = []  # the customer's cases opened within the repeat window
-    open_pk, closed_recently = None, False
-    for pk, opened_at, status, episode_key, closed_at in rows:
-        if window_start <= opened_at <= o.at:
-            recent.append(pk)
-        if episode_key == key:
-            if status != CaseStatus.CLOSED:
-                open_pk = open_pk or pk
-            elif closed_at is not None and closed_at >= related_since:
-                closed_recently = True
+    closed_recently = False
+    for row in found["cases"]:
+        if window_start <= row["opened_at"] <= o.at:
+            recent.append(row["pk"])
+        if row["episode_key"] == key and row["status"] == CaseStatus.CLOSED:
+            closed_recently = closed_recently or (row["closed_at"] is not None and row["closed_at"] >= related_since)
     why = None
     existing = None
-    if open_pk is not None:
-        existing = _locked_open(open_pk)
+    if "open" not in found:  # read alone: the first open case on the episode, locked now
+        on_key = [r["pk"] for r in found["cases"] if r["episode_key"] == key and r["status"] != CaseStatus.CLOSED]
+        open_pk = on_key[0] if on_key else None
+        existing = _locked_open(open_pk) if open_pk is not None else None
+    elif found["open"]:
+        existing = _case_of(found["open"][0], o)
+    if existing is not None:
         why = {"reason": o.episode.join_reason}
     else:
-        found = _related(o)
-        if found is not None:
-            existing = _locked_open(found.case_id)
-            why = {"reason": found.reason, **found.detail}
+        related = _related(o)
+        if related is not None:
+            existing = _locked_open(related.case_id)
+            why = {"reason": related.reason, **related.detail}
     if existing is None:
-        return _open(actor, o, recent=recent, closed_recently=closed_recently)
-    return _join(actor, o, existing, why=why, repeats=sum(1 for pk in recent if pk != existing.pk))
+        return _open(actor, o, recent=recent, closed_recently=closed_recently, found=found)
+    joined = _join(actor, o, existing, why=why, repeats=sum(1 for pk in recent if pk != existing.pk))
+    return replace(joined, read=found)
+
+
+def _case_columns() -> list[str]:
+    return [f.attname for f in Case._meta.concrete_fields]
+
+
+def _user_columns() -> list[str]:
+    return [f.attname for f in User._meta.concrete_fields]
+
+
+def _case_of(row: dict[str, Any], o: CaseOpening) -> Case:
+    """The open case read (and locked) with the customer's other cases, with what is at hand attached: its
+    customer, owner, unit and touchpoint."""
+    columns = _case_columns()
+    case = Case.from_db(connection.alias, columns, [row[c] for c in columns])
+    if case.owner_id is not None:
+        owner = _user_columns()
+        case.owner = User.from_db(connection.alias, owner, [row[f"owner__{c}"] for c in owner])
+    if case.customer_id == o.customer.pk:
+        case.customer = o.customer
+    if case.org_unit_id == o.customer.org_unit_id:
+        case.org_unit = o.customer.org_unit
+    if case.touchpoint_id is not None and o.touchpoint is not None and o.touchpoint.pk == case.touchpoint_id:
+        case.touchpoint = o.touchpoint
+    return case
 
 
 def _locked_open(pk: int) -> Case | None:
@@ -196,7 +246,16 @@ def _join(actor: User | None, o: CaseOpening, case: Case, *, why: dict | None, r
     return OpenedCase(case, joined=True, assigned=reassigned, reason="recusal", why=why)
 
 
-def _open(actor: User | None, o: CaseOpening, *, recent: list[int], closed_recently: bool = False) -> OpenedCase:
+def _open(
+    actor: User | None,
+    o: CaseOpening,
+    *,
+    recent: list[int],
+    found: dict[str, list[dict[str, Any]]],
+    closed_recently: bool = False,
+) -> OpenedCase:
+    if o.customer.pk is None:
+        batch.create(o.customer)  # the caller's new customer, written with its first case
     case = Case(
         customer=o.customer,
         org_unit=o.customer.org_unit,
@@ -207,9 +266,12 @@ def _open(actor: User | None, o: CaseOpening, *, recent: list[int], closed_recen
         status=CaseStatus.OPEN,
     )
     reprioritise(case, repeats=len(recent), loss_amount=o.loss_amount)
-    case.owner = pick_owner(case, {o.subject.pk} if o.subject is not None else set())
+    excluded = {o.subject.pk} if o.subject is not None else set()
+    unit = o.customer.org_unit
+    owners = found["owners"] if "owners" in found else list(candidates(unit, excluded))
+    case.owner = choose(unit, owners, excluded)
     batch.create(case)
     if o.subject is not None:
         case.subjects.add(o.subject)
     audit.record(audit.entry(actor=actor, action="case.open", obj=case, after=audit.snapshot(case, CASE_AUDIT_FIELDS)))
-    return OpenedCase(case, joined=False, assigned=case.owner, episode_closed_recently=closed_recently)
+    return OpenedCase(case, joined=False, assigned=case.owner, episode_closed_recently=closed_recently, read=found)
