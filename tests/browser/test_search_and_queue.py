@@ -81,6 +81,7 @@ def test_a_supervisor_reassigns_ticked_cases_in_one_go(day, page, live_server, a
     assert page.locator("[data-queue] tr", has_text="投诉专员陈刚").count() >= 2
 
     # Filter to one segment and save it as a view the team shares.
+    page.locator(".morefilters summary").click()
     page.select_option("#id_segment", "key_account")
     page.get_by_role("button", name="筛选").click()
     expect(rows).to_have_count(1)

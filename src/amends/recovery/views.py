@@ -92,6 +92,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
             "assigns": can(actor, ASSIGNS_CASES),
             "owns": can(actor, OWNS_CASES),
             "owners": _owners(actor) if can(actor, ASSIGNS_CASES) else [],
+            "more_filters": any(request.GET.get(k) for k in VIEW_KEYS[3:]),
             "first_page": not filters.value("after") and (filters.value("page") or 1) == 1,
         },
     )
