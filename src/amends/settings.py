@@ -266,6 +266,8 @@ AMENDS_PORTAL_LIMITS = {
 }
 # Searches one staff member may run per minute (the search box matches phone numbers: no enumerating them).
 AMENDS_SEARCH_PER_MINUTE = env_int("AMENDS_SEARCH_PER_MINUTE", 60, minimum=1)
+# How long a search may spend looking for words (PostgreSQL): beyond it that kind of result is left out.
+AMENDS_SEARCH_TEXT_MS = env_int("AMENDS_SEARCH_TEXT_MS", 1000, minimum=1)
 # How long a complainant's private status link works.
 AMENDS_PORTAL_LINK_DAYS = env_int("AMENDS_PORTAL_LINK_DAYS", 365, minimum=0)
 # Text messages: a dotted path to a backend class with send(to, text); the default writes them to the log.
