@@ -24,3 +24,11 @@ def test_a_closed_recovered_case_says_how_it_closed_not_that_a_survey_will_go(en
     page = en.get(f"/cases/{c.pk}/").content.decode()
     assert "on the handler&#x27;s follow-up; no survey was sent." in page or "follow-up; no survey was sent" in page
     assert "Not asked yet" not in page
+
+
+def test_the_follow_up_note_not_recovered_is_translated():
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override("zh-hans"):
+        assert gettext("not recovered") == "未挽回"
