@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -119,14 +119,16 @@ def _customers(actor: User, query: rules.Query) -> list[Customer]:
         exact = list(scoped.filter(name=query.name).order_by("id")[:PER_KIND])
         more = scoped.filter(name__startswith=query.name).exclude(name=query.name).order_by("name", "id")
         return exact + list(more[: PER_KIND - len(exact)])
-    match = Q()
+    # One indexed lookup each (customer number, a policy's holder, phone), not one OR the planner cannot index.
+    found: list[Customer] = []
     if query.number:
-        match |= Q(customer_no=query.number)
-        holders = Policy.objects.filter(policy_no__startswith=query.number).values("customer_id")[:PER_KIND]
-        match |= Q(pk__in=holders)
+        found += scoped.filter(customer_no=query.number)[:PER_KIND]
+        holders = Policy.objects.filter(policy_no__startswith=query.number).order_by("policy_no")
+        found += scoped.filter(pk__in=list(holders.values_list("customer_id", flat=True)[:PER_KIND]))
     if query.phone and can(actor, SEES_CONTACTS):
-        match |= Q(phone=query.phone)
-    return list(scoped.filter(match).order_by("name", "id")[:PER_KIND]) if match else []
+        found += scoped.filter(phone=query.phone).order_by("id")[:PER_KIND]
+    unique = {c.pk: c for c in found}
+    return sorted(unique.values(), key=lambda c: (c.name, c.pk))[:PER_KIND]
 
 
 def _case_rows(qs: QuerySet[Case]) -> QuerySet[Case]:
@@ -154,7 +156,8 @@ def _complaint_rows(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
 
 def _complaints_by_claim(actor: User, number: str) -> list[Complaint]:
     qs = _scoped_complaints(actor).filter(claim_no__startswith=number).exclude(claim_no="")
-    return list(_complaint_rows(qs).order_by("-id")[:PER_KIND])
+    # In the prefix index's own order: the planner cannot tell how few claims share a prefix.
+    return list(_complaint_rows(qs).order_by("claim_no", "id")[:PER_KIND])
 
 
 def _complaints_by_words(actor: User, terms: tuple[str, ...]) -> list[Complaint]:
