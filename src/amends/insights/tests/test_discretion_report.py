@@ -200,3 +200,16 @@ def test_the_api_answers_json_and_csv_with_the_same_figures(world, spend):
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows[3] == ["2026-09", 3, 1, 1, 0, 1, 0, 0.667, 3300.0, 4]  # yuan as numbers Excel can add up
     assert Api(world.token(world.frontline)).get("/insights/discretion", **PERIOD).status_code == 403
+
+
+def test_count_columns_are_named_as_counts_not_times():
+    from django.utils import translation
+    from django.utils.translation import pgettext
+
+    from amends.insights.reports import timeliness
+
+    with translation.override("zh-hans"):
+        labels = {str(c.label) for c in timeliness.columns()}
+        raised = pgettext("a count", "Raised")  # the alerts report's count of alerts raised
+    assert "受理件数" in labels and "受理时间" not in labels
+    assert raised == "产生"
