@@ -24,3 +24,14 @@ def now():
     moment = at("2026-11-02 10:00")
     with clock.frozen(moment):
         yield moment
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A page read in English leaves English active in the test's thread (LocaleMiddleware activates, nothing
+    deactivates): without this, text a later test's services write (alert titles…) depends on test order."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)

@@ -331,6 +331,8 @@ AMENDS_PORTAL_ADDITIONS_PER_DAY = env_int("AMENDS_PORTAL_ADDITIONS_PER_DAY", 10,
 AMENDS_SEARCH_PER_MINUTE = env_int("AMENDS_SEARCH_PER_MINUTE", 60, minimum=1)
 # Staff searches (the search box, GET /api/v1/search, customer search) per person within the window (seconds).
 AMENDS_SEARCH_LIMIT = (AMENDS_SEARCH_PER_MINUTE, 60)
+# How long a search may spend looking for words (PostgreSQL): beyond it that kind of result is left out.
+AMENDS_SEARCH_TEXT_MS = env_int("AMENDS_SEARCH_TEXT_MS", 1000, minimum=1)
 # How long a complainant's private status link works.
 AMENDS_PORTAL_LINK_DAYS = env_int("AMENDS_PORTAL_LINK_DAYS", 365, minimum=0)
 # One-time codes that link a portal complaint to the customer on file: minutes valid, wrong tries before

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.http import BearerToken
 from amends.core.http import build_api
@@ -19,6 +20,12 @@ from amends.recovery.api import router as recovery_router
 from amends.search.api import router as search_router
 from amends.warning.api import events_router
 from amends.warning.api import router as warning_router
+
+# The Django admin in the house's name and language, with a way back to the staff pages.
+admin.site.site_header = _("Amends administration")
+admin.site.site_title = _("Amends administration")
+admin.site.index_title = _("Reference data and records")
+admin.site.site_url = "/"
 
 api = build_api(auth=BearerToken())
 api.add_router("", intake_router)

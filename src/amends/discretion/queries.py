@@ -143,7 +143,8 @@ def request_figures(r: dict[str, Any]) -> dict[str, Any]:
         "rejected": r["rejected"],
         "refused": r["refused"],
         "pending": r["pending"],
-        "grant_rate": _rate(r["granted"] + r["approved"], r["requests"]),
+        # Over decided requests: one still waiting for its approver is neither granted nor refused yet.
+        "grant_rate": _rate(r["granted"] + r["approved"], r["requests"] - r["pending"]),
         "on_the_spot_rate": _rate(r["granted"], r["requests"]),
         "approval_rate": _rate(r["approved"], r["approved"] + r["rejected"]),
         "amount_requested": yuan(r["amount_requested"]),

@@ -159,6 +159,9 @@ def case_eodc(actor: User, case: Case) -> dict[str, Any]:
                 else None
             ),
             "callback_open": open_call,
+            # A case closed without a survey or a call answer (the handler's own follow-up, unreachable,
+            # merged, imported) says how it closed instead of promising a survey that will not come.
+            "closed_as": case.closure or None if case.status == CaseStatus.CLOSED else None,
         },
     }
 

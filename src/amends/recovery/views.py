@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db.models import Q
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,7 +33,7 @@ from amends.journeys.queries import touchpoints_by_id
 from . import queries, rules, services
 from .access import access_case
 from .forms import AssignForm, OnTheSpotForm, QueueFilters, StepForm
-from .models import Case, Step, TimelineKind
+from .models import IS_OPEN, Case, Step, TimelineKind
 
 # Roles that own cases: their queue page starts with their own cases ("mine" means mine); everyone else's
 # starts with their part of the organisation. Either may switch.
@@ -47,9 +48,20 @@ def _channels() -> list[tuple[str, str]]:
     return list(related._meta.get_field("channel").choices or [])
 
 
+# The bulk bar suggests this many owners; anyone else in scope is typed by name (an admin has hundreds).
+BULK_SUGGESTED = 40
+
+
 def queue_filters(actor: User, data: Any) -> QueueFilters:
     touchpoints = [(tp.pk, f"{tp.journey.name} · {tp.name}") for tp in touchpoints_by_id().values() if tp.active]
-    return QueueFilters(data, touchpoints=touchpoints, channels=_channels(), owners=_owners(actor))
+    return QueueFilters(data, touchpoints=touchpoints, channels=_channels(), owners=_filter_owners(actor, data))
+
+
+def _filter_owners(actor: User, data: Any) -> Any:
+    """Only people who hold open cases can narrow the queue (and one a saved view names, to keep it valid)."""
+    chosen = str(data.get("owner") or "")
+    holding = Q(pk__in=Case.objects.filter(IS_OPEN, owner__isnull=False).values("owner_id"))
+    return _owners(actor).filter(holding | Q(pk=int(chosen)) if chosen.isdigit() else holding)
 
 
 @require_GET
@@ -91,7 +103,10 @@ def queue_page(request: HttpRequest) -> HttpResponse:
             "views": queries.queue_views(actor),
             "assigns": can(actor, ASSIGNS_CASES),
             "owns": can(actor, OWNS_CASES),
-            "owners": _owners(actor) if can(actor, ASSIGNS_CASES) else [],
+            "owners": _owners(actor).filter(org_unit=actor.org_unit)[:BULK_SUGGESTED]
+            if can(actor, ASSIGNS_CASES)
+            else [],
+            "more_filters": any(request.GET.get(k) for k in VIEW_KEYS[3:]),
             "first_page": not filters.value("after") and (filters.value("page") or 1) == 1,
         },
     )
@@ -123,12 +138,9 @@ def queue_bulk_post(request: HttpRequest) -> HttpResponse:
     """Reassign the cases ticked on the queue page to one person (or by the assignment rules)."""
     actor = staff(request)
     back = reverse("queue") + (f"?{request.POST['back']}" if request.POST.get("back") else "")
-    form = AssignForm(request.POST, owners=_owners(actor))
     try:
         ids = [int(i) for i in request.POST.getlist("cases")]
-        if not form.is_valid():
-            raise InvalidInput(_("Choose an owner from the list."))
-        result = services.case_bulk_assign(actor=actor, case_ids=ids, owner=form.cleaned_data["owner"])
+        result = services.case_bulk_assign(actor=actor, case_ids=ids, owner=_typed_owner(actor, request.POST))
     except (AmendsError, ValueError) as exc:
         messages.error(request, getattr(exc, "detail", _("Choose at least one case.")))
         return redirect(back)
@@ -227,6 +239,17 @@ def assign_post(request: HttpRequest, case_id: int) -> HttpResponse:
     else:
         messages.success(request, _("The case now belongs to %(name)s.") % {"name": case.owner})
     return redirect("case", case_id=case_id)
+
+
+def _typed_owner(actor: User, data: Any) -> User | None:
+    """The owner typed in the bulk bar: a user name (or id), within scope; blank lets the rules choose."""
+    typed = str(data.get("owner") or "").strip()
+    if not typed:
+        return None
+    found = _owners(actor).filter(Q(username=typed) | (Q(pk=int(typed)) if typed.isdigit() else Q(pk__in=[]))).first()
+    if found is None:
+        raise InvalidInput(_("Choose an owner from the list."))
+    return found
 
 
 def _owners(actor: User) -> Any:

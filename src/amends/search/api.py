@@ -30,6 +30,7 @@ class ResultOut(Schema):
 
 class SearchOut(Schema):
     results: list[ResultOut]
+    partial: bool = Field(description="a word search ran out of time: add or lengthen a word")
 
 
 @router.get("/search", response=SearchOut)
@@ -37,4 +38,5 @@ def search(request: HttpRequest, params: Query[SearchIn]) -> Any:
     """Cases, complaints, customers and notes in the caller's org subtree; rate-limited per person."""
     actor = actor_of(request)
     search_allow(actor)
-    return {"results": [r.as_dict() for r in queries.search(actor, params.q)]}
+    found = queries.search_all(actor, params.q)
+    return {"results": [r.as_dict() for r in found.results], "partial": found.partial}

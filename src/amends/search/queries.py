@@ -8,10 +8,13 @@ cases. Each kind is one indexed query with a small limit: never a query per row.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,11 +43,23 @@ class Result:
         return asdict(self)
 
 
+@dataclass
+class Found:
+    results: list[Result]
+    # True when a word search ran out of time (a word in very many notes) and its kind is missing.
+    partial: bool = False
+
+
 def search(actor: User, q: str) -> list[Result]:
+    return search_all(actor, q).results
+
+
+def search_all(actor: User, q: str) -> Found:
     query = rules.parse(q)
     if query.empty:
-        return []
+        return Found([])
     found: list[Result] = []
+    partial = False
     if query.reference:
         found += _by_reference(actor, query.reference)
     customers = _customers(actor, query)
@@ -53,15 +68,39 @@ def search(actor: User, q: str) -> list[Result]:
     if query.number:
         found += [_complaint_result(c, ()) for c in _complaints_by_claim(actor, query.number)]
     if query.terms:
-        found += [_complaint_result(c, query.terms) for c in _complaints_by_words(actor, query.terms)]
-        found += _notes(actor, query.terms)
+        for words in (
+            lambda: [_complaint_result(c, query.terms) for c in _complaints_by_words(actor, query.terms)],
+            lambda: _notes(actor, query.terms),
+        ):
+            hits = _bounded(words)
+            partial = partial or hits is None
+            found += hits or []
     seen: set[tuple[str, int]] = set()
     unique = []
     for r in found:
         if (r.kind, r.id) not in seen:
             seen.add((r.kind, r.id))
             unique.append(r)
-    return unique
+    return Found(unique, partial)
+
+
+def _bounded(read: Callable[[], list[Result]]) -> list[Result] | None:
+    """A word search within `AMENDS_SEARCH_TEXT_MS` on PostgreSQL: a word found in hundreds of thousands of
+    rows is rechecked row by row, and one slow box must not hold a worker. None when it ran out of time."""
+    if connection.vendor != "postgresql":
+        return read()
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('statement_timeout')")
+            (before,) = cursor.fetchone()
+            limit = str(settings.AMENDS_SEARCH_TEXT_MS)
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [limit])
+            found = read()
+            # Inside a request's own transaction the setting would outlive this block: put it back.
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
+            return found
+    except OperationalError:  # canceled by the timeout; the savepoint rolled back
+        return None
 
 
 def _by_reference(actor: User, ref: rules.Reference) -> list[Result]:
@@ -80,14 +119,16 @@ def _customers(actor: User, query: rules.Query) -> list[Customer]:
         exact = list(scoped.filter(name=query.name).order_by("id")[:PER_KIND])
         more = scoped.filter(name__startswith=query.name).exclude(name=query.name).order_by("name", "id")
         return exact + list(more[: PER_KIND - len(exact)])
-    match = Q()
+    # One indexed lookup each (customer number, a policy's holder, phone), not one OR the planner cannot index.
+    found: list[Customer] = []
     if query.number:
-        match |= Q(customer_no=query.number)
-        holders = Policy.objects.filter(policy_no__startswith=query.number).values("customer_id")[:PER_KIND]
-        match |= Q(pk__in=holders)
+        found += scoped.filter(customer_no=query.number)[:PER_KIND]
+        holders = Policy.objects.filter(policy_no__startswith=query.number).order_by("policy_no")
+        found += scoped.filter(pk__in=list(holders.values_list("customer_id", flat=True)[:PER_KIND]))
     if query.phone and can(actor, SEES_CONTACTS):
-        match |= Q(phone=query.phone)
-    return list(scoped.filter(match).order_by("name", "id")[:PER_KIND]) if match else []
+        found += scoped.filter(phone=query.phone).order_by("id")[:PER_KIND]
+    unique = {c.pk: c for c in found}
+    return sorted(unique.values(), key=lambda c: (c.name, c.pk))[:PER_KIND]
 
 
 def _case_rows(qs: QuerySet[Case]) -> QuerySet[Case]:
@@ -115,7 +156,8 @@ def _complaint_rows(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
 
 def _complaints_by_claim(actor: User, number: str) -> list[Complaint]:
     qs = _scoped_complaints(actor).filter(claim_no__startswith=number).exclude(claim_no="")
-    return list(_complaint_rows(qs).order_by("-id")[:PER_KIND])
+    # In the prefix index's own order: the planner cannot tell how few claims share a prefix.
+    return list(_complaint_rows(qs).order_by("claim_no", "id")[:PER_KIND])
 
 
 def _complaints_by_words(actor: User, terms: tuple[str, ...]) -> list[Complaint]:

@@ -19,18 +19,20 @@ def search_page(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:200]
     actor = staff(request)
     results: list[queries.Result] = []
+    partial = False
     error = ""
     status = 200
     if q.strip():
         try:
             search_allow(actor)
-            results = queries.search(actor, q)
+            found = queries.search_all(actor, q)
+            results, partial = found.results, found.partial
         except AmendsError as exc:
             error, status = exc.detail, exc.status
     return render(
         request,
         "search/results.html",
-        {"q": q, "results": results, "searched": bool(q.strip()), "error": error},
+        {"q": q, "results": results, "searched": bool(q.strip()), "error": error, "partial": partial},
         status=status,
     )
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import Role
 
-from .models import AlertStatus, RuleConfig, Severity
+from .models import SYSTEM_RULE_NAMES, AlertStatus, RuleConfig, Severity
 
 
 class InboxFilters(forms.Form):
@@ -29,7 +29,8 @@ class InboxFilters(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         rules = RuleConfig.objects.order_by("key").values_list("key", "name")
-        self.fields["rule"].choices = [("", _("Any")), *rules]  # type: ignore[attr-defined]
+        system = sorted(SYSTEM_RULE_NAMES.items())
+        self.fields["rule"].choices = [("", _("Any")), *rules, *system]  # type: ignore[attr-defined]
 
 
 class ResolveForm(forms.Form):

@@ -183,3 +183,14 @@ class Playbook(models.Model):
     @property
     def fix_action_list(self) -> list[str]:
         return [line.strip() for line in self.fix_actions.splitlines() if line.strip()]
+
+
+# Alerts other apps raise without a configurable rule: their names, so the inbox never shows a code.
+SYSTEM_RULE_NAMES = {
+    "callback_dissatisfied": _("Dissatisfied on a callback"),
+    "discretion_approval": _("Discretion waiting for approval"),
+    "discretion_decided": _("Discretion request decided"),
+    "follow_up_not_recovered": _("Not recovered at follow-up"),
+    "text.distress": _("Distress in the complaint's words"),
+    "text.escalation": _("Escalation flag in the complaint's words"),
+}

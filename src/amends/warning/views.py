@@ -23,7 +23,7 @@ from amends.journeys.models import Touchpoint
 
 from . import queries, services
 from .forms import InboxFilters, PlaybookForm, ResolveForm
-from .models import Playbook, RuleConfig
+from .models import SYSTEM_RULE_NAMES, Playbook, RuleConfig
 from .services.playbooks import EDITS_PLAYBOOKS
 
 PAGE_SIZE = 25
@@ -44,7 +44,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         owner_role=values.get("owner_role") or "",
     )
     page = queries.page(qs, values.get("page") or 1, PAGE_SIZE)
-    names = dict(RuleConfig.objects.values_list("key", "name"))
+    names = {**SYSTEM_RULE_NAMES, **dict(RuleConfig.objects.values_list("key", "name"))}
     return render(
         request,
         "warning/inbox.html",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from amends.accounts.models import User
 from amends.warning.models import Alert, AlertStatus, Severity
@@ -63,7 +64,7 @@ def alerts(actor: User, filters: Filters) -> Result:
                 _("Alerts raised and resolved"),
                 [
                     Column("period", _("Period"), LABEL),
-                    Column("raised", _("Raised")),
+                    Column("raised", pgettext_lazy("a count", "Raised")),
                     Column("resolved", _("Resolved")),
                 ],
                 trend,

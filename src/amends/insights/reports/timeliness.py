@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from amends.accounts.models import User
 from amends.core import clock
@@ -107,7 +108,7 @@ def shaped(row: dict[str, Any]) -> dict[str, Any]:
 
 def columns() -> list[Column]:
     cols = [
-        Column("received", _("Received")),
+        Column("received", pgettext_lazy("a count", "Received")),
         Column("decided", _("Decided")),
         Column("undecided_overdue", _("Undecided, past deadline")),
     ]

@@ -62,7 +62,7 @@ def test_each_month_counts_what_was_asked_how_it_was_decided_and_the_yuan_given(
             "rejected": 1,
             "refused": 0,
             "pending": 1,
-            "grant_rate": 0.333,
+            "grant_rate": 0.5,  # of the two decided: the waiting one is not refused
             "amount_given": "400.00",
             "hours_to_approval_decision": 2.0,
         },
@@ -74,7 +74,7 @@ def test_each_month_counts_what_was_asked_how_it_was_decided_and_the_yuan_given(
         "rejected": 1,
         "refused": 1,
         "pending": 1,
-        "grant_rate": 0.5,
+        "grant_rate": 0.6,  # 3 of the 5 decided
         "amount_given": "3700.00",
         "hours_to_approval_decision": 3.0,
     }
@@ -100,7 +100,7 @@ def test_every_kind_has_a_row_in_order_with_what_it_cost(world, spend):
     kinds = rows_by(by_kind, "code")
     cash = kinds["cash"]  # r2 approved, r4 rejected, r6 waiting
     assert (cash["requests"], cash["approved"], cash["rejected"], cash["pending"]) == (3, 1, 1, 1)
-    assert (cash["amount_given"], cash["grant_rate"], cash["hours_to_approval_decision"]) == ("3000.00", 0.333, 3.0)
+    assert (cash["amount_given"], cash["grant_rate"], cash["hours_to_approval_decision"]) == ("3000.00", 0.5, 3.0)
     assert (kinds["waiver"]["granted_on_the_spot"], kinds["waiver"]["amount_given"]) == (2, "700.00")
     assert (kinds["voucher"]["refused"], kinds["voucher"]["amount_given"]) == (1, "0.00")
     assert {k: kinds[k]["requests"] for k in ("premium_discount", "upgrade", "rule_exception")} == dict.fromkeys(
@@ -200,3 +200,16 @@ def test_the_api_answers_json_and_csv_with_the_same_figures(world, spend):
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows[3] == ["2026-09", 3, 1, 1, 0, 1, 0, 0.667, 3300.0, 4]  # yuan as numbers Excel can add up
     assert Api(world.token(world.frontline)).get("/insights/discretion", **PERIOD).status_code == 403
+
+
+def test_count_columns_are_named_as_counts_not_times():
+    from django.utils import translation
+    from django.utils.translation import pgettext
+
+    from amends.insights.reports import timeliness
+
+    with translation.override("zh-hans"):
+        labels = {str(c.label) for c in timeliness.columns()}
+        raised = pgettext("a count", "Raised")  # the alerts report's count of alerts raised
+    assert "受理件数" in labels and "受理时间" not in labels
+    assert raised == "产生"

@@ -75,6 +75,14 @@ class ComplaintInput:
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def plausible_phone(phone: str) -> bool:
+    """Blank, or 5 to 15 digits with the spaces, dashes, brackets and leading + people type between them."""
+    text = phone.strip()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    rest = set(text.lstrip("+")) - set("0123456789 -()")
+    return not text or (not rest and 5 <= len(digits) <= 15 and text.isascii())
+
+
 def complaint_receive(
     *, actor: User, data: ComplaintInput, idempotency_key: str | None = None
 ) -> tuple[Complaint, bool]:
@@ -259,6 +267,8 @@ def _validate(*, actor: User, data: ComplaintInput, now: datetime) -> _Resolved:
     elif data.new_customer is not None:
         if not data.new_customer.name.strip():
             errors["customer.name"] = [required]
+        if not plausible_phone(data.new_customer.phone):
+            errors["customer.phone"] = [_("A phone number has digits only (spaces, dashes and a leading + allowed).")]
         if data.new_customer.segment not in Segment.values:
             errors["customer.segment"] = [_("Unknown segment “%(value)s”.") % {"value": data.new_customer.segment}]
         if policy_no:  # the policy says who the customer is

@@ -151,11 +151,12 @@ class TestValidation:
             request="",
             touchpoint="auto_claim.nowhere",
             policy_no="NOPE",
-            new_customer=services.NewCustomer(name="", segment="vip"),
+            new_customer=services.NewCustomer(name="", segment="vip", phone="12ab"),
         )
         with pytest.raises(InvalidInput) as err:
             services.complaint_receive(actor=world.frontline, data=data)
         assert set(err.value.fields) == {
+            "customer.phone",
             "channel",
             "description",
             "request",

@@ -45,3 +45,22 @@ class TestRegulatoryClock:
             rules.extension_refusal(current_level=current, requested_level=requested, decided=decided, reason=reason)
             == code
         )
+
+
+@pytest.mark.parametrize(
+    ("phone", "plausible"),
+    [
+        ("", True),
+        ("13800138000", True),
+        ("+86 138-0013-8000", True),
+        ("(0755) 8300 0000", True),
+        ("12ab", False),
+        ("123", False),
+        ("１３８００１３８０００", False),
+        ("1" * 16, False),
+    ],
+)
+def test_a_new_customers_phone_is_digits(phone, plausible):
+    from amends.intake.services.receive import plausible_phone
+
+    assert plausible_phone(phone) is plausible

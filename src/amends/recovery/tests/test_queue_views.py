@@ -127,3 +127,16 @@ def test_a_handler_may_not_reassign_in_bulk(en, world, cases):
     cases[1].refresh_from_db()
     assert cases[1].owner_id == before
     assert "Your role does not allow this." in en.get("/").content.decode()
+
+
+def test_the_owner_filter_lists_only_holders_of_open_cases_and_bulk_takes_a_typed_name(en, world, cases):
+    en.force_login(world.admin)
+    answer = en.get("/", {"scope": "all"})
+    listed = {value for value, _label in answer.context["filters"].fields["owner"].choices} - {"", "none"}
+    holders = {str(c.owner_id) for c in Case.objects.filter(owner__isnull=False).exclude(status="closed")}
+    assert listed == holders
+    en.post("/queue/bulk/", {"cases": [cases[0].pk], "owner": world.handler2.username})
+    cases[0].refresh_from_db()
+    assert cases[0].owner_id == world.handler2.pk
+    en.post("/queue/bulk/", {"cases": [cases[0].pk], "owner": "nobody-such"})
+    assert "Choose an owner from the list." in en.get("/").content.decode()

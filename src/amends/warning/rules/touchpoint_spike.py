@@ -51,20 +51,21 @@ class TouchpointSpike(Rule):
         if config.touchpoints:
             counts = counts.filter(touchpoint__code__in=config.touchpoints)
         rows = list(counts)
-        codes = dict(Touchpoint.objects.filter(pk__in=[r["touchpoint_id"] for r in rows]).values_list("pk", "code"))
+        touchpoints = {t.pk: t for t in Touchpoint.objects.filter(pk__in=[r["touchpoint_id"] for r in rows])}
         signals = []
         for r in rows:
             mean = max(r["before"] / days, min_rate)
             p = spike_p_value(r["today"], mean)
             if p >= alpha:
                 continue
-            code = codes[r["touchpoint_id"]]
+            touchpoint = touchpoints[r["touchpoint_id"]]
+            code = touchpoint.code
             signals.append(
                 Signal(
                     subject_type="touchpoint",
                     subject_id=f"{code}:{today.date().isoformat()}",
                     title=_("%(touchpoint)s: %(n)s failures today against %(mean)s a day usually")
-                    % {"touchpoint": code, "n": r["today"], "mean": f"{mean:.1f}"},
+                    % {"touchpoint": touchpoint.name, "n": r["today"], "mean": f"{mean:.1f}"},  # a name, not a code
                     touchpoint=code,
                     detail={"today": r["today"], "daily_mean": round(mean, 3), "p_value": p, "alpha": alpha},
                 )

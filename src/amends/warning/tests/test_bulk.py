@@ -37,3 +37,21 @@ def test_alerts_of_another_branch_are_left_alone(client, world, now):
     login(client, world.beijing_handler)
     client.post("/alerts/bulk/", {"alerts": [a.pk for a in alerts], "action": "acknowledge"})
     assert set(Alert.objects.values_list("status", flat=True)) == {"open"}
+
+
+def test_alerts_other_apps_raise_show_a_name_not_a_code(client, world, now):
+    from amends.warning.services import alert_raise
+
+    alert_raise(
+        rule="discretion_approval",
+        subject_type="case",
+        subject_id=1,
+        title="审批",
+        org_unit_id=world.shenzhen.pk,
+        owner=world.supervisor,
+        severity=2,
+    )
+    login(client, world.supervisor)
+    client.cookies["django_language"] = "en"
+    page = client.get("/alerts/").content.decode()
+    assert "Discretion waiting for approval" in page and ">discretion_approval<" not in page

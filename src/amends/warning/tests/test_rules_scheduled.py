@@ -80,6 +80,7 @@ class TestTouchpointSpike:
             6,
         )
         assert alert.detail["p_value"] < 0.001
+        assert alert.title.startswith("车险赔款支付") and "auto_claim" not in alert.title  # a name, not a code
 
     def test_a_busy_touchpoint_at_its_usual_level_does_not(self, world, now):
         for day in range(1, 29):

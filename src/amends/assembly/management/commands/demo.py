@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -49,6 +51,26 @@ ROLE_NAMES = dict(Role.choices)
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
+def public_url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # a wildcard bind is reached locally
+    return f"http://{bind_address(shown, port)}"
+
+
+def token_command(username: str) -> str:
+    """The command that prints an API token for the demo, as it can be typed in a new shell: the demo's mode
+    (outside it the settings want a SECRET_KEY), its data folder or database if chosen, and this `amends` by its
+    path when that is not the one on PATH (a virtualenv not activated)."""
+    program = Path(sys.argv[0]).resolve()
+    on_path = shutil.which("amends")
+    name = "amends" if on_path and Path(on_path).resolve() == program else shlex.quote(str(program))
+    if program.name != "amends":  # run as `python -m amends.cli`
+        name = f"{shlex.quote(sys.executable)} -m amends.cli"
+    env = ["AMENDS_MODE=demo"] + [
+        f"{key}={shlex.quote(os.environ[key])}" for key in ("AMENDS_DATA_DIR", "DATABASE_URL") if os.environ.get(key)
+    ]
+    return " ".join([*env, name, "token", username])
+
+
 def start_worker() -> subprocess.Popen[bytes]:
     """`amends worker` beside the server, in the same mode and on the same database, as the demo's own."""
     env = {**os.environ, "AMENDS_MODE": settings.MODE}
@@ -75,6 +97,10 @@ class Command(BaseCommand):
         with console.status("Migrating the database…"):
             call_command("migrate", interactive=False, verbosity=0)
         self.load(console, opts["customers"])
+        if "AMENDS_PUBLIC_URL" not in os.environ:
+            # Links sent to customers (status pages, surveys) point where this demo serves, not at port 8000;
+            # set in the environment too, for the worker that sends the surveys.
+            settings.AMENDS_PUBLIC_URL = os.environ["AMENDS_PUBLIC_URL"] = public_url(opts["host"], opts["port"])
         self.print_logins(console, opts)
         if opts["no_serve"]:
             return
@@ -149,7 +175,7 @@ class Command(BaseCommand):
         others = len(demo.STAFF) - len(demo.DEMO_LOGINS)
         console.print(f"Password for every demo user: [bold]{demo.DEMO_PASSWORD}[/bold] ({others} more staff share it)")
         url = f"http://{bind_address(opts['host'], opts['port'])}/"
-        console.print(f"Open {url}  ·  API docs {url}api/v1/docs  ·  API token: amends token handler")
+        console.print(f"Open {url}  ·  API docs {url}api/v1/docs  ·  API token: {token_command('handler')}")
         console.print(
             f"Customers' side: the portal {url}complain/  ·  messages sent to customers (survey links) in "
             f"{settings.EMAIL_FILE_PATH} and {settings.AMENDS_SMS_FILE}"
