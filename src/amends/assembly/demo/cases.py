@@ -231,7 +231,8 @@ def _script(rng: random.Random, plan: CasePlan, customer: CustomerPlan, touch_na
         elif scenario == "extension_approved":
             s.extend(2, (24, 27))
             s.wait(60, DAY)
-            s.add("extension_decide", actor="supervisor", approve=True, note=notes.EXTENSION_APPROVED)
+            # The measure: a further extension is approved by the superior institution or head-office seniors.
+            s.add("extension_decide", actor="ho_senior", approve=True, note=notes.EXTENSION_APPROVED)
         return
     # The rest complete a first round and tell the customer the decision.
     s.rest_of_round(tp.fixes)

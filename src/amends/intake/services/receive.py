@@ -30,11 +30,23 @@ from amends.recovery.models import TimelineKind
 from amends.recovery.rules import Episode
 from amends.recovery.services import CustomerRow
 
-from .. import hooks, rules
-from ..models import Channel, Complaint
-from .clock import COMPLAINT_AUDIT_FIELDS, clock_config
+from .. import hooks
+from ..models import Channel, Complaint, FiledAs
+from ..notices import local, notice_send
+from .clock import COMPLAINT_AUDIT_FIELDS, law_due
 from .related import note_repeat
 
+# Channels on which the customer is sent a receipt notice (the portal acknowledges on its own page and
+# message; early warnings, surveys and staff reports are not the customer's own complaint).
+TOLD_ON_RECEIPT = {
+    Channel.HOTLINE,
+    Channel.COUNTER,
+    Channel.EMAIL,
+    Channel.APP,
+    Channel.LETTER,
+    Channel.REGULATOR,
+    Channel.SOCIAL,
+}
 # Clients' clocks drift; a receipt time this far in the future is still accepted as "now".
 FUTURE_SKEW = timedelta(minutes=5)
 
@@ -61,6 +73,14 @@ class ComplaintInput:
     request_confirmed: bool = False
     loss_amount: Decimal | None = None
     subject_username: str = ""
+    # Who complained when not the customer (第十四条): agent, heir or guardian, their name, contact and authority.
+    filed_as: str = ""
+    filer_name: str = ""
+    filer_contact: str = ""
+    filer_authority: str = ""
+    # A regulator transfer (12378): the transfer number and the regulator's deadline for feedback.
+    regulator_ref: str = ""
+    regulator_due_at: datetime | None = None
     extra: dict = field(default_factory=dict)
 
     def digest(self) -> str:
@@ -121,7 +141,7 @@ def _record(
     locked = data.customer_id is not None
     customer = resolved.customer or _create_customer(actor, resolved.new_customer, now)
     touchpoint = resolved.touchpoint
-    due = rules.due_at(resolved.received_at, 0, clock_config())
+    due = law_due(resolved.received_at, 0)
     episode = Episode.of(
         claim_no=data.claim_no, policy_no=data.policy_no, journey=touchpoint.journey.code if touchpoint else None
     )
@@ -158,6 +178,13 @@ def _record(
         subject=resolved.subject,
         created_by=actor,
         created_at=now,
+        filed_as=data.filed_as,
+        filer_name=data.filer_name.strip(),
+        filer_contact=data.filer_contact.strip(),
+        filer_authority=data.filer_authority.strip(),
+        regulator_ref=data.regulator_ref.strip(),
+        # The regulator expects the insurer's feedback within the measure's period unless it set its own.
+        regulator_due_at=(data.regulator_due_at or due) if data.channel == Channel.REGULATOR else None,
         idempotency_key=key,
         request_digest=digest,
     )
@@ -186,6 +213,13 @@ def _record(
         )
     )
     hooks.received(complaint=complaint, actor=actor, at=now)
+    if complaint.channel in TOLD_ON_RECEIPT and (customer.phone or customer.email or complaint.filer_contact):
+        notice_send(
+            actor=actor,
+            complaint=complaint,
+            kind="receipt",
+            values={"received": local(complaint.received_at), "due": local(complaint.due_at)},
+        )
     return complaint
 
 
@@ -214,6 +248,16 @@ def _validate(*, actor: User, data: ComplaintInput, now: datetime) -> _Resolved:
         errors["received_at"] = [_("Give the time with its UTC offset, e.g. 2026-11-01T09:30:00+08:00.")]
     elif received_at > now + FUTURE_SKEW:
         errors["received_at"] = [_("The receipt time cannot be in the future.")]
+    if data.filed_as and data.filed_as not in FiledAs.values:
+        errors["filed_as"] = [_("Choose agent, heir or guardian.")]
+    elif data.filed_as and not data.filer_name.strip():
+        errors["filer_name"] = [_("Name who complained on the customer's behalf.")]
+    if data.filed_as == FiledAs.AGENT and not data.filer_authority.strip():
+        errors["filer_authority"] = [_("An agent complains with the customer's written authority: say what was shown.")]
+    if (data.regulator_ref.strip() or data.regulator_due_at) and data.channel != Channel.REGULATOR:
+        errors["regulator_ref"] = [_("Only a regulator transfer has a transfer number and deadline.")]
+    if data.regulator_due_at is not None and data.regulator_due_at.tzinfo is None:
+        errors["regulator_due_at"] = [_("Give the time with its UTC offset, e.g. 2026-11-01T09:30:00+08:00.")]
     if data.loss_amount is not None and data.loss_amount < 0:
         errors["loss_amount"] = [_("The loss amount cannot be negative.")]
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from amends.assembly.testing import receive
+from amends.assembly.testing import at, receive
 from amends.core import clock
 from amends.customers.models import Line, Policy
 from amends.intake.services import complaint_decide
@@ -132,12 +132,12 @@ class TestComplaintDeadline:
     KEY = "complaint_deadline"
 
     def test_warned_three_days_before_the_regulatory_deadline_then_critical_when_past(self, world, now):
-        complaint = receive(world.frontline, world.individual)  # due in 15 days
-        assert sweep(self.KEY, now + timedelta(days=11)) == 0
-        assert sweep(self.KEY, now + timedelta(days=12, hours=1)) == 1
+        complaint = receive(world.frontline, world.individual)  # due at the end of 11-17, the 15th day after
+        assert sweep(self.KEY, at("2026-11-14 23:00")) == 0
+        assert sweep(self.KEY, at("2026-11-15 00:00")) == 1
         alert = Alert.objects.get(rule=self.KEY)
         assert (alert.subject_id, alert.severity, alert.case_id) == (str(complaint.pk), 2, complaint.case_id)
-        sweep(self.KEY, now + timedelta(days=15, hours=1))
+        sweep(self.KEY, at("2026-11-18 00:00"))
         alert.refresh_from_db()
         assert alert.severity == 3
 
