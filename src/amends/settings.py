@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "amends.customers",
     "amends.journeys",
     "amends.recovery",
+    "amends.correspondence",
     "amends.intake",
     "amends.warning",
     "amends.discretion",
@@ -177,6 +178,10 @@ STATIC_ROOT = DATA_DIR / "static"
 # The project-wide assets (our CSS, and vendor/ filled by `npm install` from package.json) live beside settings.
 STATICFILES_DIRS = [SRC_DIR / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request without it
+# Evidence files (Django's storage API): the local file system by default; several web servers need a shared
+# store (django-storages' S3 backend in STORAGES["default"], see docs/operations.md).
+MEDIA_ROOT = env_str("AMENDS_MEDIA_ROOT", str(DATA_DIR / "media"))
+AMENDS_ATTACHMENT_MAX_BYTES = env_int("AMENDS_ATTACHMENT_MAX_MB", 20, minimum=1) * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -286,10 +291,12 @@ AMENDS_PORTAL_LIMITS = {
     "address": (env_int("AMENDS_PORTAL_PER_ADDRESS", 5, minimum=0), 3600),
     "contact": (env_int("AMENDS_PORTAL_PER_CONTACT", 3, minimum=0), 86400),
 }
+# What a complainant may add on the status page in a day (messages with files).
+AMENDS_PORTAL_ADDITIONS_PER_DAY = env_int("AMENDS_PORTAL_ADDITIONS_PER_DAY", 10, minimum=0)
 # How long a complainant's private status link works.
 AMENDS_PORTAL_LINK_DAYS = env_int("AMENDS_PORTAL_LINK_DAYS", 365, minimum=0)
 # Text messages: a dotted path to a backend class with send(to, text); the default writes them to the log.
-AMENDS_SMS_BACKEND = env_str("AMENDS_SMS_BACKEND", "amends.followup.sms.LogBackend")
+AMENDS_SMS_BACKEND = env_str("AMENDS_SMS_BACKEND", "amends.correspondence.sms.LogBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "service@amends.invalid")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # The demo keeps customers' messages in files under the data folder, where their links can be opened.
@@ -297,10 +304,16 @@ EMAIL_FILE_PATH = str(DATA_DIR / "mail")
 AMENDS_SMS_FILE = str(DATA_DIR / "sms.log")
 if MODE in {"demo", "dev"}:
     EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
-    AMENDS_SMS_BACKEND = env_str("AMENDS_SMS_BACKEND", "amends.followup.sms.FileBackend")
+    AMENDS_SMS_BACKEND = env_str("AMENDS_SMS_BACKEND", "amends.correspondence.sms.FileBackend")
 if MODE == "test":
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    AMENDS_SMS_BACKEND = "amends.followup.sms.MemoryBackend"
+    AMENDS_SMS_BACKEND = "amends.correspondence.sms.MemoryBackend"
+# Correspondence: tries per message before it is marked failed, the first retry's wait (doubling after each
+# try), how often the worker looks for messages to retry, and where customers' replies to e-mail go.
+AMENDS_MESSAGE_MAX_ATTEMPTS = env_int("AMENDS_MESSAGE_MAX_ATTEMPTS", 5, minimum=1)
+AMENDS_MESSAGE_RETRY_SECONDS = env_int("AMENDS_MESSAGE_RETRY_SECONDS", 60, minimum=1)
+AMENDS_MESSAGE_SWEEP_SECONDS = env_int("AMENDS_MESSAGE_SWEEP_SECONDS", 60, minimum=1)
+AMENDS_REPLY_TO = env_str("AMENDS_REPLY_TO", "")
 # Follow-up surveys: how long a link works, reminders before a callback takes over, how often the worker looks.
 AMENDS_SURVEY_VALID_DAYS = env_int("AMENDS_SURVEY_VALID_DAYS", 14, minimum=0)
 AMENDS_SURVEY_REMINDERS = env_int("AMENDS_SURVEY_REMINDERS", 2, minimum=0)

@@ -6,6 +6,7 @@ from django.urls import include, path
 from amends.accounts.http import BearerToken
 from amends.core.http import build_api
 from amends.core.views import healthz
+from amends.correspondence.api import router as correspondence_router
 from amends.customers.api import router as customers_router
 from amends.discretion.api import router as discretion_router
 from amends.followup.api import router as followup_router
@@ -28,6 +29,7 @@ api.add_router("", insights_router)
 api.add_router("", events_router)
 api.add_router("", followup_router)
 api.add_router("", discretion_router)
+api.add_router("", correspondence_router)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -45,4 +47,5 @@ urlpatterns = [
     path("", include("amends.insights.urls")),
     path("", include("amends.followup.urls")),
     path("", include("amends.discretion.urls")),
+    path("", include("amends.correspondence.urls")),
 ]

@@ -18,7 +18,7 @@ from django.db import connection
 from playwright.sync_api import expect
 
 from amends.assembly.testing import make_world
-from amends.followup import sms
+from amends.correspondence import sms
 from amends.journeys import catalogue
 from amends.journeys.models import Journey, Touchpoint
 

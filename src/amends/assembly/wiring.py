@@ -16,6 +16,9 @@ from django.conf import settings
 
 from amends.core.schedule import Entry
 from amends.core.sections import Section
+from amends.correspondence import queries as correspondence
+from amends.correspondence.contacts import register_preference
+from amends.correspondence.tasks import clean_orphan_files, retry_messages
 from amends.customers.queries import CUSTOMER_SECTIONS
 from amends.discretion import queries as discretion
 from amends.discretion.models import DiscretionRequest
@@ -62,6 +65,8 @@ def connect() -> None:
         Section("eodc", followup.case_eodc, "followup/_case_eodc.html", "lead"),
         Section("discretion", discretion.case_discretion, "discretion/_case_discretion.html", "main"),
         Section("promises", promises.case_promises, "promises/_case_promises.html", "main"),
+        Section("messages", correspondence.case_messages, "correspondence/_case_messages.html", "main"),
+        Section("attachments", correspondence.case_attachments, "correspondence/_case_attachments.html", "main"),
         Section("playbook", warning.case_playbook, "warning/_case_playbook.html", "side"),
         Section("complaints", intake.case_complaints, "intake/_case_complaints.html", "side"),
         Section("coding", text.case_coding, "text/_case_coding.html", "side"),
@@ -82,6 +87,9 @@ def connect() -> None:
     warning_rules.register(PromiseDueSoon)
     warning_rules.register(PromiseOverdue)
 
+    # Messages to the customer go by the contact they chose on the portal, where they chose one.
+    register_preference(followup.contact_preference)
+
 
 def schedule() -> list[Entry]:
     """What `amends worker` runs, and how often."""
@@ -91,5 +99,7 @@ def schedule() -> list[Entry]:
         Entry(sweep_surveys, timedelta(seconds=settings.AMENDS_SURVEY_SWEEP_SECONDS)),
         Entry(sample_callbacks, timedelta(seconds=settings.AMENDS_CALLBACK_SAMPLE_SECONDS)),
         Entry(escalate_approvals, timedelta(seconds=settings.AMENDS_APPROVAL_SWEEP_SECONDS)),
+        Entry(retry_messages, timedelta(seconds=settings.AMENDS_MESSAGE_SWEEP_SECONDS)),
+        Entry(clean_orphan_files, timedelta(days=1)),
         Entry(bring_facts_up_to_date, timedelta(seconds=settings.AMENDS_FACTS_REFRESH_SECONDS)),
     ]

@@ -110,3 +110,11 @@ class CallForm(AnswerForm):
     )
     note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AddForm(forms.Form):
+    """What the complainant adds on the status page; the files come from `request.FILES` ("files", several)."""
+
+    text = forms.CharField(
+        label=_("Anything to add?"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )

@@ -15,9 +15,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 
 from amends.core import clock
+from amends.correspondence import sms
 from amends.customers.models import Customer
 
-from . import sms
 from .models import ContactPreference, Notice, NoticeStatus
 
 log = logging.getLogger(__name__)

@@ -14,6 +14,8 @@ from amends.accounts.access import scope_filter
 from amends.accounts.models import User
 from amends.core import clock
 from amends.core.errors import NotFound
+from amends.correspondence.contacts import Preference
+from amends.correspondence.models import Attachment, Direction, Message, MessageStatus
 from amends.intake.models import Complaint
 from amends.promises.models import Promise
 from amends.recovery import rules as recovery_rules
@@ -175,3 +177,37 @@ def callbacks_recent(actor: User, *, since: datetime, limit: int = 50) -> list[C
         .select_related("customer", "completed_by", "failure")
         .order_by("-completed_at")[:limit]
     )
+
+
+def contact_preference(case_id: int) -> Preference | None:
+    """How the complainant asked to be contacted on the portal (the latest portal complaint on the case)."""
+    found = (
+        PortalSubmission.objects.filter(complaint__case_id=case_id)
+        .order_by("-created_at")
+        .values_list("contact_preference", "language")
+        .first()
+    )
+    return Preference(channel=found[0], language=found[1] or None) if found else None
+
+
+def portal_thread(token: str) -> list[dict[str, Any]]:
+    """The complainant's side of the conversation on their status page: what we sent them and what they sent
+    us, oldest first, with the names of the files they added. No staff names, no internal notes."""
+    case_id = submission_for_token(token).complaint.case_id
+    rows = list(
+        Message.objects.filter(case_id=case_id)
+        .exclude(direction=Direction.OUT, status__in=[MessageStatus.QUEUED, MessageStatus.FAILED])
+        .order_by("created_at", "id")
+    )
+    files: dict[int, list[str]] = {}
+    for message_id, name in Attachment.objects.filter(message__in=rows).values_list("message_id", "original_name"):
+        files.setdefault(message_id, []).append(name)
+    return [
+        {
+            "mine": m.direction == Direction.IN,
+            "at": m.created_at,
+            "text": m.body,
+            "files": files.get(m.pk, []),
+        }
+        for m in rows
+    ]

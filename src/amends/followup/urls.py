@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("complain/", views.portal, name="portal"),
     path("complain/status/<str:token>/", views.portal_status, name="portal_status"),
+    path("complain/status/<str:token>/add/", views.portal_add, name="portal_add"),
     path("survey/<str:token>/", views.survey, name="survey"),
     path("callbacks/", views.callbacks_page, name="callbacks"),
     path("callbacks/<int:callback_id>/", views.callback_page, name="callback"),

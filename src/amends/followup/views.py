@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amends.accounts.access import WORKS_CASES, require
 from amends.accounts.http import staff, staff_page
@@ -29,7 +29,7 @@ from amends.customers.presenters import contact
 from amends.intake import services as intake
 
 from . import queries, services
-from .forms import AnswerForm, CallForm, PortalForm
+from .forms import AddForm, AnswerForm, CallForm, PortalForm
 from .models import SurveyStatus
 from .services.callbacks import access_callback
 from .services.surveys import survey_for_token
@@ -106,7 +106,30 @@ def portal_status(request: HttpRequest, token: str) -> HttpResponse:
         status = queries.portal_status(token)
     except AmendsError as exc:
         return _link_problem(request, exc)
-    return _public(request, "followup/status.html", {"s": status})
+    return _public(request, "followup/status.html", {"s": status, **_additions(token)})
+
+
+def _additions(token: str, form: AddForm | None = None) -> dict[str, Any]:
+    return {"thread": queries.portal_thread(token), "add_form": form or AddForm(), "token": token}
+
+
+@require_POST
+@never_cache
+def portal_add(request: HttpRequest, token: str) -> HttpResponse:
+    """The complainant adds a message and files on their status page."""
+    form = AddForm(request.POST)
+    try:
+        status = queries.portal_status(token)
+    except AmendsError as exc:
+        return _link_problem(request, exc)
+    try:
+        if not form.is_valid():
+            raise InvalidInput(_("Nothing was added yet: please correct the marked fields."))
+        services.portal_add(token=token, text=form.cleaned_data["text"], files=request.FILES.getlist("files"))
+    except AmendsError as exc:
+        form_error(form, exc)
+        return _public(request, "followup/status.html", {"s": status, **_additions(token, form)}, exc.status)
+    return redirect(reverse("portal_status", kwargs={"token": token}) + "?added=1#add")
 
 
 @require_http_methods(["GET", "POST"])

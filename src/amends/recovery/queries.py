@@ -164,6 +164,7 @@ def case_detail(actor: User, case_id: int, *, now: datetime) -> dict[str, Any]:
         **CASE_SECTIONS.read(actor, case),
         "steps": [
             {
+                "id": s.pk,
                 "round": s.round,
                 "step": s.step,
                 "skipped": s.skipped,

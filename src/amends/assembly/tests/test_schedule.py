@@ -30,6 +30,8 @@ SWEEPS = {
     "sample_callbacks",
     "escalate_approvals",
     "bring_facts_up_to_date",
+    "retry_messages",
+    "clean_orphan_files",
 }
 
 

@@ -1,6 +1,7 @@
 """Every write of follow-up: the portal (`portal`), surveys (`surveys`), callbacks (`callbacks`), and the
 answer's effect on the case that both share (`outcome`)."""
 
+from .additions import portal_add
 from .callbacks import callback_record, callbacks_sample
 from .common import LinkExpired, RateLimited, self_service_actor
 from .portal import PortalInput, portal_submit
@@ -12,6 +13,7 @@ __all__ = [
     "RateLimited",
     "callback_record",
     "callbacks_sample",
+    "portal_add",
     "portal_submit",
     "self_service_actor",
     "survey_answer",

@@ -1,7 +1,7 @@
 import pytest
 from django.core import mail
 
-from amends.followup import sms
+from amends.correspondence import sms
 
 
 @pytest.fixture(autouse=True)

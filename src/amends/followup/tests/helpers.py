@@ -8,7 +8,7 @@ from typing import Any
 from django.core import mail
 from django.test import Client, TestCase
 
-from amends.followup import sms
+from amends.correspondence import sms
 from amends.followup.models import Survey
 from amends.followup.services import surveys_sweep
 from amends.intake.services import complaint_decide

@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 from amends.assembly.testing import at
 from amends.audit.models import AuditEntry
 from amends.core import clock
-from amends.followup import sms
+from amends.correspondence import sms
 from amends.followup.models import Notice, PortalSubmission, Thanks
 from amends.intake.models import Complaint
 

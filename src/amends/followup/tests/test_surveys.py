@@ -11,7 +11,8 @@ from django.test import Client, override_settings
 from amends.assembly.testing import receive
 from amends.core import clock
 from amends.core.tests.api_client import Api
-from amends.followup import links, sms
+from amends.correspondence import sms
+from amends.followup import links
 from amends.followup.models import Callback, Survey
 from amends.recovery.models import Case, Failure
 from amends.warning.models import Alert

@@ -1,0 +1,151 @@
+"""A handler writes to the customer from the case page and attaches a photo, and a complainant adds a photo on
+their status page, in a real Chromium (laptop 1366×768 and phone 390×844). Screenshots of the changed pages go to
+test-artifacts/browser/.
+
+The live server runs in another thread, so the database is shared (transactional) and the journey catalogue
+and message templates, flushed with it, are loaded again first.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from PIL import Image
+from playwright.sync_api import expect
+
+from amends.assembly.testing import PASSWORD, make_world, receive
+from amends.correspondence import seed, sms
+from amends.correspondence.models import Attachment, Message, MessageTemplate
+from amends.followup.services import PortalInput, portal_submit
+from amends.journeys import catalogue
+from amends.journeys.models import Journey, Touchpoint
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+LAPTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def world(transactional_db, tmp_path):
+    catalogue.load(Journey, Touchpoint)
+    seed.load(MessageTemplate)
+    sms.outbox.clear()
+    with override_settings(MEDIA_ROOT=str(tmp_path / "media")):
+        yield make_world()
+
+
+@pytest.fixture
+def case(world):
+    return receive(world.handler, world.individual).case
+
+
+@pytest.fixture
+def portal(world):
+    return portal_submit(
+        data=PortalInput(
+            name="周敏",
+            phone="13612345678",
+            email="",
+            contact_preference="sms",
+            policy_no="",
+            claim_no="",
+            description="理赔款说好三天到账，已经过了一周还没有收到。",
+            request="尽快支付赔款。",
+            language="zh-hans",
+        ),
+        client_address="203.0.113.9",
+        idempotency_key="browser-portal-add",
+    )
+
+
+def in_thread(fn: Callable[[], Any]) -> Any:
+    """Database reads after the browser started: Playwright keeps an event loop in this thread."""
+
+    def run() -> Any:
+        try:
+            return fn()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()
+
+
+def jpeg(path) -> str:
+    out = io.BytesIO()
+    Image.new("RGB", (1200, 900), "#9a6200").save(out, "JPEG")
+    path.write_bytes(out.getvalue())
+    return str(path)
+
+
+def shoot(page, artifacts, name: str, selector: str) -> None:
+    for label, size in (("laptop", LAPTOP), ("phone", PHONE)):
+        page.set_viewport_size(size)
+        page.locator(selector).scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts / f"{name}_{label}.png"))
+    page.set_viewport_size(LAPTOP)
+
+
+def test_a_handler_sends_an_sms_from_the_case_and_attaches_a_photo(world, case, page, live_server, artifacts, tmp_path):
+    base = live_server.url
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", "handler")
+    page.fill("#id_password", PASSWORD)
+    page.locator("form button[type=submit].btn--primary").click()
+    expect(page).to_have_url(f"{base}/")
+
+    page.goto(f"{base}/cases/{case.pk}/")
+    panel = page.locator("#messages")
+    expect(panel.get_by_role("heading", name="与客户的往来消息")).to_be_visible()
+    panel.locator("summary", has_text="给客户发消息").click()
+    # The template's draft is in the text box, in the customer's words; the handler finishes the sentence.
+    body = panel.locator("textarea[name=body]")
+    expect(body).to_have_value(f"张伟您好：关于您的案件{case.reference}，")
+    body.fill(f"张伟您好：关于您的案件{case.reference}，定损员明早9点到现场，请保留残件。")
+    panel.locator("select[name=channel]").select_option("sms")
+    shoot(page, artifacts, "case_compose", "#messages")
+    panel.get_by_role("button", name="发送").click()
+
+    expect(page.locator("#messages .msg")).to_have_count(1)
+    expect(page.locator("#messages .mstatus--sent")).to_have_text("已发送")
+    expect(page.locator("#messages .msg__body")).to_contain_text("定损员明早9点到现场")
+    assert [s.to for s in sms.outbox] == [world.individual.phone]
+    assert "请保留残件" in sms.outbox[0].text
+
+    # Evidence: a photo of the damage, shown as a thumbnail.
+    evidence = page.locator("#evidence")
+    evidence.locator("summary", has_text="添加文件").click()
+    evidence.locator("input[type=file]").set_input_files(jpeg(tmp_path / "尾灯照片.jpg"))
+    evidence.get_by_role("button", name="添加").click()
+    expect(page.locator("#evidence .file__name")).to_have_text("尾灯照片.jpg")
+    thumb = page.locator("#evidence .file__thumb img")
+    expect(thumb).to_be_visible()
+    assert page.evaluate("(img) => img.naturalWidth", thumb.element_handle()) > 0
+    shoot(page, artifacts, "case_messages_evidence", "#messages")
+    assert in_thread(lambda: (Message.objects.get().status, bool(Attachment.objects.get().thumbnail))) == ("sent", True)
+
+
+def test_a_complainant_adds_a_photo_on_the_status_page(world, portal, page, live_server, artifacts, tmp_path):
+    complaint, token = portal
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/complain/status/{token}/")
+    add = page.locator("#add")
+    expect(add.get_by_role("heading", name="留言与材料")).to_be_visible()
+    add.locator("textarea[name=text]").fill("补充：银行回单显示没有到账，附截图。")
+    add.locator("input[type=file]").set_input_files(jpeg(tmp_path / "回单截图.jpg"))
+    add.get_by_role("button", name="发送给处理人员").click()
+
+    expect(page.locator("#add [role=status]")).to_contain_text("我们已收到")
+    expect(page.locator("#add .pub-msg--mine")).to_contain_text("银行回单显示没有到账")
+    expect(page.locator("#add .pub-files")).to_contain_text("回单截图.jpg")
+    page.screenshot(path=str(artifacts / "portal_status_add_phone.png"), full_page=True)
+    page.set_viewport_size(LAPTOP)
+    page.screenshot(path=str(artifacts / "portal_status_add_laptop.png"), full_page=True)
+    found = in_thread(lambda: Attachment.objects.values_list("source", "complaint_id", "original_name").get())
+    assert found == ("portal", complaint.pk, "回单截图.jpg")
