@@ -51,7 +51,7 @@ NOTICE_KINDS = ("receipt", "extension", "pause", "resume", "decision", "withdraw
 
 
 class NoticeSender(Protocol):
-    def __call__(self, *, actor: User, complaint: Complaint, kind: str, values: dict[str, str]) -> object: ...
+    def __call__(self, *, actor: User, complaint: Complaint, kind: str, values: dict[str, object]) -> object: ...
 
 
 NOTICE_SENDERS: dict[str, NoticeSender] = {}
@@ -61,7 +61,7 @@ def register_notice_sender(name: str, sender: NoticeSender) -> None:
     NOTICE_SENDERS[name] = sender
 
 
-def notice(*, actor: User, complaint: Complaint, kind: str, values: dict[str, str]) -> None:
+def notice(*, actor: User, complaint: Complaint, kind: str, values: dict[str, object]) -> None:
     if kind not in NOTICE_KINDS:
         raise ValueError(f"unknown notice kind {kind}")
     for sender in NOTICE_SENDERS.values():

@@ -44,8 +44,9 @@ def local(moment: object) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""  # type: ignore[arg-type]
 
 
-def notice_send(*, actor: User, complaint: Complaint, kind: str, values: dict[str, str]) -> ComplaintNotice:
-    """Record the notice in the caller's transaction and hand it to the sender."""
+def notice_send(*, actor: User, complaint: Complaint, kind: str, values: dict[str, object]) -> ComplaintNotice:
+    """Record the notice in the caller's transaction and hand it to the sender. A value may be a lazy label:
+    the record reads it in the site's language, a sender in the customer's."""
     customer = complaint.customer
     values = {"ref": complaint.reference, **values}
     with translation.override(settings.LANGUAGE_CODE):

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
         ('customers', '0004_leaner_indexes'),
         ('intake', '0005_decision_result'),
         ('journeys', '0002_catalogue'),
-        ('recovery', '0009_complaint_procedure'),
+        ('recovery', '0010_complaint_procedure'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -215,7 +215,7 @@ def _send(actor: User, complaint: Complaint, letter: DecisionLetter) -> None:
         actor=actor,
         complaint=complaint,
         kind="decision",
-        values={"result": str(Result(letter.result).label), "review_until": local(letter.review_deadline)},
+        values={"result": Result(letter.result).label, "review_until": local(letter.review_deadline)},
     )
 
 

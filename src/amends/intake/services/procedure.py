@@ -259,7 +259,7 @@ def review_decide(*, actor: User, review_id: int, outcome: str, decision: str) -
         actor=actor,
         complaint=complaint,
         kind="review_decision",
-        values={"outcome": str(ReviewOutcome(outcome).label), "decision": review.decision},
+        values={"outcome": ReviewOutcome(outcome).label, "decision": review.decision},
     )
     return review
 

@@ -30,7 +30,7 @@ def test_a_complaint_opens_a_case_owned_by_a_handler_and_due_in_15_days(world, n
 def test_the_timeline_starts_with_the_complaint_then_the_assignment(world, now):
     case = receive(world.frontline, world.individual).case
     kinds = list(TimelineEntry.objects.filter(case=case).values_list("kind", flat=True))
-    assert kinds == ["complaint", "assigned"]
+    assert kinds == ["complaint", "assigned", "message"]  # the receipt notice, sent by correspondence
 
 
 def test_a_second_complaint_on_the_same_claim_joins_the_open_case(world, now):
