@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from amends.accounts.access import scope_filter
 from amends.accounts.models import User
+from amends.core.errors import NotFound
 from amends.recovery.models import Case
 
 from .models import Complaint, DecisionLetter, LetterStatus, Review
@@ -107,6 +110,15 @@ def case_complaints(actor: User, case: Case) -> list[dict[str, Any]]:
         .prefetch_related("extensions", "letters", "notices")
     )
     return [complaint_brief(c) for c in rows.order_by("received_at", "id")]
+
+
+def letter_for(actor: User, letter_id: int) -> DecisionLetter:
+    """A decision letter in the actor's scope (that of its complaint's case); NotFound otherwise."""
+    rows = DecisionLetter.objects.select_related("complaint__case", "complaint__customer")
+    letter = scope_filter(rows, actor, "complaint__case__org_unit").filter(pk=letter_id).first()
+    if letter is None:
+        raise NotFound(_("No such decision letter."))
+    return letter
 
 
 TRANSFER_COLUMNS = [
