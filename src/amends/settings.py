@@ -282,11 +282,34 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("AMENDS_LOG_LEVEL", "WARNING")},
 }
 
-# The regulatory clock (银行业保险业消费投诉处理管理办法, 2020): calendar days from receipt.
-AMENDS_CLOCK = {
+# The regulatory clock (银行业保险业消费投诉处理管理办法, 2020): days counted as 《民法典》 counts them (from the day
+# after receipt; a last day off moves to the next working day of AMENDS_WORKING_CALENDAR; the period ends at
+# AMENDS_CLOCK_DAY_ENDS). AMENDS_CLOCK_COUNTING=elapsed counts exact durations instead (e.g. UK FCA DISP: 56 days).
+AMENDS_CLOCK: dict[str, Any] = {
     "base_days": env_int("AMENDS_CLOCK_BASE_DAYS", 15, minimum=0),
     "extended_days": env_int("AMENDS_CLOCK_EXTENDED_DAYS", 30, minimum=0),
     "further_days": env_int("AMENDS_CLOCK_FURTHER_DAYS", 30, minimum=0),
+    "counting": env_choice("AMENDS_CLOCK_COUNTING", "days", {"days", "elapsed"}),
+    "roll_to_working_day": env_bool("AMENDS_CLOCK_ROLL_TO_WORKING_DAY", True),
+    "day_ends": env_str("AMENDS_CLOCK_DAY_ENDS", "23:59:59"),
+    "min_reason_chars": env_int("AMENDS_EXTENSION_MIN_REASON_CHARS", 5, minimum=1),
+    # 核查: asked within this many days of the decision, decided within `review_days` of the request.
+    "review_request_days": env_int("AMENDS_REVIEW_REQUEST_DAYS", 30, minimum=0),
+    "review_days": env_int("AMENDS_REVIEW_DAYS", 30, minimum=1),
+}
+# A decision letter waits for a second person's check when the offer exceeds this amount (yuan; empty: never
+# for the amount) or when the complaint was transferred by the regulator (AMENDS_LETTER_CHECK_REGULATOR).
+AMENDS_LETTER_CHECK_ABOVE = env_str("AMENDS_LETTER_CHECK_ABOVE", "")
+AMENDS_LETTER_CHECK_REGULATOR = env_bool("AMENDS_LETTER_CHECK_REGULATOR", True)
+# Days before a regulator transfer's feedback deadline that its alert is raised.
+AMENDS_REGULATOR_WARN_DAYS = env_int("AMENDS_REGULATOR_WARN_DAYS", 2, minimum=0)
+# What the portal publishes about complaints besides AMENDS_HOTLINE (the measure: channels and rules made public).
+AMENDS_COMPLAINT_OFFICE = {
+    "counter": env_str("AMENDS_OFFICE_COUNTER", ""),
+    "address": env_str("AMENDS_OFFICE_ADDRESS", ""),
+    "email": env_str("AMENDS_OFFICE_EMAIL", ""),
+    "regulator_hotline": env_str("AMENDS_OFFICE_REGULATOR_HOTLINE", "12378"),
+    "mediation": env_str("AMENDS_OFFICE_MEDIATION", ""),
 }
 # Follow-up attempts that fail to reach the customer before a case may close without confirmation.
 AMENDS_FOLLOW_UP_MAX_ATTEMPTS = env_int("AMENDS_FOLLOW_UP_MAX_ATTEMPTS", 3, minimum=0)

@@ -23,7 +23,9 @@ from .models import OrgUnit, Role, User
 RECEIVES_COMPLAINTS = {Role.FRONTLINE, Role.HANDLER, Role.SUPERVISOR, Role.ADMIN}
 WORKS_CASES = {Role.FRONTLINE, Role.HANDLER, Role.SUPERVISOR, Role.ADMIN}
 ASSIGNS_CASES = {Role.SUPERVISOR, Role.ADMIN}
-APPROVES_EXTENSIONS = {Role.SUPERVISOR, Role.ADMIN}
+APPROVES_EXTENSIONS = {Role.SUPERVISOR, Role.SENIOR_MANAGER, Role.ADMIN}
+# A further (level-2) extension and a review (核查): the superior institution's people or head-office seniors.
+SENIOR_MANAGEMENT = {Role.SENIOR_MANAGER}
 SEES_CONTACTS = {Role.HANDLER, Role.SUPERVISOR, Role.ADMIN}
 OWNS_CASES = {Role.HANDLER, Role.SUPERVISOR}
 # Dashboards and reports: the people who watch quality over many cases.

@@ -92,6 +92,8 @@ class Role(models.TextChoices):
     HANDLER = "handler", _("Complaint handler")
     SUPERVISOR = "supervisor", _("Supervisor")
     QUALITY_MANAGER = "quality_manager", _("Quality manager")
+    # Head-office senior management (总公司高级管理人员): decides further extensions of the complaint clock.
+    SENIOR_MANAGER = "senior_manager", _("Senior management")
     ADMIN = "admin", _("Administrator")
 
 

@@ -47,6 +47,7 @@ class World:
     quality: User
     admin: User
     beijing_handler: User
+    senior: User
     individual: Customer
     online: Customer
     key_account: Customer
@@ -77,6 +78,7 @@ STAFF = [
     world.StaffSpec("quality", "品质经理孙悦", Role.QUALITY_MANAGER, "GD"),
     world.StaffSpec("admin", "系统管理员", Role.ADMIN, "HO"),
     world.StaffSpec("bj_handler", "北京专员刘洋", Role.HANDLER, "BJ"),
+    world.StaffSpec("senior", "总公司副总经理周强", Role.SENIOR_MANAGER, "HO"),
 ]
 
 
@@ -134,6 +136,7 @@ def make_world() -> World:
         quality=staff["quality"],
         admin=staff["admin"],
         beijing_handler=staff["bj_handler"],
+        senior=staff["senior"],
         individual=individual,
         online=online,
         key_account=key_account,

@@ -20,6 +20,7 @@ from amends.core.sections import Section
 from amends.core.tasks import purge_throttles
 from amends.correspondence import queries as correspondence
 from amends.correspondence.contacts import register_preference
+from amends.correspondence.notices import complaint_notice_send
 from amends.correspondence.tasks import clean_orphan_files, retry_messages
 from amends.customers.queries import CUSTOMER_SECTIONS
 from amends.discretion import queries as discretion
@@ -92,6 +93,10 @@ def connect() -> None:
 
     # Messages to the customer go by the contact they chose on the portal, where they chose one.
     register_preference(followup.contact_preference)
+
+    # The notices the complaint measure requires (intake keeps each as a ComplaintNotice) leave as messages
+    # through that contact, from the editable templates `complaint.<kind>`.
+    intake_hooks.register_notice_sender("correspondence", complaint_notice_send)
 
 
 def schedule() -> list[Entry]:

@@ -6,15 +6,17 @@
 - `effective_policy`: a role's authority in a unit is the newest effective version of the nearest unit's
   policy up the tree (a unit's policy covers its subtree unless a nearer unit has its own).
 - `route`: the nearest superior up the org tree whose authority covers the request.
-- `add_working_hours`: the approval deadline on the working calendar.
+- `add_working_hours`: the approval deadline on the working calendar (`core.calendar`, shared with intake).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from decimal import Decimal
+
+from amends.core import calendar
 
 GRANTED, REFUSED, APPROVAL = "granted", "refused", "pending_approval"
 
@@ -137,38 +139,6 @@ def route(candidates: Iterable[Candidate], *, asker_id: int | None, asker_rank: 
     return eligible[0] if eligible else None
 
 
-# The working calendar for approval deadlines.
-
-
-@dataclass(frozen=True)
-class WorkingCalendar:
-    start: time = time(9, 0)
-    end: time = time(18, 0)
-    weekdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})  # Monday = 0
-    holidays: frozenset[date] = frozenset()  # days off that fall on weekdays
-    workdays: frozenset[date] = frozenset()  # weekend days worked instead (调休)
-
-    def is_working_day(self, day: date) -> bool:
-        if day in self.workdays:
-            return True
-        return day.weekday() in self.weekdays and day not in self.holidays
-
-
-def add_working_hours(start: datetime, hours: float, calendar: WorkingCalendar) -> datetime:
-    """`start` (aware, in the calendar's zone) plus `hours` of working time: outside hours the clock waits
-    for the next working day's opening."""
-    if calendar.end <= calendar.start:
-        raise ValueError("the working day must end after it starts")
-    left = timedelta(hours=hours)
-    moment = start
-    for _day in range(3660):  # ten years of days off would be a configuration error
-        day = moment.date()
-        opens = moment.replace(hour=calendar.start.hour, minute=calendar.start.minute, second=0, microsecond=0)
-        closes = moment.replace(hour=calendar.end.hour, minute=calendar.end.minute, second=0, microsecond=0)
-        if calendar.is_working_day(day) and moment < closes:
-            moment = max(moment, opens)
-            if moment + left <= closes:
-                return moment + left
-            left -= closes - moment
-        moment = (moment + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    raise ValueError("no working time found within ten years")
+# The working calendar is shared with the regulatory clock: `core.calendar`.
+WorkingCalendar = calendar.WorkingCalendar
+add_working_hours = calendar.add_working_hours

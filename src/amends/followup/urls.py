@@ -6,6 +6,7 @@ from . import views
 
 urlpatterns = [
     path("complain/", views.portal, name="portal"),
+    path("complain/rules/", views.portal_rules, name="portal_rules"),
     path("complain/status/<str:token>/", views.portal_status, name="portal_status"),
     path("complain/status/<str:token>/add/", views.portal_add, name="portal_add"),
     path("complain/status/<str:token>/verify/", views.portal_verify, name="portal_verify"),

@@ -43,6 +43,25 @@ def _public(request: HttpRequest, template: str, context: dict[str, Any], status
     return render(request, template, context, status=status)
 
 
+@require_http_methods(["GET"])
+def portal_rules(request: HttpRequest) -> HttpResponse:
+    """The complaint routes and rules the measure asks an insurer to publish, from configuration."""
+    clock = intake.clock_config()
+    return _public(
+        request,
+        "followup/rules.html",
+        {
+            "office": settings.AMENDS_COMPLAINT_OFFICE,
+            "clock": {
+                "base_days": clock.base_days,
+                "extended_days": clock.extended_days,
+                "max_days": clock.extended_days + clock.further_days,
+                "review_request_days": clock.review_request_days,
+            },
+        },
+    )
+
+
 def _link_problem(request: HttpRequest, exc: AmendsError) -> HttpResponse:
     return _public(request, "followup/link_problem.html", {"problem": exc.detail}, status=exc.status)
 

@@ -1,18 +1,23 @@
-"""JSON API for complaints: receive (idempotent), decide, extend the deadline, approve an extension."""
+"""JSON API for complaints: receive (idempotent), decide (with its letter), extend the deadline, approve an
+extension, and the measure's procedures: pause and resume, withdrawal, review (核查), regulator feedback."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Field, Header, Router, Schema, Status
 
+from amends.accounts.access import WORKS_CASES, require
 from amends.accounts.http import actor_of
 
 from . import hooks, services
-from .queries import complaint_brief
+from .queries import TRANSFER_COLUMNS, complaint_brief, letter_brief, regulator_transfers, review_brief
 
 router = Router(tags=["complaints"])
 
@@ -37,6 +42,12 @@ class ComplaintIn(Schema):
     request_confirmed: bool = Field(False, description="Restated to the customer and confirmed (复述确认)")
     loss_amount: Decimal | None = Field(None, max_digits=14, decimal_places=2)
     subject: str = Field("", max_length=150, description="Username of a staff member the complaint is about")
+    filed_as: Literal["", "agent", "heir", "guardian"] = Field("", description="Who complained, when not the customer")
+    filer_name: str = Field("", max_length=100)
+    filer_contact: str = Field("", max_length=100)
+    filer_authority: str = Field("", max_length=200, description="The authority shown (power of attorney, heirship…)")
+    regulator_ref: str = Field("", max_length=40, description="A regulator transfer's number (channel regulator)")
+    regulator_due_at: datetime | None = Field(None, description="The regulator's deadline for feedback")
 
 
 class CaseRef(Schema):
@@ -81,6 +92,12 @@ def to_input(payload: ComplaintIn) -> services.ComplaintInput:
         request_confirmed=payload.request_confirmed,
         loss_amount=payload.loss_amount,
         subject_username=payload.subject,
+        filed_as=payload.filed_as,
+        filer_name=payload.filer_name,
+        filer_contact=payload.filer_contact,
+        filer_authority=payload.filer_authority,
+        regulator_ref=payload.regulator_ref,
+        regulator_due_at=payload.regulator_due_at,
     )
 
 
@@ -118,22 +135,108 @@ def create_complaint(
 
 
 class DecisionIn(Schema):
-    decision: str = Field(..., max_length=5000, description="What the customer was told")
+    decision: str = Field(..., max_length=5000, description="What the customer was told, in brief")
     result: Literal["upheld", "partly_upheld", "not_upheld"] | None = Field(
-        None, description="The decision's result (支持 / 部分支持 / 不支持)"
+        None, description="The decision's result (支持 / 部分支持 / 不支持); with it, the decision letter is issued"
     )
     at_fault: bool | None = Field(None, description="Whether the insurer was found at fault")
+    facts: str = Field("", max_length=20000, description="The facts found (the letter)")
+    reasons: str = Field("", max_length=20000, description="The reasons and basis (the letter)")
+    offer: str = Field("", max_length=5000, description="What is offered (the letter)")
+    offer_amount: Decimal | None = Field(None, max_digits=14, decimal_places=2)
 
 
-@router.post("/complaints/{complaint_id}/decision", response={200: dict, 404: ErrorOut, 422: ErrorOut})
+@router.post("/complaints/{complaint_id}/decision", response={200: dict, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
 def decide_complaint(request: HttpRequest, complaint_id: int, payload: DecisionIn) -> Any:
-    """Record that the decision was communicated to the complainant; stops the regulatory clock."""
+    """Decide: with a result the decision letter is issued (or waits for a second person's check where the
+    insurer requires one, and the clock runs until it is sent); without, the decision is recorded as told."""
     complaint = services.complaint_decide(
         actor=actor_of(request),
         complaint_id=complaint_id,
         decision=payload.decision,
         result=payload.result or "",
         at_fault=payload.at_fault,
+        facts=payload.facts,
+        reasons=payload.reasons,
+        offer=payload.offer,
+        offer_amount=payload.offer_amount,
+    )
+    complaint.refresh_from_db()
+    return complaint_brief(complaint)
+
+
+class LetterCheckIn(Schema):
+    decision: Literal["approve", "return"]
+    note: str = Field("", max_length=5000)
+
+
+@router.post("/letters/{letter_id}/check", response={200: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def check_letter(request: HttpRequest, letter_id: int, payload: LetterCheckIn) -> Any:
+    """A second person checks a decision letter: approved, it is sent and the clock stops."""
+    letter = services.letter_check(
+        actor=actor_of(request), letter_id=letter_id, approve=payload.decision == "approve", note=payload.note
+    )
+    return letter_brief(letter)
+
+
+class ReasonIn(Schema):
+    reason: str = Field("", max_length=5000)
+
+
+@router.post("/complaints/{complaint_id}/pauses", response={201: dict, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+def pause_complaint(request: HttpRequest, complaint_id: int, payload: ReasonIn) -> Any:
+    """Pause the clock for an outside appraisal, test or assessment (鉴定、检测、评估); the complainant is told."""
+    pause = services.complaint_pause(actor=actor_of(request), complaint_id=complaint_id, reason=payload.reason)
+    return Status(201, {"id": pause.pk, "complaint": complaint_id, "paused_at": pause.paused_at})
+
+
+@router.post("/complaints/{complaint_id}/pauses/resume", response={200: dict, 404: ErrorOut, 409: ErrorOut})
+def resume_complaint(request: HttpRequest, complaint_id: int) -> Any:
+    """End the pause: its whole days are added to the period; the complainant is told the new due date."""
+    pause = services.complaint_resume(actor=actor_of(request), complaint_id=complaint_id)
+    return {"id": pause.pk, "days": pause.days, "due_at": pause.complaint.due_at}
+
+
+@router.post("/complaints/{complaint_id}/withdrawal", response={200: dict, 404: ErrorOut, 409: ErrorOut})
+def withdraw_complaint(request: HttpRequest, complaint_id: int, payload: ReasonIn) -> Any:
+    """Record the complainant's withdrawal: the procedure ends today. A decided complaint → 409."""
+    complaint = services.complaint_withdraw(actor=actor_of(request), complaint_id=complaint_id, reason=payload.reason)
+    return complaint_brief(complaint)
+
+
+class ReviewIn(Schema):
+    grounds: str = Field(..., max_length=5000, description="Why the complainant disputes the decision")
+
+
+@router.post("/complaints/{complaint_id}/reviews", response={201: dict, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+def request_review(request: HttpRequest, complaint_id: int, payload: ReviewIn) -> Any:
+    """The complainant asks for a review (核查) by the superior institution, within the configured days."""
+    review = services.review_request(actor=actor_of(request), complaint_id=complaint_id, grounds=payload.grounds)
+    return Status(201, review_brief(review))
+
+
+class ReviewDecisionIn(Schema):
+    outcome: Literal["confirmed", "changed"]
+    decision: str = Field(..., max_length=5000)
+
+
+@router.post("/reviews/{review_id}/decision", response={200: dict, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def decide_review(request: HttpRequest, review_id: int, payload: ReviewDecisionIn) -> Any:
+    review = services.review_decide(
+        actor=actor_of(request), review_id=review_id, outcome=payload.outcome, decision=payload.decision
+    )
+    return review_brief(review)
+
+
+class FeedbackIn(Schema):
+    feedback: str = Field(..., max_length=20000)
+
+
+@router.post("/complaints/{complaint_id}/regulator-feedback", response={200: dict, 404: ErrorOut, 409: ErrorOut})
+def give_regulator_feedback(request: HttpRequest, complaint_id: int, payload: FeedbackIn) -> Any:
+    """Record the feedback given to the regulator on a transferred complaint."""
+    complaint = services.regulator_feedback(
+        actor=actor_of(request), complaint_id=complaint_id, feedback=payload.feedback
     )
     return complaint_brief(complaint)
 
@@ -143,9 +246,10 @@ class ExtensionIn(Schema):
     reason: str = Field(..., max_length=5000)
 
 
-@router.post("/complaints/{complaint_id}/extensions", response={201: dict, 404: ErrorOut, 422: ErrorOut})
+@router.post("/complaints/{complaint_id}/extensions", response={201: dict, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
 def extend_complaint(request: HttpRequest, complaint_id: int, payload: ExtensionIn) -> Any:
-    """Extend the deadline to 30 days (level 1), or a further 30 (level 2, a supervisor approves)."""
+    """Extend the deadline to 30 days (level 1), or a further 30 (level 2: the superior institution or head-office
+    senior management approves). Only before the current due time (409 with the due time otherwise)."""
     ext = services.complaint_extend(
         actor=actor_of(request), complaint_id=complaint_id, level=payload.level, reason=payload.reason
     )
@@ -157,7 +261,10 @@ class ExtensionDecisionIn(Schema):
     note: str = Field("", max_length=5000)
 
 
-@router.post("/extensions/{extension_id}/decision", response={200: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/extensions/{extension_id}/decision",
+    response={200: dict, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+)
 def decide_extension(request: HttpRequest, extension_id: int, payload: ExtensionDecisionIn) -> Any:
     ext = services.extension_decide(
         actor=actor_of(request),
@@ -167,3 +274,25 @@ def decide_extension(request: HttpRequest, extension_id: int, payload: Extension
     )
     ext.complaint.refresh_from_db()
     return {"id": ext.pk, "level": ext.level, "status": ext.status, "due_at": ext.complaint.due_at}
+
+
+@router.get("/regulator-transfers", response={200: dict, 403: ErrorOut})
+def list_regulator_transfers(request: HttpRequest, owed: bool = False, format: str = "json") -> Any:
+    """Regulator transfers (12378 / 监管转办) with their deadline and the feedback owed or given; `?format=csv`
+    for the regulator-facing officer (UTF-8 with a BOM, so Excel opens the Chinese as it is)."""
+    actor = actor_of(request)
+    require(actor, WORKS_CASES)
+    rows = regulator_transfers(actor, owed_only=owed)
+    if format != "csv":
+        return {"results": rows}
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.DictWriter(out, fieldnames=TRANSFER_COLUMNS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            {k: (timezone.localtime(v).isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
+        )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="regulator-transfers.csv"'
+    return response

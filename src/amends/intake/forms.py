@@ -19,7 +19,7 @@ from amends.accounts.models import User
 from amends.customers.models import Segment
 from amends.journeys.models import Journey
 
-from .models import Channel, Result
+from .models import Channel, Result, ReviewOutcome
 from .services import ComplaintInput, NewCustomer
 
 NEW_CUSTOMER = "new"
@@ -140,6 +140,15 @@ class DecideForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # With a result, the decision letter (处理决定告知书) is drafted from these.
+    facts = forms.CharField(
+        label=_("Facts"), max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    reasons = forms.CharField(
+        label=_("Reasons and basis"), max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    offer = forms.CharField(label=_("What we offer"), max_length=5000, required=False)
+    offer_amount = forms.DecimalField(label=_("Amount offered"), max_digits=12, decimal_places=2, required=False)
 
 
 class ExtendForm(forms.Form):
@@ -158,3 +167,37 @@ class ExtensionDecisionForm(forms.Form):
 
     def approve(self) -> bool:
         return self.data.get("decision") == "approve"
+
+
+class ReasonForm(forms.Form):
+    """A pause (which appraisal, test or assessment) or a withdrawal (what the complainant said)."""
+
+    reason = forms.CharField(
+        label=_("Reason"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class LetterCheckForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=5000, required=False)
+
+    def approve(self) -> bool:
+        return self.data.get("decision") == "approve"
+
+
+class ReviewDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *ReviewOutcome.choices], required=False)
+    decision = forms.CharField(
+        label=_("Review decision told to the customer"),
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RegulatorFeedbackForm(forms.Form):
+    feedback = forms.CharField(
+        label=_("Feedback given to the regulator"),
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -52,3 +52,28 @@ def received(*, complaint: Complaint, actor: User, at: datetime) -> None:
 
 def answer_fields(complaint: Complaint) -> dict[str, Any]:
     return {name: field(complaint) for name, field in ANSWER_FIELDS.items()}
+
+
+# Notices the measure requires the complainant to be sent (receipt, extension, pause and its end, decision,
+# withdrawal, review decision). Intake says what happened and with which values; the sender registered by
+# `assembly.wiring` (correspondence: the customer's preferred contact, editable templates in three languages,
+# sending after commit with retries) decides how. A sender joins the caller's transaction.
+NOTICE_KINDS = ("receipt", "extension", "pause", "resume", "decision", "withdrawal", "review", "review_decision")
+
+
+class NoticeSender(Protocol):
+    def __call__(self, *, actor: User, complaint: Complaint, kind: str, values: dict[str, object]) -> object: ...
+
+
+NOTICE_SENDERS: dict[str, NoticeSender] = {}
+
+
+def register_notice_sender(name: str, sender: NoticeSender) -> None:
+    NOTICE_SENDERS[name] = sender
+
+
+def notice(*, actor: User, complaint: Complaint, kind: str, values: dict[str, object]) -> None:
+    if kind not in NOTICE_KINDS:
+        raise ValueError(f"unknown notice kind {kind}")
+    for sender in NOTICE_SENDERS.values():
+        sender(actor=actor, complaint=complaint, kind=kind, values=values)

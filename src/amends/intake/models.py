@@ -55,6 +55,14 @@ class Result(models.TextChoices):
     NOT_UPHELD = "not_upheld", _("Not upheld")
 
 
+class FiledAs(models.TextChoices):
+    """Who complained on the customer's behalf (blank: the customer themself)."""
+
+    AGENT = "agent", _("Agent with authority")
+    HEIR = "heir", _("Heir")
+    GUARDIAN = "guardian", _("Guardian or legal representative")
+
+
 class Complaint(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("case"))
     customer = models.ForeignKey(
@@ -106,8 +114,25 @@ class Complaint(models.Model):
     created_at = models.DateTimeField(_("created at"))
     idempotency_key = models.CharField(max_length=200, null=True, blank=True)  # complaint_idempotency_key
     request_digest = models.CharField(max_length=64, blank=True)
+    # When the procedure ended and the clock stopped: the decision told, or a withdrawal received (then
+    # `withdrawn_at` is the same moment and there is no result).
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision = models.TextField(_("decision"), blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    # A pause for an outside appraisal (鉴定、检测、评估): since when, while it lasts; `paused_days` is what
+    # finished pauses left out of the period (already in `due_at`).
+    paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
+    paused_days = models.PositiveIntegerField(_("days paused"), default=0)
+    # Who complained, when not the customer: an agent with a power of attorney, an heir, a guardian (第十四条).
+    filed_as = models.CharField(_("complained as"), max_length=16, choices=FiledAs.choices, blank=True)
+    filer_name = models.CharField(_("complainant's name"), max_length=100, blank=True)
+    filer_contact = models.CharField(_("complainant's contact"), max_length=100, blank=True)
+    filer_authority = models.CharField(_("authority shown"), max_length=200, blank=True)
+    # A transfer from the regulator (12378 / 监管转办): its number, its deadline and the feedback owed to it.
+    regulator_ref = models.CharField(_("transfer number"), max_length=40, blank=True)
+    regulator_due_at = models.DateTimeField(_("regulator's deadline"), null=True, blank=True)
+    regulator_feedback = models.TextField(_("feedback to the regulator"), blank=True)
+    regulator_feedback_at = models.DateTimeField(_("feedback given at"), null=True, blank=True)
     line = models.CharField(_("line"), max_length=16, choices=Line.choices, blank=True)
     region = models.CharField(_("region"), max_length=50, blank=True)
     # What was decided for the complainant (imported history: the source's finding); blank until decided or
@@ -129,9 +154,19 @@ class Complaint(models.Model):
             # history) stay out of these.
             models.Index(fields=["policy"], condition=Q(policy__isnull=False), name="complaint_policy_idx"),
             models.Index(fields=["subject"], condition=Q(subject__isnull=False), name="complaint_subject_idx"),
+            models.Index(
+                fields=["regulator_due_at"],
+                condition=Q(regulator_feedback_at__isnull=True, regulator_due_at__isnull=False),
+                name="complaint_regulator_owed_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(extension_level__lte=2), name="complaint_at_most_two_extensions"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(decided_at=models.F("withdrawn_at")),
+                name="complaint_withdrawal_ends_it",
+            ),
+            models.CheckConstraint(condition=Q(filed_as="") | ~Q(filer_name=""), name="complaint_filer_named"),
             models.CheckConstraint(condition=Q(due_at__gt=models.F("received_at")), name="complaint_due_after_receipt"),
             models.UniqueConstraint(
                 fields=["source", "external_ref"], condition=~Q(source=""), name="complaint_imported_once"
@@ -192,3 +227,134 @@ class ClockExtension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} +{self.level}"
+
+
+class Pause(models.Model):
+    """A pause of a complaint's clock while an outside body appraises, tests or assesses (鉴定、检测、评估)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="pauses")
+    reason = models.TextField(_("reason"))
+    paused_at = models.DateTimeField(_("paused at"))
+    paused_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    resumed_at = models.DateTimeField(_("resumed at"), null=True, blank=True)
+    resumed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    days = models.PositiveIntegerField(_("days left out"), default=0)
+
+    class Meta:
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint"], condition=Q(resumed_at__isnull=True), name="one_running_pause_per_complaint"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} paused {self.paused_at:%Y-%m-%d}"
+
+
+class ReviewStatus(models.TextChoices):
+    OPEN = "open", _("Under review")
+    DECIDED = "decided", _("Review decided")
+
+
+class ReviewOutcome(models.TextChoices):
+    CONFIRMED = "confirmed", _("Decision confirmed")
+    CHANGED = "changed", _("Decision changed")
+
+
+class Review(models.Model):
+    """A review (核查) of a decision by the superior institution, asked by the complainant within the configured
+    days of the decision; it has its own due date and an owner at the superior unit who had no part in it."""
+
+    complaint = models.OneToOneField(Complaint, on_delete=models.PROTECT, related_name="review")
+    grounds = models.TextField(_("grounds"))
+    requested_at = models.DateTimeField(_("requested at"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_at = models.DateTimeField(_("review due"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.OPEN)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=ReviewOutcome.choices, blank=True)
+    decision = models.TextField(_("review decision"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        indexes = [models.Index(fields=["due_at"], condition=Q(status="open"), name="review_open_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} review"
+
+
+class LetterStatus(models.TextChoices):
+    AWAITING_CHECK = "awaiting_check", _("Waiting for a second person's check")
+    RETURNED = "returned", _("Returned for changes")
+    SENT = "sent", _("Sent")
+
+
+class DecisionLetter(models.Model):
+    """The decision letter (处理决定告知书): the result, the facts, the reasons and basis, what is offered, the
+    routes of relief and the review deadline. Drafted from the case's data; checked by a second person where
+    the insurer requires it; never changed once sent (the service refuses, and `body` keeps the text sent)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="letters")
+    status = models.CharField(_("status"), max_length=16, choices=LetterStatus.choices)
+    result = models.CharField(_("result"), max_length=16, choices=Result.choices)
+    at_fault = models.BooleanField(_("insurer at fault"), null=True, blank=True)
+    decision = models.TextField(_("decision in brief"))
+    facts = models.TextField(_("facts"))
+    reasons = models.TextField(_("reasons and basis"))
+    offer = models.TextField(_("what is offered"), blank=True)
+    offer_amount = models.DecimalField(_("amount offered"), max_digits=14, decimal_places=2, null=True, blank=True)
+    review_deadline = models.DateTimeField(_("review may be asked until"), null=True, blank=True)
+    body = models.TextField(_("letter as sent"), blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    drafted_at = models.DateTimeField()
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+    check_note = models.TextField(blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("decision letter")
+        verbose_name_plural = _("decision letters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint"], condition=~Q(status="returned"), name="one_live_letter_per_complaint"
+            ),
+            models.CheckConstraint(condition=~Q(status="sent") | Q(sent_at__isnull=False), name="letter_sent_has_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} letter {self.pk}"
+
+
+class ComplaintNotice(models.Model):
+    """What the complainant was told, when and where: the record the measure asks for (receipt, extension,
+    pause and its end, decision, withdrawal, review decision). Written with the act it reports; the sending
+    (correspondence, after commit) is hung on `hooks.notice` and its delivery status is kept there."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=16)
+    at = models.DateTimeField(_("at"))
+    to = models.CharField(_("to"), max_length=254, blank=True)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("notice to the complainant")
+        verbose_name_plural = _("notices to the complainant")
+        indexes = [models.Index(fields=["complaint", "at"], name="notice_complaint_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.kind}"

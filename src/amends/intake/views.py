@@ -105,20 +105,30 @@ def _case_version(request: HttpRequest) -> int | None:
 @staff_page
 def complaint_decide(request: HttpRequest, case_id: int, complaint_id: int) -> HttpResponse:
     form = DecideForm(request.POST)
-    form.is_valid()
     try:
+        if not form.is_valid():
+            raise InvalidInput(_("The decision was not recorded: please correct the marked fields."))
         complaint = services.complaint_decide(
             actor=staff(request),
             complaint_id=complaint_id,
             decision=form.cleaned_data.get("decision", ""),
             result=form.cleaned_data.get("result", ""),
             at_fault=form.cleaned_data.get("at_fault"),
+            facts=form.cleaned_data.get("facts", ""),
+            reasons=form.cleaned_data.get("reasons", ""),
+            offer=form.cleaned_data.get("offer", ""),
+            offer_amount=form.cleaned_data.get("offer_amount"),
             case_version=_case_version(request),
         )
     except AmendsError as exc:
         form_error(form, exc)
         return render_case(request, case_id, forms={f"decide-{complaint_id}": form}, status=exc.status)
-    messages.success(request, _("Decision on %(ref)s recorded: the clock has stopped.") % {"ref": complaint.reference})
+    if complaint.decided_at is None:
+        messages.info(request, _("Decision letter drafted; it waits for a second person's check."))
+    else:
+        messages.success(
+            request, _("Decision on %(ref)s recorded: the clock has stopped.") % {"ref": complaint.reference}
+        )
     return redirect("case", case_id=complaint.case_id)
 
 

@@ -205,6 +205,12 @@ class TimelineKind(models.TextChoices):
     SPLIT = "split", _("Complaint split out")
     MERGED = "merged", _("Cases merged")
     REPEAT = "repeat", _("Customer came back (repeat failure)")
+    PAUSED = "paused", _("Clock paused")
+    RESUMED = "resumed", _("Clock resumed")
+    WITHDRAWN = "withdrawn", _("Complaint withdrawn")
+    LETTER = "letter", _("Decision letter")
+    REVIEW = "review", _("Review")
+    REGULATOR = "regulator", _("Regulator feedback")
 
 
 class TimelineEntry(models.Model):

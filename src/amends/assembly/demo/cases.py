@@ -52,14 +52,15 @@ FRONTLINE_AT = {"GD-SZ-NS": "frontline", "GD-SZ-FT": "ft_frontline", "GD-GZ-TH":
                 "BJ-CY-WJ": "wj_frontline", "JS-NJ-XJK": "xjk_frontline", "SC-CD-JJ": "jj_frontline"}  # fmt: skip
 PROVINCE_HOTLINE = {"GD": "gd_hotline", "BJ": "bj_hotline", "JS": "js_hotline", "SC": "sc_hotline"}
 
-# scenario: (weight, youngest and oldest age in days of the first complaint)
+# scenario: (weight, youngest and oldest age in days of the first complaint). The overdue ones are old enough
+# to be overdue on any day the demo loads: a period ending in a holiday (春节, 国庆) rolls on by up to 9 days.
 SCENARIOS: dict[str, tuple[int, int, int]] = {
     "new": (8, 1, 2),
     "started": (12, 2, 10),
     "due_soon": (5, 12, 14),
-    "overdue": (6, 16, 40),
+    "overdue": (6, 26, 40),
     "extended": (4, 16, 28),
-    "extended_overdue": (2, 31, 36),
+    "extended_overdue": (2, 41, 46),
     "extension_pending": (2, 26, 29),
     "extension_approved": (2, 35, 55),
     "follow_up": (10, 4, 25),
@@ -231,7 +232,8 @@ def _script(rng: random.Random, plan: CasePlan, customer: CustomerPlan, touch_na
         elif scenario == "extension_approved":
             s.extend(2, (24, 27))
             s.wait(60, DAY)
-            s.add("extension_decide", actor="supervisor", approve=True, note=notes.EXTENSION_APPROVED)
+            # The measure: a further extension is approved by the superior institution or head-office seniors.
+            s.add("extension_decide", actor="ho_senior", approve=True, note=notes.EXTENSION_APPROVED)
         return
     # The rest complete a first round and tell the customer the decision.
     s.rest_of_round(tp.fixes)

@@ -96,6 +96,8 @@ STAFF: tuple[StaffSpec, ...] = (
     StaffSpec("jj_frontline", "柜员唐可馨", FL, "SC-CD-JJ"),
     StaffSpec("my_handler", "投诉专员蒋德华", HD, "SC-MY"),
     StaffSpec("ho_quality", "总公司品质管理部经理许慧敏", QM, "HO"),
+    # Head-office senior management: decides further (level-2) extensions of the complaint clock.
+    StaffSpec("ho_senior", "总公司副总经理周强", Role.SENIOR_MANAGER, "HO"),
 )
 DEMO_LOGINS = STAFF[:5]
 

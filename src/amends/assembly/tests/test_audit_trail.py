@@ -19,9 +19,9 @@ def test_every_service_writes_its_audit_entries(world, now):
     case_id = complaint.case_id
     for step in ("apology", "fix", "empathy", "atonement"):
         recovery.step_record(actor=world.handler, case_id=case_id, step=step, note="ok")
-    ext = intake.complaint_extend(actor=world.handler, complaint_id=complaint.pk, level=1, reason="复杂")
-    ext2 = intake.complaint_extend(actor=world.handler, complaint_id=complaint.pk, level=2, reason="更复杂")
-    intake.extension_decide(actor=world.supervisor, extension_id=ext2.pk, approve=True)
+    ext = intake.complaint_extend(actor=world.handler, complaint_id=complaint.pk, level=1, reason="需调取行车记录")
+    ext2 = intake.complaint_extend(actor=world.handler, complaint_id=complaint.pk, level=2, reason="需第三方鉴定")
+    intake.extension_decide(actor=world.senior, extension_id=ext2.pk, approve=True)
     intake.complaint_decide(actor=world.handler, complaint_id=complaint.pk, decision="赔付")
     recovery.case_assign(actor=world.supervisor, case_id=case_id, owner=world.handler2)
     recovery.step_record(actor=world.handler2, case_id=case_id, step="follow_up", note="满意", outcome="recovered")

@@ -91,7 +91,9 @@ def test_valid_values_are_read_as_they_always_were():
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
-        "{'base_days': 56, 'extended_days': 30, 'further_days': 0} {'default': 0.2} "
+        "{'base_days': 56, 'extended_days': 30, 'further_days': 0, 'counting': 'days', "
+        "'roll_to_working_day': True, 'day_ends': '23:59:59', 'min_reason_chars': 5, 'review_request_days': 30, "
+        "'review_days': 30} {'default': 0.2} "
         "{'start': '09:00', 'end': '18:00', 'weekdays': [0, 1, 2, 3, 4, 5], "
         "'holidays': ['2026-10-01', '2026-10-02'], 'workdays': []} ('HTTP_X_FORWARDED_PROTO', 'https')"
     )

@@ -20,7 +20,9 @@ from amends.recovery.models import Case, TimelineEntry
 
 @pytest.fixture
 def case(world, now):
-    return Case.objects.select_related("customer").get(pk=receive(world.handler, world.individual).case_id)
+    # A staff report is not the customer's own complaint: no receipt notice, so the messages are the test's.
+    complaint = receive(world.handler, world.individual, channel="staff")
+    return Case.objects.select_related("customer").get(pk=complaint.case_id)
 
 
 def send(case, commit, **kwargs):

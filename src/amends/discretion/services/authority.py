@@ -8,21 +8,19 @@ drawing on one budget at once are decided one after the other and can never toge
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from amends.accounts.access import APPROVES_DISCRETION, SETS_AUTHORITY, in_scope, require
 from amends.accounts.models import OrgUnit, Role, User
 from amends.accounts.tree import Ancestry
-from amends.core import audit, clock
+from amends.core import audit, calendar, clock
 from amends.core.errors import Conflict, InvalidInput
 
 from .. import rules
@@ -142,19 +140,8 @@ def route(*, kind: str, amount: Decimal, from_user: User, now: datetime) -> tupl
     return next(u for u in people if u.pk == chosen.user_id), standings[chosen.user_id]
 
 
-def working_calendar() -> rules.WorkingCalendar:
-    conf: dict[str, Any] = settings.AMENDS_WORKING_CALENDAR
-    return rules.WorkingCalendar(
-        start=time.fromisoformat(conf["start"]),
-        end=time.fromisoformat(conf["end"]),
-        weekdays=frozenset(conf["weekdays"]),
-        holidays=frozenset(d for d in (parse_date(x) for x in conf["holidays"]) if d),
-        workdays=frozenset(d for d in (parse_date(x) for x in conf["workdays"]) if d),
-    )
-
-
 def approval_due(now: datetime) -> datetime:
-    return rules.add_working_hours(timezone.localtime(now), settings.AMENDS_APPROVAL_HOURS, working_calendar())
+    return rules.add_working_hours(timezone.localtime(now), settings.AMENDS_APPROVAL_HOURS, calendar.working_calendar())
 
 
 def _money(value: object, name: str, errors: dict[str, list[str]], *, optional: bool = False) -> Decimal | None:

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client, override_settings
 
+from amends.assembly.testing import at
 from amends.core import clock
 from amends.correspondence import sms
 from amends.followup.models import Notice, PortalSubmission
@@ -31,7 +32,7 @@ def test_a_complaint_is_filed_through_intake_and_acknowledged_with_a_private_lin
     assert response.status_code == 201
     complaint = Complaint.objects.select_related("case", "customer").get()
     assert complaint.channel == "portal" and complaint.customer.phone == FORM["phone"]
-    assert complaint.request == FORM["request"] and complaint.due_at == now + timedelta(days=15)
+    assert complaint.request == FORM["request"] and complaint.due_at == at("2026-11-17 23:59:59")
     assert complaint.case.timeline.filter(kind="complaint").exists()
     body = response.content.decode()
     assert complaint.reference in body

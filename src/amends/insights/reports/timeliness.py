@@ -33,7 +33,7 @@ from . import LABEL, NUMBER, RATE, Column, Result, Section, report
 
 def clock_limits() -> list[int]:
     """15, 30 and 60 days by default (the configured regulatory clock)."""
-    c = settings.AMENDS_CLOCK
+    c: dict[str, Any] = settings.AMENDS_CLOCK
     return [c["base_days"], c["extended_days"], c["extended_days"] + c["further_days"]]
 
 

@@ -225,6 +225,14 @@ COMPLAINT_COLUMNS: tuple[str, ...] = (
     "at_fault",
     "source",
     "external_ref",
+    # The procedure's columns: COPY gives an unlisted column NULL (Django keeps defaults in Python, not the table).
+    "paused_days",
+    "filed_as",
+    "filer_name",
+    "filer_contact",
+    "filer_authority",
+    "regulator_ref",
+    "regulator_feedback",
 )
 
 
@@ -252,6 +260,7 @@ def _complaint_row(r: Record, case_id: int | None, customer_id: int | None, ctx:
         *(r.closed_at, v.get("decision", ""), v.get("line", ""), v.get("region", ""), v.get("result", "")),
         v.get("at_fault"),
         *(ctx.source, r.external_ref),
+        *(0, "", "", "", "", "", ""),
     )
 
 

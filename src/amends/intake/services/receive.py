@@ -32,13 +32,25 @@ from amends.recovery.models import TimelineKind
 from amends.recovery.rules import Episode
 from amends.recovery.services import CustomerRow
 
-from .. import hooks, rules
-from ..models import Channel, Complaint
-from .clock import COMPLAINT_AUDIT_FIELDS, clock_config
+from .. import hooks
+from ..models import Channel, Complaint, FiledAs
+from ..notices import local, notice_send
+from .clock import COMPLAINT_AUDIT_FIELDS, law_due
 from .related import LAST_COMPLAINT, last_complaints, note_repeat, repeat_ids
 
 # Longer keys do not fit the unique index's column.
 IDEMPOTENCY_KEY_MAX = 200
+# Channels on which the customer is sent a receipt notice (the portal acknowledges on its own page and
+# message; early warnings, surveys and staff reports are not the customer's own complaint).
+TOLD_ON_RECEIPT = {
+    Channel.HOTLINE,
+    Channel.COUNTER,
+    Channel.EMAIL,
+    Channel.APP,
+    Channel.LETTER,
+    Channel.REGULATOR,
+    Channel.SOCIAL,
+}
 
 
 @dataclass
@@ -67,6 +79,14 @@ class ComplaintInput:
     # verified (the public portal), the complaint is filed under a new customer of its own, and the policy
     # number is kept as the complainant's words, never looked up (an answer would tell whether it exists).
     identity_verified: bool = True
+    # Who complained when not the customer (第十四条): agent, heir or guardian, their name, contact and authority.
+    filed_as: str = ""
+    filer_name: str = ""
+    filer_contact: str = ""
+    filer_authority: str = ""
+    # A regulator transfer (12378): the transfer number and the regulator's deadline for feedback.
+    regulator_ref: str = ""
+    regulator_due_at: datetime | None = None
     extra: dict = field(default_factory=dict)
 
     def digest(self) -> str:
@@ -140,7 +160,7 @@ def _record(
     # A new customer's row is written with its case (recovery), once the case read has reserved its id.
     customer = resolved.customer or _new_customer(actor, resolved.new_customer, now)
     touchpoint = resolved.touchpoint
-    due = rules.due_at(resolved.received_at, 0, clock_config())
+    due = law_due(resolved.received_at, 0)
     episode = Episode.of(
         claim_no=data.claim_no, policy_no=data.policy_no, journey=touchpoint.journey.code if touchpoint else None
     )
@@ -186,6 +206,13 @@ def _record(
         created_at=now,
         idempotency_key=key,
         request_digest=digest,
+        filed_as=data.filed_as,
+        filer_name=data.filer_name.strip(),
+        filer_contact=data.filer_contact.strip(),
+        filer_authority=data.filer_authority.strip(),
+        regulator_ref=data.regulator_ref.strip(),
+        # The regulator expects the insurer's feedback within the measure's period unless it set its own.
+        regulator_due_at=(data.regulator_due_at or due) if data.channel == Channel.REGULATOR else None,
     )
     batch.create(complaint)
     recovery.timeline_add(
@@ -213,6 +240,13 @@ def _record(
         )
     )
     hooks.received(complaint=complaint, actor=actor, at=now)
+    if complaint.channel in TOLD_ON_RECEIPT and (customer.phone or customer.email or complaint.filer_contact):
+        notice_send(
+            actor=actor,
+            complaint=complaint,
+            kind="receipt",
+            values={"received": local(complaint.received_at), "due": local(complaint.due_at)},
+        )
     return complaint
 
 
@@ -244,6 +278,16 @@ def _validate(*, actor: User, data: ComplaintInput, now: datetime) -> _Resolved:
         errors["received_at"] = [_("The receipt time cannot be in the future.")]
     elif problem == "too_early":
         errors["received_at"] = [_("The receipt time cannot be before 2000-01-01.")]
+    if data.filed_as and data.filed_as not in FiledAs.values:
+        errors["filed_as"] = [_("Choose agent, heir or guardian.")]
+    elif data.filed_as and not data.filer_name.strip():
+        errors["filer_name"] = [_("Name who complained on the customer's behalf.")]
+    if data.filed_as == FiledAs.AGENT and not data.filer_authority.strip():
+        errors["filer_authority"] = [_("An agent complains with the customer's written authority: say what was shown.")]
+    if (data.regulator_ref.strip() or data.regulator_due_at) and data.channel != Channel.REGULATOR:
+        errors["regulator_ref"] = [_("Only a regulator transfer has a transfer number and deadline.")]
+    if data.regulator_due_at is not None and data.regulator_due_at.tzinfo is None:
+        errors["regulator_due_at"] = [_("Give the time with its UTC offset, e.g. 2026-11-01T09:30:00+08:00.")]
     if data.loss_amount is not None and data.loss_amount < 0:
         errors["loss_amount"] = [_("The loss amount cannot be negative.")]
 

@@ -2,7 +2,9 @@
 
 import pytest
 
+from amends.assembly.testing import at
 from amends.audit.models import AuditEntry
+from amends.core import clock
 from amends.core.tests.api_client import Api
 from amends.intake.models import Complaint
 from amends.recovery.models import Case
@@ -34,7 +36,7 @@ def test_a_complaint_is_created_with_its_case_and_deadline(api, world, now):
     assert response.status_code == 201, response.content
     data = response.json()
     assert data["reference"].startswith("TS-2026-") and data["case"]["reference"].startswith("BJ-2026-")
-    assert data["due_at"] == "2026-11-16T09:30:00+08:00"
+    assert data["due_at"] == "2026-11-16T23:59:59+08:00"  # the 15th day after receipt, to its end
     assert data["status"] == "open" and data["case"]["status"] == "open"
     complaint = Complaint.objects.get(pk=data["id"])
     assert complaint.case_id == data["case"]["id"] and complaint.created_by == world.frontline
@@ -126,12 +128,26 @@ class TestClockEndpoints:
         assert Complaint.objects.get(pk=complaint_id).decided_at is None
 
     def test_extension_then_approval(self, world, complaint_id):
-        handler, supervisor = Api(world.token(world.handler)), Api(world.token(world.supervisor))
-        assert handler.post(f"/complaints/{complaint_id}/extensions", {"level": 1, "reason": "复核"}).status_code == 201
-        pending = handler.post(f"/complaints/{complaint_id}/extensions", {"level": 2, "reason": "鉴定"}).json()
+        handler, senior = Api(world.token(world.handler)), Api(world.token(world.senior))
+        extend = f"/complaints/{complaint_id}/extensions"
+        assert handler.post(extend, {"level": 1, "reason": "需复核定损照片"}).status_code == 201
+        pending = handler.post(extend, {"level": 2, "reason": "需第三方鉴定"}).json()
         assert pending["status"] == "pending"
-        decided = supervisor.post(f"/extensions/{pending['id']}/decision", {"decision": "approve"})
-        assert decided.status_code == 200 and decided.json()["due_at"] == "2026-12-31T09:30:00+08:00"
+        refused = Api(world.token(world.supervisor)).post(
+            f"/extensions/{pending['id']}/decision", {"decision": "approve"}
+        )
+        assert refused.status_code == 403 and refused.json()["error"] == "extension_needs_superior"
+        decided = senior.post(f"/extensions/{pending['id']}/decision", {"decision": "approve"})
+        assert decided.status_code == 200 and decided.json()["due_at"] == "2026-12-31T23:59:59+08:00"
+
+    def test_an_extension_after_the_due_time_is_a_409_with_the_due_time(self, world, complaint_id):
+        with clock.frozen(at("2026-11-28 10:00")):
+            response = Api(world.token(world.handler)).post(
+                f"/complaints/{complaint_id}/extensions", {"level": 1, "reason": "需调取行车记录仪视频"}
+            )
+        assert response.status_code == 409
+        assert response.json()["error"] == "extension_after_due"
+        assert response.json()["fields"]["due_at"] == ["2026-11-16T23:59:59+08:00"]
 
     def test_an_unknown_level_is_refused(self, world, complaint_id):
         response = Api(world.token(world.handler)).post(

@@ -20,7 +20,7 @@ from amends.recovery.models import Case, TimelineEntry
 def test_a_complaint_opens_a_case_owned_by_a_handler_and_due_in_15_days(world, now):
     complaint = receive(world.frontline, world.individual)
     case = complaint.case
-    assert complaint.received_at == now and complaint.due_at == now + timedelta(days=15)
+    assert complaint.received_at == now and complaint.due_at == at("2026-11-17 23:59:59")
     assert case.status == "open" and case.due_at == complaint.due_at
     assert case.owner in (world.handler, world.handler2)
     assert case.org_unit == world.nanshan
@@ -30,7 +30,7 @@ def test_a_complaint_opens_a_case_owned_by_a_handler_and_due_in_15_days(world, n
 def test_the_timeline_starts_with_the_complaint_then_the_assignment(world, now):
     case = receive(world.frontline, world.individual).case
     kinds = list(TimelineEntry.objects.filter(case=case).values_list("kind", flat=True))
-    assert kinds == ["complaint", "assigned"]
+    assert kinds == ["complaint", "assigned", "message"]  # the receipt notice, sent by correspondence
 
 
 def test_a_second_complaint_on_the_same_claim_joins_the_open_case(world, now):
@@ -64,7 +64,7 @@ def test_the_earliest_undecided_deadline_is_the_cases_deadline(world, now):
 
 def test_a_receipt_time_in_the_past_starts_the_clock_then(world, now):
     complaint = receive(world.frontline, world.individual, received_at=at("2026-10-30 16:00"))
-    assert complaint.due_at == at("2026-11-14 16:00")
+    assert complaint.due_at == at("2026-11-16 23:59:59")  # 11-14 is a Saturday: the next working day
 
 
 class TestPriority:

@@ -46,7 +46,7 @@ def test_a_complaint_from_the_form_lands_on_its_case_with_the_deadline(en, world
     assert response.redirect_chain[-1][0] == f"/cases/{complaint.case_id}/"
     page = response.content.decode()
     assert f"Complaint {complaint.reference} recorded on case {complaint.case.reference}" in page
-    assert "2026-11-17 10:00" in page  # 15 days after receipt
+    assert "2026-11-17 23:59" in page  # the 15th day after receipt, to its end
     assert complaint.request_confirmed and complaint.loss_amount == 1200
 
 
@@ -122,7 +122,7 @@ def test_a_decision_on_a_stale_page_is_refused(en, world, now):
     assert complaint.decided_at is None
 
 
-def test_a_level_two_extension_waits_for_the_supervisor_who_approves_it_on_the_page(en, world, now):
+def test_a_level_two_extension_waits_for_head_office_senior_management_who_approve_it_on_the_page(en, world, now):
     complaint = receive(world.handler, world.individual)
     case_url = f"/cases/{complaint.case_id}/"
     en.force_login(world.handler)
@@ -133,7 +133,7 @@ def test_a_level_two_extension_waits_for_the_supervisor_who_approves_it_on_the_p
     assert pending.status == "pending"
     assert "Level 2 extension waiting for approval" in en.get(case_url).content.decode()
 
-    en.force_login(world.supervisor)
+    en.force_login(world.senior)
     page = en.get(case_url).content.decode()
     assert f"/extensions/{pending.pk}/decision/" in page
     response = en.post(f"/cases/{complaint.case_id}/extensions/{pending.pk}/decision/", {"decision": "approve"})
@@ -147,4 +147,4 @@ def test_an_extension_without_a_reason_is_refused_on_the_form(en, world, now):
     en.force_login(world.handler)
     response = en.post(f"/cases/{complaint.case_id}/complaints/{complaint.pk}/extensions/", {"level": 1, "reason": ""})
     assert response.status_code == 422
-    assert "An extension needs a reason." in response.content.decode()
+    assert "An extension needs a reason of at least 5 characters." in response.content.decode()

@@ -28,7 +28,7 @@ def test_the_case_comes_with_customer_complaints_steps_and_timeline(handler_api,
     assert data["customer"]["name"] == "张伟" and data["customer"]["phone"] == "13800138000"
     assert [c["reference"] for c in data["complaints"]] == [case.complaints.get().reference]
     assert data["next_step"] == "apology" and data["steps"] == []
-    assert [t["kind"] for t in data["timeline"]] == ["complaint", "assigned"]
+    assert [t["kind"] for t in data["timeline"]] == ["complaint", "assigned", "message"]  # the receipt notice
     assert {f["code"] for f in data["priority_factors"]} >= {"touchpoint_criticality"}
 
 

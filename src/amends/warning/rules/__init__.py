@@ -80,6 +80,7 @@ def registry() -> dict[str, type[Rule]]:
         complaint_deadline,
         fact_mismatch,
         high_value,
+        regulator_deadline,
         repeat_contact,
         repeat_failure,
         stage_duration,

@@ -27,7 +27,8 @@ class ComplaintDeadline(Rule):
     def sweep(self, config: RuleConfig, now: datetime) -> list[Signal]:
         warn = timedelta(days=float(self.param(config, "warn_days", 3)))
         due = (
-            Complaint.objects.filter(decided_at__isnull=True, due_at__lte=now + warn)
+            # A paused clock (outside appraisal) is not running towards its deadline.
+            Complaint.objects.filter(decided_at__isnull=True, paused_at__isnull=True, due_at__lte=now + warn)
             .order_by("due_at", "pk")
             .values_list(
                 "pk", "received_at", "due_at", "customer_id", "case_id", "case__org_unit_id", "touchpoint__code"

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from amends.assembly.testing import receive
+from amends.assembly.testing import at, receive
 from amends.core import clock
 from amends.customers.models import Line, Policy
-from amends.intake.services import complaint_decide
+from amends.intake.services import complaint_decide, complaint_pause, regulator_feedback
 from amends.journeys.models import Touchpoint
 from amends.recovery import services as recovery
 from amends.recovery.models import Case
@@ -133,12 +133,12 @@ class TestComplaintDeadline:
     KEY = "complaint_deadline"
 
     def test_warned_three_days_before_the_regulatory_deadline_then_critical_when_past(self, world, now):
-        complaint = receive(world.frontline, world.individual)  # due in 15 days
-        assert sweep(self.KEY, now + timedelta(days=11)) == 0
-        assert sweep(self.KEY, now + timedelta(days=12, hours=1)) == 1
+        complaint = receive(world.frontline, world.individual)  # due at the end of 11-17, the 15th day after
+        assert sweep(self.KEY, at("2026-11-14 23:00")) == 0
+        assert sweep(self.KEY, at("2026-11-15 00:00")) == 1
         alert = Alert.objects.get(rule=self.KEY)
         assert (alert.subject_id, alert.severity, alert.case_id) == (str(complaint.pk), 2, complaint.case_id)
-        sweep(self.KEY, now + timedelta(days=15, hours=1))
+        sweep(self.KEY, at("2026-11-18 00:00"))
         alert.refresh_from_db()
         assert alert.severity == 3
 
@@ -149,6 +149,33 @@ class TestComplaintDeadline:
             complaint_decide(actor=world.handler, complaint_id=complaint.pk, decision="全额赔付，不扣残值。")
         sweep(self.KEY, now + timedelta(days=13, hours=2))
         assert Alert.objects.get(rule=self.KEY).status == "resolved"
+
+
+class TestRegulatorDeadline:
+    KEY = "regulator_deadline"
+
+    def test_warned_before_the_regulators_deadline_and_cleared_by_the_feedback(self, world, now):
+        transfer = receive(
+            world.frontline,
+            world.individual,
+            channel="regulator",
+            regulator_ref="12378-2026-7",
+            regulator_due_at=at("2026-11-12 17:00"),
+        )
+        receive(world.frontline, world.online)  # not a transfer: nothing owed to the regulator
+        assert sweep(self.KEY, at("2026-11-10 16:00")) == 0  # AMENDS_REGULATOR_WARN_DAYS: 2
+        assert sweep(self.KEY, at("2026-11-10 17:00")) == 1
+        alert = Alert.objects.get(rule=self.KEY)
+        assert (alert.subject_id, alert.severity) == (str(transfer.pk), 2) and "12378-2026-7" in alert.title
+        with clock.frozen(at("2026-11-11 09:00")):
+            regulator_feedback(actor=world.handler, complaint_id=transfer.pk, feedback="已答复客户")
+        sweep(self.KEY, at("2026-11-11 10:00"))
+        assert Alert.objects.get(rule=self.KEY).status == "resolved"
+
+    def test_a_paused_complaint_is_not_warned_of_its_deadline(self, world, now):
+        complaint = receive(world.frontline, world.individual)
+        complaint_pause(actor=world.handler, complaint_id=complaint.pk, reason="车损鉴定")
+        assert sweep("complaint_deadline", at("2026-11-16 00:00")) == 0
 
 
 def test_a_switched_off_rule_does_not_run(world, now):
