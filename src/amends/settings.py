@@ -303,6 +303,11 @@ AMENDS_LETTER_CHECK_ABOVE = env_str("AMENDS_LETTER_CHECK_ABOVE", "")
 AMENDS_LETTER_CHECK_REGULATOR = env_bool("AMENDS_LETTER_CHECK_REGULATOR", True)
 # Days before a regulator transfer's feedback deadline that its alert is raised.
 AMENDS_REGULATOR_WARN_DAYS = env_int("AMENDS_REGULATOR_WARN_DAYS", 2, minimum=0)
+# Channels on which the complainant is sent a receipt notice (the portal acknowledges on its own page; early
+# warnings, surveys and staff reports are not the customer's own complaint).
+AMENDS_RECEIPT_NOTICE_CHANNELS = env_list(
+    "AMENDS_RECEIPT_NOTICE_CHANNELS", str, default="hotline,counter,email,app,letter,regulator,social"
+)
 # What the portal publishes about complaints besides AMENDS_HOTLINE (the measure: channels and rules made public).
 AMENDS_COMPLAINT_OFFICE = {
     "counter": env_str("AMENDS_OFFICE_COUNTER", ""),

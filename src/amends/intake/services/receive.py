@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet, Subquery
 from django.utils.translation import gettext as _
@@ -40,17 +41,6 @@ from .related import LAST_COMPLAINT, last_complaints, note_repeat, repeat_ids
 
 # Longer keys do not fit the unique index's column.
 IDEMPOTENCY_KEY_MAX = 200
-# Channels on which the customer is sent a receipt notice (the portal acknowledges on its own page and
-# message; early warnings, surveys and staff reports are not the customer's own complaint).
-TOLD_ON_RECEIPT = {
-    Channel.HOTLINE,
-    Channel.COUNTER,
-    Channel.EMAIL,
-    Channel.APP,
-    Channel.LETTER,
-    Channel.REGULATOR,
-    Channel.SOCIAL,
-}
 
 
 @dataclass
@@ -240,7 +230,9 @@ def _record(
         )
     )
     hooks.received(complaint=complaint, actor=actor, at=now)
-    if complaint.channel in TOLD_ON_RECEIPT and (customer.phone or customer.email or complaint.filer_contact):
+    if complaint.channel in settings.AMENDS_RECEIPT_NOTICE_CHANNELS and (
+        customer.phone or customer.email or complaint.filer_contact
+    ):
         notice_send(
             actor=actor,
             complaint=complaint,
