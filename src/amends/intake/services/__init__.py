@@ -1,7 +1,7 @@
 """Writes of intake: receiving complaints (`receive`) and running their regulatory clock (`clock`)."""
 
 from .clock import COMPLAINT_AUDIT_FIELDS, clock_config, complaint_decide, complaint_extend, extension_decide
-from .receive import ComplaintInput, NewCustomer, complaint_receive
+from .receive import ComplaintInput, NewCustomer, complaint_problems, complaint_receive
 from .related import case_merge, complaint_split
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "clock_config",
     "complaint_decide",
     "complaint_extend",
+    "complaint_problems",
     "complaint_receive",
     "complaint_split",
     "extension_decide",
