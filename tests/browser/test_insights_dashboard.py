@@ -84,6 +84,19 @@ def test_the_dashboard_draws_its_charts_and_drills_down(people, live_server, pag
     page.screenshot(path=str(artifacts / "insights_dashboard_phone_top.png"))
     page.locator("#chart-pareto-by_touchpoint-card").screenshot(path=str(artifacts / "insights_pareto_phone.png"))
     assert refused == []
+    # No two of the Pareto chart's texts (axis names, values, legend) are drawn over each other.
+    overlaps = page.evaluate(
+        """() => {
+          const svg = document.querySelector("#chart-pareto-by_touchpoint-card [data-chart] svg");
+          const boxes = [...svg.querySelectorAll("text")].map(t => t.getBoundingClientRect()).filter(b => b.width);
+          let n = 0;
+          boxes.forEach((a, i) => boxes.slice(i + 1).forEach(b => {
+            if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) n++;
+          }));
+          return n;
+        }"""
+    )
+    assert overlaps == 0
 
 
 def test_a_root_cause_becomes_a_rectification(people, live_server, page, artifacts):

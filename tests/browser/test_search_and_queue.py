@@ -92,3 +92,38 @@ def test_a_supervisor_reassigns_ticked_cases_in_one_go(day, page, live_server, a
     expect(page.locator(".views")).to_contain_text("重点客户")
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(artifacts / "queue_views_phone.png"), full_page=True)
+
+
+@pytest.fixture
+def at_follow_up(transactional_db):
+    from amends.recovery import services as recovery
+
+    catalogue.load(Journey, Touchpoint)
+    world = make_world()
+    complaint = receive(world.frontline, world.individual, description="定损员一直没来。")
+    for step in ("apology", "fix", "empathy", "atonement"):
+        recovery.step_record(actor=world.handler, case_id=complaint.case_id, step=step, note="已处理")
+    return complaint
+
+
+def test_on_a_phone_the_case_page_starts_with_the_customer_and_the_follow_up_links_to_the_decision(
+    at_follow_up, page, live_server, artifacts
+):
+    complaint = at_follow_up
+    base = live_server.url
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, base, "handler")
+    page.goto(f"{base}/cases/{complaint.case_id}/")
+    customer = page.get_by_role("heading", name="客户", exact=True).bounding_box()
+    steps = page.locator(".stepform").bounding_box()
+    complaints = page.locator(f"#complaint-{complaint.pk}").bounding_box()
+    assert customer and steps and complaints
+    assert customer["y"] < steps["y"] and complaints["y"] < steps["y"]
+    page.screenshot(path=str(artifacts / "case_follow_up_phone.png"), full_page=True)
+    decide = page.locator(f"#decide-{complaint.pk}")
+    expect(decide).not_to_have_attribute("open", "")
+    page.locator(f'.stepform a[href="#decide-{complaint.pk}"]').click()
+    expect(decide).to_have_attribute("open", "")
+    expect(decide.locator("textarea")).to_be_in_viewport()
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.screenshot(path=str(artifacts / "case_follow_up_laptop.png"), full_page=True)

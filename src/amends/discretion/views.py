@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -159,6 +160,10 @@ def _units(actor: User) -> list[tuple[int, str]]:
     return [(u.pk, f"{'　' * (u.path.count('/') - 2)}{u.name}") for u in units.order_by("path")]
 
 
+# Policies per page: a head office has one per role, unit and kind (a phone showed 28,000 px of them at once).
+POLICY_PAGE = 25
+
+
 def render_policies(request: HttpRequest, *, form: PolicyForm | None = None, status: int = 200) -> HttpResponse:
     actor = staff(request)
     require(actor, SEES_INSIGHTS)
@@ -167,7 +172,12 @@ def render_policies(request: HttpRequest, *, form: PolicyForm | None = None, sta
     return render(
         request,
         "discretion/policies.html",
-        {"policies": queries.policies_in_force(now=clock.now()), "form": form},
+        {
+            "policies": Paginator(queries.policies_in_force(now=clock.now()), POLICY_PAGE).get_page(
+                request.GET.get("page")
+            ),
+            "form": form,
+        },
         status=status,
     )
 

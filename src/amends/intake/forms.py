@@ -101,7 +101,11 @@ class ComplaintForm(forms.Form):
         return (self.data.get("customer") or "") if self.is_bound else ""
 
     def to_input(self) -> ComplaintInput:
-        d = self.cleaned_data
+        """The service's input from the cleaned fields; after a failed validation, from those that parsed (the
+        others empty), so the service can say what else is wrong in the same answer."""
+        d: dict[str, Any] = {name: "" for name in ("customer", "new_name", "new_phone", "new_segment", "channel")}
+        d |= {name: "" for name in ("description", "request", "policy_no", "claim_no", "touchpoint", "subject")}
+        d |= {"received_at": None, "loss_amount": None, "request_confirmed": False, **self.cleaned_data}
         choice = d["customer"].strip()
         customer_id = int(choice) if choice.isdigit() else None
         new_customer = None

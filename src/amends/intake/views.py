@@ -43,7 +43,11 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         return _render_new(request, form, searching=True)
     try:
         if not form.is_valid():
-            raise InvalidInput(_("The complaint was not recorded: please correct the marked fields."))
+            # The service's checks too (customer, phone, policy…), for the fields the form did not already flag.
+            problems = services.complaint_problems(actor=actor, data=form.to_input())
+            named = {SERVICE_FIELDS.get(k, k): v for k, v in problems.items()}
+            fields = {k: v for k, v in named.items() if k not in form.errors}
+            raise InvalidInput(_("The complaint was not recorded: please correct the marked fields."), fields=fields)
         complaint, created = services.complaint_receive(
             actor=actor, data=form.to_input(), idempotency_key=form.cleaned_data["idempotency_key"]
         )

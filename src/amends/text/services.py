@@ -34,7 +34,7 @@ from amends.warning.models import Alert, Severity
 
 from . import lexicon, store
 from .flags import Flag, find_flags
-from .models import CodeField, CodeOutcome, ComplaintCode, ComplaintText, Gap, LexiconTerm
+from .models import CodeField, CodeOutcome, ComplaintCode, ComplaintText, FlagCode, Gap, LexiconTerm
 
 ESCALATION_RULE = "text.escalation"
 DISTRESS_RULE = "text.distress"
@@ -68,10 +68,16 @@ def complaint_creates(words: str) -> list[type[Model]]:
     return [Alert] * ((1 if codes - {"distress"} else 0) + (1 if "distress" in codes else 0))
 
 
+def _words(flags: list[Flag]) -> str:
+    """The flags as their labels with the words that raised them ("Repeat complaint: 又打"), never their code."""
+    labels = dict(FlagCode.choices)
+    return ", ".join(f"{labels.get(f.code, f.code)}: {f.evidence}" for f in flags)
+
+
 def _escalate(complaint: Complaint, flags: list[Flag], actor: User) -> None:
     case = complaint.case
     recovery.case_escalate(actor=actor, case=case, flags=[f.code for f in flags])
-    words = ", ".join(f"{f.code}: {f.evidence}" for f in flags)
+    words = _words(flags)
     detail = {"complaint": complaint.pk, "flags": [f.as_dict() for f in flags]}
     common: dict[str, Any] = {
         "subject_type": "complaint",
@@ -89,7 +95,7 @@ def _escalate(complaint: Complaint, flags: list[Flag], actor: User) -> None:
             owner=case.owner,
             severity=Severity.WARNING,
             title=_("Escalation risk in %(complaint)s (%(words)s)")
-            % {"complaint": complaint.reference, "words": ", ".join(f"{f.code}: {f.evidence}" for f in escalation)},
+            % {"complaint": complaint.reference, "words": _words(escalation)},
             **common,
         )
     if any(f.code == "distress" for f in flags):

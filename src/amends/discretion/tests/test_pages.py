@@ -3,6 +3,8 @@ test client (English pages, so assertions read the msgids)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 
@@ -123,6 +125,34 @@ class TestPolicies:
         assert "Version 1 saved" in done and "800.00" in done
         bad = q.post("/discretion/policies/new/", {**body, "per_action_limit": "lots"})
         assert bad.status_code == 422 and "Enter an amount" in bad.content.decode()
+
+    def test_many_policies_come_a_page_at_a_time(self, world, case):
+        from itertools import islice, product
+
+        from amends.accounts.models import OrgUnit
+        from amends.discretion import services
+        from amends.discretion.models import Kind, PolicyRole
+        from amends.discretion.views import POLICY_PAGE
+
+        combos = product(PolicyRole.values, OrgUnit.objects.values_list("pk", flat=True), Kind.values)
+        for role, unit, kind in islice(combos, POLICY_PAGE + 5):
+            services.policy_set(
+                actor=world.admin,
+                role=role,
+                org_unit_id=unit,
+                kind=kind,
+                per_action_limit=Decimal("100"),
+                actor_budget=None,
+                unit_budget=None,
+                period="month",
+                effective_from=None,
+                note="",
+            )
+        client = signed_in("supervisor")
+        first = client.get("/discretion/policies/").content.decode()
+        assert first.count("<tr>") == POLICY_PAGE + 1 and "?page=2" in first
+        second = client.get("/discretion/policies/", {"page": 2}).content.decode()
+        assert 1 < second.count("<tr>") <= POLICY_PAGE and "?page=1" in second
 
     def test_front_line_staff_cannot_set_policy(self, world, case):
         assert signed_in("frontline").post("/discretion/policies/new/", {}).status_code == 403

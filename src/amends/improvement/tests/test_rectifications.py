@@ -127,7 +127,9 @@ def test_the_pages(client, world, now):
 
     assert client.login(username="quality", password=PASSWORD)
     form = client.get("/rectifications/new/", {"touchpoint": "auto_claim.assessment", "cause": "company"})
-    assert form.status_code == 200 and 'value="auto_claim.assessment"' in form.content.decode()
+    assert form.status_code == 200 and 'value="auto_claim.assessment" selected' in form.content.decode()
+    # The touchpoint is chosen by its name, not typed as its code.
+    assert "<select" in form.content.decode() and "定损" in form.content.decode()
     posted = client.post(
         "/rectifications/new/",
         {

@@ -12,7 +12,7 @@ from .procedure import (
     review_decide,
     review_request,
 )
-from .receive import ComplaintInput, NewCustomer, complaint_receive
+from .receive import ComplaintInput, NewCustomer, complaint_problems, complaint_receive
 from .related import case_merge, complaint_link_customer, complaint_split
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "complaint_extend",
     "complaint_link_customer",
     "complaint_pause",
+    "complaint_problems",
     "complaint_receive",
     "complaint_resume",
     "complaint_split",

@@ -242,6 +242,18 @@ def _record(
     return complaint
 
 
+def complaint_problems(*, actor: User, data: ComplaintInput) -> dict[str, list[str]]:
+    """What `complaint_receive` would refuse in `data`, per field, writing nothing: a page whose own form
+    already failed reports these with its own errors, so one submit shows everything to correct."""
+    require(actor, RECEIVES_COMPLAINTS)
+    try:
+        with transaction.atomic():
+            _validate(actor=actor, data=data, now=clock.now())
+    except InvalidInput as exc:
+        return dict(exc.fields)
+    return {}
+
+
 @dataclass
 class _Resolved:
     customer: Customer | None

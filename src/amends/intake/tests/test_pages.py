@@ -79,6 +79,15 @@ def test_refusals_are_shown_next_to_the_fields_and_the_input_is_kept(en, world, 
     assert not Complaint.objects.exists()
 
 
+def test_one_submit_reports_the_forms_errors_and_the_services_together(en, world, now):
+    en.force_login(world.handler)
+    data = form_data(world, channel="", description="", customer="new", new_name="", new_phone="12ab", policy_no="NOPE")
+    page = en.post("/complaints/new/", data).content.decode()
+    assert page.count("This field is required.") >= 3  # channel, description, the new customer's name
+    assert "No policy with this number." in page and "A phone number has digits only" in page
+    assert not Complaint.objects.exists()
+
+
 def test_search_without_javascript_shows_results_and_keeps_the_form(en, world, now):
     en.force_login(world.handler)
     response = en.post("/complaints/new/", form_data(world, customer="", action="search", description="草稿"))

@@ -24,6 +24,17 @@ FACTORS = {
     "early_warning": _("Raised by an early warning"),
 }
 
+# The escalation flags text reads from a complaint (text.models.FlagCode, an app above this one): a priority
+# factor stores their codes, the page shows these words.
+ESCALATION_FLAGS = {
+    "regulator": _("Regulator"),
+    "media": _("Media"),
+    "legal": _("Legal action"),
+    "consumer_body": _("Consumer body"),
+    "repeat": _("Repeat complaint"),
+    "distress": _("Distress"),
+}
+
 
 @register.filter
 def still_open(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -96,6 +107,9 @@ def factor_label(code: str) -> str:
 def factor_value(factor: dict[str, Any]) -> str:
     if factor.get("code") == "segment":
         return choice_label(Segment, factor.get("value"))
+    if factor.get("code") == "escalation":
+        codes = [c for c in str(factor.get("value") or "").split(",") if c]
+        return ", ".join(str(ESCALATION_FLAGS.get(c, c)) for c in codes)
     return str(factor.get("value", ""))
 
 

@@ -111,6 +111,17 @@ class TestFollowUp:
             record(world, case, "follow_up", outcome=outcome)
         assert err.value.code == "complaint_undecided"
 
+    def test_the_follow_up_form_says_why_and_links_to_the_decision(self, world, case, client):
+        through_atonement(world, case)
+        client.force_login(world.handler)
+        client.cookies["django_language"] = "en"
+        complaint = case.complaints.get()
+        page = client.get(f"/cases/{case.pk}/").content.decode()
+        assert "before following up" in page and f'href="#decide-{complaint.pk}"' in page
+        assert f'id="decide-{complaint.pk}"' in page
+        decide_all(world, case)
+        assert "before following up" not in client.get(f"/cases/{case.pk}/").content.decode()
+
     def test_a_confirmed_recovery_closes_the_case(self, world, case, now):
         through_atonement(world, case)
         decide_all(world, case)

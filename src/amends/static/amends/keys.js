@@ -52,4 +52,15 @@
       if (box2) box2.click();
     }
   });
+
+  // A link to a folded form (the follow-up's "record the decision on …") opens it where it lands.
+  function openTarget() {
+    var target = location.hash && document.getElementById(location.hash.slice(1));
+    if (target && target.tagName === "DETAILS") {
+      target.open = true;
+      target.scrollIntoView({ block: "start" });
+    }
+  }
+  window.addEventListener("hashchange", openTarget);
+  openTarget();
 })();

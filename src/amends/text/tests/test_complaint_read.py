@@ -70,3 +70,13 @@ def test_a_bad_expression_is_refused_in_the_admin(world, client):
     assert response.status_code == 200
     assert "term" in response.context["adminform"].form.errors
     assert not LexiconTerm.objects.filter(term="(unclosed").exists()
+
+
+def test_the_alert_and_the_case_page_name_the_flags_not_their_codes(client, world, now):
+    complaint = receive(world.frontline, world.individual, description="这是我第三次投诉了，还要找记者曝光。")
+    alert = Alert.objects.get(rule="text.escalation")
+    assert "repeat:" not in alert.title and "media:" not in alert.title
+    client.force_login(world.supervisor)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/cases/{complaint.case_id}/").content.decode()
+    assert "Media, Repeat complaint" in page

@@ -7,7 +7,7 @@
 
   function percent(v) { return v === null || v === undefined ? "—" : (v * 100).toFixed(1) + "%"; }
 
-  function option(spec) {
+  function option(spec, width) {
     var hasRate = spec.series.some(function (s) { return s.rate; });
     var yAxis = [{ type: "value", minInterval: 1, splitLine: { lineStyle: { color: "#eef2f6" } } }];
     if (hasRate) {
@@ -29,16 +29,22 @@
       };
     });
     var longLabels = spec.kind === "pareto" || spec.kind === "bar";
+    // Long names turn steeper as each bar's slot narrows (a phone gives 15 bars ~20 px each), and any that
+    // would still touch are hidden rather than drawn over each other (the table below names them all).
+    var slot = (width - 92) / Math.max(1, spec.x.length);
+    var rotate = slot >= 70 ? 0 : slot >= 36 ? 40 : 90;
     return {
       animation: false,
       color: palette,
-      grid: { left: 44, right: hasRate ? 48 : 16, top: 36, bottom: longLabels ? 72 : 28, containLabel: false },
+      grid: { left: 44, right: hasRate ? 48 : 16, top: 36, bottom: longLabels ? (rotate ? 84 : 40) : 28, containLabel: false },
       legend: { top: 0, type: "scroll", textStyle: { fontSize: 11 } },
       tooltip: { trigger: "axis", confine: true },
       xAxis: {
         type: "category",
         data: spec.x,
-        axisLabel: longLabels ? { interval: 0, rotate: 30, fontSize: 10, width: 90, overflow: "truncate" } : { fontSize: 10 }
+        axisLabel: longLabels
+          ? { interval: 0, rotate: rotate, fontSize: 10, width: rotate ? 76 : Math.max(40, slot - 6), overflow: "truncate", hideOverlap: true }
+          : { fontSize: 10 }
       },
       yAxis: yAxis,
       series: series
@@ -55,7 +61,7 @@
       if (!data) { return; }
       var spec = JSON.parse(data.textContent);
       var chart = window.echarts.init(el, null, { renderer: "svg" });
-      chart.setOption(option(spec));
+      chart.setOption(option(spec, el.clientWidth || 600));
       if (spec.kind === "pareto" && spec.drill) {
         var card = el.closest(".insight");
         chart.on("click", function (params) {
