@@ -42,7 +42,7 @@ def world(transactional_db, tmp_path):
 
 @pytest.fixture
 def case(world):
-    return receive(world.handler, world.individual).case
+    return receive(world.handler, world.individual, channel="staff").case  # no receipt notice: one message
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from amends.core.errors import AmendsError
 from amends.customers.models import Customer, Policy
 from amends.discretion import services as discretion
 from amends.intake import services as intake
-from amends.intake.models import Complaint
+from amends.intake.models import Complaint, DecisionLetter, LetterStatus
 from amends.recovery import services as recovery
 from amends.recovery.models import Case
 from amends.text import services as text
@@ -189,6 +189,17 @@ class Replay:
                 result=result,
                 at_fault=at_fault,
             )
+            # A regulator transfer's (or a large offer's) letter waits for a second person, who approves it.
+            waiting = (
+                DecisionLetter.objects.filter(complaint_id=complaint_id, status=LetterStatus.AWAITING_CHECK)
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if waiting is not None:
+                checker = self.actor(plan, "supervisor")
+                if checker.pk == actor.pk:
+                    checker = self.actor(plan, "owner")
+                intake.letter_check(actor=checker, letter_id=waiting, approve=True, note="已核对")
             # Most complaints are coded by the handler when deciding them (the rest stay uncoded, as in life).
             if rng.random() < CODED_SHARE:
                 self.code(plan, actor, complaint_id, rng, at_fault=at_fault)

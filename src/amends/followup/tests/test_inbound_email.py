@@ -20,7 +20,9 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 
 @pytest.fixture
 def case(world, now):
-    return Case.objects.select_related("customer").get(pk=receive(world.handler, world.individual).case_id)
+    return Case.objects.select_related("customer").get(
+        pk=receive(world.handler, world.individual, channel="staff").case_id
+    )
 
 
 def post(world, raw: bytes, user=None):

@@ -15,7 +15,7 @@ from amends.assembly.testing import World, at, receive, tp
 from amends.core import clock
 from amends.customers.models import Customer
 from amends.intake import services as intake
-from amends.intake.models import Complaint
+from amends.intake.models import Complaint, LetterStatus
 from amends.recovery import services as recovery
 from amends.recovery.models import Case
 from amends.recovery.rules import Episode
@@ -129,6 +129,9 @@ def build(world: World) -> Story:
                     result=spec.result,
                     at_fault=spec.at_fault,
                 )
+                # A regulator transfer's letter waits for a second person's check: head office checks it.
+                for letter in complaint.letters.filter(status=LetterStatus.AWAITING_CHECK):
+                    intake.letter_check(actor=world.admin, letter_id=letter.pk, approve=True)
         for outcome in spec.follow_ups:
             moment += timedelta(days=1)
             with clock.frozen(moment):
