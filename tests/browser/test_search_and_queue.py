@@ -124,6 +124,6 @@ def test_on_a_phone_the_case_page_starts_with_the_customer_and_the_follow_up_lin
     expect(decide).not_to_have_attribute("open", "")
     page.locator(f'.stepform a[href="#decide-{complaint.pk}"]').click()
     expect(decide).to_have_attribute("open", "")
-    expect(decide.locator("textarea")).to_be_in_viewport()
+    expect(decide.locator("textarea[name=decision]")).to_be_in_viewport()
     page.set_viewport_size({"width": 1366, "height": 768})
     page.screenshot(path=str(artifacts / "case_follow_up_laptop.png"), full_page=True)
