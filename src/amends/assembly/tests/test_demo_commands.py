@@ -11,6 +11,7 @@ from amends.assembly.management.commands import demo
 def test_the_printed_token_command_runs_as_typed_in_a_fresh_shell(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "argv", [str(Path(sys.executable).with_name("amends"))])
     monkeypatch.setenv("AMENDS_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)  # the demo's own SQLite file in that empty folder
     command = demo.token_command("handler")
     assert command.startswith("AMENDS_MODE=demo AMENDS_DATA_DIR=")
     fresh = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
