@@ -2,7 +2,7 @@
 or words to find in complaints and notes. Pure: no ORM, no settings.
 
 Names and numbers are matched exactly or by prefix (indexes on the columns; trigrams miss names of two
-characters such as 王伟), words by substring (trigram indexes; see docs/decisions/0060-search.md).
+characters such as 王伟), words by substring (trigram indexes; see docs/decisions/0063-search.md).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 PostgreSQL: `pg_trgm` GIN indexes on the existing columns answer `ILIKE '%词%'` (the C.UTF-8 and other UTF-8
 locales hash Chinese characters into trigrams, so text without spaces works). SQLite: FTS5 tables with the
 trigram tokenizer, kept by triggers. Either way the database maintains the index inside the writer's own
-statement, so intake sends no extra statement (docs/decisions/0060-search.md). Terms of two characters have
+statement, so intake sends no extra statement (docs/decisions/0063-search.md). Terms of two characters have
 no trigram: they are a plain substring test on the rows the other filters leave.
 """
 

@@ -1,6 +1,6 @@
 """Search indexes on other apps' existing columns, maintained by the database itself (no statement in intake):
 PostgreSQL `pg_trgm` GIN indexes for words, a prefix index for claim numbers; SQLite FTS5 trigram tables kept
-by triggers. See docs/decisions/0060-search.md."""
+by triggers. See docs/decisions/0063-search.md."""
 
 from django.db import migrations
 
