@@ -122,7 +122,9 @@ class Client:
 
     def complaint(self, key: str, description: str, customer_id: int | None = None) -> tuple[int, str, dict]:
         # A new customer of their own unless one is named: writers do not queue on one customer's lock.
-        customer = {"id": customer_id} if customer_id else {"name": f"客户{key}", "phone": "13800000000"}
+        customer: dict[str, object] = (
+            {"id": customer_id} if customer_id else {"name": f"客户{key}", "phone": "13800000000"}
+        )
         body = {
             "channel": "hotline",
             "customer": customer,
