@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -16,7 +17,9 @@ from amends.core import clock
 from amends.core.errors import NotFound
 from amends.correspondence.contacts import Preference
 from amends.correspondence.models import Attachment, Direction, Message, MessageStatus
-from amends.intake.models import Complaint
+from amends.intake import rules as intake_rules
+from amends.intake import services as intake
+from amends.intake.models import Complaint, DecisionLetter, LetterStatus, Review
 from amends.promises.models import Promise
 from amends.recovery import rules as recovery_rules
 from amends.recovery.models import Case, CaseStatus, CaseStep, Step
@@ -82,6 +85,7 @@ def portal_status(token: str) -> dict[str, Any]:
         },
     ]
     return {
+        **_procedure(complaint),
         "reference": complaint.reference,
         "received_at": complaint.received_at,
         "due_at": complaint.due_at,
@@ -100,6 +104,28 @@ def portal_status(token: str) -> dict[str, Any]:
         "verified": submission.verified_at is not None,
         "expires_at": submission.expires_at,
         "thanks": thanks_for(complaint),
+    }
+
+
+def _procedure(complaint: Complaint) -> dict[str, Any]:
+    """What the measure lets the complainant do and see here: withdraw while undecided, the decision letter as
+    sent, and a review (核查) asked within the configured days of the decision, with its own date and outcome."""
+    withdrawn = complaint.withdrawn_at is not None
+    decided = complaint.decided_at is not None and not withdrawn
+    letter = DecisionLetter.objects.filter(complaint=complaint, status=LetterStatus.SENT).order_by("-sent_at").first()
+    review = Review.objects.filter(complaint=complaint).first()
+    review_until = (
+        intake_rules.review_request_deadline(timezone.localtime(complaint.decided_at), intake.clock_config())
+        if decided and complaint.decided_at
+        else None
+    )
+    return {
+        "withdrawn_at": complaint.withdrawn_at,
+        "may_withdraw": complaint.decided_at is None,
+        "letter": {"body": letter.body, "sent_at": letter.sent_at, "id": letter.pk} if letter else None,
+        "review": review,
+        "review_until": review_until,
+        "may_review": decided and review is None and review_until is not None and clock.now() <= review_until,
     }
 
 
