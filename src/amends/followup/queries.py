@@ -27,6 +27,7 @@ from amends.recovery.models import Case, CaseStatus, CaseStep, Step
 from . import links
 from .models import Callback, CallbackStatus, PortalSubmission, Survey, SurveyStatus
 from .services.common import LinkExpired
+from .services.portal import acknowledgement_text
 from .thanks import thanks_for
 
 # What each recovery step means to the customer, in the customer's words (never the staff member's note).
@@ -220,7 +221,9 @@ def contact_preference(case_id: int) -> Preference | None:
 def portal_thread(token: str) -> list[dict[str, Any]]:
     """The complainant's side of the conversation on their status page: what we sent them and what they sent
     us, oldest first, with the names of the files they added. No staff names, no internal notes."""
-    case_id = submission_for_token(token).complaint.case_id
+    submission = submission_for_token(token)
+    complaint = submission.complaint
+    case_id = complaint.case_id
     rows = list(
         Message.objects.filter(case_id=case_id)
         .exclude(direction=Direction.OUT, status__in=[MessageStatus.QUEUED, MessageStatus.FAILED])
@@ -229,7 +232,14 @@ def portal_thread(token: str) -> list[dict[str, Any]]:
     files: dict[int, list[str]] = {}
     for message_id, name in Attachment.objects.filter(message__in=rows).values_list("message_id", "original_name"):
         files.setdefault(message_id, []).append(name)
-    return [
+    # The receipt (sent by the portal itself, not kept as a message on the case), with the due date it told.
+    receipt = {
+        "mine": False,
+        "at": submission.created_at,
+        "text": acknowledgement_text(complaint.reference, intake.law_due(complaint.received_at, 0), _("this page")),
+        "files": [],
+    }
+    return [receipt] + [
         {
             "mine": m.direction == Direction.IN,
             "at": m.created_at,
