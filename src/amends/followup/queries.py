@@ -130,6 +130,20 @@ def _procedure(complaint: Complaint) -> dict[str, Any]:
     }
 
 
+def portal_letter(token: str) -> DecisionLetter:
+    """The decision letter last sent on the link's own complaint; NotFound while none is."""
+    submission = submission_for_token(token)
+    letter = (
+        DecisionLetter.objects.select_related("complaint")
+        .filter(complaint_id=submission.complaint_id, status=LetterStatus.SENT)
+        .order_by("-sent_at")
+        .first()
+    )
+    if letter is None:
+        raise NotFound(_("No decision letter has been sent on this complaint yet."))
+    return letter
+
+
 def customer_reference(case: Case) -> str:
     """The reference the customer knows: their first complaint's (the case reference is internal)."""
     first = Complaint.objects.filter(case=case).order_by("received_at", "pk").first()

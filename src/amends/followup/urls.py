@@ -12,6 +12,7 @@ urlpatterns = [
     path("complain/status/<str:token>/verify/", views.portal_verify, name="portal_verify"),
     path("complain/status/<str:token>/withdraw/", views.portal_withdraw, name="portal_withdraw"),
     path("complain/status/<str:token>/review/", views.portal_review, name="portal_review"),
+    path("complain/status/<str:token>/letter.pdf", views.portal_letter, name="portal_letter"),
     path("survey/<str:token>/", views.survey, name="survey"),
     path("callbacks/", views.callbacks_page, name="callbacks"),
     path("callbacks/<int:callback_id>/", views.callback_page, name="callback"),

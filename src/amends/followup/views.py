@@ -29,6 +29,7 @@ from amends.core.errors import AmendsError, InvalidInput, RuleViolation
 from amends.core.views import form_error
 from amends.customers.presenters import contact
 from amends.intake import services as intake
+from amends.intake.letter_pdf import pdf_response
 
 from . import queries, services
 from .forms import AddForm, AnswerForm, CallForm, CodeForm, PortalForm, ReviewForm, WithdrawForm
@@ -209,6 +210,17 @@ def _procedure_post(
             return _link_problem(request, problem)
         return _public(request, "followup/status.html", {"s": status, **_additions(token, **{key: form})}, exc.status)
     return redirect(reverse("portal_status", kwargs={"token": token}) + f"?done={done}#procedure")
+
+
+@require_GET
+@never_cache
+def portal_letter(request: HttpRequest, token: str) -> HttpResponse:
+    """The decision letter sent on the complaint the link was issued for, as a PDF (the text as sent)."""
+    try:
+        letter = queries.portal_letter(token)
+    except AmendsError as exc:
+        return _link_problem(request, exc)
+    return pdf_response(letter, letter.body)
 
 
 @require_POST

@@ -18,6 +18,8 @@ from amends.accounts.http import staff, staff_page
 from . import queries, services
 from .case_forms import case_form_post
 from .forms import LetterCheckForm, ReasonForm, RegulatorFeedbackForm, ReviewDecisionForm
+from .letter_pdf import pdf_response
+from .models import DecisionLetter
 from .views import _case_version
 
 
@@ -125,14 +127,28 @@ def regulator_feedback(request: HttpRequest, case_id: int, complaint_id: int) ->
     )
 
 
+def _letter_body(letter: DecisionLetter) -> str:
+    """The text as sent (kept unchanged on the row), or a draft's text as it would be sent."""
+    return letter.body or render_to_string("intake/letter_body.txt", services.letter_context(letter))
+
+
 @require_GET
 @staff_page
 def letter_page(request: HttpRequest, letter_id: int) -> HttpResponse:
-    """The decision letter to print: the text as sent (kept unchanged on the row), or a draft's text as it
-    would be sent."""
+    """The decision letter to print."""
     letter = queries.letter_for(staff(request), letter_id)
     with translation.override(letter.language or None):
-        body = letter.body or render_to_string("intake/letter_body.txt", services.letter_context(letter))
         return render(
-            request, "intake/letter_page.html", {"letter": letter, "complaint": letter.complaint, "body": body}
+            request,
+            "intake/letter_page.html",
+            {"letter": letter, "complaint": letter.complaint, "body": _letter_body(letter)},
         )
+
+
+@require_GET
+@staff_page
+def letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
+    """The decision letter as a PDF, the same text as its printable page."""
+    letter = queries.letter_for(staff(request), letter_id)
+    with translation.override(letter.language or None):
+        return pdf_response(letter, _letter_body(letter))

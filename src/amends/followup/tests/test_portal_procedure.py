@@ -2,10 +2,13 @@
 one, through intake's own services: the same audit, timeline and notices as staff; refusals (a decided complaint
 withdrawn, a review asked too late or twice) said on the page; only the complaint the link was issued for."""
 
+import io
+import re
 from datetime import timedelta
 
 import pytest
-from django.test import Client, TestCase
+from django.test import Client, TestCase, override_settings
+from pypdf import PdfReader
 
 from amends.assembly.testing import at
 from amends.audit.models import AuditEntry
@@ -114,3 +117,16 @@ def test_the_link_acts_only_on_its_own_complaint(world, status, now):
     assert other.withdrawn_at is not None and complaint.withdrawn_at is None
     assert Client().post("/complain/status/not-a-real-token/withdraw/", {}).status_code == 404
     assert Client().post("/complain/status/not-a-real-token/review/", {"grounds": "x"}).status_code == 404
+
+
+def test_the_complainant_downloads_the_letter_as_sent_from_their_link(world, status, tmp_path):
+    client, path, complaint = status
+    with override_settings(MEDIA_ROOT=str(tmp_path / "media")):
+        assert client.get(path + "letter.pdf").status_code == 404  # nothing sent yet
+        decide(world, complaint)
+        assert 'letter.pdf"' in client.get(path).content.decode()
+        answer = client.get(path + "letter.pdf")
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    text = re.sub(r"[\s\x00]+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(answer.content)).pages))
+    assert "部分支持" in text and "申请核查" in text and complaint.reference in text
+    assert Client().get("/complain/status/not-a-real-token/letter.pdf").status_code == 404
