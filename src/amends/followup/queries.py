@@ -74,7 +74,8 @@ def portal_status(token: str) -> dict[str, Any]:
         },
         {
             "done": complaint.decided_at is not None,
-            "title": pgettext("complainant", "Decision"),
+            # A withdrawal ends the procedure without a decision: the stage says so, with the reason given.
+            "title": pgettext("complainant", "Withdrawn" if complaint.withdrawn_at else "Decision"),
             "text": complaint.decision if complaint.decided_at else "",
             "at": complaint.decided_at,
         },

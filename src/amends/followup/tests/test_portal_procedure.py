@@ -65,6 +65,7 @@ def test_the_complainant_withdraws_an_undecided_complaint_and_is_told(world, sta
     assert Message.objects.filter(complaint_id=complaint.pk, template_key="complaint.withdrawal").exists()
     page = client.get(answer["Location"]).content.decode()
     assert "您的投诉已撤回" in page and "撤回我的投诉" not in page
+    assert 'pub-step__title">已撤回' in page and "已与理赔员协商解决" in page  # the stage says so, with the reason
     # Again (a second tab): refused and said on the page.
     again = post(client, path + "withdraw/", {})
     assert again.status_code == 409 and "已撤回" in again.content.decode()
