@@ -301,6 +301,12 @@ AMENDS_CLOCK: dict[str, Any] = {
 # for the amount) or when the complaint was transferred by the regulator (AMENDS_LETTER_CHECK_REGULATOR).
 AMENDS_LETTER_CHECK_ABOVE = env_str("AMENDS_LETTER_CHECK_ABOVE", "")
 AMENDS_LETTER_CHECK_REGULATOR = env_bool("AMENDS_LETTER_CHECK_REGULATOR", True)
+# The decision letter's PDF (intake.letter_pdf): an OpenType/TrueType font or collection with the CJK glyphs
+# (Debian's fonts-noto-cjk, which scripts/bootstrap.sh installs where it can), regular and bold; a collection's
+# face is chosen by the letter's language (Noto Serif CJK, as the printable page: 2 Simplified, 3 Traditional).
+AMENDS_LETTER_FONT = env_str("AMENDS_LETTER_FONT", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+AMENDS_LETTER_FONT_BOLD = env_str("AMENDS_LETTER_FONT_BOLD", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc")
+AMENDS_LETTER_FONT_FACES = {"zh-hans": 2, "zh-hant": 3, "en": 2}
 # Days before a regulator transfer's feedback deadline that its alert is raised.
 AMENDS_REGULATOR_WARN_DAYS = env_int("AMENDS_REGULATOR_WARN_DAYS", 2, minimum=0)
 # Channels on which the complainant is sent a receipt notice (the portal acknowledges on its own page; early
