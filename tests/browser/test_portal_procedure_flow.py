@@ -7,51 +7,11 @@ event loop in this thread). Screenshots (laptop 1366×768, phone 390×844) go to
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
-
 import pytest
-from django.db import connection
 from playwright.sync_api import expect
 
-from amends.assembly.testing import make_world
-from amends.correspondence import seed, sms
-from amends.correspondence.models import MessageTemplate
-from amends.correspondence.notice_templates import NOTICE_TEMPLATES
-from amends.journeys import catalogue
-from amends.journeys.models import Journey, Touchpoint
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-LAPTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def world(transactional_db):
-    catalogue.load(Journey, Touchpoint)
-    seed.load(MessageTemplate)
-    seed.load(MessageTemplate, NOTICE_TEMPLATES)  # the flush took the migrations' templates
-    sms.outbox.clear()
-    return make_world()
-
-
-def in_thread(fn: Callable[[], Any]) -> Any:
-    def run() -> Any:
-        try:
-            return fn()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run).result()
-
-
-def shoot(page, artifacts, name: str) -> None:
-    for label, size in (("laptop", LAPTOP), ("phone", PHONE)):
-        page.set_viewport_size(size)
-        page.screenshot(path=str(artifacts / f"{name}_{label}.png"), full_page=True)
-    page.set_viewport_size(LAPTOP)
 
 
 def file_on_portal(name: str, phone: str) -> tuple[int, str]:
@@ -91,7 +51,7 @@ def handle(complaint_id: int, admin_id: int) -> None:
     )
 
 
-def test_the_complainant_sees_each_notice_and_asks_for_a_review(world, page, live_server, artifacts):
+def test_the_complainant_sees_each_notice_and_asks_for_a_review(world, page, live_server, artifacts, in_thread, shoot):
     complaint_id, token = in_thread(lambda: file_on_portal("周敏", "13612345678"))
     in_thread(lambda: handle(complaint_id, world.admin.pk))
     status = f"{live_server.url}/complain/status/{token}/"
@@ -105,17 +65,17 @@ def test_the_complainant_sees_each_notice_and_asks_for_a_review(world, page, liv
     expect(letter).to_contain_text("定损员未按约定时间到场")
     expect(letter).to_contain_text("申请核查")
     expect(page.locator("summary", has_text="撤回我的投诉")).to_have_count(0)  # decided: no withdrawal
-    shoot(page, artifacts, "portal_status_decided")
+    shoot("portal_status_decided")
 
     page.fill("#id_grounds", "维修费只赔了一半，另一半是定损员拖延造成的。")
     page.get_by_role("button", name="提交核查申请").click()
     expect(page.locator("#procedure [role=status]")).to_contain_text("我们已收到您的核查申请")
     expect(page.locator("#procedure")).to_contain_text("上级机构正在核查处理决定")
     expect(page.locator(".pub-thread")).to_contain_text("核查申请")  # the review's own notice
-    shoot(page, artifacts, "portal_status_review")
+    shoot("portal_status_review")
 
 
-def test_the_complainant_withdraws_an_undecided_complaint(world, page, live_server, artifacts):
+def test_the_complainant_withdraws_an_undecided_complaint(world, page, live_server, artifacts, in_thread, shoot):
     _complaint_id, token = in_thread(lambda: file_on_portal("王芳", "13900001111"))
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/complain/status/{token}/")
@@ -124,4 +84,4 @@ def test_the_complainant_withdraws_an_undecided_complaint(world, page, live_serv
     page.get_by_role("button", name="确认撤回投诉").click()
     expect(page.locator(".pub-state").first).to_contain_text("撤回此投诉")
     expect(page.locator(".pub-thread")).to_contain_text("撤回")
-    shoot(page, artifacts, "portal_status_withdrawn")
+    shoot("portal_status_withdrawn")
