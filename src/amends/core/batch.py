@@ -41,6 +41,7 @@ class _Held:
     created: set[int] = field(default_factory=set)  # id() of the rows in `inserts` given to `create`
     updates: dict[tuple[type[models.Model], Any], tuple[models.Model, list[str]]] = field(default_factory=dict)
     ids: dict[type[models.Model], list[int]] = field(default_factory=dict)
+    known: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # rows read ahead (`remember`)
     writing: bool = False
     failed: IntegrityError | None = None  # a held write refused before another statement (see collect)
 
@@ -148,6 +149,20 @@ def reserve(model: type[models.Model], ids: Iterable[int | None]) -> None:
     held = _held()
     if held is not None:
         held.ids.setdefault(model, []).extend(i for i in ids if i is not None)
+
+
+def remember(name: str, rows: list[dict[str, Any]]) -> None:
+    """Rows read ahead for code further down this block (another app's, which asked for them through a hook):
+    `recalled(name)` gives them instead of a statement of its own. Nothing outside a block."""
+    held = _held()
+    if held is not None:
+        held.known[name] = rows
+
+
+def recalled(name: str) -> list[dict[str, Any]] | None:
+    """The rows `remember`ed under `name` in this block; None if none were (read them yourself)."""
+    held = _held()
+    return None if held is None else held.known.get(name)
 
 
 @dataclass(frozen=True)
