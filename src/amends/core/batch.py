@@ -316,6 +316,35 @@ def _by_model(rows: list[models.Model]) -> dict[type[models.Model], list[models.
     return out
 
 
+_insert_heads: dict[tuple[str, type[models.Model], tuple[str, ...]], tuple[str, str]] = {}
+
+
+def _insert_plain(
+    db: Any, model: type[models.Model], fields: list[Any], rows: list[models.Model]
+) -> tuple[str, list[Any]] | None:
+    """The INSERT of plain values as Django's compiler would write it (`field.pre_save`, then
+    `get_db_prep_save`, one `%s` each), its head kept per model: the compiler spends more on each field than
+    the value costs. None when a value is an expression or a field places its own (the compiler does those)."""
+    key = (db.alias, model, tuple(f.attname for f in fields))
+    head = _insert_heads.get(key)
+    if head is None:
+        if any(hasattr(f, "get_placeholder") for f in fields):
+            return None
+        qn = db.ops.quote_name
+        columns = ", ".join(qn(f.column) for f in fields)
+        row_of = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        head = (f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ", row_of)
+        _insert_heads[key] = head
+    params: list[Any] = []
+    for row in rows:
+        for f in fields:
+            value = f.pre_save(row, True)
+            if hasattr(value, "resolve_expression"):
+                return None
+            params.append(f.get_db_prep_save(value, connection=db))
+    return head[0] + ", ".join([head[1]] * len(rows)), params
+
+
 def _write_one_statement(inserts: list[models.Model], updates: list[tuple[models.Model, list[str]]]) -> None:
     db = _db()
     parts: list[tuple[str, list[Any]]] = []
@@ -328,6 +357,10 @@ def _write_one_statement(inserts: list[models.Model], updates: list[tuple[models
             for row in group:
                 row._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
             fields = [f for f in opts.concrete_fields if not f.generated and (with_pk or f is not opts.pk)]
+            plain = _insert_plain(db, model, fields, group)
+            if plain is not None:
+                parts.append(plain)
+                continue
             query = sql.InsertQuery(model)
             query.insert_values(fields, group)
             parts.extend((s, list(p)) for s, p in query.get_compiler(connection=db).as_sql())
