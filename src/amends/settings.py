@@ -418,6 +418,10 @@ if MODE == "test":
     # Tests flush and re-seed the lexicon and train models inside rolled-back transactions: look every time,
     # so no test reads a lexicon or model cached from another test's database state.
     AMENDS_TEXT_CHECK_SECONDS = 0.0
+# Message templates are kept per process; another process's edit is looked for this often (seconds).
+AMENDS_TEMPLATE_CHECK_SECONDS = env_float("AMENDS_TEMPLATE_CHECK_SECONDS", 10.0, minimum=0)
+if MODE == "test":
+    AMENDS_TEMPLATE_CHECK_SECONDS = 0.0  # tests change templates inside rolled-back transactions: read each time
 AMENDS_TEXT_PREFILL_THRESHOLD = env_float("AMENDS_TEXT_PREFILL_THRESHOLD", 0.6, minimum=0)
 # Where the public datasets used to prove the classifier live (`amends text eval --dataset …`).
 # Default: ../shared/data/real beside the checkout (or beside the folder of worktrees).

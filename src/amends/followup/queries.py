@@ -15,7 +15,7 @@ from amends.accounts.access import scope_filter
 from amends.accounts.models import User
 from amends.core import clock
 from amends.core.errors import NotFound
-from amends.correspondence.contacts import Preference
+from amends.correspondence.contacts import Preference, ReadAhead
 from amends.correspondence.models import Attachment, Direction, Message, MessageStatus
 from amends.intake import rules as intake_rules
 from amends.intake import services as intake
@@ -231,6 +231,29 @@ def contact_preference(case_id: int) -> Preference | None:
         .first()
     )
     return Preference(channel=found[0], language=found[1] or None) if found else None
+
+
+def contact_preferences_of_customer(customer_id: int) -> QuerySet[Any]:
+    """`contact_preference` for each of the customer's open cases at once (newest first), read with a new
+    complaint's case read (`correspondence.contacts.ReadAhead`)."""
+    return (
+        PortalSubmission.objects.filter(complaint__case__customer_id=customer_id)
+        .exclude(complaint__case__status=CaseStatus.CLOSED)
+        .order_by("-created_at")
+        .values("complaint__case_id", "contact_preference", "language")
+    )
+
+
+def contact_preference_picked(rows: list[dict[str, Any]], case_id: int) -> Preference | None:
+    for row in rows:
+        if row["complaint__case_id"] == case_id:
+            return Preference(channel=row["contact_preference"], language=row["language"] or None)
+    return None
+
+
+CONTACT_PREFERENCE_AHEAD = ReadAhead(
+    "followup.contact_preference", contact_preferences_of_customer, contact_preference_picked
+)
 
 
 def portal_thread(token: str) -> list[dict[str, Any]]:
