@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from amends.accounts.models import User
-from amends.core import clock
+from amends.core import clock, texts
 from amends.core.errors import RuleViolation
 from amends.recovery import services as recovery
 from amends.recovery.models import (
@@ -94,7 +95,9 @@ def apply_to_case(
         rule="follow_up_not_recovered",
         subject_type="case",
         subject_id=case.pk,
-        title=_("%(case)s: the customer is not recovered (a second failure)") % {"case": case.reference},
+        title=texts.Message(
+            gettext_noop("%(case)s: the customer is not recovered (a second failure)"), case=case.reference
+        ),
         org_unit_id=case.org_unit_id,
         owner=case.owner,
         severity=Severity.CRITICAL,
