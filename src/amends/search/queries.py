@@ -137,7 +137,7 @@ def _complaints_by_claim(actor: User, number: str) -> list[Complaint]:
 
 def _complaints_by_words(actor: User, terms: tuple[str, ...]) -> tuple[list[Result], bool]:
     rows, whole = text.newest_matching(
-        _scoped_complaints(actor), ("description", "request"), terms, PER_KIND, _complaint_rows
+        _scoped_complaints(actor), Complaint.objects.all(), ("description", "request"), terms, PER_KIND, _complaint_rows
     )
     return [_complaint_result(c, terms) for c in rows], whole
 
@@ -154,7 +154,7 @@ def _notes(actor: User, terms: tuple[str, ...]) -> tuple[list[Result], bool]:
     for qs, column in sources:
         scoped = scope_filter(qs, actor, field="case__org_unit")
         rows, complete = text.newest_matching(
-            scoped, (column,), terms, PER_KIND, lambda q: q.select_related("case__customer")
+            scoped, qs, (column,), terms, PER_KIND, lambda q: q.select_related("case__customer")
         )
         whole = whole and complete
         for row in rows:
