@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from amends.accounts.access import WORKS_CASES, in_scope, require
 from amends.accounts.models import User
@@ -187,7 +187,7 @@ def callback_record(
                 answer=answer,
                 source=FailureSource.CALLBACK,
                 source_ref=f"callback:{callback.pk}",
-                heard=_("Follow-up call"),
+                heard=gettext_lazy("Follow-up call"),
             )
         elif not rules.recovered(answer):
             callback.failure = _dissatisfied(actor, callback, answer, now)
