@@ -361,10 +361,9 @@ AMENDS_PORTAL_LIMITS = {
 }
 # What a complainant may add on the status page in a day (messages with files).
 AMENDS_PORTAL_ADDITIONS_PER_DAY = env_int("AMENDS_PORTAL_ADDITIONS_PER_DAY", 10, minimum=0)
-# Searches one staff member may run per minute (the search box matches phone numbers: no enumerating them).
+# Searches one staff member may run per minute: the search box, GET /api/v1/search and the customer search
+# (each matches phone numbers: no enumerating them).
 AMENDS_SEARCH_PER_MINUTE = env_int("AMENDS_SEARCH_PER_MINUTE", 60, minimum=1)
-# Staff searches (the search box, GET /api/v1/search, customer search) per person within the window (seconds).
-AMENDS_SEARCH_LIMIT = (AMENDS_SEARCH_PER_MINUTE, 60)
 # How long a search may spend looking for words (PostgreSQL): beyond it that kind of result is left out.
 AMENDS_SEARCH_TEXT_MS = env_int("AMENDS_SEARCH_TEXT_MS", 1000, minimum=1)
 # How long a complainant's private status link works.

@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from amends.core.texts import Message
 from amends.intake.models import Complaint
 from amends.recovery.models import reference
 
@@ -45,12 +46,12 @@ class ComplaintDeadline(Rule):
                 Signal(
                     subject_type="complaint",
                     subject_id=str(pk),
-                    title=(
-                        _("Complaint %(ref)s is past its regulatory deadline (%(due)s)")
+                    title=Message(
+                        gettext_noop("Complaint %(ref)s is past its regulatory deadline (%(due)s)")
                         if overdue
-                        else _("Complaint %(ref)s must be decided by %(due)s")
-                    )
-                    % values,
+                        else gettext_noop("Complaint %(ref)s must be decided by %(due)s"),
+                        **values,
+                    ),
                     severity=Severity.CRITICAL if overdue else None,
                     customer_id=customer_id,
                     case_id=case_id,

@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from amends.core.texts import Message
 from amends.intake.models import Channel, Complaint
 from amends.recovery.models import reference
 
@@ -50,12 +51,16 @@ class RegulatorDeadline(Rule):
                 Signal(
                     subject_type="complaint",
                     subject_id=str(pk),
-                    title=(
-                        _("Feedback to the regulator on %(ref)s (transfer %(transfer)s) is past due (%(due)s)")
+                    title=Message(
+                        gettext_noop(
+                            "Feedback to the regulator on %(ref)s (transfer %(transfer)s) is past due (%(due)s)"
+                        )
                         if overdue
-                        else _("Feedback to the regulator on %(ref)s (transfer %(transfer)s) is due by %(due)s")
-                    )
-                    % values,
+                        else gettext_noop(
+                            "Feedback to the regulator on %(ref)s (transfer %(transfer)s) is due by %(due)s"
+                        ),
+                        **values,
+                    ),
                     severity=Severity.CRITICAL if overdue else None,
                     customer_id=customer_id,
                     case_id=case_id,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from amends.accounts.access import in_scope
 from amends.accounts.models import User
-from amends.core import audit, batch, clock
+from amends.core import audit, batch, clock, texts
 from amends.core.errors import InvalidInput, NotFound, RuleViolation
 
 from ..models import Alert, AlertStatus
@@ -46,6 +46,7 @@ def alert_raise(
                 subject_type=subject_type,
                 subject_id=str(subject_id),
                 title=title[:300],
+                title_text=texts.stored(title),
                 org_unit_id=org_unit_id,
                 owner=owner,
                 severity=severity,
@@ -85,6 +86,7 @@ def alert_raise_new(
         subject_type=subject_type,
         subject_id=str(subject_id),
         title=title[:300],
+        title_text=texts.stored(title),
         org_unit_id=org_unit_id,
         owner=owner,
         severity=severity,
@@ -136,9 +138,14 @@ def alert_escalate(*, alert_id: int, severity: int, title: str, detail: dict | N
     if alert.status == AlertStatus.RESOLVED or alert.severity >= severity:
         return alert
     with audit.changing(
-        alert, actor=None, action="alert.escalate", tracked=AUDIT_FIELDS, update_fields=["severity", "title", "detail"]
+        alert,
+        actor=None,
+        action="alert.escalate",
+        tracked=AUDIT_FIELDS,
+        update_fields=["severity", "title", "title_text", "detail"],
     ):
-        alert.severity, alert.title = severity, title[:300]
+        alert.severity = severity
+        alert.titled(title)
         if detail is not None:
             alert.detail = detail
     return alert
