@@ -19,6 +19,47 @@ from ..models import Alert, AlertStatus
 AUDIT_FIELDS = ["status", "owner", "severity", "case"]
 
 
+def _unsaved(
+    *,
+    rule: str,
+    subject_type: str,
+    subject_id: Any,
+    title: str,
+    org_unit_id: int,
+    owner: User | None,
+    severity: int,
+    customer_id: int | None,
+    case_id: int | None,
+    detail: dict | None,
+    owner_role: str = "",
+    touchpoint_id: int | None = None,
+) -> Alert:
+    """An alert as every raise builds it: the title cut to the column and kept as a message for the reader's
+    language, raised now."""
+    return Alert(
+        rule=rule,
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        title=title[:300],
+        title_text=texts.stored(title),
+        org_unit_id=org_unit_id,
+        owner=owner,
+        severity=severity,
+        customer_id=customer_id,
+        case_id=case_id,
+        detail=detail or {},
+        owner_role=owner_role,
+        touchpoint_id=touchpoint_id,
+        raised_at=clock.now(),
+    )
+
+
+def _raised(*alerts: Alert) -> None:
+    audit.record(
+        *(audit.entry(actor=None, action="alert.raise", obj=a, after=audit.snapshot(a, AUDIT_FIELDS)) for a in alerts)
+    )
+
+
 def alert_raise(
     *,
     rule: str,
@@ -39,27 +80,24 @@ def alert_raise(
     existing = live.filter(rule=rule, subject_type=subject_type, subject_id=str(subject_id)).first()
     if existing is not None:
         return existing, False
+    alert = _unsaved(
+        rule=rule,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        title=title,
+        org_unit_id=org_unit_id,
+        owner=owner,
+        severity=severity,
+        customer_id=customer_id,
+        case_id=case_id,
+        detail=detail,
+        owner_role=owner_role,
+        touchpoint_id=touchpoint_id,
+    )
     try:
         with transaction.atomic():
-            alert = Alert.objects.create(
-                rule=rule,
-                subject_type=subject_type,
-                subject_id=str(subject_id),
-                title=title[:300],
-                title_text=texts.stored(title),
-                org_unit_id=org_unit_id,
-                owner=owner,
-                severity=severity,
-                customer_id=customer_id,
-                case_id=case_id,
-                detail=detail or {},
-                owner_role=owner_role,
-                touchpoint_id=touchpoint_id,
-                raised_at=clock.now(),
-            )
-            audit.record(
-                audit.entry(actor=None, action="alert.raise", obj=alert, after=audit.snapshot(alert, AUDIT_FIELDS))
-            )
+            alert.save(force_insert=True)
+            _raised(alert)
     except IntegrityError:
         return live.get(rule=rule, subject_type=subject_type, subject_id=str(subject_id)), False
     return alert, True
@@ -81,22 +119,20 @@ def alert_raise_new(
     """Raise the alert of a subject created in this same transaction (a complaint just received): no alert can
     be live for it yet, so there is nothing to look up and no race to lose, and the row goes out with the use
     case's other writes (core.batch)."""
-    alert = Alert(
+    alert = _unsaved(
         rule=rule,
         subject_type=subject_type,
-        subject_id=str(subject_id),
-        title=title[:300],
-        title_text=texts.stored(title),
+        subject_id=subject_id,
+        title=title,
         org_unit_id=org_unit_id,
         owner=owner,
         severity=severity,
         customer_id=customer_id,
         case_id=case_id,
-        detail=detail or {},
-        raised_at=clock.now(),
+        detail=detail,
     )
     batch.create(alert)
-    audit.record(audit.entry(actor=None, action="alert.raise", obj=alert, after=audit.snapshot(alert, AUDIT_FIELDS)))
+    _raised(alert)
     return alert
 
 
@@ -122,12 +158,7 @@ def alerts_raise(new: list[Alert]) -> list[Alert]:
                 continue
             saved.append(alert)
     with batch.collect():
-        audit.record(
-            *(
-                audit.entry(actor=None, action="alert.raise", obj=a, after=audit.snapshot(a, AUDIT_FIELDS))
-                for a in saved
-            )
-        )
+        _raised(*saved)
     return saved
 
 
