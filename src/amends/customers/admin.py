@@ -8,7 +8,7 @@ from .models import Customer, Policy
 class PolicyInline(admin.TabularInline):
     model = Policy
     extra = 0
-    fields = ("policy_no", "line", "premium", "start_date", "end_date", "status", "org_unit")
+    fields = ("policy_no", "line", "premium", "insured_persons", "start_date", "end_date", "status", "org_unit")
 
 
 @admin.register(Customer)
@@ -22,7 +22,7 @@ class CustomerAdmin(AuditedAdmin):
 
 @admin.register(Policy)
 class PolicyAdmin(AuditedAdmin):
-    list_display = ("policy_no", "customer", "line", "premium", "end_date", "status")
+    list_display = ("policy_no", "customer", "line", "premium", "insured_persons", "end_date", "status")
     list_filter = ("line", "status")
     search_fields = ("policy_no", "customer__name")
     autocomplete_fields = ("customer", "org_unit")

@@ -89,6 +89,9 @@ class Policy(models.Model):
     )
     line = models.CharField(_("line"), max_length=16, choices=Line.choices)
     premium = models.DecimalField(_("annual premium"), max_digits=14, decimal_places=2)
+    # The persons the policy insures (a family or group policy covers several; the policyholder need not be
+    # one of them): the regulator's "per 10,000 insured persons" counts these, not policyholders.
+    insured_persons = models.PositiveIntegerField(_("insured persons"), default=1)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("renewal date"))
     status = models.CharField(_("status"), max_length=16, choices=PolicyStatus.choices, default=PolicyStatus.ACTIVE)
@@ -109,6 +112,7 @@ class Policy(models.Model):
         verbose_name_plural = _("policies")
         constraints = [
             models.CheckConstraint(condition=models.Q(premium__gte=0), name="policy_premium_not_negative"),
+            models.CheckConstraint(condition=models.Q(insured_persons__gte=1), name="policy_insures_someone"),
             models.CheckConstraint(
                 condition=models.Q(end_date__gte=models.F("start_date")), name="policy_dates_ordered"
             ),

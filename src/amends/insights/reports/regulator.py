@@ -1,8 +1,8 @@
 """`regulator`: the complaint statistics a regulator asks for (银行业保险业消费投诉处理管理办法): complaints received
 in the period by business category, line, channel and region, with those decided within 15, 30 and 60 days;
-and complaints per 10,000 policies, per 100 million yuan of premium and per 10,000 customers, over the
-policies in force during the period (channel and touchpoint filters do not narrow the policies). As XLSX it is
-laid out like the regulator's return (`insights.export.regulator_workbook`).
+and complaints per 10,000 policies, per 100 million yuan of premium, per 10,000 customers and per 10,000
+insured persons, over the policies in force during the period (channel and touchpoint filters do not narrow
+the policies). As XLSX it is laid out like the regulator's return (`insights.export.regulator_workbook`).
 """
 
 from __future__ import annotations
@@ -105,16 +105,19 @@ def in_force(filters: Filters) -> dict[str, Any]:
     """The policies in force at any time in the period, their premium and the customers holding them: a scan
     of every policy (the distinct holders cannot be summed from parts), so remembered until a policy changes."""
     units = ",".join(map(str, filters.unit_ids)) if filters.unit_ids is not None else "*"
-    key = (
-        f"in_force:{filters.since}:{filters.until}:{filters.line}:{filters.segment}:{sha1(units.encode()).hexdigest()}"
-    )
+    # ":2": the figures gained the insured persons, so a figure remembered before then is not read.
+    digest = sha1(units.encode()).hexdigest()
+    key = f"in_force:2:{filters.since}:{filters.until}:{filters.line}:{filters.segment}:{digest}"
 
     def compute() -> dict[str, Any]:
         policies = filters.apply(
             Policy.objects.all(), {"unit": "org_unit_id", "line": "line", "segment": "customer__segment"}
         )
         found = policies.filter(start_date__lte=filters.until, end_date__gte=filters.since).aggregate(
-            policies=Count("id"), premium=Sum("premium"), customers=Count("customer_id", distinct=True)
+            policies=Count("id"),
+            premium=Sum("premium"),
+            customers=Count("customer_id", distinct=True),
+            insured=Sum("insured_persons"),
         )
         # Premium income of the period, as the regulator's bulletins divide by: each term's premium, written
         # when the term starts (a policy row is one term).
@@ -124,6 +127,7 @@ def in_force(filters: Filters) -> dict[str, Any]:
         return {
             **found,
             "premium": str(found["premium"] or Decimal("0")),
+            "insured": found["insured"] or 0,
             "premium_written": str(written or Decimal("0")),
         }
 
@@ -188,6 +192,8 @@ def regulator(actor: User, filters: Filters) -> Result:
             "per_10k_policies": ratio(received * 10_000, policies["policies"], 2),
             "per_100m_premium": ratio(received * 100_000_000, float(premium), 2),
             "per_10k_customers": ratio(received * 10_000, policies["customers"], 2),
+            "insured": policies["insured"],
+            "per_10k_insured": ratio(received * 10_000, policies["insured"], 2),
             "premium_written": str(written.quantize(cent)),
             "per_100m_premium_written": ratio(received * 100_000_000, float(written), 2),
             "basis": basis,
@@ -211,6 +217,8 @@ def regulator(actor: User, filters: Filters) -> Result:
                 Column("per_10k_policies", _("Complaints per 10,000 policies"), NUMBER),
                 Column("per_100m_premium", _("Complaints per 100 million yuan of premium"), NUMBER),
                 Column("per_10k_customers", _("Complaints per 10,000 customers"), NUMBER),
+                Column("insured", _("Insured persons on them")),
+                Column("per_10k_insured", _("Complaints per 10,000 insured persons"), NUMBER),
                 Column("premium_written", _("Premium income written in the period (yuan)"), MONEY),
                 Column("per_100m_premium_written", _("Complaints per 100 million yuan of premium income"), NUMBER),
                 Column("basis_label", _("Complaints counted"), LABEL),
@@ -224,7 +232,10 @@ def regulator(actor: User, filters: Filters) -> Result:
         filters,
         sections,
         notes=[
-            _("Rates count the policies in force at any time in the period and the customers holding them."),
+            _(
+                "Rates count the policies in force at any time in the period, the customers holding them and "
+                "the persons they insure."
+            ),
             _(
                 "Premium income is each policy term's premium, written in the period the term starts; the second "
                 "row counts only the complaints the regulator transferred."

@@ -3,10 +3,12 @@ compared: the SQL over facts and this independent reading must agree, on SQLite 
 
 from collections import Counter
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
+from amends.customers.models import Policy
 from amends.insights import queries
 from amends.intake.models import Complaint
 from amends.recovery.models import CaseStep, Failure
@@ -123,6 +125,59 @@ def test_regulator_and_volume_carry_the_outcome(world, built, now):
     volume = run(world, "volume").section("trend").totals
     assert (volume["upheld"], volume["upheld_share"]) == (upheld, rate(upheld, len(decided)))
     assert upheld == 4  # upheld ×3 and partly upheld ×1 (one decision recorded no result)
+
+
+def _more_policies(world):
+    """Beside the world's auto policy (2026-03-01 … 2027-02-28, one insured person): a family health policy
+    written in the period (three insured), a company's group accident policy written before it and in force
+    (40 insured), one that ended before the period and one that starts after it (neither counts)."""
+    rows = [
+        ("PH-FAMILY", world.individual, "health", "2400.00", date(2026, 9, 15), date(2027, 9, 14), 3),
+        ("PA-GROUP", world.key_account, "accident", "18000.00", date(2026, 1, 1), date(2026, 12, 31), 40),
+        ("PP-ENDED", world.online, "property", "900.00", date(2025, 6, 1), date(2026, 5, 31), 2),
+        ("PP-LATER", world.online, "property", "700.00", date(2026, 11, 1), date(2027, 10, 31), 5),
+    ]
+    for no, customer, line, premium, start, end, insured in rows:
+        Policy.objects.create(
+            policy_no=no,
+            customer=customer,
+            line=line,
+            premium=Decimal(premium),
+            start_date=start,
+            end_date=end,
+            insured_persons=insured,
+            org_unit=world.nanshan,
+        )
+
+
+def test_regulator_rates_per_policy_premium_and_insured_person(world, built, now):
+    _more_policies(world)
+    since, until = date.fromisoformat(PERIOD["since"]), date.fromisoformat(PERIOD["until"])
+    policies = [p for p in Policy.objects.all() if p.start_date <= until and p.end_date >= since]
+    written = sum((p.premium for p in Policy.objects.all() if since <= p.start_date <= until), Decimal("0"))
+    insured = sum(p.insured_persons for p in policies)
+    holders = len({p.customer_id for p in policies})
+    premium = sum((p.premium for p in policies), Decimal("0"))
+    received = [c for c in Complaint.objects.all() if in_period(local_day(c.received_at))]
+    rows = {r["basis"]: r for r in run(world, "regulator").section("rates").rows}
+    for basis, complaints in (("all", received), ("regulator", [c for c in received if c.channel == "regulator"])):
+        n = len(complaints)
+        got = rows[basis]
+        assert (got["complaints"], got["policies"], got["customers"], got["insured"]) == (
+            n,
+            len(policies),
+            holders,
+            insured,
+        )
+        assert got["per_10k_policies"] == round(n * 10_000 / len(policies), 2)
+        assert got["per_10k_customers"] == round(n * 10_000 / holders, 2)
+        assert got["per_10k_insured"] == round(n * 10_000 / insured, 2)
+        assert got["per_100m_premium"] == round(n * 100_000_000 / float(premium), 2)
+        assert got["per_100m_premium_written"] == round(n * 100_000_000 / float(written), 2)
+    # By hand: the auto policy (1), the family health policy (3) and the group accident policy (40) are in
+    # force; 44 insured persons against 2 policyholders (张伟 holds two). Two complaints came from the regulator.
+    assert (rows["all"]["insured"], rows["all"]["customers"], rows["regulator"]["complaints"]) == (44, 2, 2)
+    assert rows["regulator"]["per_10k_insured"] == round(2 * 10_000 / 44, 2)
 
 
 def _events(now):
