@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from amends.core.admin import AuditedAdmin
 
-from .models import Customer, Policy
+from .models import Customer, Policy, ProductLine
 
 
 class PolicyInline(admin.TabularInline):
@@ -26,3 +26,13 @@ class PolicyAdmin(AuditedAdmin):
     list_filter = ("line", "status")
     search_fields = ("policy_no", "customer__name")
     autocomplete_fields = ("customer", "org_unit")
+
+
+@admin.register(ProductLine)
+class ProductLineAdmin(AuditedAdmin):
+    """The regulator's product lines: labels, order, which coarse line each belongs to and counts by default."""
+
+    list_display = ("code", "name_zh_hans", "name_zh_hant", "name_en", "line", "default_for_line", "order", "active")
+    list_editable = ("order", "active")
+    list_filter = ("line", "active")
+    search_fields = ("code", "name_zh_hans", "name_zh_hant", "name_en")

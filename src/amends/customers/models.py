@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import OrgUnit
+from amends.core.labels import Labelled
 
 
 class Segment(models.TextChoices):
@@ -73,6 +74,31 @@ class Line(models.TextChoices):
     LIFE = "life", _("Life")
     PROPERTY = "property", _("Property")
     ACCIDENT = "accident", _("Accident")
+
+
+class ProductLine(Labelled):
+    """A product line as the regulator's bulletins publish them (车险, 企财险, 家财险, 责任险,
+    信用保证险, 意外险, 健康险, 普通寿险, 分红险, 万能险, 投连险 …): reference data staff keep in the
+    admin. `line` is the coarse line it belongs to (blank: none of ours); the line's `default_for_line`
+    product line is what a complaint of that line counts as until staff code its product line."""
+
+    code = models.SlugField(_("code"), max_length=24, unique=True)
+    line = models.CharField(_("line"), max_length=16, choices=Line.choices, blank=True)
+    default_for_line = models.BooleanField(_("counts a line's uncoded complaints"), default=False)
+    # The names sources give this product line (an imported file's coverage type), one per line, matched
+    # without regard to case: "Homeowners" → 家财险.
+    aliases = models.TextField(_("names in imported files"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("product line")
+        verbose_name_plural = _("product lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["line"], condition=models.Q(default_for_line=True), name="product_line_one_default_per_line"
+            )
+        ]
 
 
 class PolicyStatus(models.TextChoices):

@@ -15,8 +15,9 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import User
-from amends.customers.models import Line, Policy
-from amends.intake.models import Category, Channel
+from amends.core.labels import LABEL_FIELDS, label_of
+from amends.customers.models import Line, Policy, ProductLine
+from amends.intake.models import Category, Channel, ComplaintReason, ReasonCategory
 
 from .. import facts
 from ..expressions import ratio, rolled_up, summed
@@ -25,6 +26,7 @@ from . import LABEL, MONEY, NUMBER, RATE, Column, Result, Section, report
 from .timeliness import clock_limits, complaints_in, due_columns, due_in, due_measures, shaped_due, within
 
 NONE = ""
+OWN = "source:"  # a product line key that is a source's own coverage type, not a product line code
 
 
 UPHELD = ["upheld", "partly_upheld"]
@@ -66,7 +68,116 @@ def _columns(first: Column) -> list[Column]:
     return [*cols, *due_columns()]
 
 
-KEYS = ["category", "line", "channel", "region"]
+KEYS = ["category", "line", "channel", "region", "reason", "product_line", "coverage"]
+
+
+def _keyed(rows: list[dict], key: Any, measures: list[str]) -> dict[Any, dict[str, int]]:
+    """The rows of the one scan summed by `key(row)` (a code resolved through the reference data)."""
+    out: dict[Any, dict[str, int]] = {}
+    for row in rows:
+        into = out.setdefault(key(row), dict.fromkeys(measures, 0))
+        for m in measures:
+            into[m] += row[m] or 0
+    return out
+
+
+def _row(code: str, label: Any, count: dict | None, due: dict | None, **extra: Any) -> dict[str, Any]:
+    return {
+        "code": code or "-",
+        **extra,
+        "label": str(label),
+        **_shaped(count or dict.fromkeys(_measures(), 0)),
+        **shaped_due(due or {}),
+    }
+
+
+def categories() -> list[dict[str, Any]]:
+    """The business categories of the taxonomy, in order, with their labels (one small read per report)."""
+    return list(ReasonCategory.objects.values("code", *LABEL_FIELDS))
+
+
+def by_reason(counts: list[dict], due: list[dict], categories: list[dict[str, Any]]) -> list[dict]:
+    """Business category → reason, as the taxonomy (`intake.ReasonCategory`, `ComplaintReason`) orders them:
+    every active reason (zeros included), a coded reason no longer active when it counts, then per category
+    the complaints whose reason is not yet coded, and last the complaints with no category either. A reason
+    counts under its own category (coding a reason sets the complaint's category too)."""
+    reasons = list(ComplaintReason.objects.values("code", "category__code", "active", *LABEL_FIELDS))
+    category_of = {r["code"]: r["category__code"] for r in reasons}
+
+    def key(row: dict) -> tuple[str, str]:
+        reason = row["reason"] or NONE
+        return (category_of.get(reason, row["category"] or NONE) if reason else row["category"] or NONE, reason)
+
+    got = _keyed(counts, key, list(_measures()))
+    got_due = _keyed(due, key, list(due_measures()))
+    seen = set(got) | set(got_due)
+    out = []
+    label = {c["code"]: label_of(*(c[f] for f in LABEL_FIELDS)) for c in categories}
+    for c in [*categories, {"code": NONE}]:
+        code = c["code"]
+        category_label = label.get(code, _("Not yet coded"))
+        for r in reasons:
+            if r["category__code"] == code and (r["active"] or (code, r["code"]) in seen):
+                k = (code, r["code"])
+                reason_label = label_of(*(r[f] for f in LABEL_FIELDS))
+                out.append(
+                    _row(
+                        r["code"],
+                        reason_label,
+                        got.get(k),
+                        got_due.get(k),
+                        category=code or "-",
+                        category_label=str(category_label),
+                    )
+                )
+        unknown = sorted(k for k in seen if k[0] == code and k[1] and k[1] not in category_of)
+        for k in [*unknown, (code, NONE)]:
+            if k in seen:
+                out.append(
+                    _row(
+                        k[1],
+                        k[1] or _("Reason not yet coded"),
+                        got.get(k),
+                        got_due.get(k),
+                        category=code or "-",
+                        category_label=str(category_label),
+                    )
+                )
+    return out
+
+
+def by_product_line(counts: list[dict], due: list[dict]) -> list[dict]:
+    """Per product line (`customers.ProductLine`, in its order; every active one, zeros included): the line
+    staff coded; else, for an imported complaint, the product line whose `aliases` name the source's coverage
+    type, or that coverage type by its own name when none does; else the product line our coarse line counts
+    as by default; else none."""
+    products = list(ProductLine.objects.values("code", "line", "default_for_line", "active", "aliases", *LABEL_FIELDS))
+    default = {p["line"]: p["code"] for p in products if p["default_for_line"] and p["line"]}
+    alias = {name.strip().casefold(): p["code"] for p in products for name in p["aliases"].splitlines() if name.strip()}
+
+    def key(row: dict) -> str:
+        if row["product_line"]:
+            return row["product_line"]
+        if row["coverage"]:
+            return alias.get(row["coverage"].strip().casefold(), OWN + row["coverage"])
+        return default.get(row["line"], NONE)
+
+    got = _keyed(counts, key, list(_measures()))
+    got_due = _keyed(due, key, list(due_measures()))
+    seen = set(got) | set(got_due)
+    known = {p["code"] for p in products}
+    out = [
+        _row(p["code"], label_of(*(p[f] for f in LABEL_FIELDS)), got.get(p["code"]), got_due.get(p["code"]))
+        for p in products
+        if p["active"] or p["code"] in seen
+    ]
+    # A source's own coverage type no alias names, and a coded product line since removed: by their own names.
+    for code in sorted(c for c in seen if c and c not in known):
+        name = code.removeprefix(OWN)
+        out.append(_row(name, name, got.get(code), got_due.get(code)))
+    if NONE in seen:
+        out.append(_row(NONE, _("No product line"), got.get(NONE), got_due.get(NONE)))
+    return out
 
 
 def _by(
@@ -178,6 +289,47 @@ def regulator(actor: User, filters: Filters) -> Result:
         )
         for key, title, heading, field, labels, none_label, all_codes in breakdowns
     ]
+    taxonomy = categories()
+    sections.append(
+        Section(
+            "by_reason",
+            _("By business category and reason"),
+            [
+                Column("code", _("Code"), LABEL),
+                Column("category_label", _("Business category"), LABEL),
+                Column("label", _("Reason"), LABEL),
+                *_columns(Column("label", "", LABEL))[2:],
+            ],
+            by_reason(counts, due, taxonomy),
+            totals=totals,
+        )
+    )
+    sections.append(
+        Section(
+            "by_product_line",
+            _("By product line"),
+            _columns(Column("label", _("Product line"), LABEL)),
+            by_product_line(counts, due),
+            totals=totals,
+        )
+    )
+    # The complaints the regulator transferred (监管转送), by business category as the taxonomy labels them:
+    # the same scan's rows of that channel.
+    sent = [r for r in counts if r["channel"] == Channel.REGULATOR]
+    sent_due = [r for r in due if r["channel"] == Channel.REGULATOR]
+    category_labels = {c["code"]: label_of(*(c[f] for f in LABEL_FIELDS)) for c in taxonomy}
+    sections.append(
+        Section(
+            "regulator_transfers",
+            _("Complaints transferred by the regulator"),
+            _columns(Column("label", _("Business category"), LABEL)),
+            _by(sent, sent_due, "category", category_labels, _("Not yet coded"), all_codes=True),
+            totals={
+                **_shaped(summed(sent, list(_measures()))),
+                **shaped_due(summed(sent_due, list(due_measures()))),
+            },
+        )
+    )
     policies = in_force(filters)
     premium = Decimal(policies["premium"])
     written = Decimal(policies.get("premium_written", "0"))
@@ -200,7 +352,7 @@ def regulator(actor: User, filters: Filters) -> Result:
             "basis_label": str(label),
         }
 
-    transferred = sum(r["received"] for r in counts if r["channel"] == Channel.REGULATOR)
+    transferred = sum(r["received"] for r in sent)
     rows = [
         rates_of(totals["received"], "all", _("All channels")),
         rates_of(transferred, "regulator", _("Transferred by the regulator")),

@@ -6,12 +6,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from amends.customers.models import Policy
-from amends.insights import queries
-from amends.intake.models import Complaint
+from amends.customers.models import Policy, ProductLine
+from amends.insights import facts, queries
+from amends.intake.models import Complaint, ComplaintReason
 from amends.recovery.models import CaseStep, Failure
+from amends.text import services as text
 from amends.text.models import ComplaintCode
 
 from . import story
@@ -178,6 +181,45 @@ def test_regulator_rates_per_policy_premium_and_insured_person(world, built, now
     # force; 44 insured persons against 2 policyholders (张伟 holds two). Two complaints came from the regulator.
     assert (rows["all"]["insured"], rows["all"]["customers"], rows["regulator"]["complaints"]) == (44, 2, 2)
     assert rows["regulator"]["per_10k_insured"] == round(2 * 10_000 / 44, 2)
+
+
+# Coded by staff on the story's complaints, in order of receipt: (reason, product line), "" left uncoded.
+CODED = [("claims-delay", "commercial_property"), ("claims-amount", ""), ("sales-misleading", "")]
+
+
+def test_regulator_by_reason_and_product_line_from_the_rows(world, built, now):
+    complaints = sorted(Complaint.objects.select_related("policy"), key=lambda c: (c.received_at, c.pk))
+    for complaint, (reason, product) in zip(complaints, CODED, strict=False):
+        for field, code in (("reason", reason), ("product_line", product)):
+            if code:
+                text.complaint_code(actor=world.admin, complaint_id=complaint.pk, field=field, code=code, version=None)
+    category_of = dict(ComplaintReason.objects.values_list("code", "category__code"))
+    default = dict(ProductLine.objects.filter(default_for_line=True).values_list("line", "code"))
+    codes = {(c.complaint_id, c.field): c.code for c in ComplaintCode.objects.all()}
+    received = [c for c in Complaint.objects.select_related("policy") if in_period(local_day(c.received_at))]
+    by_reason, by_product = Counter(), Counter()
+    for c in received:
+        reason = codes.get((c.pk, "reason"), "")
+        by_reason[(category_of[reason] if reason else c.category or "-", reason or "-")] += 1
+        line = c.line or (c.policy.line if c.policy else "")
+        by_product[codes.get((c.pk, "product_line")) or default.get(line, "-")] += 1
+    facts.bring_up_to_date()  # the codes' facts, written before a report runs, not part of the report itself
+    with CaptureQueriesContext(connection) as queries:
+        result = run(world, "regulator")
+    got = {(r["category"], r["code"]): r["received"] for r in result.section("by_reason").rows if r["received"]}
+    assert got == dict(by_reason)
+    got = {r["code"]: r["received"] for r in result.section("by_product_line").rows if r["received"]}
+    assert got == dict(by_product)
+    # Coding a reason moved the complaint to its category; the taxonomy lists every reason, zeros included.
+    assert Complaint.objects.get(pk=complaints[2].pk).category == "sales"
+    assert len(result.section("by_reason").rows) >= ComplaintReason.objects.filter(active=True).count()
+    # The story's complaints name no policy: only the one coded has a product line.
+    assert by_product["-"] == len(received) - 1 and by_product["commercial_property"] == 1
+    # One scan of the facts for the received basis and one for the due basis, the reference data read once.
+    scans = [q for q in queries.captured_queries if "insights_complaint_fact" in q["sql"]]
+    assert len(scans) == 2
+    for table in ("intake_complaintreason", "customers_productline"):
+        assert sum(table in q["sql"] for q in queries.captured_queries) == 1, table
 
 
 def _events(now):
