@@ -120,6 +120,19 @@ class TestTheLoadedDemo:
         assert ComplaintFact.objects.count() == Complaint.objects.count() > 0
         assert CaseFact.objects.count() == Case.objects.count()
 
+    def test_the_return_breaks_down_by_reason_and_insured_persons(self):
+        from amends.insights import queries as insights
+        from amends.text.models import ComplaintCode
+
+        reasons = ComplaintCode.objects.filter(field="reason")
+        assert reasons.exists()
+        admin = User.objects.get(username="admin")
+        result = insights.run(admin, "regulator", {"since": "2025-11-01", "until": "2026-11-23"})
+        coded = [r for r in result.section("by_reason").rows if r["code"] != "-" and r["received"]]
+        assert coded
+        rates = result.section("rates").rows[0]
+        assert rates["insured"] > rates["customers"]  # family and group cover insure more than they hold
+
     def test_overdue_means_undecided_past_the_deadline_on_the_load_day(self):
         overdue = Case.objects.exclude(status=CaseStatus.CLOSED).filter(due_at__lt=NOW)
         assert overdue.exists()
