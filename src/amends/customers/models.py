@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import OrgUnit
+from amends.core.labels import Labelled
 
 
 class Segment(models.TextChoices):
@@ -75,6 +76,31 @@ class Line(models.TextChoices):
     ACCIDENT = "accident", _("Accident")
 
 
+class ProductLine(Labelled):
+    """A product line as the regulator's bulletins publish them (车险, 企财险, 家财险, 责任险,
+    信用保证险, 意外险, 健康险, 普通寿险, 分红险, 万能险, 投连险 …): reference data staff keep in the
+    admin. `line` is the coarse line it belongs to (blank: none of ours); the line's `default_for_line`
+    product line is what a complaint of that line counts as until staff code its product line."""
+
+    code = models.SlugField(_("code"), max_length=24, unique=True)
+    line = models.CharField(_("line"), max_length=16, choices=Line.choices, blank=True)
+    default_for_line = models.BooleanField(_("counts a line's uncoded complaints"), default=False)
+    # The names sources give this product line (an imported file's coverage type), one per line, matched
+    # without regard to case: "Homeowners" → 家财险.
+    aliases = models.TextField(_("names in imported files"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("product line")
+        verbose_name_plural = _("product lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["line"], condition=models.Q(default_for_line=True), name="product_line_one_default_per_line"
+            )
+        ]
+
+
 class PolicyStatus(models.TextChoices):
     ACTIVE = "active", _("In force")
     LAPSED = "lapsed", _("Lapsed")
@@ -89,6 +115,9 @@ class Policy(models.Model):
     )
     line = models.CharField(_("line"), max_length=16, choices=Line.choices)
     premium = models.DecimalField(_("annual premium"), max_digits=14, decimal_places=2)
+    # The persons the policy insures (a family or group policy covers several; the policyholder need not be
+    # one of them): the regulator's "per 10,000 insured persons" counts these, not policyholders.
+    insured_persons = models.PositiveIntegerField(_("insured persons"), default=1)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("renewal date"))
     status = models.CharField(_("status"), max_length=16, choices=PolicyStatus.choices, default=PolicyStatus.ACTIVE)
@@ -109,6 +138,7 @@ class Policy(models.Model):
         verbose_name_plural = _("policies")
         constraints = [
             models.CheckConstraint(condition=models.Q(premium__gte=0), name="policy_premium_not_negative"),
+            models.CheckConstraint(condition=models.Q(insured_persons__gte=1), name="policy_insures_someone"),
             models.CheckConstraint(
                 condition=models.Q(end_date__gte=models.F("start_date")), name="policy_dates_ordered"
             ),

@@ -99,43 +99,162 @@ def as_xlsx(result: Result) -> HttpResponse:
     return _respond(wb, result)
 
 
+def _share_of(key: str) -> tuple[str, str] | None:
+    """The numerator and denominator a share column of the regulator report divides."""
+    if key.startswith("due_share_"):
+        return f"due_within_{key.removeprefix('due_share_')}", "due"
+    if key.startswith("share_"):
+        return f"within_{key.removeprefix('share_')}", "decided"
+    if key == "upheld_share":
+        return "upheld", "decided"
+    return None
+
+
+def _subtotal(rows: list[dict[str, Any]], columns: list[Any]) -> dict[str, Any]:
+    """Rows added up: counts summed, shares divided again from the sums (never averaged)."""
+    out: dict[str, Any] = {}
+    for c in columns:
+        if c.kind != RATE and c.kind != LABEL:
+            out[c.key] = sum(r.get(c.key) or 0 for r in rows)
+    for c in columns:
+        parts = _share_of(c.key) if c.kind == RATE else None
+        if parts:
+            part, whole = out.get(parts[0], 0), out.get(parts[1], 0)
+            out[c.key] = round(part / whole, 4) if whole else None
+    return out
+
+
+class _Sheet:
+    """One sheet of the return, written row by row (openpyxl's write-only mode)."""
+
+    def __init__(self, wb: Any, title: str, used: set[str], widths: list[int]):
+        from openpyxl.utils import get_column_letter
+
+        self.ws = wb.create_sheet(_sheet_title(title, used))
+        for i, width in enumerate(widths, start=1):
+            self.ws.column_dimensions[get_column_letter(i)].width = width
+
+    def row(self, *values: Any, bold: bool = False, kinds: list[str] | None = None) -> None:
+        kinds = kinds or [""] * len(values)
+        self.ws.append(
+            [_cell(self.ws, _num(v, k), bold=bold, percent=k == RATE) for v, k in zip(values, kinds, strict=True)]
+        )
+
+    def title(self, text: str) -> None:
+        from openpyxl.styles import Font
+
+        cell = _cell(self.ws, text, bold=True)
+        cell.font = Font(bold=True, size=14)
+        self.ws.append([cell])
+
+    def header(self, labels: list[str]) -> None:
+        from openpyxl.styles import Alignment
+
+        cells = []
+        for label in labels:
+            cell = _cell(self.ws, label, bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            cells.append(cell)
+        self.ws.append(cells)
+
+    def blank(self) -> None:
+        self.ws.append([])
+
+
+def _figures(section: Section) -> list[Any]:
+    """The figure columns of a breakdown (what follows its code and labels)."""
+    return [c for c in section.columns if c.kind != LABEL]
+
+
+def _block(sheet: _Sheet, section: Section, labels: list[Any], *, subtotal_by: str = "") -> None:
+    """A breakdown as the return lists it: the label columns, its figures, a subtotal after each group of
+    `subtotal_by` (the business category above its reasons) and the total."""
+    figures = _figures(section)
+    sheet.header([str(c.label) for c in [*labels, *figures]])
+    kinds = [LABEL] * len(labels) + [c.kind for c in figures]
+    rows = section.rows
+    for i, row in enumerate(rows):
+        sheet.row(*[row.get(c.key) for c in labels], *[row.get(c.key) for c in figures], kinds=kinds)
+        last_of_group = i + 1 == len(rows) or rows[i + 1].get(subtotal_by) != row.get(subtotal_by)
+        if subtotal_by and last_of_group:
+            group = [r for r in rows if r.get(subtotal_by) == row.get(subtotal_by)]
+            sums = _subtotal(group, figures)
+            first = [row.get(labels[0].key), _("Subtotal")] + [""] * (len(labels) - 2)
+            sheet.row(*first, *[sums.get(c.key) for c in figures], bold=True, kinds=kinds)
+    totals = section.totals or {}
+    sheet.row(_("Total"), *[""] * (len(labels) - 1), *[totals.get(c.key) for c in figures], bold=True, kinds=kinds)
+
+
 def regulator_workbook(result: Result) -> Any:
-    """One sheet, as a regulator's complaint return is filled in: the institution and period at the top, then
-    a block per breakdown (category, line, channel, region) with its total row, then the complaint rates."""
+    """The regulator report laid out as the return an officer files (消费投诉情况统计表):
+
+    1. 总体情况 — who reports, the period and the basis; the totals of all complaints beside those the regulator
+       transferred (received, decided, within 15/30/60 days, upheld, the due basis); the complaint rates.
+    2. 业务类别和原因 — business category → reason, a subtotal per category, the total.
+    3. 险种 — per product line, the total.
+    4. 监管转送 — the regulator's transfers per business category.
+    5. 渠道和地区 — by channel, region, our coarse line and category, each with its total.
+    """
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
 
     f = result.filters
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_sheet_title(_("Complaint statistics"), set()))
-    ws.column_dimensions["A"].width = 28
-    for letter in "BCDEFGHIJ":
-        ws.column_dimensions[letter].width = 14
-    title = _cell(ws, _("Consumer complaint statistics return"), bold=True)
-    title.font = Font(bold=True, size=14)
-    ws.append([title])
-    ws.append([_cell(ws, _("Reporting institution")), _cell(ws, f.unit.name if f.unit else _("Whole company"))])
-    ws.append([_cell(ws, _("Period")), _cell(ws, f"{f.since:%Y-%m-%d} – {f.until:%Y-%m-%d}")])
-    ws.append([_cell(ws, _("Prepared at")), _cell(ws, timezone.localtime().strftime("%Y-%m-%d %H:%M"))])
-    for section in result.sections:
-        ws.append([])
-        ws.append([_cell(ws, str(section.title), bold=True)])
-        columns = [c for c in section.columns if c.key != "code"]
-        header = []
-        for c in columns:
-            cell = _cell(ws, str(c.label), bold=True)
-            cell.alignment = Alignment(wrap_text=True)
-            header.append(cell)
-        ws.append(header)
-        for row in section.rows:
-            ws.append([_cell(ws, _num(row.get(c.key), c.kind), percent=c.kind == RATE) for c in columns])
-        if section.totals is not None and columns and columns[0].kind == LABEL:
-            total = [_cell(ws, _("Total"), bold=True)]
-            total += [_cell(ws, section.totals.get(c.key), bold=True, percent=c.kind == RATE) for c in columns[1:]]
-            ws.append(total)
-    ws.append([])
+    used: set[str] = set()
+    by_category, transfers = result.section("by_reason"), result.section("regulator_transfers")
+
+    summary = _Sheet(wb, _("1 Summary"), used, [34, 18, 18, 14, 14, 14, 14, 14, 14, 14, 14, 14])
+    summary.title(_("Consumer complaint statistics return"))
+    summary.row(_("Reporting institution"), f.unit.name if f.unit else _("Whole company"))
+    summary.row(_("Period"), f"{f.since:%Y-%m-%d} – {f.until:%Y-%m-%d}")
+    summary.row(
+        _("Basis"),
+        _(
+            "Complaints received in the period (by date of receipt); shares within the time limits over the "
+            "complaints decided; the due basis over the complaints due in the period."
+        ),
+    )
+    narrowed = [str(v) for v in (f.line, f.segment, f.channel) if v]
+    summary.row(_("Filters"), " · ".join(narrowed) if narrowed else _("None"))
+    summary.row(_("Prepared at"), timezone.localtime().strftime("%Y-%m-%d %H:%M"))
+    summary.blank()
+    summary.row(_("Totals"), bold=True)
+    summary.header([_("Item"), _("All channels"), _("Transferred by the regulator")])
+    all_totals, sent_totals = by_category.totals or {}, transfers.totals or {}
+    for c in _figures(by_category):
+        summary.row(str(c.label), all_totals.get(c.key), sent_totals.get(c.key), kinds=[LABEL, c.kind, c.kind])
+    rates = result.section("rates")
+    summary.blank()
+    summary.row(str(rates.title), bold=True)
+    columns = [c for c in rates.columns if c.key == "basis_label"] + [
+        c for c in rates.columns if c.key != "basis_label"
+    ]
+    summary.header([str(c.label) for c in columns])
+    for row in rates.rows:
+        summary.row(*[row.get(c.key) for c in columns], kinds=[c.kind for c in columns])
+    summary.blank()
     for note in result.notes:
-        ws.append([_cell(ws, str(note))])
+        summary.row(str(note))
+
+    reasons = _Sheet(wb, _("2 Category and reason"), used, [18, 26, *[12] * 14])
+    reasons.title(str(by_category.title))
+    labels = [c for c in by_category.columns if c.key in ("category_label", "label")]
+    _block(reasons, by_category, labels, subtotal_by="category")
+
+    lines = _Sheet(wb, _("3 Product line"), used, [22, *[12] * 14])
+    products = result.section("by_product_line")
+    lines.title(str(products.title))
+    _block(lines, products, [c for c in products.columns if c.key == "label"])
+
+    sent = _Sheet(wb, _("4 Regulator transfers"), used, [22, *[12] * 14])
+    sent.title(str(transfers.title))
+    _block(sent, transfers, [c for c in transfers.columns if c.key == "label"])
+
+    others = _Sheet(wb, _("5 Channel and region"), used, [28, *[12] * 14])
+    for key in ("by_channel", "by_region", "by_line", "by_category"):
+        section = result.section(key)
+        others.row(str(section.title), bold=True)
+        _block(others, section, [c for c in section.columns if c.key == "label"])
+        others.blank()
     return wb
 
 

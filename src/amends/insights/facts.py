@@ -192,6 +192,9 @@ def _complaints(where: Q) -> QuerySet[Any]:
             f_cause=_confirmed(CodeField.CAUSE),
             f_dimension=_confirmed(CodeField.DIMENSION),
             f_gap=_confirmed(CodeField.GAP),
+            f_reason=_confirmed(CodeField.REASON),
+            f_product_line=_confirmed(CodeField.PRODUCT_LINE),
+            f_coverage=F("coverage"),
             f_repeat=repeats_one(False),
             f_previous_on=TruncDate(previous_event(False)),
         )

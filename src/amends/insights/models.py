@@ -88,6 +88,11 @@ class ComplaintFact(models.Model):
     repeat = models.BooleanField()  # the customer had a failure or complaint within the repeat window before
     previous_on = models.DateField(null=True)  # the local date of the customer's failure or complaint before it
     gap = models.CharField(max_length=1)  # the service quality gap staff coded, "1"…"4"; "" while uncoded
+    # The regulator's reason and product line staff coded (intake.ComplaintReason, customers.ProductLine
+    # codes), "" while uncoded: the report maps an uncoded product line from `line` by the reference data.
+    reason = models.CharField(max_length=32, default="")
+    product_line = models.CharField(max_length=24, default="")
+    coverage = models.CharField(max_length=60, default="")  # the source's own product name (imported), else ""
 
     class Meta:
         db_table = "insights_complaint_fact"

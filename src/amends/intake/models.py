@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from amends.core.labels import Labelled
 from amends.customers.models import Customer, Line, Policy
 from amends.journeys.models import Touchpoint
 from amends.recovery.models import Case, reference
@@ -45,6 +46,34 @@ class Category(models.TextChoices):
     SURRENDER = "surrender", _("Surrender")
     RENEWAL = "renewal", _("Renewal")
     OTHER = "other", _("Other")
+
+
+class ReasonCategory(Labelled):
+    """A business category (业务类别) of the regulator's complaint statistics, its code one of `Category`'s: the
+    first level of the reason taxonomy, with labels as the bulletins print them (销售纠纷, 理赔纠纷 …)."""
+
+    code = models.CharField(_("code"), max_length=16, choices=Category.choices, unique=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("business category")
+        verbose_name_plural = _("business categories")
+
+
+class ComplaintReason(Labelled):
+    """The second level: a reason under a business category (销售纠纷 → 夸大收益或保险责任 …), reference data staff
+    keep in the admin and code on a complaint (`text.CodeField.REASON`)."""
+
+    category = models.ForeignKey(
+        ReasonCategory, on_delete=models.PROTECT, related_name="reasons", verbose_name=_("business category")
+    )
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["category__order", "order", "code"]
+        verbose_name = _("complaint reason")
+        verbose_name_plural = _("complaint reasons")
 
 
 class Result(models.TextChoices):
@@ -135,6 +164,9 @@ class Complaint(models.Model):
     regulator_feedback_at = models.DateTimeField(_("feedback given at"), null=True, blank=True)
     line = models.CharField(_("line"), max_length=16, choices=Line.choices, blank=True)
     region = models.CharField(_("region"), max_length=50, blank=True)
+    # The source's own name for the product (an imported file's coverage type): kept as the source wrote it, it
+    # is matched to a product line by the names `customers.ProductLine.aliases` lists, else shown as it is.
+    coverage = models.CharField(_("coverage type in the source"), max_length=60, blank=True)
     # What was decided for the complainant (imported history: the source's finding); blank until decided or
     # when the source did not say. `at_fault`: whether the insurer was found at fault (None: not recorded).
     result = models.CharField(_("result"), max_length=16, choices=Result.choices, blank=True)

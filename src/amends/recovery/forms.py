@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from amends.accounts.models import User
 from amends.customers.models import Segment
 
-from .models import CaseStatus, FollowUpOutcome, Priority, Step, Timing
+from .models import CaseStatus, Cause, Dimension, FollowUpOutcome, Priority, Step, Timing
 
 
 class QueueFilters(forms.Form):
@@ -137,3 +137,25 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         if owners is not None:
             cast(forms.ModelChoiceField, self.fields["owner"]).queryset = owners
+
+
+# The four service quality gaps (服务质量差距), as the complaint codes name them (`text.Gap`).
+GAPS = [
+    ("1", _("Gap 1: not knowing what the customer expects")),
+    ("2", _("Gap 2: no fitting service standard or solution")),
+    ("3", _("Gap 3: not delivering what was designed or promised")),
+    ("4", _("Gap 4: we think value was delivered, the customer does not")),
+]
+
+
+class FailureCodeForm(forms.Form):
+    """Code one failure of the case: its cause, dimension and quality gap (blank clears)."""
+
+    cause = forms.ChoiceField(label=_("Cause"), choices=[("", "—"), *Cause.choices], required=False)
+    dimension = forms.ChoiceField(label=_("Dimension"), choices=[("", "—"), *Dimension.choices], required=False)
+    gap = forms.ChoiceField(label=_("Service quality gap"), choices=[("", "—"), *GAPS], required=False)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, failure_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.failure_id = failure_id

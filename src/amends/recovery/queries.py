@@ -29,7 +29,7 @@ from amends.journeys.queries import touchpoints_by_id
 
 from . import rules
 from .access import access_case
-from .models import IS_OPEN, Case, CaseStatus, CaseStep, QueueView
+from .models import IS_OPEN, Case, CaseStatus, CaseStep, Failure, QueueView
 
 # What apps above recovery show of a case (complaints, discretion, promises, the playbook, codes…), each with
 # its own template in one of the case page's slots: added by `assembly.wiring`, so recovery never imports them.
@@ -378,3 +378,23 @@ def queue_views(actor: User) -> list[QueueView]:
 def _ancestor_paths(path: str) -> list[str]:
     """The paths of the unit and of every unit above it: "/1/4/17/" → "/1/", "/1/4/", "/1/4/17/"."""
     return [path[: i + 1] for i, ch in enumerate(path) if ch == "/" and i > 0]
+
+
+def case_failures(case_id: int) -> list[dict[str, Any]]:
+    """The failures the case recovers from, oldest first, with how each is coded (one query)."""
+    rows = Failure.objects.filter(case_id=case_id).select_related("touchpoint").order_by("occurred_at", "pk")
+    return [
+        {
+            "id": f.pk,
+            "occurred_at": f.occurred_at,
+            "touchpoint": f.touchpoint.name if f.touchpoint else "",
+            "description": f.description,
+            "source": f.get_source_display(),
+            "cause": f.cause,
+            "cause_label": f.get_cause_display() if f.cause else "",
+            "dimension": f.dimension,
+            "dimension_label": f.get_dimension_display() if f.dimension else "",
+            "gap": f.gap,
+        }
+        for f in rows
+    ]

@@ -26,14 +26,14 @@ from amends.accounts.access import ASSIGNS_CASES, OWNS_CASES, WORKS_CASES, can, 
 from amends.accounts.http import staff, staff_page
 from amends.accounts.models import User
 from amends.core import clock
-from amends.core.errors import AmendsError, InvalidInput
+from amends.core.errors import AmendsError, InvalidInput, NotFound
 from amends.core.views import form_error
 from amends.journeys.queries import touchpoints_by_id
 
 from . import queries, rules, services
 from .access import access_case
-from .forms import AssignForm, OnTheSpotForm, QueueFilters, StepForm
-from .models import IS_OPEN, Case, Step, TimelineKind
+from .forms import GAPS, AssignForm, FailureCodeForm, OnTheSpotForm, QueueFilters, StepForm
+from .models import IS_OPEN, Case, Cause, Dimension, Step, TimelineKind
 
 # Roles that own cases: their queue page starts with their own cases ("mine" means mine); everyone else's
 # starts with their part of the organisation. Either may switch.
@@ -241,6 +241,34 @@ def assign_post(request: HttpRequest, case_id: int) -> HttpResponse:
     return redirect("case", case_id=case_id)
 
 
+@require_POST
+@staff_page
+def failure_code_post(request: HttpRequest, case_id: int, failure_id: int) -> HttpResponse:
+    """Code a failure of the case from the case page: cause, dimension and quality gap (1–4)."""
+    actor = staff(request)
+    access_case(actor, case_id)
+    if not services.failure_of_case(case_id, failure_id):
+        raise NotFound(_("No such failure."))
+    form = FailureCodeForm(request.POST, failure_id=failure_id)
+    try:
+        if not form.is_valid():
+            raise InvalidInput(_("The failure was not coded: please correct the marked fields."))
+        data = form.cleaned_data
+        services.failure_code(
+            actor=actor,
+            failure_id=failure_id,
+            cause=data["cause"],
+            dimension=data["dimension"],
+            gap=int(data["gap"] or 0),
+            version=data["version"],
+        )
+    except AmendsError as exc:
+        form_error(form, exc)
+        return render_case(request, case_id, forms={"failure": form}, status=exc.status)
+    messages.success(request, _("The failure is coded."))
+    return redirect(f"{reverse('case', args=[case_id])}#failure-{failure_id}")
+
+
 def _typed_owner(actor: User, data: Any) -> User | None:
     """The owner typed in the bulk bar: a user name (or id), within scope; blank lets the rules choose."""
     typed = str(data.get("owner") or "").strip()
@@ -307,6 +335,10 @@ def render_case(
             "forms": forms,
             "on_the_spot": on_the_spot,
             "timeline": _timeline(detail),
+            "failures": queries.case_failures(case_id),
+            "cause_choices": Cause.choices,
+            "dimension_choices": Dimension.choices,
+            "gap_choices": GAPS,
             "sections": queries.CASE_SECTIONS.by_slot(),
         },
         status=status,

@@ -102,6 +102,9 @@ class CodeField(models.TextChoices):
     CAUSE = "cause", _("Cause")
     DIMENSION = "dimension", _("Dimension")
     GAP = "gap", _("Service quality gap")
+    # The regulator's second level under the business category, and its product line (reference data).
+    REASON = "reason", _("Complaint reason")
+    PRODUCT_LINE = "product_line", _("Product line")
 
 
 class Gap(models.TextChoices):

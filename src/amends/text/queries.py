@@ -75,8 +75,9 @@ def case_suggested(actor: User, case: Case) -> dict[str, Any]:
     return offered(readings[0].suggested) if readings else {}
 
 
-# What staff code on a complaint: the fields the classifier suggests, and the quality gap (never suggested).
-CODED = (*FIELDS, CodeField.GAP.value)
+# What staff code on a complaint: the fields the classifier suggests, and the quality gap, the regulator's
+# reason and product line (never suggested).
+CODED = (*FIELDS, CodeField.GAP.value, CodeField.REASON.value, CodeField.PRODUCT_LINE.value)
 
 
 def case_coding(actor: User, case: Case) -> list[dict[str, Any]]:

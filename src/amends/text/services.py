@@ -23,8 +23,9 @@ from amends.accounts.models import Role, User
 from amends.accounts.tree import nearest_staff
 from amends.core import audit, batch, clock, texts
 from amends.core.errors import InvalidInput, NotFound
+from amends.customers.models import ProductLine
 from amends.intake.access import access_complaint
-from amends.intake.models import Category, Complaint
+from amends.intake.models import Category, Complaint, ComplaintReason
 from amends.journeys.models import Touchpoint
 from amends.journeys.queries import touchpoint_by_code
 from amends.recovery import services as recovery
@@ -136,13 +137,18 @@ def _valid_codes(field: str) -> set[str]:
         return set(Dimension.values)
     if field == CodeField.GAP:
         return set(Gap.values)
+    if field == CodeField.REASON:
+        return set(ComplaintReason.objects.filter(active=True).values_list("code", flat=True))
+    if field == CodeField.PRODUCT_LINE:
+        return set(ProductLine.objects.filter(active=True).values_list("code", flat=True))
     raise InvalidInput(_("Unknown code field."), fields={"field": [_("Unknown code field.")]})
 
 
 @transaction.atomic
 def complaint_code(*, actor: User, complaint_id: int, field: str, code: str, version: int | None) -> ComplaintCode:
     """Confirm one code of a complaint: the suggestion accepted as it is, or corrected. The code is what the
-    next model learns from; category and touchpoint are also written on the complaint itself."""
+    next model learns from; category and touchpoint are also written on the complaint itself, and a reason
+    sets the category it belongs to."""
     require(actor, WORKS_CASES)
     complaint = access_complaint(actor, complaint_id)
     case = locked_case(actor, complaint.case_id)
@@ -177,6 +183,12 @@ def complaint_code(*, actor: User, complaint_id: int, field: str, code: str, ver
             actor=actor, action="complaint.code", obj=row, before=before, after=audit.snapshot(row, CODE_AUDIT_FIELDS)
         )
     )
+    if field == CodeField.REASON:
+        # A reason belongs to one business category: the complaint's category follows (audited below).
+        field, code = (
+            CodeField.CATEGORY,
+            ComplaintReason.objects.values_list("category__code", flat=True).get(code=code),
+        )
     if field == CodeField.CATEGORY and complaint.category != code:
         with audit.changing(
             complaint, actor=actor, action="complaint.category", tracked=["category"], update_fields=["category"]

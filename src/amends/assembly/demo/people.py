@@ -123,6 +123,21 @@ def _policies(rng: random.Random, segment: str) -> tuple[PolicyPlan, ...]:
     return tuple(out)
 
 
+# A company's health or accident policy is group cover: roughly one insured person per this much premium.
+GROUP_PREMIUM_PER_PERSON: dict[str, Decimal] = {Line.HEALTH: Decimal("1200"), Line.ACCIDENT: Decimal("150")}
+
+
+def insured_persons(segment: str, line: str, premium: Decimal) -> int:
+    """Whom a demo policy insures, read off what it already is (no draw of its own, so the demo's other draws
+    stay as they were): a company's health or accident policy covers its staff; a person's health or accident
+    policy covers one to three of the family (by the premium's cents); anything else, one."""
+    if line in GROUP_PREMIUM_PER_PERSON:
+        if segment in COMPANIES:
+            return max(2, int(premium / GROUP_PREMIUM_PER_PERSON[line]))
+        return 1 + int(premium * 100) % 3
+    return 1
+
+
 def _plan(rng: random.Random, no: int, segment: str, unit: str) -> CustomerPlan:
     if segment in COMPANIES:
         name, title = _company(rng, unit, segment)
@@ -221,6 +236,8 @@ def create_customers(
         for p, no in zip(plan.policies, numbers, strict=True):
             start = today - timedelta(days=p.start_days_ago)
             end = start + timedelta(days=364)
-            terms.append(world.PolicySpec(no, customer.pk, p.line, p.premium, start, end, unit, p.status))
+            insured = insured_persons(plan.segment, p.line, p.premium)
+            spec = world.PolicySpec(no, customer.pk, p.line, p.premium, start, end, unit, p.status)
+            terms.append(spec._replace(insured_persons=insured))
     made = iter(world.policies(terms))
     return customers, [[next(made) for _ in plan.policies] for plan in plans]

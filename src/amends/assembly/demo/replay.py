@@ -20,7 +20,7 @@ from amends.core.errors import AmendsError
 from amends.customers.models import Customer, Policy
 from amends.discretion import services as discretion
 from amends.intake import services as intake
-from amends.intake.models import Complaint, DecisionLetter, LetterStatus
+from amends.intake.models import Complaint, ComplaintReason, DecisionLetter, LetterStatus
 from amends.recovery import services as recovery
 from amends.recovery.models import Case
 from amends.text import services as text
@@ -213,8 +213,23 @@ class Replay:
         }
         if rng.random() < 0.5:
             codes["gap"] = rng.choices(["1", "2", "3", "4"], weights=[2, 3, 6, 1])[0]
+        # The regulator's reason under that category, read off the complaint (no draw of its own, so the demo's
+        # other draws stay as they were).
+        options = self.reasons().get(codes["category"], [])
+        if options:
+            codes["reason"] = options[complaint_id % len(options)]
         for name, code in codes.items():
             text.complaint_code(actor=actor, complaint_id=complaint_id, field=name, code=code, version=None)
+
+    def reasons(self) -> dict[str, list[str]]:
+        """The active reasons of the regulator's taxonomy per business category (read once per replay)."""
+        if not hasattr(self, "_reasons"):
+            by_category: dict[str, list[str]] = {}
+            rows = ComplaintReason.objects.filter(active=True).values_list("category__code", "code")
+            for category, code in rows:
+                by_category.setdefault(category, []).append(code)
+            self._reasons = by_category
+        return self._reasons
 
     def do_extend(self, plan: CasePlan, action: Action) -> None:
         state = self.state[plan.key]

@@ -12,7 +12,7 @@ from django.db import transaction
 from amends.accounts.models import User
 from amends.assembly import demo
 from amends.assembly.demo.cases import NOW_T, SCENARIOS, plan_cases
-from amends.assembly.demo.people import plan_customers
+from amends.assembly.demo.people import COMPANIES, insured_persons, plan_customers
 from amends.assembly.testing import at
 from amends.audit.models import AuditEntry
 from amends.customers.models import Customer, Segment
@@ -52,6 +52,15 @@ def test_phones_are_mainland_mobile_numbers():
     customers, _ = _plan()
     for c in customers:
         assert len(c.phone) == 11 and c.phone[0] == "1" and c.phone[1] in "3456789" and c.phone.isdigit()
+
+
+def test_family_and_group_cover_insure_more_than_the_policyholder():
+    customers, _ = _plan()
+    policies = [(c.segment, p) for c in customers for p in c.policies]
+    insured = [(segment, p.line, insured_persons(segment, p.line, p.premium)) for segment, p in policies]
+    assert all(n == 1 for _, line, n in insured if line not in ("health", "accident"))
+    assert any(n > 1 for segment, _, n in insured if segment == "individual")
+    assert all(n >= 2 for segment, line, n in insured if segment in COMPANIES and line == "health")
 
 
 def _shape() -> dict:
@@ -110,6 +119,19 @@ class TestTheLoadedDemo:
         assert not Stale.objects.exists()
         assert ComplaintFact.objects.count() == Complaint.objects.count() > 0
         assert CaseFact.objects.count() == Case.objects.count()
+
+    def test_the_return_breaks_down_by_reason_and_insured_persons(self):
+        from amends.insights import queries as insights
+        from amends.text.models import ComplaintCode
+
+        reasons = ComplaintCode.objects.filter(field="reason")
+        assert reasons.exists()
+        admin = User.objects.get(username="admin")
+        result = insights.run(admin, "regulator", {"since": "2025-11-01", "until": "2026-11-23"})
+        coded = [r for r in result.section("by_reason").rows if r["code"] != "-" and r["received"]]
+        assert coded
+        rates = result.section("rates").rows[0]
+        assert rates["insured"] > rates["customers"]  # family and group cover insure more than they hold
 
     def test_overdue_means_undecided_past_the_deadline_on_the_load_day(self):
         overdue = Case.objects.exclude(status=CaseStatus.CLOSED).filter(due_at__lt=NOW)

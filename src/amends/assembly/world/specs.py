@@ -59,6 +59,7 @@ class PolicySpec(NamedTuple):
     org_unit_id: int
     status: str = PolicyStatus.ACTIVE
     renewal_of_id: int | None = None
+    insured_persons: int = 1
     id: int | None = None
 
 

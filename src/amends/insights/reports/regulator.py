@@ -1,8 +1,8 @@
 """`regulator`: the complaint statistics a regulator asks for (银行业保险业消费投诉处理管理办法): complaints received
 in the period by business category, line, channel and region, with those decided within 15, 30 and 60 days;
-and complaints per 10,000 policies, per 100 million yuan of premium and per 10,000 customers, over the
-policies in force during the period (channel and touchpoint filters do not narrow the policies). As XLSX it is
-laid out like the regulator's return (`insights.export.regulator_workbook`).
+and complaints per 10,000 policies, per 100 million yuan of premium, per 10,000 customers and per 10,000
+insured persons, over the policies in force during the period (channel and touchpoint filters do not narrow
+the policies). As XLSX it is laid out like the regulator's return (`insights.export.regulator_workbook`).
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import User
-from amends.customers.models import Line, Policy
-from amends.intake.models import Category, Channel
+from amends.core.labels import LABEL_FIELDS, label_of
+from amends.customers.models import Line, Policy, ProductLine
+from amends.intake.models import Category, Channel, ComplaintReason, ReasonCategory
 
 from .. import facts
 from ..expressions import ratio, rolled_up, summed
@@ -36,6 +37,7 @@ from .timeliness import (
 )
 
 NONE = ""
+OWN = "source:"  # a product line key that is a source's own coverage type, not a product line code
 
 
 UPHELD = ["upheld", "partly_upheld"]
@@ -77,7 +79,116 @@ def _columns(first: Column) -> list[Column]:
     return [*cols, *due_columns(), *procedure_columns()]
 
 
-KEYS = ["category", "line", "channel", "region"]
+KEYS = ["category", "line", "channel", "region", "reason", "product_line", "coverage"]
+
+
+def _keyed(rows: list[dict], key: Any, measures: list[str]) -> dict[Any, dict[str, int]]:
+    """The rows of the one scan summed by `key(row)` (a code resolved through the reference data)."""
+    out: dict[Any, dict[str, int]] = {}
+    for row in rows:
+        into = out.setdefault(key(row), dict.fromkeys(measures, 0))
+        for m in measures:
+            into[m] += row[m] or 0
+    return out
+
+
+def _row(code: str, label: Any, count: dict | None, due: dict | None, **extra: Any) -> dict[str, Any]:
+    return {
+        "code": code or "-",
+        **extra,
+        "label": str(label),
+        **_shaped(count or dict.fromkeys(_measures(), 0)),
+        **shaped_due(due or {}),
+    }
+
+
+def categories() -> list[dict[str, Any]]:
+    """The business categories of the taxonomy, in order, with their labels (one small read per report)."""
+    return list(ReasonCategory.objects.values("code", *LABEL_FIELDS))
+
+
+def by_reason(counts: list[dict], due: list[dict], categories: list[dict[str, Any]]) -> list[dict]:
+    """Business category → reason, as the taxonomy (`intake.ReasonCategory`, `ComplaintReason`) orders them:
+    every active reason (zeros included), a coded reason no longer active when it counts, then per category
+    the complaints whose reason is not yet coded, and last the complaints with no category either. A reason
+    counts under its own category (coding a reason sets the complaint's category too)."""
+    reasons = list(ComplaintReason.objects.values("code", "category__code", "active", *LABEL_FIELDS))
+    category_of = {r["code"]: r["category__code"] for r in reasons}
+
+    def key(row: dict) -> tuple[str, str]:
+        reason = row["reason"] or NONE
+        return (category_of.get(reason, row["category"] or NONE) if reason else row["category"] or NONE, reason)
+
+    got = _keyed(counts, key, list(_measures()))
+    got_due = _keyed(due, key, list(due_measures()))
+    seen = set(got) | set(got_due)
+    out = []
+    label = {c["code"]: label_of(*(c[f] for f in LABEL_FIELDS)) for c in categories}
+    for c in [*categories, {"code": NONE}]:
+        code = c["code"]
+        category_label = label.get(code, _("Not yet coded"))
+        for r in reasons:
+            if r["category__code"] == code and (r["active"] or (code, r["code"]) in seen):
+                k = (code, r["code"])
+                reason_label = label_of(*(r[f] for f in LABEL_FIELDS))
+                out.append(
+                    _row(
+                        r["code"],
+                        reason_label,
+                        got.get(k),
+                        got_due.get(k),
+                        category=code or "-",
+                        category_label=str(category_label),
+                    )
+                )
+        unknown = sorted(k for k in seen if k[0] == code and k[1] and k[1] not in category_of)
+        for k in [*unknown, (code, NONE)]:
+            if k in seen:
+                out.append(
+                    _row(
+                        k[1],
+                        k[1] or _("Reason not yet coded"),
+                        got.get(k),
+                        got_due.get(k),
+                        category=code or "-",
+                        category_label=str(category_label),
+                    )
+                )
+    return out
+
+
+def by_product_line(counts: list[dict], due: list[dict]) -> list[dict]:
+    """Per product line (`customers.ProductLine`, in its order; every active one, zeros included): the line
+    staff coded; else, for an imported complaint, the product line whose `aliases` name the source's coverage
+    type, or that coverage type by its own name when none does; else the product line our coarse line counts
+    as by default; else none."""
+    products = list(ProductLine.objects.values("code", "line", "default_for_line", "active", "aliases", *LABEL_FIELDS))
+    default = {p["line"]: p["code"] for p in products if p["default_for_line"] and p["line"]}
+    alias = {name.strip().casefold(): p["code"] for p in products for name in p["aliases"].splitlines() if name.strip()}
+
+    def key(row: dict) -> str:
+        if row["product_line"]:
+            return row["product_line"]
+        if row["coverage"]:
+            return alias.get(row["coverage"].strip().casefold(), OWN + row["coverage"])
+        return default.get(row["line"], NONE)
+
+    got = _keyed(counts, key, list(_measures()))
+    got_due = _keyed(due, key, list(due_measures()))
+    seen = set(got) | set(got_due)
+    known = {p["code"] for p in products}
+    out = [
+        _row(p["code"], label_of(*(p[f] for f in LABEL_FIELDS)), got.get(p["code"]), got_due.get(p["code"]))
+        for p in products
+        if p["active"] or p["code"] in seen
+    ]
+    # A source's own coverage type no alias names, and a coded product line since removed: by their own names.
+    for code in sorted(c for c in seen if c and c not in known):
+        name = code.removeprefix(OWN)
+        out.append(_row(name, name, got.get(code), got_due.get(code)))
+    if NONE in seen:
+        out.append(_row(NONE, _("No product line"), got.get(NONE), got_due.get(NONE)))
+    return out
 
 
 def _by(
@@ -116,16 +227,19 @@ def in_force(filters: Filters) -> dict[str, Any]:
     """The policies in force at any time in the period, their premium and the customers holding them: a scan
     of every policy (the distinct holders cannot be summed from parts), so remembered until a policy changes."""
     units = ",".join(map(str, filters.unit_ids)) if filters.unit_ids is not None else "*"
-    key = (
-        f"in_force:{filters.since}:{filters.until}:{filters.line}:{filters.segment}:{sha1(units.encode()).hexdigest()}"
-    )
+    # ":2": the figures gained the insured persons, so a figure remembered before then is not read.
+    digest = sha1(units.encode()).hexdigest()
+    key = f"in_force:2:{filters.since}:{filters.until}:{filters.line}:{filters.segment}:{digest}"
 
     def compute() -> dict[str, Any]:
         policies = filters.apply(
             Policy.objects.all(), {"unit": "org_unit_id", "line": "line", "segment": "customer__segment"}
         )
         found = policies.filter(start_date__lte=filters.until, end_date__gte=filters.since).aggregate(
-            policies=Count("id"), premium=Sum("premium"), customers=Count("customer_id", distinct=True)
+            policies=Count("id"),
+            premium=Sum("premium"),
+            customers=Count("customer_id", distinct=True),
+            insured=Sum("insured_persons"),
         )
         # Premium income of the period, as the regulator's bulletins divide by: each term's premium, written
         # when the term starts (a policy row is one term).
@@ -135,6 +249,7 @@ def in_force(filters: Filters) -> dict[str, Any]:
         return {
             **found,
             "premium": str(found["premium"] or Decimal("0")),
+            "insured": found["insured"] or 0,
             "premium_written": str(written or Decimal("0")),
         }
 
@@ -185,6 +300,47 @@ def regulator(actor: User, filters: Filters) -> Result:
         )
         for key, title, heading, field, labels, none_label, all_codes in breakdowns
     ]
+    taxonomy = categories()
+    sections.append(
+        Section(
+            "by_reason",
+            _("By business category and reason"),
+            [
+                Column("code", _("Code"), LABEL),
+                Column("category_label", _("Business category"), LABEL),
+                Column("label", _("Reason"), LABEL),
+                *_columns(Column("label", "", LABEL))[2:],
+            ],
+            by_reason(counts, due, taxonomy),
+            totals=totals,
+        )
+    )
+    sections.append(
+        Section(
+            "by_product_line",
+            _("By product line"),
+            _columns(Column("label", _("Product line"), LABEL)),
+            by_product_line(counts, due),
+            totals=totals,
+        )
+    )
+    # The complaints the regulator transferred (监管转送), by business category as the taxonomy labels them:
+    # the same scan's rows of that channel.
+    sent = [r for r in counts if r["channel"] == Channel.REGULATOR]
+    sent_due = [r for r in due if r["channel"] == Channel.REGULATOR]
+    category_labels = {c["code"]: label_of(*(c[f] for f in LABEL_FIELDS)) for c in taxonomy}
+    sections.append(
+        Section(
+            "regulator_transfers",
+            _("Complaints transferred by the regulator"),
+            _columns(Column("label", _("Business category"), LABEL)),
+            _by(sent, sent_due, "category", category_labels, _("Not yet coded"), all_codes=True),
+            totals={
+                **_shaped(summed(sent, list(_measures()))),
+                **shaped_due(summed(sent_due, list(due_measures()))),
+            },
+        )
+    )
     policies = in_force(filters)
     premium = Decimal(policies["premium"])
     written = Decimal(policies.get("premium_written", "0"))
@@ -199,13 +355,15 @@ def regulator(actor: User, filters: Filters) -> Result:
             "per_10k_policies": ratio(received * 10_000, policies["policies"], 2),
             "per_100m_premium": ratio(received * 100_000_000, float(premium), 2),
             "per_10k_customers": ratio(received * 10_000, policies["customers"], 2),
+            "insured": policies["insured"],
+            "per_10k_insured": ratio(received * 10_000, policies["insured"], 2),
             "premium_written": str(written.quantize(cent)),
             "per_100m_premium_written": ratio(received * 100_000_000, float(written), 2),
             "basis": basis,
             "basis_label": str(label),
         }
 
-    transferred = sum(r["received"] for r in counts if r["channel"] == Channel.REGULATOR)
+    transferred = sum(r["received"] for r in sent)
     rows = [
         rates_of(totals["received"], "all", _("All channels")),
         rates_of(transferred, "regulator", _("Transferred by the regulator")),
@@ -222,6 +380,8 @@ def regulator(actor: User, filters: Filters) -> Result:
                 Column("per_10k_policies", _("Complaints per 10,000 policies"), NUMBER),
                 Column("per_100m_premium", _("Complaints per 100 million yuan of premium"), NUMBER),
                 Column("per_10k_customers", _("Complaints per 10,000 customers"), NUMBER),
+                Column("insured", _("Insured persons on them")),
+                Column("per_10k_insured", _("Complaints per 10,000 insured persons"), NUMBER),
                 Column("premium_written", _("Premium income written in the period (yuan)"), MONEY),
                 Column("per_100m_premium_written", _("Complaints per 100 million yuan of premium income"), NUMBER),
                 Column("basis_label", _("Complaints counted"), LABEL),
@@ -235,7 +395,10 @@ def regulator(actor: User, filters: Filters) -> Result:
         filters,
         sections,
         notes=[
-            _("Rates count the policies in force at any time in the period and the customers holding them."),
+            _(
+                "Rates count the policies in force at any time in the period, the customers holding them and "
+                "the persons they insure."
+            ),
             _(
                 "Premium income is each policy term's premium, written in the period the term starts; the second "
                 "row counts only the complaints the regulator transferred."

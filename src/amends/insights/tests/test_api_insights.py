@@ -52,20 +52,48 @@ def test_a_report_as_xlsx_opens_with_the_same_figures(api):
     assert rows[3][:4] == ["2026-09", 2, 2, 0]
 
 
+def _rows(ws):
+    return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+def _find(rows, first, column=0):
+    return next(r for r in rows if r[column] == first)
+
+
 def test_the_regulator_return_as_xlsx(api):
     answer = api.get("/insights/regulator", format="xlsx", **PERIOD)
     assert answer.status_code == 200
-    sheet = load_workbook(io.BytesIO(answer.content)).worksheets[0]
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert rows[2][1] == "2026-09-01 – 2026-10-31"
-    firsts = [r[0] for r in rows]
-    claims = rows[firsts.index("理赔")]
-    assert claims[1:4] == [2, 1, 1]  # received, decided, within 15 days
-    totals = [r for r in rows if r[0] == "合计"]
-    assert len(totals) == 4 and all(t[1] == 4 for t in totals)  # category, line, channel, region blocks
-    rates_header = next(i for i, r in enumerate(rows) if r[1] == "有效保单数")
-    assert rows[rates_header + 1][:4] == [4, 3, 265000.0, 3]
-    assert rows[rates_header + 1][4] == 13333.33
+    book = load_workbook(io.BytesIO(answer.content))
+    assert book.sheetnames == ["1 总体情况", "2 业务类别和投诉原因", "3 险种", "4 监管转办", "5 渠道和地区"]
+    summary, reasons, lines, sent, others = (_rows(ws) for ws in book.worksheets)
+    # The header block: who, when, on what basis.
+    assert summary[0][0] == "消费投诉情况统计表"
+    assert summary[1][:2] == ["填报机构", "全公司"] and summary[2][:2] == ["期间", "2026-09-01 – 2026-10-31"]
+    assert summary[3][0] == "口径说明" and "受理" in summary[3][1]
+    # Totals: every channel beside the regulator's transfers (c4 came through the regulator, decided in 16 days).
+    assert _find(summary, "项目")[:3] == ["项目", "全部渠道", "监管转办"]
+    assert _find(summary, "投诉")[:3] == ["投诉", 4, 1]
+    assert _find(summary, "已决定")[:3] == ["已决定", 3, 1]
+    assert _find(summary, "办结投诉中15日内办结率")[:3] == ["办结投诉中15日内办结率", 0.3333, 0]
+    # Rates: per 10,000 policies, per 100 million yuan, per 10,000 insured persons, both bases.
+    rates_at = next(i for i, r in enumerate(summary) if r[0] == "统计口径")
+    heads, everyone, regulator = summary[rates_at], summary[rates_at + 1], summary[rates_at + 2]
+    assert (everyone[0], regulator[0]) == ("全部渠道", "监管转办")
+    assert everyone[heads.index("万张保单投诉量")] == 13333.33
+    assert everyone[heads.index("万名被保险人投诉量")] == 13333.33  # three policies of one insured person each
+    assert regulator[heads.index("万名被保险人投诉量")] == 3333.33
+    # Business category → reason: every reason listed, a subtotal per category, the total.
+    assert reasons[1][:3] == ["业务类别", "原因", "投诉"]
+    claims = [r for r in reasons if r[0] == "理赔纠纷"]
+    assert [r[1] for r in claims][:2] == ["理赔时效", "理赔金额争议"]
+    assert claims[-1][1:4] == ["小计", 2, 1]
+    subtotals = [r[2] for r in reasons if r[1] == "小计"]
+    assert sum(subtotals) == _find(reasons, "合计")[2] == 4
+    # Product lines: the auto policy's complaint under 车险, the three without a policy under none.
+    assert _find(lines, "车险")[1] == 1 and _find(lines, "无险种")[1] == 3 and _find(lines, "合计")[1] == 4
+    # The regulator's transfers alone.
+    assert _find(sent, "合计")[1:3] == [1, 1]
+    assert [r[0] for r in others if r[0] and r[0].startswith("按")] == ["按渠道", "按地区", "按险种", "按业务类别"]
 
 
 def test_bad_input(api, world):

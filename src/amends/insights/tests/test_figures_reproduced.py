@@ -3,13 +3,18 @@ compared: the SQL over facts and this independent reading must agree, on SQLite 
 
 from collections import Counter
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from amends.insights import queries
-from amends.intake.models import Complaint, Pause, Review
+from amends.customers.models import Policy, ProductLine
+from amends.insights import facts, queries
+from amends.intake.models import Complaint, ComplaintReason, Pause, Review
 from amends.recovery.models import CaseStep, Failure
+from amends.text import services as text
 from amends.text.models import ComplaintCode
 
 from . import story
@@ -215,6 +220,98 @@ def test_regulator_and_volume_carry_the_outcome(world, built, now):
     volume = run(world, "volume").section("trend").totals
     assert (volume["upheld"], volume["upheld_share"]) == (upheld, rate(upheld, len(decided)))
     assert upheld == 4  # upheld ×3 and partly upheld ×1 (one decision recorded no result)
+
+
+def _more_policies(world):
+    """Beside the world's auto policy (2026-03-01 … 2027-02-28, one insured person): a family health policy
+    written in the period (three insured), a company's group accident policy written before it and in force
+    (40 insured), one that ended before the period and one that starts after it (neither counts)."""
+    rows = [
+        ("PH-FAMILY", world.individual, "health", "2400.00", date(2026, 9, 15), date(2027, 9, 14), 3),
+        ("PA-GROUP", world.key_account, "accident", "18000.00", date(2026, 1, 1), date(2026, 12, 31), 40),
+        ("PP-ENDED", world.online, "property", "900.00", date(2025, 6, 1), date(2026, 5, 31), 2),
+        ("PP-LATER", world.online, "property", "700.00", date(2026, 11, 1), date(2027, 10, 31), 5),
+    ]
+    for no, customer, line, premium, start, end, insured in rows:
+        Policy.objects.create(
+            policy_no=no,
+            customer=customer,
+            line=line,
+            premium=Decimal(premium),
+            start_date=start,
+            end_date=end,
+            insured_persons=insured,
+            org_unit=world.nanshan,
+        )
+
+
+def test_regulator_rates_per_policy_premium_and_insured_person(world, built, now):
+    _more_policies(world)
+    since, until = date.fromisoformat(PERIOD["since"]), date.fromisoformat(PERIOD["until"])
+    policies = [p for p in Policy.objects.all() if p.start_date <= until and p.end_date >= since]
+    written = sum((p.premium for p in Policy.objects.all() if since <= p.start_date <= until), Decimal("0"))
+    insured = sum(p.insured_persons for p in policies)
+    holders = len({p.customer_id for p in policies})
+    premium = sum((p.premium for p in policies), Decimal("0"))
+    received = [c for c in Complaint.objects.all() if in_period(local_day(c.received_at))]
+    rows = {r["basis"]: r for r in run(world, "regulator").section("rates").rows}
+    for basis, complaints in (("all", received), ("regulator", [c for c in received if c.channel == "regulator"])):
+        n = len(complaints)
+        got = rows[basis]
+        assert (got["complaints"], got["policies"], got["customers"], got["insured"]) == (
+            n,
+            len(policies),
+            holders,
+            insured,
+        )
+        assert got["per_10k_policies"] == round(n * 10_000 / len(policies), 2)
+        assert got["per_10k_customers"] == round(n * 10_000 / holders, 2)
+        assert got["per_10k_insured"] == round(n * 10_000 / insured, 2)
+        assert got["per_100m_premium"] == round(n * 100_000_000 / float(premium), 2)
+        assert got["per_100m_premium_written"] == round(n * 100_000_000 / float(written), 2)
+    # By hand: the auto policy (1), the family health policy (3) and the group accident policy (40) are in
+    # force; 44 insured persons against 2 policyholders (张伟 holds two). Two complaints came from the regulator.
+    assert (rows["all"]["insured"], rows["all"]["customers"], rows["regulator"]["complaints"]) == (44, 2, 2)
+    assert rows["regulator"]["per_10k_insured"] == round(2 * 10_000 / 44, 2)
+
+
+# Coded by staff on the story's complaints, in order of receipt: (reason, product line), "" left uncoded.
+CODED = [("claims-delay", "commercial_property"), ("claims-amount", ""), ("sales-misleading", "")]
+
+
+def test_regulator_by_reason_and_product_line_from_the_rows(world, built, now):
+    complaints = sorted(Complaint.objects.select_related("policy"), key=lambda c: (c.received_at, c.pk))
+    for complaint, (reason, product) in zip(complaints, CODED, strict=False):
+        for field, code in (("reason", reason), ("product_line", product)):
+            if code:
+                text.complaint_code(actor=world.admin, complaint_id=complaint.pk, field=field, code=code, version=None)
+    category_of = dict(ComplaintReason.objects.values_list("code", "category__code"))
+    default = dict(ProductLine.objects.filter(default_for_line=True).values_list("line", "code"))
+    codes = {(c.complaint_id, c.field): c.code for c in ComplaintCode.objects.all()}
+    received = [c for c in Complaint.objects.select_related("policy") if in_period(local_day(c.received_at))]
+    by_reason, by_product = Counter(), Counter()
+    for c in received:
+        reason = codes.get((c.pk, "reason"), "")
+        by_reason[(category_of[reason] if reason else c.category or "-", reason or "-")] += 1
+        line = c.line or (c.policy.line if c.policy else "")
+        by_product[codes.get((c.pk, "product_line")) or default.get(line, "-")] += 1
+    facts.bring_up_to_date()  # the codes' facts, written before a report runs, not part of the report itself
+    with CaptureQueriesContext(connection) as queries:
+        result = run(world, "regulator")
+    got = {(r["category"], r["code"]): r["received"] for r in result.section("by_reason").rows if r["received"]}
+    assert got == dict(by_reason)
+    got = {r["code"]: r["received"] for r in result.section("by_product_line").rows if r["received"]}
+    assert got == dict(by_product)
+    # Coding a reason moved the complaint to its category; the taxonomy lists every reason, zeros included.
+    assert Complaint.objects.get(pk=complaints[2].pk).category == "sales"
+    assert len(result.section("by_reason").rows) >= ComplaintReason.objects.filter(active=True).count()
+    # The story's complaints name no policy: only the one coded has a product line.
+    assert by_product["-"] == len(received) - 1 and by_product["commercial_property"] == 1
+    # One scan of the facts for the received basis and one for the due basis, the reference data read once.
+    scans = [q for q in queries.captured_queries if "insights_complaint_fact" in q["sql"]]
+    assert len(scans) == 2
+    for table in ("intake_complaintreason", "customers_productline"):
+        assert sum(table in q["sql"] for q in queries.captured_queries) == 1, table
 
 
 def _events(now):

@@ -3,6 +3,7 @@ region, and noted for the report facts even where the import skips the row trigg
 
 import csv
 import gzip
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,30 @@ def test_imported_complaints_count_in_reports_with_their_own_line_and_region(wor
     assert channels == {"regulator": len(rows)}
     health = queries.run(world.admin, "volume", {**period, "line": "health"})
     assert health.section("trend").totals["complaints"] == lines["health"]
+
+
+# The Texas file's coverage types and the product lines their names match (customers.ProductLine.aliases).
+TEXAS_LINES = {
+    "Automobile": "车险",
+    "Homeowners": "家财险",
+    "Fire, Allied Lines & CMP": "企财险",
+    "Liability": "责任险",
+    "Accident and Health": "健康险",
+    "Life & Annuity": "普通寿险",
+}
+
+
+def test_the_file_s_coverage_types_are_kept_and_matched_to_product_lines(world, now, tmp_path):
+    complaints_import(actor=world.admin, path=TEXAS, mapping=mappings.load("tx-tdi"), reject_path=tmp_path / "r.csv")
+    with gzip.open(TEXAS, "rt") as f:
+        rows = list(csv.DictReader(f))
+    result = queries.run(world.admin, "regulator", {"since": "2000-01-01", "until": "2026-11-02"})
+    got = {r["label"]: r["received"] for r in result.section("by_product_line").rows if r["received"]}
+    expected = Counter(TEXAS_LINES.get(r["coverage_type"], r["coverage_type"] or "无险种") for r in rows)
+    assert got == dict(expected)
+    # A coverage type no product line names keeps its own name; none reads "no policy".
+    assert "Miscellaneous" in got and "未关联保单" not in got
+    assert Complaint.objects.filter(coverage="Accident and Health").count() == expected["健康险"]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the row triggers are skipped on PostgreSQL only")

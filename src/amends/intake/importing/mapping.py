@@ -38,7 +38,7 @@ CHOICES: dict[str, set[str]] = {
     "result": set(Result.values),  # the source's finding: upheld, partly_upheld, not_upheld
 }
 TEXTS: tuple[str, ...] = ("external_ref", "customer_key", "customer_name", "description", "request", "decision")
-TEXTS += ("region", "policy_no", "claim_no")
+TEXTS += ("region", "policy_no", "claim_no", "coverage")
 BOOLEANS = ("at_fault",)
 AMOUNTS = ("loss_amount",)
 FIELDS = set(DATES) | set(CHOICES) | set(TEXTS) | set(BOOLEANS) | set(AMOUNTS)

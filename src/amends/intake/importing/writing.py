@@ -233,6 +233,7 @@ COMPLAINT_COLUMNS: tuple[str, ...] = (
     "filer_authority",
     "regulator_ref",
     "regulator_feedback",
+    "coverage",
 )
 
 
@@ -261,6 +262,7 @@ def _complaint_row(r: Record, case_id: int | None, customer_id: int | None, ctx:
         v.get("at_fault"),
         *(ctx.source, r.external_ref),
         *(0, "", "", "", "", "", ""),
+        v.get("coverage", "")[:60],
     )
 
 

@@ -170,3 +170,45 @@ def test_a_supervisor_assigns_the_case(en, world, case):
     case.refresh_from_db()
     assert case.owner == world.handler2
     assert TimelineEntry.objects.filter(case=case, kind="assigned", actor=world.supervisor).exists()
+
+
+def test_a_failure_is_coded_from_the_case_page(en, world, case):
+    from amends.assembly.testing import failure
+    from amends.audit.models import AuditEntry
+    from amends.recovery.models import Failure
+
+    row = failure(case, "2026-11-01 10:00", "auto_claim.payment")
+    en.force_login(case.owner)
+    page = en.get(f"/cases/{case.pk}/").content.decode()
+    assert f'id="failure-{row.pk}"' in page and f"/cases/{case.pk}/failures/{row.pk}/code/" in page
+    assert "Gap 4: we think value was delivered, the customer does not" in page
+    url = f"/cases/{case.pk}/failures/{row.pk}/code/"
+    answer = en.post(url, {"cause": "company", "dimension": "reliability", "gap": "3", "version": case.version})
+    assert answer.status_code == 302 and answer["Location"].endswith(f"#failure-{row.pk}")
+    row.refresh_from_db()
+    assert (row.cause, row.dimension, row.gap) == ("company", "reliability", 3)
+    assert AuditEntry.objects.filter(action="failure.code").count() == 1
+    # A gap outside 1–4 is refused on the page, with the field named; nothing changes.
+    bad = en.post(url, {"gap": "5", "version": Failure.objects.get(pk=row.pk).case.version})
+    assert bad.status_code == 422 and "alert" in bad.content.decode()
+    row.refresh_from_db()
+    assert row.gap == 3
+    # Blank clears; another branch's handler cannot reach it.
+    case.refresh_from_db()
+    assert en.post(url, {"cause": "", "dimension": "", "gap": "", "version": case.version}).status_code == 302
+    row.refresh_from_db()
+    assert (row.cause, row.dimension, row.gap) == ("", "", None)
+    en.force_login(world.beijing_handler)
+    assert en.post(url, {"gap": "1"}).status_code == 404
+
+
+def test_a_reader_sees_a_failure_s_codes_without_a_form(en, world, case):
+    from amends.assembly.testing import failure
+    from amends.recovery import services as recovery_services
+
+    row = failure(case, "2026-11-01 10:00", "auto_claim.payment")
+    recovery_services.failure_code(actor=case.owner, failure_id=row.pk, gap=4)
+    en.force_login(world.quality)
+    page = en.get(f"/cases/{case.pk}/").content.decode()
+    assert f'id="failure-{row.pk}"' in page and "gap 4" in page
+    assert f"/failures/{row.pk}/code/" not in page

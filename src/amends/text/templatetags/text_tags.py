@@ -4,7 +4,8 @@ from typing import Any
 
 from django import template
 
-from amends.intake.models import Category
+from amends.customers.models import ProductLine
+from amends.intake.models import Category, ComplaintReason
 from amends.journeys.queries import touchpoints_by_id
 from amends.recovery.models import Cause, Dimension
 
@@ -37,6 +38,11 @@ def choices(field: str) -> list[tuple[str, str]]:
         return [(v, str(label)) for v, label in Dimension.choices]
     if field == "gap":
         return [(v, str(label)) for v, label in Gap.choices]
+    if field == "reason":
+        reasons = ComplaintReason.objects.filter(active=True).select_related("category")
+        return [(r.code, f"{r.category.label} · {r.label}") for r in reasons]
+    if field == "product_line":
+        return [(p.code, p.label) for p in ProductLine.objects.filter(active=True)]
     touchpoints = sorted((t for t in touchpoints_by_id().values() if t.active), key=lambda t: t.code)
     return [(t.code, f"{t.journey.name} · {t.name}") for t in touchpoints]
 
