@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from amends.accounts.access import SEES_INSIGHTS, require
 from amends.accounts.http import actor_of
 from amends.core import clock
+from amends.core.schemas import Money, Out, PersonOut, Time
 from amends.recovery.access import access_case
 
 from . import queries, services
@@ -28,6 +29,129 @@ class DiscretionIn(Schema):
     customer_at_fault: bool
     extra_cost: bool = Field(..., description="Does it cost the company anything extra?")
     breaches_regulation: bool = Field(..., description="Would it breach a law or regulation? Then it is refused.")
+
+
+class ApprovalOut(Out):
+    id: int
+    approver: PersonOut | None
+    level: int
+    status: str
+    assigned_at: Time
+    due_at: Time
+    decided_at: Time | None
+    note: str
+    version: int
+
+
+class WaitingOnOut(Out):
+    """The approval a request waits on: who, by when, at which level."""
+
+    id: int
+    approver: PersonOut | None
+    due_at: Time
+    level: int
+
+
+class RequestOut(Out):
+    """A discretion request: `granted` at once, `refused` on a breach, or `pending_approval` (`approval`)."""
+
+    id: int
+    case: int | None
+    customer: int
+    kind: str
+    amount: Money
+    reason: str
+    customer_at_fault: bool
+    extra_cost: bool
+    breaches_regulation: bool
+    status: str
+    reasons: list[str]
+    origin: str
+    requested_by: PersonOut | None
+    requested_at: Time
+    decided_at: Time | None
+    approval: WaitingOnOut | None
+    approvals: list[ApprovalOut]
+
+
+class WaitingCaseOut(Out):
+    id: int | None
+    reference: str | None
+
+
+class WaitingCustomerOut(Out):
+    id: int
+    name: str
+    segment: str
+
+
+class WaitingApprovalOut(ApprovalOut):
+    request: RequestOut
+    case: WaitingCaseOut
+    customer: WaitingCustomerOut
+
+
+class ApprovalsOut(Out):
+    items: list[WaitingApprovalOut]
+
+
+class TreatmentRowOut(Out):
+    """One segment's (`segment`) or unit's (`unit`) requests, grants, amounts and outcomes."""
+
+    requests: int
+    approved: int
+    rejected: int
+    refused: int
+    pending: int
+    granted_on_the_spot: int
+    grant_rate: float | None
+    on_the_spot_rate: float | None
+    approval_rate: float | None
+    amount_requested: Money
+    amount_given: Money
+    hours_to_approval_decision: float | None
+    cases: int
+    cases_closed: int
+    cases_recovered: int
+    cases_reopened: int
+    recovered_rate: float | None
+    given_cases: int
+    given_cases_closed: int
+    given_cases_recovered: int
+    given_recovered_rate: float | None
+
+
+class TreatmentOut(Out):
+    by: str
+    since: Time
+    until: Time
+    items: list[TreatmentRowOut]
+
+
+class UnitRefOut(Out):
+    id: int
+    code: str
+    name: str
+
+
+class PolicyOut(Out):
+    """A version of a role's authority in an org unit."""
+
+    id: int
+    role: str
+    org_unit: UnitRefOut
+    kind: str
+    version: int
+    effective_from: Time
+    per_action_limit: Money
+    actor_budget: Money | None
+    unit_budget: Money | None
+    period: str
+    note: str
+
+
+class PoliciesOut(Out):
+    items: list[PolicyOut]
 
 
 def _answer(request: Any) -> dict[str, Any]:
@@ -46,7 +170,7 @@ def _answer(request: Any) -> dict[str, Any]:
     }
 
 
-@router.post("/cases/{case_id}/discretion", response={201: dict})
+@router.post("/cases/{case_id}/discretion", response={201: RequestOut})
 def ask(request: HttpRequest, case_id: int, payload: DiscretionIn) -> Any:
     """Compensation or a rule exception: `granted` at once within your authority, `refused` on a breach,
     otherwise `pending_approval` with the superior it waits on."""
@@ -71,7 +195,7 @@ class DecisionIn(Schema):
     version: int | None = None
 
 
-@router.post("/approvals/{approval_id}/decision", response=dict)
+@router.post("/approvals/{approval_id}/decision", response=RequestOut)
 def decide(request: HttpRequest, approval_id: int, payload: DecisionIn) -> Any:
     approval = services.approval_decide(
         actor=actor_of(request),
@@ -93,7 +217,7 @@ def _waiting(a: Approval) -> dict[str, Any]:
     }
 
 
-@router.get("/approvals", response=dict)
+@router.get("/approvals", response=ApprovalsOut)
 def waiting(request: HttpRequest) -> Any:
     """What waits on the caller, oldest first."""
     return {"items": [_waiting(a) for a in queries.approvals_waiting(actor_of(request))]}
@@ -105,7 +229,7 @@ class ReportQuery(Schema):
     until: datetime | None = Field(None, description="Default: now")
 
 
-@router.get("/discretion/report", response=dict)
+@router.get("/discretion/report", response=TreatmentOut)
 def report(request: HttpRequest, params: Query[ReportQuery]) -> Any:
     """Equal treatment: requests, grants, approval rates, amounts, time to decision and case outcomes per
     customer segment or org unit, in the caller's scope."""
@@ -121,7 +245,7 @@ def report(request: HttpRequest, params: Query[ReportQuery]) -> Any:
     }
 
 
-@router.get("/discretion/policies", response=dict)
+@router.get("/discretion/policies", response=PoliciesOut)
 def policies(request: HttpRequest) -> Any:
     """The newest version in force of every authority policy."""
     actor_of(request)
@@ -140,7 +264,7 @@ class PolicyIn(Schema):
     note: str = Field("", max_length=2000)
 
 
-@router.post("/discretion/policies", response={201: dict})
+@router.post("/discretion/policies", response={201: PolicyOut})
 def set_policy(request: HttpRequest, payload: PolicyIn) -> Any:
     """A new version of a role's authority in an org unit (quality managers and admins)."""
     policy = services.policy_set(
