@@ -34,7 +34,7 @@ class CustomersOut(Out):
     items: list[CustomerOut]
 
 
-class PolicyOut(Out):
+class InsurancePolicyOut(Out):
     id: int
     policy_no: str
     line: str
@@ -49,7 +49,7 @@ class CustomerDetailOut(CustomerOut):
 
     since: Day | None
     org_unit: IdName
-    policies: list[PolicyOut]
+    policies: list[InsurancePolicyOut]
 
 
 @router.get("/customers", response=CustomersOut)

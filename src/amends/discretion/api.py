@@ -3,7 +3,6 @@ and the authority policies (read by everyone, set by quality managers and admins
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -13,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from amends.accounts.access import SEES_INSIGHTS, require
 from amends.accounts.http import actor_of
 from amends.core import clock
-from amends.core.schemas import Money, Out, PersonOut, Time
+from amends.core.schemas import InstantIn, Money, Out, PersonOut, Time
 from amends.recovery.access import access_case
 
 from . import queries, services
@@ -134,7 +133,7 @@ class UnitRefOut(Out):
     name: str
 
 
-class PolicyOut(Out):
+class AuthorityPolicyOut(Out):
     """A version of a role's authority in an org unit."""
 
     id: int
@@ -151,7 +150,7 @@ class PolicyOut(Out):
 
 
 class PoliciesOut(Out):
-    items: list[PolicyOut]
+    items: list[AuthorityPolicyOut]
 
 
 def _answer(request: Any) -> dict[str, Any]:
@@ -189,14 +188,14 @@ def ask(request: HttpRequest, case_id: int, payload: DiscretionIn) -> Any:
     return Status(201, _answer(answer))
 
 
-class DecisionIn(Schema):
+class ApprovalDecisionIn(Schema):
     decision: Literal["approve", "reject"]
     note: str = Field("", max_length=5000, description="Required to reject: the requester tells the customer why")
     version: int | None = None
 
 
 @router.post("/approvals/{approval_id}/decision", response=RequestOut)
-def decide(request: HttpRequest, approval_id: int, payload: DecisionIn) -> Any:
+def decide(request: HttpRequest, approval_id: int, payload: ApprovalDecisionIn) -> Any:
     approval = services.approval_decide(
         actor=actor_of(request),
         approval_id=approval_id,
@@ -225,8 +224,8 @@ def waiting(request: HttpRequest) -> Any:
 
 class ReportQuery(Schema):
     by: Literal["segment", "unit"] = "segment"
-    since: datetime | None = Field(None, description="Default: the start of the month six months back")
-    until: datetime | None = Field(None, description="Default: now")
+    since: InstantIn | None = Field(None, description="Default: the start of the month six months back")
+    until: InstantIn | None = Field(None, description="Default: now")
 
 
 @router.get("/discretion/report", response=TreatmentOut)
@@ -260,11 +259,11 @@ class PolicyIn(Schema):
     actor_budget: Decimal | None = None
     unit_budget: Decimal | None = None
     period: Literal["month", "quarter", "year"] = "month"
-    effective_from: datetime | None = Field(None, description="Default: now; never in the past")
+    effective_from: InstantIn | None = Field(None, description="Default: now; never in the past")
     note: str = Field("", max_length=2000)
 
 
-@router.post("/discretion/policies", response={201: PolicyOut})
+@router.post("/discretion/policies", response={201: AuthorityPolicyOut})
 def set_policy(request: HttpRequest, payload: PolicyIn) -> Any:
     """A new version of a role's authority in an org unit (quality managers and admins)."""
     policy = services.policy_set(

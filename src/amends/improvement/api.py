@@ -3,7 +3,6 @@ read one, and move it along."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -11,7 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from amends.accounts.http import actor_of
 from amends.core import clock
-from amends.core.schemas import Day, Out, Text, Time
+from amends.core.schemas import Day, DayIn, InstantIn, Out, Text, Time
 
 from . import queries, services
 from .access import access_rectification
@@ -64,7 +63,7 @@ class RectificationIn(Schema):
     title: str = Field(..., max_length=200, description="What will change in the service system")
     action: str = Field("", max_length=5000)
     owner: str = Field(..., max_length=150, description="User name of the person who owns the change")
-    due_date: date
+    due_date: DayIn
     org_unit: int | None = Field(None, description="Default: your own unit")
 
 
@@ -101,9 +100,9 @@ def get_rectification(request: HttpRequest, rectification_id: int) -> Any:
 class UpdateIn(Schema):
     status: Literal["", "planned", "in_progress", "done", "cancelled"] = ""
     owner: str = Field("", max_length=150)
-    due_date: date | None = None
+    due_date: DayIn | None = None
     note: str = Field("", max_length=5000)
-    effective_at: datetime | None = Field(None, description="When the change took effect (done: default now)")
+    effective_at: InstantIn | None = Field(None, description="When the change took effect (done: default now)")
     version: int | None = None
 
 

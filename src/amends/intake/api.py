@@ -15,7 +15,7 @@ from ninja import Field, Header, Router, Schema, Status
 
 from amends.accounts.access import WORKS_CASES, require
 from amends.accounts.http import actor_of
-from amends.core.schemas import Day, ErrorOut, Money, Object, Out, Time
+from amends.core.schemas import Day, ErrorOut, InstantIn, Money, Object, Out, Time
 
 from . import hooks, services
 from .queries import TRANSFER_COLUMNS, complaint_brief, letter_brief, regulator_transfers, review_brief
@@ -33,7 +33,7 @@ class CustomerIn(Schema):
 
 class ComplaintIn(Schema):
     channel: str = Field(..., description="hotline, counter, email, portal, app, letter, regulator, social, …")
-    received_at: datetime | None = Field(None, description="When the customer complained; default now")
+    received_at: InstantIn | None = Field(None, description="When the customer complained; default now")
     customer: CustomerIn
     policy_no: str = Field("", max_length=40)
     claim_no: str = Field("", max_length=40)
@@ -48,10 +48,10 @@ class ComplaintIn(Schema):
     filer_contact: str = Field("", max_length=100)
     filer_authority: str = Field("", max_length=200, description="The authority shown (power of attorney, heirship…)")
     regulator_ref: str = Field("", max_length=40, description="A regulator transfer's number (channel regulator)")
-    regulator_due_at: datetime | None = Field(None, description="The regulator's deadline for feedback")
+    regulator_due_at: InstantIn | None = Field(None, description="The regulator's deadline for feedback")
 
 
-class CustomerRef(Out):
+class ComplaintCustomerOut(Out):
     id: int
     name: str
 
@@ -71,7 +71,7 @@ class ComplaintOut(Out):
     status: str
     channel: str
     received_at: datetime
-    customer: CustomerRef
+    customer: ComplaintCustomerOut
     # Filled by apps above intake through `hooks.register_answer` (text: DESIGN §5).
     flags: list[Object] = []
     suggested: Object = {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -12,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from amends.accounts.http import actor_of
 from amends.core import clock
 from amends.core.errors import InvalidInput
-from amends.core.schemas import Out, Time
+from amends.core.schemas import InstantIn, Out, Time
 from amends.journeys.queries import touchpoint_by_code
 
 from . import queries, services
@@ -32,7 +31,7 @@ class PromiseIn(Schema):
     claim_no: str = Field("", max_length=40)
     touchpoint: str = Field("", max_length=64)
     text: str = Field(..., max_length=5000, description="What was promised, in the words the customer heard")
-    due_at: datetime
+    due_at: InstantIn
     channel: str = Field("hotline", description="How the promise was made: hotline, counter, app…")
 
 
@@ -144,9 +143,9 @@ def make_promise(request: HttpRequest, payload: PromiseIn) -> Any:
 class OutcomeIn(Schema):
     outcome: Literal["kept", "broken", "renegotiated"]
     note: str = Field("", max_length=5000)
-    new_due_at: datetime | None = None
+    new_due_at: InstantIn | None = None
     customer_consent: bool = False
-    fulfilled_at: datetime | None = Field(None, description="When it was really done (kept: default now)")
+    fulfilled_at: InstantIn | None = Field(None, description="When it was really done (kept: default now)")
     version: int | None = None
 
 
@@ -172,7 +171,7 @@ def get_promise(request: HttpRequest, promise_id: int) -> Any:
 
 class HintQuery(Schema):
     touchpoint: str = ""
-    due_at: datetime
+    due_at: InstantIn
 
 
 @router.get("/promise-hint", response=HintOut)
