@@ -22,6 +22,8 @@ from ninja.responses import NinjaJSONEncoder
 
 from .errors import AmendsError
 from .schemas import ErrorOut
+from .unavailable import CONNECTION_LOST, RETRY_AFTER_SECONDS
+from .unavailable import detail as unavailable_detail
 
 
 class LocalTimeEncoder(NinjaJSONEncoder):
@@ -183,10 +185,15 @@ def _not_found(exc: Http404) -> Answer:
     return 404, error_body("not_found", _("Not found.")), {}
 
 
+def _database_unavailable(exc: Exception) -> Answer:
+    return 503, error_body("database_unavailable", unavailable_detail()), {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
 HANDLERS: dict[type[Exception], Callable[[Any], Answer]] = {
     AmendsError: _amends_error,
     ValidationError: _validation_error,
     AuthenticationError: _unauthenticated,
     HttpError: _http_error,
     Http404: _not_found,
+    **dict.fromkeys(CONNECTION_LOST, _database_unavailable),
 }
