@@ -117,3 +117,46 @@ def record_call(request: HttpRequest, callback_id: int, payload: AttemptIn) -> A
         version=version,
     )
     return callback_brief(callback)
+
+
+class LinkIn(Schema):
+    customer: int = Field(..., description="The verified customer's id (their existing record)")
+    case: int | None = Field(None, description="A case of that customer's to join; none: the one its episode opens")
+    verified_by: Literal["phone", "documents"] = Field(..., description="How the identity was verified")
+    note: str = Field("", max_length=2000, description="What was checked (the call, the documents seen)")
+
+
+class LinkedCaseOut(Out):
+    id: int
+    reference: str
+
+
+class LinkedOut(Out):
+    """The portal complaint, now under the verified customer's record and case."""
+
+    complaint: int
+    reference: str
+    customer: IdName
+    case: LinkedCaseOut
+
+
+@router.post("/complaints/{complaint_id}/link", response=LinkedOut)
+def link_verified(request: HttpRequest, complaint_id: int, payload: LinkIn) -> Any:
+    """After verifying a portal complainant by phone or documents: file their complaint under their existing
+    record and case. 404 for a complaint, customer or case outside your scope; 422 `link_other_customer` for
+    another customer's case, `not_portal` for a complaint not filed through the portal; 409 once linked."""
+    complaint = services.portal_link_verified(
+        actor=actor_of(request),
+        complaint_id=complaint_id,
+        customer_id=payload.customer,
+        case_id=payload.case,
+        verified_by=payload.verified_by,
+        note=payload.note,
+    )
+    case = complaint.case
+    return {
+        "complaint": complaint.pk,
+        "reference": complaint.reference,
+        "customer": {"id": complaint.customer_id, "name": complaint.customer.name},
+        "case": {"id": case.pk, "reference": case.reference},
+    }

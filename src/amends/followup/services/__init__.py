@@ -4,7 +4,7 @@ answer's effect on the case that both share (`outcome`)."""
 from .additions import portal_add
 from .callbacks import callback_claim, callback_record, callbacks_sample
 from .common import LinkExpired, RateLimited, self_service_actor
-from .portal import PortalInput, portal_code_send, portal_code_verify, portal_submit
+from .portal import PortalInput, portal_code_send, portal_code_verify, portal_link_verified, portal_submit
 from .surveys import survey_answer, survey_send, surveys_chase, surveys_sweep
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "portal_add",
     "portal_code_send",
     "portal_code_verify",
+    "portal_link_verified",
     "portal_submit",
     "self_service_actor",
     "survey_answer",
