@@ -11,6 +11,7 @@ urlpatterns = [
     path("complain/status/<str:token>/add/", views.portal_add, name="portal_add"),
     path("complain/status/<str:token>/verify/", views.portal_verify, name="portal_verify"),
     path("survey/<str:token>/", views.survey, name="survey"),
+    path("complaints/<int:complaint_id>/link/", views.portal_link, name="portal_link"),
     path("callbacks/", views.callbacks_page, name="callbacks"),
     path("callbacks/<int:callback_id>/", views.callback_page, name="callback"),
     path("callbacks/<int:callback_id>/claim/", views.callback_claim_post, name="callback_claim"),

@@ -87,3 +87,29 @@ def test_only_portal_complaints_wait_for_verification(world, customers_case):
     response = link(world, hotline, customer=world.online.pk)
     assert response.status_code == 422 and response.json()["error"] == "not_portal"
     assert link(world, hotline, verified_by="guess").status_code == 422
+
+
+def test_the_case_page_offers_the_link_and_links_on_submit(world, customers_case, portal_complaint):
+    client = Client()
+    client.force_login(world.admin)
+    page = client.get(f"/cases/{portal_complaint.case_id}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"/complaints/{portal_complaint.pk}/link/" in html and 'name="verified_by"' in html
+    assert world.individual.customer_no not in html  # the customer the details point at is not shown
+    form = {"customer": world.individual.customer_no, "case": customers_case.reference, "verified_by": "documents"}
+    response = client.post(f"/complaints/{portal_complaint.pk}/link/", form)
+    assert response.status_code == 302 and response["Location"] == f"/cases/{customers_case.pk}/"
+    assert Complaint.objects.get(pk=portal_complaint.pk).case_id == customers_case.pk
+    assert f"/complaints/{portal_complaint.pk}/link/" not in client.get(f"/cases/{customers_case.pk}/").content.decode()
+
+
+def test_the_page_refuses_another_customers_case_with_a_message(world, customers_case, portal_complaint):
+    others = testing.receive(world.frontline, world.online, claim_no="")
+    client = Client()
+    client.force_login(world.admin)
+    form = {"customer": world.individual.customer_no, "case": others.case.reference, "verified_by": "phone"}
+    response = client.post(f"/complaints/{portal_complaint.pk}/link/", form, follow=True)
+    assert response.status_code == 200
+    assert Complaint.objects.get(pk=portal_complaint.pk).case_id == portal_complaint.case_id
+    assert any("another customer" in str(m).lower() or "另一位客户" in str(m) for m in response.context["messages"])
