@@ -95,3 +95,20 @@ def test_every_operation_answers_as_its_document_says(world, role, capsys, conne
             print(f"  {count}× {failure}")
     assert operations >= 56
     assert dict(tally.failures) == {}
+
+
+def test_every_answer_with_a_body_is_a_named_schema(client):
+    """No operation answers `response=dict` (an object the document says nothing about): each JSON answer is a
+    named schema in components, and each error the one `ErrorOut`."""
+    document = client.get("/api/v1/openapi.json").json()
+    bare = []
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            for status, answer in operation.get("responses", {}).items():
+                schema = answer.get("content", {}).get("application/json", {}).get("schema")
+                if schema is None:
+                    continue  # a file download (attachments) declares no JSON body
+                ref = schema.get("$ref", "")
+                if not ref.startswith("#/components/schemas/") or (int(status) >= 400 and not ref.endswith("ErrorOut")):
+                    bare.append(f"{method.upper()} {path} {status}: {schema}")
+    assert bare == []
