@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Amends needs into the checkout: uv (in .cache/uvenv), the locked Python packages (.venv, with
 # the `bench` extra so `amends bench` runs from a checkout), the locked front-end packages (node_modules, copied
-# to src/amends/static/vendor). Safe to run again.
+# to src/amends/static/vendor), and Debian's fonts-noto-cjk for the decision letter's PDF where it is missing and
+# apt can install it. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +23,16 @@ fi
 
 echo "==> Python packages (uv.lock)"
 .cache/uvenv/bin/uv sync --frozen --extra bench --extra rq --extra s3 --quiet
+
+# The decision letter's PDF embeds a CJK font (AMENDS_LETTER_FONT, Debian's fonts-noto-cjk by default).
+if [ ! -f /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc ] && [ -z "${AMENDS_LETTER_FONT:-}" ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "==> fonts-noto-cjk (apt), for the decision letter's PDF"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-noto-cjk >/dev/null
+    else
+        echo "The decision letter's PDF needs a CJK font: sudo apt-get install fonts-noto-cjk (or set AMENDS_LETTER_FONT)." >&2
+    fi
+fi
 
 if ! command -v npm >/dev/null 2>&1; then
     echo "Amends needs Node.js and npm for its front-end packages." >&2

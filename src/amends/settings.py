@@ -303,6 +303,12 @@ AMENDS_CLOCK: dict[str, Any] = {
 # for the amount) or when the complaint was transferred by the regulator (AMENDS_LETTER_CHECK_REGULATOR).
 AMENDS_LETTER_CHECK_ABOVE = env_str("AMENDS_LETTER_CHECK_ABOVE", "")
 AMENDS_LETTER_CHECK_REGULATOR = env_bool("AMENDS_LETTER_CHECK_REGULATOR", True)
+# The decision letter's PDF (intake.letter_pdf): an OpenType/TrueType font or collection with the CJK glyphs
+# (Debian's fonts-noto-cjk, which scripts/bootstrap.sh installs where it can), regular and bold; a collection's
+# face is chosen by the letter's language (Noto Serif CJK, as the printable page: 2 Simplified, 3 Traditional).
+AMENDS_LETTER_FONT = env_str("AMENDS_LETTER_FONT", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+AMENDS_LETTER_FONT_BOLD = env_str("AMENDS_LETTER_FONT_BOLD", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc")
+AMENDS_LETTER_FONT_FACES = {"zh-hans": 2, "zh-hant": 3, "en": 2}
 # Days before a regulator transfer's feedback deadline that its alert is raised.
 AMENDS_REGULATOR_WARN_DAYS = env_int("AMENDS_REGULATOR_WARN_DAYS", 2, minimum=0)
 # Channels on which the complainant is sent a receipt notice (the portal acknowledges on its own page; early
@@ -357,10 +363,9 @@ AMENDS_PORTAL_LIMITS = {
 }
 # What a complainant may add on the status page in a day (messages with files).
 AMENDS_PORTAL_ADDITIONS_PER_DAY = env_int("AMENDS_PORTAL_ADDITIONS_PER_DAY", 10, minimum=0)
-# Searches one staff member may run per minute (the search box matches phone numbers: no enumerating them).
+# Searches one staff member may run per minute: the search box, GET /api/v1/search and the customer search
+# (each matches phone numbers: no enumerating them).
 AMENDS_SEARCH_PER_MINUTE = env_int("AMENDS_SEARCH_PER_MINUTE", 60, minimum=1)
-# Staff searches (the search box, GET /api/v1/search, customer search) per person within the window (seconds).
-AMENDS_SEARCH_LIMIT = (AMENDS_SEARCH_PER_MINUTE, 60)
 # How long a search may spend looking for words (PostgreSQL): beyond it that kind of result is left out.
 AMENDS_SEARCH_TEXT_MS = env_int("AMENDS_SEARCH_TEXT_MS", 1000, minimum=1)
 # How long a complainant's private status link works.
@@ -414,6 +419,10 @@ if MODE == "test":
     # Tests flush and re-seed the lexicon and train models inside rolled-back transactions: look every time,
     # so no test reads a lexicon or model cached from another test's database state.
     AMENDS_TEXT_CHECK_SECONDS = 0.0
+# Message templates are kept per process; another process's edit is looked for this often (seconds).
+AMENDS_TEMPLATE_CHECK_SECONDS = env_float("AMENDS_TEMPLATE_CHECK_SECONDS", 10.0, minimum=0)
+if MODE == "test":
+    AMENDS_TEMPLATE_CHECK_SECONDS = 0.0  # tests change templates inside rolled-back transactions: read each time
 AMENDS_TEXT_PREFILL_THRESHOLD = env_float("AMENDS_TEXT_PREFILL_THRESHOLD", 0.6, minimum=0)
 # Where the public datasets used to prove the classifier live (`amends text eval --dataset …`).
 # Default: ../shared/data/real beside the checkout (or beside the folder of worktrees).

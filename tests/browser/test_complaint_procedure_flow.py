@@ -4,53 +4,13 @@ Screenshots (laptop 1366×768 and phone 390×844) go to test-artifacts/browser/.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
-
 import pytest
-from django.db import connection
 from playwright.sync_api import expect
 
-from amends.assembly.testing import PASSWORD, make_world, receive
-from amends.correspondence import seed, sms
-from amends.correspondence.models import Message, MessageTemplate
-from amends.correspondence.notice_templates import NOTICE_TEMPLATES
-from amends.journeys import catalogue
-from amends.journeys.models import Journey, Touchpoint
+from amends.assembly.testing import PASSWORD, receive
+from amends.correspondence.models import Message
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-LAPTOP = {"width": 1366, "height": 768}
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def world(transactional_db):
-    catalogue.load(Journey, Touchpoint)
-    seed.load(MessageTemplate)
-    seed.load(MessageTemplate, NOTICE_TEMPLATES)  # the flush took the migrations' templates
-    sms.outbox.clear()
-    return make_world()
-
-
-def in_thread(fn: Callable[[], Any]) -> Any:
-    """Database reads after the browser started: Playwright keeps an event loop in this thread."""
-
-    def run() -> Any:
-        try:
-            return fn()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run).result()
-
-
-def shoot(page, artifacts, name: str) -> None:
-    for label, size in (("laptop", LAPTOP), ("phone", PHONE)):
-        page.set_viewport_size(size)
-        page.screenshot(path=str(artifacts / f"{name}_{label}.png"), full_page=True)
-    page.set_viewport_size(LAPTOP)
 
 
 @pytest.fixture
@@ -58,7 +18,9 @@ def complaint(world):
     return receive(world.frontline, world.individual)
 
 
-def test_a_handler_pauses_extends_decides_and_issues_the_letter(world, complaint, page, live_server, artifacts):
+def test_a_handler_pauses_extends_decides_and_issues_the_letter(
+    world, complaint, page, live_server, artifacts, in_thread, shoot
+):
     base = live_server.url
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", "handler")
@@ -72,7 +34,7 @@ def test_a_handler_pauses_extends_decides_and_issues_the_letter(world, complaint
     card.locator("textarea[name=reason]").first.fill("送第三方机构做车损鉴定")
     card.get_by_role("button", name="中止计时").click()
     expect(card.locator(".status")).to_have_text("计时中止")
-    shoot(page, artifacts, "complaint_paused")
+    shoot("complaint_paused")
     card.get_by_role("button", name="鉴定已完成：恢复计时").click()
     expect(card.locator(".status")).to_have_text("待决定")
 
@@ -89,7 +51,7 @@ def test_a_handler_pauses_extends_decides_and_issues_the_letter(world, complaint
     decide.locator("textarea[name=decision]").fill("部分支持：赔付维修费。")
     decide.locator("textarea[name=facts]").fill("定损员未按约定时间到场，延误两日。")
     decide.locator("textarea[name=reasons]").fill("依据保险合同第十二条及公司服务承诺。")
-    shoot(page, artifacts, "complaint_decide_form")
+    shoot("complaint_decide_form")
     decide.get_by_role("button", name="登记决定").click()
 
     card = page.locator(f"#complaint-{complaint.pk}")
@@ -97,17 +59,17 @@ def test_a_handler_pauses_extends_decides_and_issues_the_letter(world, complaint
     letter = page.locator("#letter")
     expect(letter).to_contain_text("定损员未按约定时间到场")
     expect(letter).to_contain_text("申请核查")
-    shoot(page, artifacts, "decision_letter")
+    shoot("decision_letter")
     # Each step was a notice to the complainant, sent as a message from its template.
     messages = Message.objects.filter(complaint_id=complaint.pk).order_by("pk")
     sent = in_thread(lambda: list(messages.values_list("template_key", flat=True)))
     assert sent == [f"complaint.{k}" for k in ("receipt", "pause", "resume", "extension", "decision")]
 
 
-def test_the_portal_publishes_the_routes_and_rules(world, page, live_server, artifacts):
+def test_the_portal_publishes_the_routes_and_rules(world, page, live_server, artifacts, shoot):
     page.goto(f"{live_server.url}/complain/")
     expect(page.locator("a[href='/complain/rules/']")).to_have_count(1)  # in "what happens next"
     page.goto(f"{live_server.url}/complain/rules/")
     expect(page.locator("#routes")).to_contain_text("12378")
     expect(page.locator("#routes")).to_contain_text("60")
-    shoot(page, artifacts, "portal_rules")
+    shoot("portal_rules")

@@ -9,12 +9,8 @@ and message templates, flushed with it, are loaded again first.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import override_settings
 from PIL import Image
 from playwright.sync_api import expect
@@ -64,19 +60,6 @@ def portal(world):
     )
 
 
-def in_thread(fn: Callable[[], Any]) -> Any:
-    """Database reads after the browser started: Playwright keeps an event loop in this thread."""
-
-    def run() -> Any:
-        try:
-            return fn()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run).result()
-
-
 def jpeg(path) -> str:
     out = io.BytesIO()
     Image.new("RGB", (1200, 900), "#9a6200").save(out, "JPEG")
@@ -84,15 +67,9 @@ def jpeg(path) -> str:
     return str(path)
 
 
-def shoot(page, artifacts, name: str, selector: str) -> None:
-    for label, size in (("laptop", LAPTOP), ("phone", PHONE)):
-        page.set_viewport_size(size)
-        page.locator(selector).scroll_into_view_if_needed()
-        page.screenshot(path=str(artifacts / f"{name}_{label}.png"))
-    page.set_viewport_size(LAPTOP)
-
-
-def test_a_handler_sends_an_sms_from_the_case_and_attaches_a_photo(world, case, page, live_server, artifacts, tmp_path):
+def test_a_handler_sends_an_sms_from_the_case_and_attaches_a_photo(
+    world, case, page, live_server, artifacts, tmp_path, in_thread, shoot
+):
     base = live_server.url
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", "handler")
@@ -109,7 +86,7 @@ def test_a_handler_sends_an_sms_from_the_case_and_attaches_a_photo(world, case, 
     expect(body).to_have_value(f"张伟您好：关于您的案件{case.reference}，")
     body.fill(f"张伟您好：关于您的案件{case.reference}，定损员明早9点到现场，请保留残件。")
     panel.locator("select[name=channel]").select_option("sms")
-    shoot(page, artifacts, "case_compose", "#messages")
+    shoot("case_compose", "#messages")
     panel.get_by_role("button", name="发送").click()
 
     expect(page.locator("#messages .msg")).to_have_count(1)
@@ -127,11 +104,13 @@ def test_a_handler_sends_an_sms_from_the_case_and_attaches_a_photo(world, case, 
     thumb = page.locator("#evidence .file__thumb img")
     expect(thumb).to_be_visible()
     assert page.evaluate("(img) => img.naturalWidth", thumb.element_handle()) > 0
-    shoot(page, artifacts, "case_messages_evidence", "#messages")
+    shoot("case_messages_evidence", "#messages")
     assert in_thread(lambda: (Message.objects.get().status, bool(Attachment.objects.get().thumbnail))) == ("sent", True)
 
 
-def test_a_complainant_adds_a_photo_on_the_status_page(world, portal, page, live_server, artifacts, tmp_path):
+def test_a_complainant_adds_a_photo_on_the_status_page(
+    world, portal, page, live_server, artifacts, tmp_path, in_thread
+):
     complaint, token = portal
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/complain/status/{token}/")
@@ -160,7 +139,7 @@ def mentioned(world, case):
 
 
 def test_a_supervisor_sees_the_mention_in_the_top_bar_and_answers_with_a_note(
-    world, mentioned, page, live_server, artifacts
+    world, mentioned, page, live_server, artifacts, shoot
 ):
     case = mentioned
     base = live_server.url
@@ -174,7 +153,7 @@ def test_a_supervisor_sees_the_mention_in_the_top_bar_and_answers_with_a_note(
     page.screenshot(path=str(artifacts / "topbar_waiting_laptop.png"))
     badge.click()
     expect(page.get_by_role("heading", name="待我处理")).to_be_visible()
-    shoot(page, artifacts, "waiting_page", "#notifications")
+    shoot("waiting_page", "#notifications")
     page.locator("#notifications a", has_text=case.reference).click()
     expect(page).to_have_url(f"{base}/cases/{case.pk}/#notes")
     notes_panel = page.locator("#notes")
@@ -183,5 +162,5 @@ def test_a_supervisor_sees_the_mention_in_the_top_bar_and_answers_with_a_note(
     notes_panel.get_by_role("button", name="添加备注").click()
     expect(page.locator("#notes .note")).to_have_count(2)
     expect(page.locator(".messages")).to_contain_text("已通知")
-    shoot(page, artifacts, "case_notes", "#notes")
+    shoot("case_notes", "#notes")
     expect(page.locator(".topbar .waitbadge .count")).to_have_text("0")

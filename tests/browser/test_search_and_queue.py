@@ -106,7 +106,7 @@ def at_follow_up(transactional_db):
     return complaint
 
 
-def test_on_a_phone_the_case_page_starts_with_the_customer_and_the_follow_up_links_to_the_decision(
+def test_on_a_phone_the_case_page_orders_complaint_steps_customer_and_the_follow_up_links_to_the_decision(
     at_follow_up, page, live_server, artifacts
 ):
     complaint = at_follow_up
@@ -114,11 +114,15 @@ def test_on_a_phone_the_case_page_starts_with_the_customer_and_the_follow_up_lin
     page.set_viewport_size({"width": 390, "height": 844})
     login(page, base, "handler")
     page.goto(f"{base}/cases/{complaint.case_id}/")
+    # A handler on a phone: how urgent (the head, with the priority), what the customer complained of, the
+    # next step's form, then whom to call; the rest below.
+    head = page.locator(".casehead").bounding_box()
     customer = page.get_by_role("heading", name="客户", exact=True).bounding_box()
     steps = page.locator(".stepform").bounding_box()
     complaints = page.locator(f"#complaint-{complaint.pk}").bounding_box()
-    assert customer and steps and complaints
-    assert customer["y"] < steps["y"] and complaints["y"] < steps["y"]
+    timeline = page.locator("#timeline").bounding_box()
+    assert head and customer and steps and complaints and timeline
+    assert head["y"] < complaints["y"] < steps["y"] < customer["y"] < timeline["y"]
     page.screenshot(path=str(artifacts / "case_follow_up_phone.png"), full_page=True)
     decide = page.locator(f"#decide-{complaint.pk}")
     expect(decide).not_to_have_attribute("open", "")

@@ -9,10 +9,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import cast
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from amends.core import audit, clock
+from amends.core.prepared import Prepared
 
 from .models import ApiToken, User
 
@@ -35,12 +38,18 @@ def token_issue(*, actor: User | None, user: User) -> str:
 LAST_USED_RESOLUTION = timedelta(hours=1)
 
 
-def user_for_token(token: str) -> User | None:
-    row = (
-        ApiToken.objects.select_related("user__org_unit")
-        .filter(digest=digest(token), revoked_at__isnull=True, user__is_active=True)
-        .first()
+def _usable(token_digest: str) -> QuerySet[ApiToken]:
+    return ApiToken.objects.select_related("user__org_unit").filter(
+        digest=token_digest, revoked_at__isnull=True, user__is_active=True
     )
+
+
+# Every API call looks its token up: the SQL is compiled once per process (core.prepared), not per request.
+_USABLE = Prepared(_usable, "token_digest")
+
+
+def user_for_token(token: str) -> User | None:
+    row = cast("ApiToken | None", _USABLE.first(token_digest=digest(token)))
     if row is None:
         return None
     now = clock.now()

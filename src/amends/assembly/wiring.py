@@ -19,7 +19,8 @@ from amends.core.schedule import Entry
 from amends.core.sections import Section
 from amends.core.tasks import purge_throttles
 from amends.correspondence import queries as correspondence
-from amends.correspondence.contacts import register_preference
+from amends.correspondence.contacts import preference_reads, register_preference
+from amends.correspondence.models import Message
 from amends.correspondence.notices import complaint_notice_send
 from amends.correspondence.tasks import clean_orphan_files, retry_messages
 from amends.customers.queries import CUSTOMER_SECTIONS
@@ -93,11 +94,15 @@ def connect() -> None:
     warning_rules.register(PromiseOverdue)
 
     # Messages to the customer go by the contact they chose on the portal, where they chose one.
-    register_preference(followup.contact_preference)
+    register_preference(followup.contact_preference, followup.CONTACT_PREFERENCE_AHEAD)
 
     # The notices the complaint measure requires (intake keeps each as a ComplaintNotice) leave as messages
     # through that contact, from the editable templates `complaint.<kind>`.
-    intake_hooks.register_notice_sender("correspondence", complaint_notice_send)
+    # A receipt notice reads the portal preferences with the complaint's case read, and its message's id is
+    # reserved there: the message joins the complaint's one write.
+    intake_hooks.register_notice_sender(
+        "correspondence", complaint_notice_send, reads=preference_reads, creates=[Message]
+    )
 
 
 def schedule() -> list[Entry]:

@@ -142,12 +142,17 @@ def _seed(customers: int) -> str:
     """Customers the events name (so the rules resolve them), an org tree, and an integration token."""
     catalogue.load(Journey, Touchpoint)
     head = world.units([world.UnitSpec("HO", "总公司", OrgKind.HEAD_OFFICE, None, "总公司")])["HO"]
-    now = datetime.now(ZoneInfo("Asia/Shanghai"))
-    value = Decimal("3000.00")
-    world.customers(world.CustomerSpec(f"B{i:07d}", f"客户{i}", head.pk, now, value=value) for i in range(customers))
+    seed_customers(customers, head.pk)
     integration = world.StaffSpec("integration", "理赔系统接口", Role.ADMIN, head.code)
     user = world.staff([integration], password=None)["integration"]
     return token_issue(actor=None, user=user)
+
+
+def seed_customers(customers: int, unit_id: int) -> None:
+    """The customers the events name (`B0000000`…), so that the rules resolve them, in the unit `unit_id`."""
+    now = datetime.now(ZoneInfo("Asia/Shanghai"))
+    value = Decimal("3000.00")
+    world.customers(world.CustomerSpec(f"B{i:07d}", f"客户{i}", unit_id, now, value=value) for i in range(customers))
 
 
 async def _post_all(url: str, token: str, bodies: list[bytes], clients: int) -> tuple[float, list[float], list[dict]]:

@@ -183,7 +183,7 @@ def count_statements(world: IntakeWorld) -> list[Captured]:
         return lambda: services.complaint_receive(actor=actor, data=data, idempotency_key=key)
 
     # The first use of a token records it (an UPDATE at most once an hour), and a process reads the lexicon,
-    # the text model's id, touchpoints and org subtrees at most every AMENDS_TEXT_CHECK_SECONDS / minute: count the
+    # the text model's id, message templates, touchpoints and org subtrees at most every few seconds: count the
     # steady state, after one complaint that is rolled back.
     user_for_token(world.token)
     for code in world.touchpoints:

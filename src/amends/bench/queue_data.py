@@ -242,7 +242,9 @@ COMPLAINTS = """
 INSERT INTO intake_complaint (id, case_id, customer_id, channel, received_at, due_at, extension_level, policy_id,
                               policy_no, claim_no, touchpoint_id, description, request, request_confirmed,
                               loss_amount, subject_id, created_by_id, created_at, idempotency_key, request_digest,
-                              decided_at, decision, category, source, external_ref, line, region, result)
+                              decided_at, decision, category, source, external_ref, line, region, result,
+                              paused_days, filed_as, filer_name, filer_contact, filer_authority, regulator_ref,
+                              regulator_feedback)
 SELECT c.id, c.id, c.customer_id,
        (ARRAY['hotline','hotline','hotline','app','portal','email','counter','regulator'])[1 + c.id %% 8],
        c.opened_at,
@@ -255,7 +257,8 @@ SELECT c.id, c.id, c.customer_id,
        CASE WHEN c.due_at IS NULL THEN coalesce(c.closed_at, c.opened_at + interval '7 days') - interval '1 hour' END,
        CASE WHEN c.due_at IS NULL THEN '已向客户说明处理结果' ELSE '' END,
        'claims', '', '', '', '',
-       CASE WHEN c.due_at IS NULL THEN 'upheld' ELSE '' END
+       CASE WHEN c.due_at IS NULL THEN 'upheld' ELSE '' END,
+       0, '', '', '', '', '', ''
 FROM recovery_case c
 """
 

@@ -312,6 +312,27 @@ def cluster(console: Console, report: dict[str, Any]) -> None:
             f"{w['load_1m']:.1f}",
         )
     console.print(workers)
+    batches = Table(
+        title="Events on Redis: batches stored by RQ workers, on-ingest rules and the cases they open included "
+        "(first job's start to last one's end)"
+    )
+    for col in ("workers", "batches", "events", "stored", "alerts", "cases", "seconds", "events/s", "incl. start"):
+        batches.add_column(col, justify="right")
+    batches.add_column("load avg before → after", justify="right")
+    for e in report.get("events", []):
+        batches.add_row(
+            str(e["workers"]),
+            str(e["batches"]),
+            f"{e['events']:,}",
+            f"{e['stored']:,}" + ("" if e["ok"] else " [red]FAILED[/]"),
+            str(e["alerts"]),
+            str(e["cases_opened"]),
+            f"{e['seconds_draining']}",
+            f"{e['events_per_s']}",
+            f"{e['seconds_with_start']}",
+            f"{e['load_1m'][0]:.1f} → {e['load_1m'][1]:.1f}",
+        )
+    console.print(batches)
     console.print(
         f"{report['machine']['cores']} cores are shared by every node, worker, PostgreSQL and the load generator: "
         "a second node here adds processes, not CPU."

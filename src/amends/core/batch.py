@@ -29,7 +29,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import DatabaseError, IntegrityError, connection, models
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, models
 from django.db.models import Q, QuerySet, sql
 
 _local = threading.local()
@@ -41,6 +41,7 @@ class _Held:
     created: set[int] = field(default_factory=set)  # id() of the rows in `inserts` given to `create`
     updates: dict[tuple[type[models.Model], Any], tuple[models.Model, list[str]]] = field(default_factory=dict)
     ids: dict[type[models.Model], list[int]] = field(default_factory=dict)
+    known: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # rows read ahead (`remember`)
     writing: bool = False
     failed: IntegrityError | None = None  # a held write refused before another statement (see collect)
 
@@ -150,6 +151,20 @@ def reserve(model: type[models.Model], ids: Iterable[int | None]) -> None:
         held.ids.setdefault(model, []).extend(i for i in ids if i is not None)
 
 
+def remember(name: str, rows: list[dict[str, Any]]) -> None:
+    """Rows read ahead for code further down this block (another app's, which asked for them through a hook):
+    `recalled(name)` gives them instead of a statement of its own. Nothing outside a block."""
+    held = _held()
+    if held is not None:
+        held.known[name] = rows
+
+
+def recalled(name: str) -> list[dict[str, Any]] | None:
+    """The rows `remember`ed under `name` in this block; None if none were (read them yourself)."""
+    held = _held()
+    return None if held is None else held.known.get(name)
+
+
 @dataclass(frozen=True)
 class NewId:
     """Reserve an id of `model` with a `read` (PostgreSQL); only if `when` (a queryset) finds a row, and not if
@@ -165,7 +180,31 @@ def reads_together() -> bool:
     return connection.vendor == "postgresql"
 
 
-def read(queries: dict[str, QuerySet[Any]], ids: Iterable[NewId] = ()) -> dict[str, list[dict[str, Any]]]:
+class Kept:
+    """A `.values()` read whose SQL and parameters never change (the handlers above one unit, with their open
+    cases counted in the statement), compiled once and kept by its owner: building and compiling such a
+    queryset costs more CPU than the database spends on it. `read` takes it where it takes a queryset."""
+
+    def __init__(self, qs: QuerySet[Any]) -> None:
+        self.qs = qs
+        self._compiled: dict[str, tuple[str, tuple[Any, ...], list[str], list[Any]]] = {}
+        self._lock = threading.Lock()
+
+    def compiled(self, db: Any) -> tuple[str, tuple[Any, ...], list[str], list[Any]]:
+        with self._lock:
+            if db.alias not in self._compiled:
+                self._compiled[db.alias] = _compile(self.qs.all(), db)
+            return self._compiled[db.alias]
+
+
+def _compile(qs: QuerySet[Any], db: Any) -> tuple[str, tuple[Any, ...], list[str], list[Any]]:
+    compiler = qs.query.get_compiler(connection=db)
+    text, p = compiler.as_sql()
+    names = [*qs.query.extra_select, *qs.query.values_select, *qs.query.annotation_select]
+    return text, tuple(p), names, [col[0].output_field for col in compiler.select]
+
+
+def read(queries: dict[str, QuerySet[Any] | Kept], ids: Iterable[NewId] = ()) -> dict[str, list[dict[str, Any]]]:
     """The rows of several `.values()` querysets, as `list(qs)` gives them, and reserved ids for `create`.
 
     On PostgreSQL in one statement: each queryset a JSON-aggregated subquery (a `select_for_update()` one
@@ -173,15 +212,14 @@ def read(queries: dict[str, QuerySet[Any]], ids: Iterable[NewId] = ()) -> dict[s
     """
     wanted = list(ids)
     if not reads_together():
-        return {name: list(qs) for name, qs in queries.items()}
+        return {name: list(qs.qs.all() if isinstance(qs, Kept) else qs) for name, qs in queries.items()}
+    db = _db()
     columns: list[str] = []
     params: list[Any] = []
     shapes: list[tuple[list[str], list[Any]]] = []
     for qs in queries.values():
-        compiler = qs.query.get_compiler(connection=connection)
-        text, p = compiler.as_sql()
-        names = [*qs.query.extra_select, *qs.query.values_select, *qs.query.annotation_select]
-        shapes.append((names, [col[0].output_field for col in compiler.select]))
+        text, p, names, fields = qs.compiled(db) if isinstance(qs, Kept) else _compile(qs, db)
+        shapes.append((names, fields))
         columns.append(f"(SELECT json_agg(q)::text FROM ({text}) q)")
         params.extend(p)
     for new in wanted:
@@ -189,7 +227,7 @@ def read(queries: dict[str, QuerySet[Any]], ids: Iterable[NewId] = ()) -> dict[s
         conditions = []
         for condition, test in ((new.when, "EXISTS"), (new.unless, "NOT EXISTS")):
             if condition is not None:
-                text, p = condition.values("pk").query.get_compiler(connection=connection).as_sql()
+                text, p = condition.values("pk").query.get_compiler(connection=db).as_sql()
                 conditions.append(f"{test} ({text})")
                 params.extend(p)
         columns.append(f"CASE WHEN {' AND '.join(conditions)} THEN {nextval} END" if conditions else str(nextval))
@@ -265,6 +303,12 @@ def _write(held: _Held) -> None:
         held.writing = False
 
 
+def _db() -> Any:
+    """The connection itself, not the `django.db.connection` proxy: a compiler asks its connection for
+    operations and quoting thousands of times per statement, each a thread-local look-up through the proxy."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
 def _by_model(rows: list[models.Model]) -> dict[type[models.Model], list[models.Model]]:
     out: dict[type[models.Model], list[models.Model]] = {}
     for row in rows:
@@ -272,7 +316,37 @@ def _by_model(rows: list[models.Model]) -> dict[type[models.Model], list[models.
     return out
 
 
+_insert_heads: dict[tuple[str, type[models.Model], tuple[str, ...]], tuple[str, str]] = {}
+
+
+def _insert_plain(
+    db: Any, model: type[models.Model], fields: list[Any], rows: list[models.Model]
+) -> tuple[str, list[Any]] | None:
+    """The INSERT of plain values as Django's compiler would write it (`field.pre_save`, then
+    `get_db_prep_save`, one `%s` each), its head kept per model: the compiler spends more on each field than
+    the value costs. None when a value is an expression or a field places its own (the compiler does those)."""
+    key = (db.alias, model, tuple(f.attname for f in fields))
+    head = _insert_heads.get(key)
+    if head is None:
+        if any(hasattr(f, "get_placeholder") for f in fields):
+            return None
+        qn = db.ops.quote_name
+        columns = ", ".join(qn(f.column) for f in fields)
+        row_of = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        head = (f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ", row_of)
+        _insert_heads[key] = head
+    params: list[Any] = []
+    for row in rows:
+        for f in fields:
+            value = f.pre_save(row, True)
+            if hasattr(value, "resolve_expression"):
+                return None
+            params.append(f.get_db_prep_save(value, connection=db))
+    return head[0] + ", ".join([head[1]] * len(rows)), params
+
+
 def _write_one_statement(inserts: list[models.Model], updates: list[tuple[models.Model, list[str]]]) -> None:
+    db = _db()
     parts: list[tuple[str, list[Any]]] = []
     for model, rows in _by_model(inserts).items():
         opts = model._meta
@@ -283,15 +357,19 @@ def _write_one_statement(inserts: list[models.Model], updates: list[tuple[models
             for row in group:
                 row._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
             fields = [f for f in opts.concrete_fields if not f.generated and (with_pk or f is not opts.pk)]
+            plain = _insert_plain(db, model, fields, group)
+            if plain is not None:
+                parts.append(plain)
+                continue
             query = sql.InsertQuery(model)
             query.insert_values(fields, group)
-            parts.extend((s, list(p)) for s, p in query.get_compiler(connection=connection).as_sql())
+            parts.extend((s, list(p)) for s, p in query.get_compiler(connection=db).as_sql())
     for obj, names in updates:
         chosen = [f for f in obj._meta.concrete_fields if f.name in names or f.attname in names]
         update = sql.UpdateQuery(type(obj))
         update.add_update_fields([(f, None, f.pre_save(obj, False)) for f in chosen])
         update.add_q(Q(pk=obj.pk))
-        s, p = update.get_compiler(connection=connection).as_sql()
+        s, p = update.get_compiler(connection=db).as_sql()
         parts.append((s, list(p)))
     if len(parts) == 1:
         statement, params = parts[0]

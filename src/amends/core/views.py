@@ -14,12 +14,12 @@ from django.contrib import messages
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from amends.core.errors import AmendsError, NotFound
 
 
-@require_GET
+@require_safe  # GET, and HEAD: what balancers' and monitors' checks send
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     started = time.perf_counter()

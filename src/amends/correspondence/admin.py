@@ -1,11 +1,15 @@
 """Templates are edited here (audited with before and after, like all reference data); messages are shown
 read-only, since only the services and the delivery task change them."""
 
+from typing import Any
+
 from django.contrib import admin
+from django.db import models, transaction
 from django.http import HttpRequest
 
 from amends.core.admin import AuditedAdmin, ReadOnlyAdmin
 
+from . import template_store
 from .models import Attachment, Message, MessageTemplate
 
 
@@ -17,6 +21,11 @@ class MessageTemplateAdmin(AuditedAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False  # code sends with these keys: edit the wording instead of removing it
+
+    def save_model(self, request: Any, obj: models.Model, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # This process composes with the new wording at once.
+        transaction.on_commit(template_store.invalidate, robust=True)
 
 
 @admin.register(Message)

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, cast
 from django.utils import translation
 
 from .contacts import preference_of
-from .models import Message, MessageTemplate
+from .models import Message
 from .services import language_for, message_send
+from .template_store import templates_of
 
 if TYPE_CHECKING:
     from amends.accounts.models import User
@@ -26,10 +27,12 @@ if TYPE_CHECKING:
 def complaint_notice_send(*, actor: User, complaint: Complaint, kind: str, values: Mapping[str, object]) -> Message:
     case = complaint.case
     key = f"complaint.{kind}"
-    language = language_for(preference_of(case.pk).language)
+    preference = preference_of(case.pk)
+    language = language_for(preference.language)
     filled = {**values, "complaint": complaint.reference}
+    # The complaint's own case and the preference are at hand: message_send need not read them again.
     with translation.override(language):
-        if MessageTemplate.objects.filter(key=key).exists():
+        if templates_of(key):
             return message_send(
                 actor=actor,
                 case=case,
@@ -37,5 +40,14 @@ def complaint_notice_send(*, actor: User, complaint: Complaint, kind: str, value
                 values=cast("Mapping[str, str]", filled),  # lazy labels: filled in (str) under this language
                 language=language,
                 complaint_id=complaint.pk,
+                complaint_case_id=complaint.case_id,
+                preference=preference,
             )
-        return message_send(actor=actor, case=case, body=str(values.get("text", "")), complaint_id=complaint.pk)
+        return message_send(
+            actor=actor,
+            case=case,
+            body=str(values.get("text", "")),
+            complaint_id=complaint.pk,
+            complaint_case_id=complaint.case_id,
+            preference=preference,
+        )

@@ -19,15 +19,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from amends.accounts.models import User
-from amends.core import audit, clock
+from amends.core import audit, batch, clock
 from amends.core.errors import InvalidInput
 from amends.recovery.models import Case, TimelineKind
 from amends.recovery.services import timeline_add
 
 from . import rules, sms
-from .contacts import preference_of
+from .contacts import Preference, preference_of
 from .models import Channel, Direction, Language, Message, MessageStatus, MessageTemplate
 from .notes import followers_notify
+from .template_store import templates_of
 
 AUDIT_FIELDS = ["status", "attempts", "last_error", "channel", "address", "template_key"]
 # How long one try may take before another worker may try the same message again.
@@ -45,7 +46,7 @@ def language_for(requested: str | None) -> str:
 
 def template_text(key: str, language: str) -> MessageTemplate:
     """The template in the language asked for, else the site's language, else any; InvalidInput if none."""
-    found = {t.language: t for t in MessageTemplate.objects.filter(key=key)}
+    found = templates_of(key)
     for code in (language, settings.LANGUAGE_CODE.lower(), Language.ZH_HANS):
         if code in found:
             return found[code]
@@ -68,7 +69,6 @@ def message_compose(
     return rules.fill(found.subject, filled), rules.fill(found.body, filled), found.language
 
 
-@transaction.atomic
 def message_send(
     *,
     actor: User | None,
@@ -80,6 +80,8 @@ def message_send(
     channel: str | None = None,
     language: str | None = None,
     complaint_id: int | None = None,
+    preference: Preference | None = None,
+    complaint_case_id: int | None = None,
 ) -> Message:
     """Write a message to the case's customer and send it after commit; returns its row (status `queued`).
 
@@ -87,15 +89,21 @@ def message_send(
     customer's name and the case reference. `channel` None means the customer's preferred contact on file;
     a channel asked for without an address on file is refused (InvalidInput), while with no contact at all
     the message is kept as `failed` so the case shows it could not be sent. Joins the caller's transaction.
+    A caller that has the customer's `preference` or the complaint's case id at hand (a notice) passes them and
+    saves their reads; inside `core.batch.collect` the message is written with the caller's other rows.
     """
     channel_given = channel is not None
     if channel_given and channel not in (Channel.SMS, Channel.EMAIL):
         raise InvalidInput(_("Choose text message or e-mail."), fields={"channel": [_("Unknown channel.")]})
-    if complaint_id is not None and not case.complaints.filter(pk=complaint_id).exists():
+    if complaint_id is not None and (
+        case.pk != complaint_case_id
+        if complaint_case_id is not None
+        else not case.complaints.filter(pk=complaint_id).exists()
+    ):
         raise InvalidInput(
             _("Not a complaint of this case."), fields={"complaint": [_("Not a complaint of this case.")]}
         )
-    preference = preference_of(case.pk)
+    preference = preference or preference_of(case.pk)
     customer = case.customer
     lang = language_for(language or preference.language)
     if not body.strip():
@@ -117,39 +125,43 @@ def message_send(
         # The reference in the subject is how a reply names its case (see `inbound`).
         about = subject or _("About your case")
         subject = f"{about} [{case.reference}]"
-    message = Message.objects.create(
-        case=case,
-        complaint_id=complaint_id,
-        customer=customer,
-        direction=Direction.OUT,
-        channel=channel or Channel.SMS,
-        address=address,
-        subject=subject[:MAX_SUBJECT] if channel == Channel.EMAIL else "",
-        body=body.strip(),
-        template_key=template,
-        language=lang,
-        status=MessageStatus.QUEUED if address else MessageStatus.FAILED,
-        last_error="" if address else _("No phone number or e-mail address on file."),
-        next_attempt_at=now if address else None,
-        actor=actor if actor is not None and actor.pk else None,
-        external_id=_message_id() if channel == Channel.EMAIL else "",
-        created_at=now,
-    )
-    audit.record(
-        audit.entry(actor=actor, action="message.send", obj=message, after=audit.snapshot(message, AUDIT_FIELDS))
-    )
-    timeline_add(
-        case,
-        TimelineKind.MESSAGE if address else TimelineKind.MESSAGE_FAILED,
-        actor=message.actor,
-        text=message.body if address else message.last_error,
-        data={"message": message.pk, "channel": message.channel, "direction": Direction.OUT},
-        at=now,
-    )
-    if address:
-        message_id = message.pk
-        transaction.on_commit(lambda: _enqueue(message_id), robust=True)
-    return message
+    # Checked and composed above, written here: joins the caller's transaction without a savepoint of its own
+    # (a SAVEPOINT would send a collecting caller's held writes apart, core.batch).
+    with transaction.atomic(savepoint=False):
+        message = Message(
+            case=case,
+            complaint_id=complaint_id,
+            customer=customer,
+            direction=Direction.OUT,
+            channel=channel or Channel.SMS,
+            address=address,
+            subject=subject[:MAX_SUBJECT] if channel == Channel.EMAIL else "",
+            body=body.strip(),
+            template_key=template,
+            language=lang,
+            status=MessageStatus.QUEUED if address else MessageStatus.FAILED,
+            last_error="" if address else _("No phone number or e-mail address on file."),
+            next_attempt_at=now if address else None,
+            actor=actor if actor is not None and actor.pk else None,
+            external_id=_message_id() if channel == Channel.EMAIL else "",
+            created_at=now,
+        )
+        batch.create(message)  # with the caller's writes where it collects them and reserved the message's id
+        audit.record(
+            audit.entry(actor=actor, action="message.send", obj=message, after=audit.snapshot(message, AUDIT_FIELDS))
+        )
+        timeline_add(
+            case,
+            TimelineKind.MESSAGE if address else TimelineKind.MESSAGE_FAILED,
+            actor=message.actor,
+            text=message.body if address else message.last_error,
+            data={"message": message.pk, "channel": message.channel, "direction": Direction.OUT},
+            at=now,
+        )
+        if address:
+            message_id = message.pk
+            transaction.on_commit(lambda: _enqueue(message_id), robust=True)
+        return message
 
 
 def _message_id() -> str:

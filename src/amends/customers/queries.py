@@ -29,12 +29,11 @@ CUSTOMER_SECTIONS = Sections("customer", slots=("main",))
 def search(actor: User, q: str, limit: int = 20) -> list[dict[str, Any]]:
     """Customers in the actor's scope by name prefix, customer or policy number, and — for those who see
     contact details in full — phone. Matching a phone the searcher sees masked would let them try the hidden
-    digits one guess at a time; every search counts against AMENDS_SEARCH_LIMIT for the same reason."""
+    digits one guess at a time; every search counts against AMENDS_SEARCH_PER_MINUTE for the same reason."""
     q = q.strip()
     if not q:
         return []
-    per, window = settings.AMENDS_SEARCH_LIMIT
-    if not throttle.allow(f"search:{actor.pk}", limit=per, window_seconds=window):
+    if not throttle.allow(f"search:{actor.pk}", limit=settings.AMENDS_SEARCH_PER_MINUTE, window_seconds=60):
         raise TooManyRequests(_("Too many searches just now. Wait a minute and try again."))
     match = Q(name__startswith=q) | Q(customer_no=q.upper())
     if can(actor, SEES_CONTACTS):

@@ -128,3 +128,25 @@ class AddForm(forms.Form):
     text = forms.CharField(
         label=_("Anything to add?"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class WithdrawForm(forms.Form):
+    """The complainant withdraws an undecided complaint (撤回); saying why is optional."""
+
+    reason = forms.CharField(
+        label=_("Why are you withdrawing it? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReviewForm(forms.Form):
+    """The complainant asks for a review (核查) of the decision; the grounds are checked by the service."""
+
+    grounds = forms.CharField(
+        label=_("Why should the decision be reviewed?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

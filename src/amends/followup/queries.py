@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -14,9 +15,11 @@ from amends.accounts.access import scope_filter
 from amends.accounts.models import User
 from amends.core import clock
 from amends.core.errors import NotFound
-from amends.correspondence.contacts import Preference
+from amends.correspondence.contacts import Preference, ReadAhead
 from amends.correspondence.models import Attachment, Direction, Message, MessageStatus
-from amends.intake.models import Complaint
+from amends.intake import rules as intake_rules
+from amends.intake import services as intake
+from amends.intake.models import Complaint, DecisionLetter, LetterStatus, Review
 from amends.promises.models import Promise
 from amends.recovery import rules as recovery_rules
 from amends.recovery.models import Case, CaseStatus, CaseStep, Step
@@ -24,6 +27,7 @@ from amends.recovery.models import Case, CaseStatus, CaseStep, Step
 from . import links
 from .models import Callback, CallbackStatus, PortalSubmission, Survey, SurveyStatus
 from .services.common import LinkExpired
+from .services.portal import acknowledgement_text
 from .thanks import thanks_for
 
 # What each recovery step means to the customer, in the customer's words (never the staff member's note).
@@ -70,7 +74,8 @@ def portal_status(token: str) -> dict[str, Any]:
         },
         {
             "done": complaint.decided_at is not None,
-            "title": pgettext("complainant", "Decision"),
+            # A withdrawal ends the procedure without a decision: the stage says so, with the reason given.
+            "title": pgettext("complainant", "Withdrawn" if complaint.withdrawn_at else "Decision"),
             "text": complaint.decision if complaint.decided_at else "",
             "at": complaint.decided_at,
         },
@@ -82,6 +87,7 @@ def portal_status(token: str) -> dict[str, Any]:
         },
     ]
     return {
+        **_procedure(complaint),
         "reference": complaint.reference,
         "received_at": complaint.received_at,
         "due_at": complaint.due_at,
@@ -101,6 +107,42 @@ def portal_status(token: str) -> dict[str, Any]:
         "expires_at": submission.expires_at,
         "thanks": thanks_for(complaint),
     }
+
+
+def _procedure(complaint: Complaint) -> dict[str, Any]:
+    """What the measure lets the complainant do and see here: withdraw while undecided, the decision letter as
+    sent, and a review (核查) asked within the configured days of the decision, with its own date and outcome."""
+    withdrawn = complaint.withdrawn_at is not None
+    decided = complaint.decided_at is not None and not withdrawn
+    letter = DecisionLetter.objects.filter(complaint=complaint, status=LetterStatus.SENT).order_by("-sent_at").first()
+    review = Review.objects.filter(complaint=complaint).first()
+    review_until = (
+        intake_rules.review_request_deadline(timezone.localtime(complaint.decided_at), intake.clock_config())
+        if decided and complaint.decided_at
+        else None
+    )
+    return {
+        "withdrawn_at": complaint.withdrawn_at,
+        "may_withdraw": complaint.decided_at is None,
+        "letter": {"body": letter.body, "sent_at": letter.sent_at, "id": letter.pk} if letter else None,
+        "review": review,
+        "review_until": review_until,
+        "may_review": decided and review is None and review_until is not None and clock.now() <= review_until,
+    }
+
+
+def portal_letter(token: str) -> DecisionLetter:
+    """The decision letter last sent on the link's own complaint; NotFound while none is."""
+    submission = submission_for_token(token)
+    letter = (
+        DecisionLetter.objects.select_related("complaint")
+        .filter(complaint_id=submission.complaint_id, status=LetterStatus.SENT)
+        .order_by("-sent_at")
+        .first()
+    )
+    if letter is None:
+        raise NotFound(_("No decision letter has been sent on this complaint yet."))
+    return letter
 
 
 def customer_reference(case: Case) -> str:
@@ -191,10 +233,35 @@ def contact_preference(case_id: int) -> Preference | None:
     return Preference(channel=found[0], language=found[1] or None) if found else None
 
 
+def contact_preferences_of_customer(customer_id: int) -> QuerySet[Any]:
+    """`contact_preference` for each of the customer's open cases at once (newest first), read with a new
+    complaint's case read (`correspondence.contacts.ReadAhead`)."""
+    return (
+        PortalSubmission.objects.filter(complaint__case__customer_id=customer_id)
+        .exclude(complaint__case__status=CaseStatus.CLOSED)
+        .order_by("-created_at")
+        .values("complaint__case_id", "contact_preference", "language")
+    )
+
+
+def contact_preference_picked(rows: list[dict[str, Any]], case_id: int) -> Preference | None:
+    for row in rows:
+        if row["complaint__case_id"] == case_id:
+            return Preference(channel=row["contact_preference"], language=row["language"] or None)
+    return None
+
+
+CONTACT_PREFERENCE_AHEAD = ReadAhead(
+    "followup.contact_preference", contact_preferences_of_customer, contact_preference_picked
+)
+
+
 def portal_thread(token: str) -> list[dict[str, Any]]:
     """The complainant's side of the conversation on their status page: what we sent them and what they sent
     us, oldest first, with the names of the files they added. No staff names, no internal notes."""
-    case_id = submission_for_token(token).complaint.case_id
+    submission = submission_for_token(token)
+    complaint = submission.complaint
+    case_id = complaint.case_id
     rows = list(
         Message.objects.filter(case_id=case_id)
         .exclude(direction=Direction.OUT, status__in=[MessageStatus.QUEUED, MessageStatus.FAILED])
@@ -203,7 +270,14 @@ def portal_thread(token: str) -> list[dict[str, Any]]:
     files: dict[int, list[str]] = {}
     for message_id, name in Attachment.objects.filter(message__in=rows).values_list("message_id", "original_name"):
         files.setdefault(message_id, []).append(name)
-    return [
+    # The receipt (sent by the portal itself, not kept as a message on the case), with the due date it told.
+    receipt = {
+        "mine": False,
+        "at": submission.created_at,
+        "text": acknowledgement_text(complaint.reference, intake.law_due(complaint.received_at, 0), _("this page")),
+        "files": [],
+    }
+    return [receipt] + [
         {
             "mine": m.direction == Direction.IN,
             "at": m.created_at,

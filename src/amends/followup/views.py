@@ -7,6 +7,7 @@ expired one a 403 page that says what to do instead; services decide everything 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -30,10 +31,11 @@ from amends.customers.models import Customer
 from amends.customers.presenters import contact
 from amends.intake import services as intake
 from amends.intake.access import access_complaint
+from amends.intake.letter_pdf import pdf_response
 from amends.intake.services.related import find_case
 
 from . import queries, services
-from .forms import AddForm, AnswerForm, CallForm, CodeForm, PortalForm
+from .forms import AddForm, AnswerForm, CallForm, CodeForm, PortalForm, ReviewForm, WithdrawForm
 from .models import SurveyStatus
 from .services.callbacks import access_callback
 from .services.surveys import survey_for_token
@@ -124,12 +126,21 @@ def portal_status(request: HttpRequest, token: str) -> HttpResponse:
     return _public(request, "followup/status.html", {"s": status, **_additions(token)})
 
 
-def _additions(token: str, form: AddForm | None = None, code_form: CodeForm | None = None) -> dict[str, Any]:
-    """What the status page offers besides the status: the thread, adding to it, and proving who one is."""
+def _additions(
+    token: str,
+    form: AddForm | None = None,
+    code_form: CodeForm | None = None,
+    withdraw_form: WithdrawForm | None = None,
+    review_form: ReviewForm | None = None,
+) -> dict[str, Any]:
+    """What the status page offers besides the status: the thread, adding to it, proving who one is,
+    withdrawing the complaint and asking for a review of its decision."""
     return {
         "thread": queries.portal_thread(token),
         "add_form": form or AddForm(),
         "code_form": code_form or CodeForm(),
+        "withdraw_form": withdraw_form or WithdrawForm(),
+        "review_form": review_form or ReviewForm(),
         "token": token,
     }
 
@@ -151,6 +162,68 @@ def portal_add(request: HttpRequest, token: str) -> HttpResponse:
         form_error(form, exc)
         return _public(request, "followup/status.html", {"s": status, **_additions(token, form)}, exc.status)
     return redirect(reverse("portal_status", kwargs={"token": token}) + "?added=1#add")
+
+
+@require_POST
+@never_cache
+def portal_withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    """The complainant withdraws their undecided complaint (a decided one is refused, 409, said on the page)."""
+    form = WithdrawForm(request.POST)
+    form.is_valid()
+    return _procedure_post(
+        request,
+        token,
+        form,
+        "withdraw_form",
+        lambda: services.portal_withdraw(token=token, reason=form.cleaned_data.get("reason", "")),
+        "withdrawn",
+    )
+
+
+@require_POST
+@never_cache
+def portal_review(request: HttpRequest, token: str) -> HttpResponse:
+    """The complainant asks for a review of the decision (too late or a second time: refused, said on the page)."""
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    return _procedure_post(
+        request,
+        token,
+        form,
+        "review_form",
+        lambda: services.portal_review(token=token, grounds=form.cleaned_data.get("grounds", "")),
+        "review",
+    )
+
+
+def _procedure_post(
+    request: HttpRequest, token: str, form: Any, key: str, call: Callable[[], object], done: str
+) -> HttpResponse:
+    """Call the service; on success go back to the page's part that shows the result, on a refusal show the page
+    again with the refusal on the form (a bad or expired link is its own page)."""
+    try:
+        call()
+    except AmendsError as exc:
+        if exc.status in (403, 404):
+            return _link_problem(request, exc)
+        form_error(form, exc)
+        try:
+            status = queries.portal_status(token)
+        except AmendsError as problem:
+            return _link_problem(request, problem)
+        return _public(request, "followup/status.html", {"s": status, **_additions(token, **{key: form})}, exc.status)
+    return redirect(reverse("portal_status", kwargs={"token": token}) + f"?done={done}#procedure")
+
+
+@require_GET
+@never_cache
+def portal_letter(request: HttpRequest, token: str) -> HttpResponse:
+    """The decision letter sent on the complaint the link was issued for, as a PDF (the text as sent)."""
+    try:
+        letter = queries.portal_letter(token)
+    except AmendsError as exc:
+        return _link_problem(request, exc)
+    return pdf_response(letter, letter.body)
 
 
 @require_POST

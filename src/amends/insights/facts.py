@@ -21,10 +21,13 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import (
     BooleanField,
     CharField,
+    DateField,
+    DateTimeField,
     DecimalField,
     Exists,
     ExpressionWrapper,
     F,
+    FloatField,
     IntegerField,
     Model,
     OuterRef,
@@ -41,7 +44,7 @@ from django.db.models.functions import Cast, Coalesce, Greatest, NullIf, TruncDa
 from amends.core import clock
 from amends.customers.models import Line, Policy, PolicyStatus
 from amends.discretion.models import SPENDING, LedgerEntry
-from amends.intake.models import Channel, Complaint
+from amends.intake.models import Channel, Complaint, Review
 from amends.recovery.models import Case, CaseStep, Failure, Step
 from amends.text.models import CodeField, ComplaintCode
 from amends.warning.models import Event
@@ -132,6 +135,20 @@ def _confirmed(field: str) -> Coalesce:
     return Coalesce(Subquery(code, output_field=CharField()), Value(""), output_field=CharField())
 
 
+def _unless_withdrawn(value: Any, field: Any) -> CaseWhen:
+    """The decision's figure, or NULL for a withdrawn complaint: its procedure ended without a decision."""
+    return CaseWhen(
+        When(withdrawn_at__isnull=False, then=Value(None)),
+        default=ExpressionWrapper(value, output_field=field),
+        output_field=field,
+    )
+
+
+def _review(field: str) -> Subquery:
+    """A moment of the complaint's review (核查), if one was asked (one per complaint)."""
+    return Subquery(Review.objects.filter(complaint_id=OuterRef("pk")).values(field)[:1], output_field=DateTimeField())
+
+
 def _complaints(where: Q) -> QuerySet[Any]:
     first_step = Subquery(
         CaseStep.objects.filter(case_id=OuterRef("case_id"), at__gte=OuterRef("received_at"))
@@ -155,10 +172,22 @@ def _complaints(where: Q) -> QuerySet[Any]:
             f_touchpoint_id=F("touchpoint_id"),
             f_due_at=F("due_at"),
             f_due_on=TruncDate("due_at"),
-            f_decided_on=TruncDate("decided_at"),
+            f_decided_on=_unless_withdrawn(TruncDate("decided_at"), DateField()),
             f_first_response_s=Seconds(first_step, F("received_at")),
-            f_resolution_s=Seconds(F("decided_at"), F("received_at")),
-            f_resolution_days=DaysBetween(TruncDate("decided_at"), TruncDate("received_at")),
+            # The law leaves paused days out of the period, and the figures out of the days to decide.
+            f_resolution_s=_unless_withdrawn(
+                Seconds(F("decided_at"), F("received_at")) - F("paused_days") * Value(86400.0), FloatField()
+            ),
+            f_resolution_days=_unless_withdrawn(
+                DaysBetween(TruncDate("decided_at"), TruncDate("received_at")) - F("paused_days"), IntegerField()
+            ),
+            f_withdrawn=CaseWhen(
+                When(withdrawn_at__isnull=False, then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
+            f_paused_days=F("paused_days"),
+            f_review_due_at=_review("due_at"),
+            f_review_decided_at=_review("decided_at"),
+            f_review_resolution_s=Seconds(_review("decided_at"), _review("requested_at")),
             f_result=F("result"),
             f_cause=_confirmed(CodeField.CAUSE),
             f_dimension=_confirmed(CodeField.DIMENSION),

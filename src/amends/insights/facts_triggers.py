@@ -5,9 +5,10 @@ steps and failures are written by many services, by the importers and by bulk pa
 PostgreSQL: one statement-level trigger per table and operation, reading the statement's transition tables,
 so a bulk INSERT of 10,000 complaints adds one INSERT … SELECT, not 10,000 row triggers. SQLite: row triggers.
 A customer counts only when its segment changes. Migration 0002 creates them from `WATCHED` as it stands (a
-change to it needs a migration); after every `migrate` any that went missing are created again (`install`),
-since SQLite drops a table's triggers when a migration rebuilds it. Not watched (rare, and
-`amends insights rebuild` repairs): a policy's line and an org unit's region changing after the fact.
+change to it needs a migration: 0005 added reviews, which change their complaint's fact); after every `migrate`
+any that went missing are created again (`install`), since SQLite drops a table's triggers when a migration
+rebuilds it. Not watched (rare, and `amends insights rebuild` repairs): a policy's line and an org unit's region
+changing after the fact.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ WATCHED: dict[str, list[tuple[str, str]]] = {
     "intake_complaint": [("complaint", "id"), ("case", "case_id"), ("customer_terms", "customer_id")],
     "recovery_case": [("case", "id"), ("customer_terms", "customer_id")],
     "recovery_casestep": [("case", "case_id")],
+    # A review (核查) asked or decided changes its complaint's fact.
+    "intake_review": [("complaint", "complaint_id")],
     "recovery_failure": [("failure", "id"), ("customer_failures", "customer_id"), ("customer_terms", "customer_id")],
     # A new term renews the one it points at; any policy change makes the remembered policy figures stale.
     "customers_policy": [("term", "id"), ("term", "renewal_of_id"), ("policies", "0")],

@@ -70,8 +70,16 @@ class ComplaintFact(models.Model):
     due_on = models.DateField()  # local date of the deadline: what places it in a period on the due basis
     decided_on = models.DateField(null=True)  # local date of the decision told to the complainant
     first_response_s = models.FloatField(null=True)  # received → the case's first step after it
-    resolution_s = models.FloatField(null=True)  # received → decided; null while undecided
-    resolution_days = models.IntegerField(null=True)  # calendar days received → decided (local dates)
+    # received → decided, less the days the clock was paused for an outside appraisal (the law leaves them
+    # out); null while undecided and for a withdrawn complaint (its procedure ended without a decision)
+    resolution_s = models.FloatField(null=True)
+    resolution_days = models.IntegerField(null=True)  # calendar days received → decided (local dates), less paused
+    withdrawn = models.BooleanField(default=False)  # withdrawn (撤回): in no decided or due denominator
+    paused_days = models.IntegerField(default=0)  # whole days left out of the period for outside appraisals
+    # The review (核查) of the decision, if asked: its own deadline, when it was decided, and requested → decided.
+    review_due_at = models.DateTimeField(null=True)
+    review_decided_at = models.DateTimeField(null=True)
+    review_resolution_s = models.FloatField(null=True)
     result = models.CharField(max_length=16)  # upheld / partly_upheld / not_upheld, "" when not recorded
     # What staff confirmed on the complaint (text.ComplaintCode), "" while uncoded: a complaint is the
     # customer's own report of a failure, and counts in the root-cause reports beside recorded failures.

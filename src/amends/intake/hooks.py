@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from django.db.models import Model
+    from django.db.models import Model, QuerySet
 
     from amends.accounts.models import User
 
@@ -66,10 +66,33 @@ class NoticeSender(Protocol):
 
 
 NOTICE_SENDERS: dict[str, NoticeSender] = {}
+# What a sender needs read about a customer to send their receipt notice (querysets of `.values()` rows by name,
+# read with intake's case read and handed over through `core.batch.remember`) and the models it creates (ids
+# reserved with that read): the receipt notice then costs the complaint no statement of its own.
+NOTICE_READS: dict[str, Callable[[int], dict[str, QuerySet[Any]]]] = {}
+NOTICE_CREATES: dict[str, list[type[Model]]] = {}
 
 
-def register_notice_sender(name: str, sender: NoticeSender) -> None:
+def register_notice_sender(
+    name: str,
+    sender: NoticeSender,
+    reads: Callable[[int], dict[str, QuerySet[Any]]] | None = None,
+    creates: list[type[Model]] | None = None,
+) -> None:
     NOTICE_SENDERS[name] = sender
+    if reads is not None:
+        NOTICE_READS[name] = reads
+    if creates is not None:
+        NOTICE_CREATES[name] = creates
+
+
+def notice_reads(customer_id: int) -> dict[str, QuerySet[Any]]:
+    """What the senders want read with a complaint of this customer (an existing one) to send its receipt."""
+    return {name: qs for reads in NOTICE_READS.values() for name, qs in reads(customer_id).items()}
+
+
+def notice_creates() -> list[type[Model]]:
+    return [model for creates in NOTICE_CREATES.values() for model in creates]
 
 
 def notice(*, actor: User, complaint: Complaint, kind: str, values: dict[str, object]) -> None:

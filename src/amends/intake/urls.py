@@ -48,6 +48,7 @@ urlpatterns = [
         name="regulator_feedback",
     ),
     path("letters/<int:letter_id>/", views_procedure.letter_page, name="letter_page"),
+    path("letters/<int:letter_id>/pdf/", views_procedure.letter_pdf, name="letter_pdf"),
     path("cases/<int:case_id>/letters/<int:letter_id>/check/", views_procedure.letter_check, name="letter_check"),
     path("cases/<int:case_id>/reviews/<int:review_id>/decision/", views_procedure.review_decide, name="review_decide"),
 ]

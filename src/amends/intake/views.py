@@ -1,9 +1,9 @@
 """Staff pages of intake: the new-complaint form, and the complaint forms of the case page (decide, extend,
 approve or reject an extension).
 
-Each view parses its form and calls one service of `intake.services`; a refusal is shown on the form that
-caused it, with what the user typed kept. The complaint form carries an idempotency key, so a double click
-or a resubmitted page records the complaint once.
+Each case-page form is its form, its service call and what to say (`case_forms.case_form_post`); a refusal
+is shown on the form that caused it, with what the user typed kept. The complaint form carries an idempotency
+key, so a double click or a resubmitted page records the complaint once.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from amends.accounts.http import staff, staff_page
 from amends.core.errors import AmendsError, Conflict, InvalidInput, TooManyRequests
 from amends.core.views import form_error
 from amends.customers import queries as customer_queries
-from amends.recovery.views import render_case
 
 from . import services
+from .case_forms import case_form_post
 from .forms import SERVICE_FIELDS, ComplaintForm, DecideForm, ExtendForm, ExtensionDecisionForm
 
 
@@ -108,76 +108,78 @@ def _case_version(request: HttpRequest) -> int | None:
 @require_POST
 @staff_page
 def complaint_decide(request: HttpRequest, case_id: int, complaint_id: int) -> HttpResponse:
-    form = DecideForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise InvalidInput(_("The decision was not recorded: please correct the marked fields."))
-        complaint = services.complaint_decide(
+    return case_form_post(
+        request,
+        case_id,
+        DecideForm(request.POST),
+        f"decide-{complaint_id}",
+        lambda data: services.complaint_decide(
             actor=staff(request),
             complaint_id=complaint_id,
-            decision=form.cleaned_data.get("decision", ""),
-            result=form.cleaned_data.get("result", ""),
-            at_fault=form.cleaned_data.get("at_fault"),
-            facts=form.cleaned_data.get("facts", ""),
-            reasons=form.cleaned_data.get("reasons", ""),
-            offer=form.cleaned_data.get("offer", ""),
-            offer_amount=form.cleaned_data.get("offer_amount"),
+            decision=data.get("decision", ""),
+            result=data.get("result", ""),
+            at_fault=data.get("at_fault"),
+            facts=data.get("facts", ""),
+            reasons=data.get("reasons", ""),
+            offer=data.get("offer", ""),
+            offer_amount=data.get("offer_amount"),
             case_version=_case_version(request),
-        )
-    except AmendsError as exc:
-        form_error(form, exc)
-        return render_case(request, case_id, forms={f"decide-{complaint_id}": form}, status=exc.status)
-    if complaint.decided_at is None:
-        messages.info(request, _("Decision letter drafted; it waits for a second person's check."))
-    else:
-        messages.success(
-            request, _("Decision on %(ref)s recorded: the clock has stopped.") % {"ref": complaint.reference}
-        )
-    return redirect("case", case_id=complaint.case_id)
+        ),
+        lambda complaint: (
+            (messages.INFO, _("Decision letter drafted; it waits for a second person's check."))
+            if complaint.decided_at is None
+            else (
+                messages.SUCCESS,
+                _("Decision on %(ref)s recorded: the clock has stopped.") % {"ref": complaint.reference},
+            )
+        ),
+        invalid=InvalidInput(_("The decision was not recorded: please correct the marked fields.")),
+    )
 
 
 @require_POST
 @staff_page
 def complaint_extend(request: HttpRequest, case_id: int, complaint_id: int) -> HttpResponse:
-    form = ExtendForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise InvalidInput(_("Choose the extension level."), fields={"level": [_("Choose 1 or 2.")]})
-        extension = services.complaint_extend(
+    return case_form_post(
+        request,
+        case_id,
+        ExtendForm(request.POST),
+        f"extend-{complaint_id}",
+        lambda data: services.complaint_extend(
             actor=staff(request),
             complaint_id=complaint_id,
-            level=form.cleaned_data["level"],
-            reason=form.cleaned_data["reason"],
+            level=data["level"],
+            reason=data["reason"],
             case_version=_case_version(request),
-        )
-    except AmendsError as exc:
-        form_error(form, exc)
-        return render_case(request, case_id, forms={f"extend-{complaint_id}": form}, status=exc.status)
-    if extension.status == "pending":
-        messages.info(request, _("Extension requested: it waits for a supervisor's approval."))
-    else:
-        messages.success(request, _("Deadline extended."))
-    return redirect("case", case_id=extension.complaint.case_id)
+        ),
+        lambda extension: (
+            (messages.INFO, _("Extension requested: it waits for a supervisor's approval."))
+            if extension.status == "pending"
+            else (messages.SUCCESS, _("Deadline extended."))
+        ),
+        invalid=InvalidInput(_("Choose the extension level."), fields={"level": [_("Choose 1 or 2.")]}),
+    )
 
 
 @require_POST
 @staff_page
 def extension_decide(request: HttpRequest, case_id: int, extension_id: int) -> HttpResponse:
     form = ExtensionDecisionForm(request.POST)
-    form.is_valid()
-    try:
-        extension = services.extension_decide(
+    return case_form_post(
+        request,
+        case_id,
+        form,
+        f"extension-{extension_id}",
+        lambda data: services.extension_decide(
             actor=staff(request),
             extension_id=extension_id,
             approve=form.approve(),
-            note=form.cleaned_data.get("note", ""),
+            note=data.get("note", ""),
             case_version=_case_version(request),
-        )
-    except AmendsError as exc:
-        form_error(form, exc)
-        return render_case(request, case_id, forms={f"extension-{extension_id}": form}, status=exc.status)
-    if extension.status == "approved":
-        messages.success(request, _("Extension approved: the deadline has moved."))
-    else:
-        messages.info(request, _("Extension rejected: the deadline stays."))
-    return redirect("case", case_id=extension.complaint.case_id)
+        ),
+        lambda extension: (
+            (messages.SUCCESS, _("Extension approved: the deadline has moved."))
+            if extension.status == "approved"
+            else (messages.INFO, _("Extension rejected: the deadline stays."))
+        ),
+    )

@@ -6,6 +6,8 @@ the only complaint of a case, a closed case) is shown on the case page, nothing 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -16,10 +18,11 @@ from django.views.decorators.http import require_POST
 
 from amends.accounts.http import staff, staff_page
 from amends.core.errors import AmendsError, InvalidInput
-from amends.core.views import form_error
 from amends.recovery.access import access_case
+from amends.recovery.models import Case
 from amends.recovery.views import render_case
 
+from .case_forms import case_form_post
 from .services import related
 
 
@@ -54,16 +57,20 @@ def complaint_split(request: HttpRequest, case_id: int, complaint_id: int) -> Ht
 def case_merge(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = staff(request)
     access_case(actor, case_id)
-    form = MergeForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise InvalidInput(_("Give the reference of the case to merge."), fields={"other": [_("Required.")]})
-        other = related.find_case(actor, form.cleaned_data["other"])
-        case = related.case_merge(actor=actor, case_id=case_id, other_id=other.pk, version=form.cleaned_data["version"])
-    except AmendsError as exc:
-        form_error(form, exc)
-        return render_case(request, case_id, forms={"merge": form}, status=exc.status)
-    messages.success(
-        request, _("%(other)s is merged into %(case)s.") % {"other": other.reference, "case": case.reference}
+
+    def merge(data: dict[str, Any]) -> tuple[Case, Case]:
+        other = related.find_case(actor, data["other"])
+        return other, related.case_merge(actor=actor, case_id=case_id, other_id=other.pk, version=data["version"])
+
+    return case_form_post(
+        request,
+        case_id,
+        MergeForm(request.POST),
+        "merge",
+        merge,
+        lambda merged: (
+            messages.SUCCESS,
+            _("%(other)s is merged into %(case)s.") % {"other": merged[0].reference, "case": merged[1].reference},
+        ),
+        invalid=InvalidInput(_("Give the reference of the case to merge."), fields={"other": [_("Required.")]}),
     )
-    return redirect("case", case_id=case_id)

@@ -14,10 +14,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from amends.accounts.access import WORKS_CASES, in_scope, require
 from amends.accounts.models import User
-from amends.core import audit, clock
+from amends.core import audit, clock, texts
 from amends.core.errors import InvalidInput, NotFound, RuleViolation
 from amends.core.versioned import check_version, save_versioned
 from amends.customers.access import access_customer
@@ -308,8 +309,12 @@ def promises_alert_due_soon(*, now: datetime, lead: timedelta, limit: int = 1000
             customer_id=promise.customer_id,
             case_id=promise.case_id,
             severity=2,
-            title=_("Promise due at %(time)s to %(customer)s: %(text)s")
-            % {"time": local_due, "customer": promise.customer.name, "text": promise.text},
+            title=texts.Message(
+                gettext_noop("Promise due at %(time)s to %(customer)s: %(text)s"),
+                time=local_due,
+                customer=promise.customer.name,
+                text=promise.text,
+            ),
             detail={"promise": promise.pk, "due_at": promise.due_at.isoformat()},
         )
         raised += created

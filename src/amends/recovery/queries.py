@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from amends.accounts.access import scope_filter
 from amends.accounts.models import User
-from amends.core import clock
+from amends.core import clock, texts
 from amends.core.errors import InvalidInput
 from amends.core.sections import Sections
 from amends.customers.presenters import customer_brief
@@ -345,7 +345,7 @@ def case_detail(actor: User, case_id: int, *, now: datetime) -> dict[str, Any]:
                 "kind": t.kind,
                 "round": t.round,
                 "actor": _person(t.actor),
-                "text": t.text,
+                "text": texts.render(t.data.get("text_message"), t.text),
                 "data": t.data,
             }
             for t in timeline

@@ -8,12 +8,9 @@ cases. Each kind is one indexed query with a small limit: never a query per row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.conf import settings
-from django.db import OperationalError, connection, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -68,13 +65,10 @@ def search_all(actor: User, q: str) -> Found:
     if query.number:
         found += [_complaint_result(c, ()) for c in _complaints_by_claim(actor, query.number)]
     if query.terms:
-        for words in (
-            lambda: [_complaint_result(c, query.terms) for c in _complaints_by_words(actor, query.terms)],
-            lambda: _notes(actor, query.terms),
-        ):
-            hits = _bounded(words)
-            partial = partial or hits is None
-            found += hits or []
+        for words in (_complaints_by_words, _notes):
+            hits, whole = words(actor, query.terms)
+            partial = partial or not whole
+            found += hits
     seen: set[tuple[str, int]] = set()
     unique = []
     for r in found:
@@ -82,25 +76,6 @@ def search_all(actor: User, q: str) -> Found:
             seen.add((r.kind, r.id))
             unique.append(r)
     return Found(unique, partial)
-
-
-def _bounded(read: Callable[[], list[Result]]) -> list[Result] | None:
-    """A word search within `AMENDS_SEARCH_TEXT_MS` on PostgreSQL: a word found in hundreds of thousands of
-    rows is rechecked row by row, and one slow box must not hold a worker. None when it ran out of time."""
-    if connection.vendor != "postgresql":
-        return read()
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting('statement_timeout')")
-            (before,) = cursor.fetchone()
-            limit = str(settings.AMENDS_SEARCH_TEXT_MS)
-            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [limit])
-            found = read()
-            # Inside a request's own transaction the setting would outlive this block: put it back.
-            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
-            return found
-    except OperationalError:  # canceled by the timeout; the savepoint rolled back
-        return None
 
 
 def _by_reference(actor: User, ref: rules.Reference) -> list[Result]:
@@ -160,26 +135,34 @@ def _complaints_by_claim(actor: User, number: str) -> list[Complaint]:
     return list(_complaint_rows(qs).order_by("claim_no", "id")[:PER_KIND])
 
 
-def _complaints_by_words(actor: User, terms: tuple[str, ...]) -> list[Complaint]:
-    qs = text.matching(_scoped_complaints(actor), ("description", "request"), terms)
-    return list(_complaint_rows(qs).order_by("-id")[:PER_KIND])
+def _complaints_by_words(actor: User, terms: tuple[str, ...]) -> tuple[list[Result], bool]:
+    rows, whole = text.newest_matching(
+        _scoped_complaints(actor), Complaint.objects.all(), ("description", "request"), terms, PER_KIND, _complaint_rows
+    )
+    return [_complaint_result(c, terms) for c in rows], whole
 
 
-def _notes(actor: User, terms: tuple[str, ...]) -> list[Result]:
-    """Step notes and timeline notes (kind `note`) containing every term, newest first."""
+def _notes(actor: User, terms: tuple[str, ...]) -> tuple[list[Result], bool]:
+    """Step notes and timeline notes (kind `note`) containing every term, newest first; False when some were
+    not searched in time."""
     sources: list[tuple[QuerySet[Any], str]] = [
         (CaseStep.objects.exclude(note=""), "note"),
         (TimelineEntry.objects.filter(kind=TimelineKind.NOTE), "text"),
     ]
     found = []
+    whole = True
     for qs, column in sources:
-        rows = text.matching(scope_filter(qs, actor, field="case__org_unit"), (column,), terms)
-        for row in rows.select_related("case__customer").order_by("-id")[:PER_KIND]:
+        scoped = scope_filter(qs, actor, field="case__org_unit")
+        rows, complete = text.newest_matching(
+            scoped, qs, (column,), terms, PER_KIND, lambda q: q.select_related("case__customer")
+        )
+        whole = whole and complete
+        for row in rows:
             case = row.case
             cut = rules.snippet(getattr(row, column), terms)
             url = _case_url(case.pk, "timeline")
             found.append(Result("note", row.pk, case.reference, case.customer.name, url, cut))
-    return found
+    return found, whole
 
 
 def _case_url(case_id: int, anchor: str = "") -> str:

@@ -16,11 +16,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from amends.accounts.access import EDITS_LEXICON, WORKS_CASES, require
 from amends.accounts.models import Role, User
 from amends.accounts.tree import nearest_staff
-from amends.core import audit, batch, clock
+from amends.core import audit, batch, clock, texts
 from amends.core.errors import InvalidInput, NotFound
 from amends.intake.access import access_complaint
 from amends.intake.models import Category, Complaint
@@ -68,10 +69,14 @@ def complaint_creates(words: str) -> list[type[Model]]:
     return [Alert] * ((1 if codes - {"distress"} else 0) + (1 if "distress" in codes else 0))
 
 
-def _words(flags: list[Flag]) -> str:
-    """The flags as their labels with the words that raised them ("Repeat complaint: 又打"), never their code."""
+def _words(flags: list[Flag]) -> list[texts.Message]:
+    """The flags as their labels with the words that raised them ("Repeat complaint: 又打"), never their code;
+    each label in the reader's language."""
     labels = dict(FlagCode.choices)
-    return ", ".join(f"{labels.get(f.code, f.code)}: {f.evidence}" for f in flags)
+    return [
+        texts.Message(gettext_noop("%(flag)s: %(words)s"), flag=labels.get(f.code, f.code), words=f.evidence)
+        for f in flags
+    ]
 
 
 def _escalate(complaint: Complaint, flags: list[Flag], actor: User) -> None:
@@ -94,8 +99,11 @@ def _escalate(complaint: Complaint, flags: list[Flag], actor: User) -> None:
             rule=ESCALATION_RULE,
             owner=case.owner,
             severity=Severity.WARNING,
-            title=_("Escalation risk in %(complaint)s (%(words)s)")
-            % {"complaint": complaint.reference, "words": _words(escalation)},
+            title=texts.Message(
+                gettext_noop("Escalation risk in %(complaint)s (%(words)s)"),
+                complaint=complaint.reference,
+                words=_words(escalation),
+            ),
             **common,
         )
     if any(f.code == "distress" for f in flags):
@@ -103,8 +111,11 @@ def _escalate(complaint: Complaint, flags: list[Flag], actor: User) -> None:
             rule=DISTRESS_RULE,
             owner=nearest_supervisor(case) or case.owner,
             severity=Severity.CRITICAL,
-            title=_("Customer in distress, act now: %(complaint)s (%(words)s)")
-            % {"complaint": complaint.reference, "words": words},
+            title=texts.Message(
+                gettext_noop("Customer in distress, act now: %(complaint)s (%(words)s)"),
+                complaint=complaint.reference,
+                words=words,
+            ),
             **common,
         )
 

@@ -173,7 +173,7 @@ def alert_brief(a: Alert) -> dict[str, Any]:
         "rule": a.rule,
         "subject": {"type": a.subject_type, "id": a.subject_id},
         "severity": a.severity,
-        "title": a.title,
+        "title": a.shown_title,
         "detail": a.detail,
         "status": a.status,
         "owner": a.owner_id,

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import OrgUnit
+from amends.core import texts
 from amends.customers.models import Customer
 from amends.recovery.models import Case
 
@@ -35,7 +36,9 @@ class Alert(models.Model):
     subject_type = models.CharField(max_length=32)
     subject_id = models.CharField(max_length=64)
     severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices, default=Severity.WARNING)
+    # The title as first written, and (core.texts) its message id and parameters, rendered in the reader's language.
     title = models.CharField(_("title"), max_length=300)
+    title_text = models.JSONField(default=dict, blank=True)
     detail = models.JSONField(default=dict, blank=True)
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("org unit"))
     owner = models.ForeignKey(
@@ -83,6 +86,14 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule}:{self.subject_type}:{self.subject_id}"
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language (alerts raised before titles were kept as messages: as written)."""
+        return texts.render(self.title_text, self.title)
+
+    def titled(self, title: str) -> None:
+        self.title, self.title_text = title[:300], texts.stored(title)
 
 
 class Event(models.Model):

@@ -9,6 +9,7 @@ nodes started with `amends serve`, the shared PostgreSQL server and Redis of thi
 from __future__ import annotations
 
 import http.cookiejar
+import io
 import json
 import os
 import re
@@ -46,16 +47,21 @@ def _database_url(port: int | None = None) -> str:
 
 @contextmanager
 def two_nodes(
-    tmp_path: Path, *, through_pgbouncer: bool = False
+    tmp_path: Path, *, through_pgbouncer: bool = False, shared: dict[str, str] | None = None, own_media: bool = False
 ) -> Iterator[tuple[cluster.Balancer, list[cluster.Node]]]:
+    """`shared`: more settings every node has (a file store's); `own_media`: each node a local media folder of
+    its own, as on separate machines, so that only a shared store can give one node's files to the other."""
     with ExitStack() as stack:
-        extra = {"REDIS_URL": REDIS_URL, "AMENDS_TEXT_CHECK_SECONDS": "1"}
+        extra = {"REDIS_URL": REDIS_URL, "AMENDS_TEXT_CHECK_SECONDS": "1", **(shared or {})}
         url = _database_url()
         if through_pgbouncer:
             bouncer = stack.enter_context(cluster.pgbouncer())
             url, extra["AMENDS_PGBOUNCER"] = _database_url(bouncer.port), "1"
         env = cluster.node_env(os.environ, url, **extra)
-        nodes = [stack.enter_context(cluster.web_node(name, env)) for name in ("web1", "web2")]
+        nodes = []
+        for name in ("web1", "web2"):
+            media = {"AMENDS_MEDIA_ROOT": str(tmp_path / name / "media")} if own_media else {}
+            nodes.append(stack.enter_context(cluster.web_node(name, {**env, **media})))
         yield stack.enter_context(cluster.balancer(nodes, tmp_path)), nodes
 
 
@@ -69,14 +75,36 @@ class Client:
     def call(
         self, method: str, path: str, data: bytes | None = None, headers: dict | None = None
     ) -> tuple[int, str, str]:
+        status, node, body = self.fetch(method, path, data, headers)
+        return status, node, body.decode()
+
+    def fetch(
+        self, method: str, path: str, data: bytes | None = None, headers: dict | None = None
+    ) -> tuple[int, str, bytes]:
+        """As `call`, the answer's bytes as they came (a downloaded file)."""
         request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers or {})
         if self.token:
             request.add_header("Authorization", f"Bearer {self.token}")
         try:
             with self.opener.open(request, timeout=30) as response:
-                return response.status, response.headers.get("X-Served-By", ""), response.read().decode()
+                return response.status, response.headers.get("X-Served-By", ""), response.read()
         except urllib.error.HTTPError as exc:
-            return exc.code, exc.headers.get("X-Served-By", ""), exc.read().decode()
+            return exc.code, exc.headers.get("X-Served-By", ""), exc.read()
+
+    def upload(self, path: str, name: str, content: bytes, fields: dict[str, str]) -> tuple[int, str, dict]:
+        """A multipart form with one file in `file`, as a browser or an API client sends it."""
+        boundary = uuid.uuid4().hex
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+            for key, value in fields.items()
+        ]
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        head += "Content-Type: application/octet-stream\r\n\r\n"
+        body = b"".join(parts) + head.encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        status, node, text = self.call(
+            "POST", path, body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        )
+        return status, node, (json.loads(text) if text.startswith("{") else {})
 
     def sign_in(self, username: str) -> None:
         _, _, page = self.call("GET", "/accounts/login/")
@@ -94,7 +122,9 @@ class Client:
 
     def complaint(self, key: str, description: str, customer_id: int | None = None) -> tuple[int, str, dict]:
         # A new customer of their own unless one is named: writers do not queue on one customer's lock.
-        customer = {"id": customer_id} if customer_id else {"name": f"客户{key}", "phone": "13800000000"}
+        customer: dict[str, object] = (
+            {"id": customer_id} if customer_id else {"name": f"客户{key}", "phone": "13800000000"}
+        )
         body = {
             "channel": "hotline",
             "customer": customer,
@@ -218,3 +248,69 @@ def test_a_message_a_request_writes_goes_through_redis_when_tasks_are_on_rq(worl
     assert message.status == "sent" and Queue("default", connection=conn).count == 0
     assert "三个工作日内给您答复" in (tmp_path / "sms.log").read_text(encoding="utf-8")
     conn.flushdb()
+
+
+def _photo() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), (200, 40, 40)).save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def test_an_attachment_uploaded_through_one_node_is_downloaded_through_the_other(world, tmp_path):
+    """Files on the shared S3 store (moto's server): each node has a local media folder of its own, as separate
+    machines would, so the download on the second node can only come from the store. The download stays
+    scope-checked there, and a decision letter issued on one node prints on the other."""
+    pytest.importorskip("storages", reason="the s3 extra is installed by the README's setup")
+    import boto3
+
+    from amends.assembly.testing import receive
+    from amends.intake.models import DecisionLetter
+
+    complaint = receive(world.handler, world.individual)
+    photo = _photo()
+    with cluster.s3_store() as store, two_nodes(tmp_path, shared=store.env(), own_media=True) as (_lb, (web1, web2)):
+        on_web1 = Client(web1.url, token=world.token(world.handler))
+        status, node, added = on_web1.upload(
+            f"/api/v1/cases/{complaint.case_id}/attachments", "定损照片.jpg", photo, {"note": "前保险杠"}
+        )
+        assert (status, node) == (201, "web1"), added
+        download = f"/api/v1/cases/{complaint.case_id}/attachments/{added['id']}"
+        on_web2 = Client(web2.url, token=world.token(world.handler2))  # a colleague of the same centre
+        got = on_web2.fetch("GET", download)
+        outsider = Client(web2.url, token=world.token(world.beijing_handler)).fetch("GET", download)
+        browser = Client(web2.url)  # the staff page's own download link, with a session
+        browser.sign_in(world.supervisor.username)
+        page_download = browser.fetch("GET", f"/attachments/{added['id']}/")
+        thumbnail = browser.fetch("GET", f"/attachments/{added['id']}/thumbnail/")
+        decision = {"decision": "部分赔付", "result": "partly_upheld", "at_fault": True, "facts": "残件已交齐。"}
+        decided = on_web1.call(
+            "POST",
+            f"/api/v1/complaints/{complaint.pk}/decision",
+            json.dumps(decision).encode(),
+            {"Content-Type": "application/json"},
+        )
+        letter = DecisionLetter.objects.get(complaint=complaint)
+        printed = browser.call("GET", f"/letters/{letter.pk}/")
+        keys = boto3.client("s3", endpoint_url=store.endpoint, **_credentials(store)).list_objects_v2(
+            Bucket=store.bucket
+        )
+    assert got[:2] == (200, "web2") and got[2] == photo  # the same bytes, from the other node
+    assert outsider[0] == 404 and outsider[2] != photo  # out of scope on that node too: as if it did not exist
+    assert page_download[:2] == (200, "web2") and page_download[2] == photo
+    assert thumbnail[0] == 200 and thumbnail[2][:3] == b"\xff\xd8\xff"
+    assert not any((tmp_path / name / "media").exists() for name in ("web1", "web2"))  # nothing kept locally
+    stored = {item["Key"] for item in keys.get("Contents", [])}
+    assert len(stored) == 2 and all(key.startswith("evidence/") for key in stored)  # the file and its thumbnail
+    assert decided[:2] == (200, "web1"), decided
+    assert printed[:2] == (200, "web2") and "残件已交齐" in printed[2]
+
+
+def _credentials(store: cluster.S3Store) -> dict[str, str]:
+    env = store.env()
+    return {
+        "region_name": env["AMENDS_S3_REGION"],
+        "aws_access_key_id": env["AWS_ACCESS_KEY_ID"],
+        "aws_secret_access_key": env["AWS_SECRET_ACCESS_KEY"],
+    }

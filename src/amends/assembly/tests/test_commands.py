@@ -122,6 +122,66 @@ def test_check_deploy_reports_an_unreachable_redis(settings):
     assert "Redis at REDIS_URL unreachable" in out.getvalue()
 
 
+def _findings(**kwargs: bool) -> str:
+    return "\n".join(f"{f.level}: {f.text}" for f in check_deploy.several_machines_findings(**kwargs))
+
+
+@pytest.mark.django_db
+def test_check_deploy_says_whether_a_worker_runs_the_schedule():
+    from datetime import timedelta
+
+    from amends.core import clock, schedule, tasks
+
+    assert "warning: no worker has run the schedule yet" in _findings()
+    entry = schedule.Entry(tasks.purge_throttles, timedelta(minutes=1))
+    assert schedule.claim(entry, clock.now() - timedelta(minutes=25))  # a worker that stopped 25 minutes ago
+    assert "warning: no worker has claimed the schedule for 25 minutes" in _findings()
+    assert schedule.claim(entry, clock.now())
+    assert f"ok: a worker runs the schedule (last claimed 0 s ago by {schedule.WORKER})" in _findings()
+
+
+@pytest.mark.django_db
+def test_check_deploy_on_redis_counts_the_rq_workers_listening(settings):
+    redis = pytest.importorskip("redis", reason="the rq extra is installed by the README's setup")
+    from rq import Worker
+
+    url = os.environ.get("AMENDS_TEST_CHECK_REDIS_URL", "redis://127.0.0.1:6379/11")
+    settings.AMENDS_TASK_BACKEND, settings.REDIS_URL = "rq", url
+    settings.CACHES = {"default": {"BACKEND": REDIS_CACHE, "LOCATION": url}}
+    connection = redis.Redis.from_url(url)
+    connection.flushdb()
+    assert "warning: no RQ worker is listening on Redis" in _findings()
+    worker = Worker(["default"], connection=connection, name=f"check-deploy-{os.getpid()}")
+    worker.register_birth()  # as `amends worker` does when it starts
+    try:
+        assert "ok: 1 RQ worker(s) listening on Redis" in _findings()
+    finally:
+        worker.register_death()
+        connection.flushdb()
+
+
+@pytest.mark.django_db
+def test_check_deploy_refuses_a_public_url_this_installation_does_not_answer_to(settings):
+    settings.ALLOWED_HOSTS = ["amends.example.cn"]
+    settings.AMENDS_PUBLIC_URL = "https://tousu.example.cn"
+    assert "error: AMENDS_PUBLIC_URL's host tousu.example.cn is not in ALLOWED_HOSTS" in _findings()
+    settings.ALLOWED_HOSTS = ["amends.example.cn", ".example.cn"]
+    assert "ok: links sent to customers point to https://tousu.example.cn" in _findings()
+
+
+@pytest.mark.django_db
+def test_check_deploy_on_a_named_node_shows_the_key_fingerprint_and_refuses_sqlite(settings):
+    import hashlib
+
+    from django.db import connection
+
+    settings.AMENDS_NODE_NAME, settings.SECRET_KEY = "web2", "a" * 60
+    text = _findings()
+    assert f"ok: node web2; SECRET_KEY fingerprint {hashlib.sha256(b'a' * 60).hexdigest()[:12]}:" in text
+    assert "a" * 60 not in text
+    assert ("several web nodes on SQLite" in text) == (connection.vendor == "sqlite")
+
+
 def test_gunicorn_gets_a_sensible_configuration():
     options = gunicorn_options(host="::1", port=8011, workers=None, threads=4, worker_class="gthread", access_log=False)
     assert options["bind"] == ["[::1]:8011"]

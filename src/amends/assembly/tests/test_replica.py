@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import urllib.request
@@ -65,6 +66,14 @@ def _get(url: str, token: str) -> dict:
         return json.loads(response.read())
 
 
+def _check_deploy(env: dict[str, str]) -> str:
+    """What `amends check-deploy` says about the several machines (it fails on the dev mode, which is beside it)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "amends.cli", "check-deploy"], env=env, capture_output=True, text=True, timeout=120
+    )
+    return done.stdout.split("Several machines", 1)[-1]
+
+
 def _received(answer: dict) -> int:
     return next(s for s in answer["sections"] if s["key"] == "trend")["totals"]["complaints"]
 
@@ -94,11 +103,15 @@ def test_reports_read_the_replica_and_say_how_fresh_their_figures_are():
             _python(env, "more", "2", "refresh")  # two more complaints, and the worker's refresh, on the primary
             paused = _get(report, token)
             assert _received(paused) == 3 and paused["as_of"] == first["as_of"]  # the replica's copy, unmoved
+            assert "the replica's replay is paused" in _check_deploy(node_env)
 
             _sql(pair.replica_port, "postgres", "SELECT pg_wal_replay_resume()")
             cluster.wait_until(lambda: _replayed(pair, 5), "replay after resuming")
             later = _get(report, token)
             assert _received(later) == 5 and later["as_of"] > first["as_of"]
+            assert re.search(
+                r"reports read the replica .* \(\d+ kB of WAL behind the primary\)", _check_deploy(node_env)
+            )
 
             # A complaint the worker has not refreshed yet: the report request leaves its note to the worker.
             _python(env, "held", "1", "hold")

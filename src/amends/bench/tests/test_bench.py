@@ -192,6 +192,7 @@ def test_cluster_bench_in_a_tiny_mode_runs_every_topology_and_loses_nothing(tmp_
     out = tmp_path / "cluster.json"
     command = [sys.executable, "-m", "amends.cli", "bench", "cluster", "--seconds", "1", "--clients", "2"]
     command += ["--workers", "1", "--threads", "2", "--jobs", "20", "--warmup", "0.5"]
+    command += ["--event-batches", "2", "--event-batch-size", "300"]
     command += ["--drop", "--json", str(out)]
     command += ["--database-name", f"amends_bench_test_cl_{os.getpid()}"]
     done = subprocess.run(
@@ -204,6 +205,11 @@ def test_cluster_bench_in_a_tiny_mode_runs_every_topology_and_loses_nothing(tmp_
     assert all(run["http"]["created"] > 0 and run["http"]["errors"] == 0 for run in figures["runs"])
     assert figures["verification"]["ok"], figures["verification"]
     assert [(w["workers"], w["sent"]) for w in figures["workers"]] == [(1, 20), (2, 20)]
+    batches = figures["events"]
+    assert [(e["workers"], e["events"], e["stored"]) for e in batches] == [(1, 600, 600), (2, 600, 600)]
+    assert all(e["ok"] and e["jobs"]["ingest"] == 2 and e["jobs"]["failed"] == 0 for e in batches), batches
+    assert all(e["events_per_s"] > 0 and len(e["load_1m"]) == 2 for e in batches)
+    assert "Events on Redis" in done.stdout
 
 
 def test_cluster_bench_refuses_sqlite_in_one_sentence(tmp_path: Path):

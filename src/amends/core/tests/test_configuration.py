@@ -138,6 +138,8 @@ def test_healthz_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
+    assert client.head("/healthz").status_code == 200  # a balancer's or monitor's HEAD check
+    assert client.post("/healthz").status_code == 405
 
 
 def test_healthz_answers_503_when_the_database_is_unreachable(client):

@@ -27,9 +27,9 @@ def english(world) -> Iterator[None]:
     def reader(case_id: int) -> Preference | None:
         return Preference(channel="sms", language="en")
 
-    contacts._readers.insert(0, reader)
+    contacts._readers.insert(0, (reader, None))
     yield
-    contacts._readers.remove(reader)
+    contacts._readers.remove((reader, None))
 
 
 def test_each_notice_is_a_message_to_the_customers_contact(world, now, smtp, django_capture_on_commit_callbacks):

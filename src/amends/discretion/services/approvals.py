@@ -13,10 +13,11 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from amends.accounts.access import APPROVES_DISCRETION, in_scope, require
 from amends.accounts.models import User
-from amends.core import audit, clock
+from amends.core import audit, clock, texts
 from amends.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from amends.core.versioned import check_version, save_versioned
 from amends.recovery import services as recovery
@@ -173,7 +174,11 @@ def _escalate(pk: int, now: datetime) -> int:
             request.case,
             TimelineKind.DISCRETION,
             actor=None,
-            text=_("No answer from %(old)s in time: escalated to %(new)s.") % {"old": approval.approver, "new": upper},
+            text=texts.Message(
+                gettext_noop("No answer from %(old)s in time: escalated to %(new)s."),
+                old=str(approval.approver),
+                new=str(upper),
+            ),
             data=timeline_event(
                 request,
                 "escalated",

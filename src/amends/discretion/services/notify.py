@@ -3,8 +3,11 @@ requester (an alert with the outcome). Raised inside the deciding transaction, s
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from typing import Any
 
+from django.utils.translation import gettext_noop
+
+from amends.core.texts import Message
 from amends.warning import services as warning
 
 from ..models import Approval, DiscretionRequest, Kind
@@ -13,10 +16,10 @@ APPROVAL_WAITING = "discretion_approval"
 REQUEST_DECIDED = "discretion_decided"
 
 
-def _what(request: DiscretionRequest) -> dict[str, str]:
+def _what(request: DiscretionRequest) -> dict[str, Any]:
     return {
         "amount": f"{request.amount:,.2f}",
-        "kind": str(Kind(request.kind).label),
+        "kind": Kind(request.kind).label,  # translated when read
         "customer": request.customer.name,
     }
 
@@ -31,7 +34,7 @@ def alert_approver(approval: Approval, request: DiscretionRequest) -> None:
         customer_id=request.customer_id,
         case_id=request.case_id,
         severity=2,
-        title=_("Approval waiting: %(kind)s of ¥%(amount)s for %(customer)s") % _what(request),
+        title=Message(gettext_noop("Approval waiting: %(kind)s of ¥%(amount)s for %(customer)s"), **_what(request)),
         detail={"approval": approval.pk, "request": request.pk, "due_at": approval.due_at.isoformat()},
     )
 
@@ -45,9 +48,9 @@ def alert_requester(request: DiscretionRequest, approval: Approval) -> None:
         return
     words = _what(request) | {"approver": str(approval.approver)}
     if request.status == "approved":
-        title = _("Approved by %(approver)s: %(kind)s of ¥%(amount)s for %(customer)s") % words
+        title = Message(gettext_noop("Approved by %(approver)s: %(kind)s of ¥%(amount)s for %(customer)s"), **words)
     else:
-        title = _("Rejected by %(approver)s: %(kind)s of ¥%(amount)s for %(customer)s") % words
+        title = Message(gettext_noop("Rejected by %(approver)s: %(kind)s of ¥%(amount)s for %(customer)s"), **words)
     warning.alert_raise(
         rule=REQUEST_DECIDED,
         subject_type="discretion",

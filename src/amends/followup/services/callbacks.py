@@ -17,10 +17,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from amends.accounts.access import WORKS_CASES, in_scope, require
 from amends.accounts.models import User
-from amends.core import audit, batch, clock
+from amends.core import audit, batch, clock, texts
 from amends.core.errors import InvalidInput, NotFound, RuleViolation
 from amends.core.versioned import check_version, save_versioned
 from amends.customers.models import Customer
@@ -186,7 +187,7 @@ def callback_record(
                 answer=answer,
                 source=FailureSource.CALLBACK,
                 source_ref=f"callback:{callback.pk}",
-                heard=_("Follow-up call"),
+                heard=gettext_lazy("Follow-up call"),
             )
         elif not rules.recovered(answer):
             callback.failure = _dissatisfied(actor, callback, answer, now)
@@ -228,7 +229,9 @@ def _dissatisfied(actor: User, callback: Callback, answer: dict[str, Any], now: 
             rule="callback_dissatisfied",
             subject_type="callback",
             subject_id=callback.pk,
-            title=_("A customer called back is dissatisfied: %(name)s") % {"name": callback.customer.name},
+            title=texts.Message(
+                gettext_noop("A customer called back is dissatisfied: %(name)s"), name=callback.customer.name
+            ),
             org_unit_id=failure.case.org_unit_id,
             owner=failure.case.owner,
             severity=Severity.WARNING,

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from amends.accounts.models import User
-from amends.core import clock
+from amends.core import clock, texts
 from amends.core.errors import RuleViolation
 from amends.recovery import services as recovery
 from amends.recovery.models import (
@@ -53,7 +55,14 @@ def summary(answer: Mapping[str, Any]) -> str:
 
 
 def apply_to_case(
-    *, actor: User, case_id: int, round: int, answer: Mapping[str, Any], source: str, source_ref: str, heard: str
+    *,
+    actor: User,
+    case_id: int,
+    round: int,
+    answer: Mapping[str, Any],
+    source: str,
+    source_ref: str,
+    heard: str | Promise,
 ) -> Failure | None:
     """Apply the answer to its case if the case still waits for this round's follow-up; returns the second
     failure when the customer is not recovered, or the gap-4 failure when staff had closed the round as
@@ -89,12 +98,15 @@ def apply_to_case(
         dimension=rules.weakest_dimension(answer),
     )
     # The answer itself stands once, on the failure; the reopening only says where it came from.
-    _follow_up(actor, case, FollowUpOutcome.NOT_RECOVERED, f"{heard}: {_('not recovered')}")
+    said = texts.Message(gettext_noop("%(heard)s: %(outcome)s"), heard=heard, outcome=gettext_lazy("not recovered"))
+    _follow_up(actor, case, FollowUpOutcome.NOT_RECOVERED, said)
     warning.alert_raise(
         rule="follow_up_not_recovered",
         subject_type="case",
         subject_id=case.pk,
-        title=_("%(case)s: the customer is not recovered (a second failure)") % {"case": case.reference},
+        title=texts.Message(
+            gettext_noop("%(case)s: the customer is not recovered (a second failure)"), case=case.reference
+        ),
         org_unit_id=case.org_unit_id,
         owner=case.owner,
         severity=Severity.CRITICAL,

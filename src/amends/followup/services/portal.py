@@ -18,7 +18,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -175,22 +175,26 @@ def portal_submit(*, data: PortalInput, client_address: str, idempotency_key: st
     return complaint, token
 
 
+def acknowledgement_text(reference: str, due_at: datetime, link: str) -> str:
+    """The receipt sent when the complaint is filed (also shown first in the status page's thread)."""
+    due = timezone.localtime(due_at)
+    return _(
+        "We have received your complaint %(ref)s and thank you for telling us. We will decide and tell you by "
+        "%(due)s. Follow it here: %(link)s"
+    ) % {"ref": reference, "due": f"{due:%Y-%m-%d}", "link": link}
+
+
 def _acknowledge(complaint: Complaint, submission: PortalSubmission, token: str) -> None:
     customer = complaint.customer
     channel = ContactPreference.EMAIL if submission.contact_preference == ContactPreference.EMAIL else "sms"
     if not (customer.email if channel == ContactPreference.EMAIL else customer.phone):
         return
-    due = timezone.localtime(complaint.due_at)
-    body = _(
-        "We have received your complaint %(ref)s and thank you for telling us. We will decide and tell you by "
-        "%(due)s. Follow it here: %(link)s"
-    ) % {"ref": complaint.reference, "due": f"{due:%Y-%m-%d}", "link": LINK}
     notice_send(
         customer=customer,
         channel=channel,
         purpose="acknowledgement",
         subject=_("Your complaint %(ref)s") % {"ref": complaint.reference},
-        body=body,
+        body=acknowledgement_text(complaint.reference, complaint.due_at, LINK),
         link=links.status_url(token),
     )
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from amends.core import audit, clock
 from amends.core.errors import Conflict, InvalidInput, NotFound
@@ -252,6 +253,6 @@ def survey_answer(*, token: str, answer: dict[str, Any]) -> Survey:
         answer=answer,
         source=FailureSource.SURVEY,
         source_ref=f"survey:{survey.pk}",
-        heard=_("Follow-up survey answered by the customer"),
+        heard=gettext_lazy("Follow-up survey answered by the customer"),
     )
     return survey

@@ -32,3 +32,38 @@ def test_the_follow_up_note_not_recovered_is_translated():
 
     with translation.override("zh-hans"):
         assert gettext("not recovered") == "未挽回"
+
+
+def test_a_not_recovered_follow_up_reads_in_the_readers_language(client, world):
+    """The note the system writes when a customer says they are not recovered is kept as its message: a survey
+    answered through an English request still reads 未挽回 on a Chinese case page, and back."""
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    from amends.assembly.testing import decide, receive
+    from amends.followup.services.outcome import apply_to_case
+    from amends.recovery import services as recovery
+
+    complaint = receive(world.frontline, world.individual, description="定损员一直没来。")
+    decide(world.handler, complaint)
+    for step in ("apology", "fix", "empathy", "atonement"):
+        recovery.step_record(actor=world.handler, case_id=complaint.case_id, step=step, note="已处理")
+    with translation.override("en"):
+        apply_to_case(
+            actor=world.handler,
+            case_id=complaint.case_id,
+            round=1,
+            answer={"solved": False, "satisfaction": 1},
+            source="survey",
+            source_ref="t1",
+            heard=gettext_lazy("Follow-up survey answered by the customer"),
+        )
+    client.force_login(world.handler)
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.get(f"/cases/{complaint.case_id}/").content.decode()
+    with translation.override("zh-hans"):
+        heard = str(gettext_lazy("Follow-up survey answered by the customer"))
+    assert f"{heard}：未挽回" in chinese and "not recovered" not in chinese
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/cases/{complaint.case_id}/").content.decode()
+    assert "Follow-up survey answered by the customer: not recovered" in english

@@ -22,7 +22,18 @@ from .. import facts
 from ..expressions import ratio, rolled_up, summed
 from ..filters import Filters
 from . import LABEL, MONEY, NUMBER, RATE, Column, Result, Section, report
-from .timeliness import clock_limits, complaints_in, due_columns, due_in, due_measures, shaped_due, within
+from .timeliness import (
+    clock_limits,
+    complaints_in,
+    due_columns,
+    due_in,
+    due_measures,
+    procedure_columns,
+    procedure_measures,
+    shaped_due,
+    shaped_procedure,
+    within,
+)
 
 NONE = ""
 
@@ -38,7 +49,7 @@ def _measures() -> dict[str, Any]:
     }
     for days in clock_limits():
         out[f"within_{days}"] = Count("complaint_id", filter=within(days))
-    return out
+    return {**out, **procedure_measures()}
 
 
 def _shaped(row: dict[str, Any]) -> dict[str, Any]:
@@ -48,7 +59,7 @@ def _shaped(row: dict[str, Any]) -> dict[str, Any]:
         out[f"share_{days}"] = ratio(row[f"within_{days}"], row["decided"])
     out["upheld"] = row["upheld"]
     out["upheld_share"] = ratio(row["upheld"], row["decided"])
-    return out
+    return {**out, **shaped_procedure(row)}
 
 
 def _columns(first: Column) -> list[Column]:
@@ -63,7 +74,7 @@ def _columns(first: Column) -> list[Column]:
         cols.append(Column(f"share_{days}", _("Share of decided within %(days)s days") % {"days": days}, RATE))
     cols.append(Column("upheld", _("Upheld or partly upheld")))
     cols.append(Column("upheld_share", _("Share of decided upheld"), RATE))
-    return [*cols, *due_columns()]
+    return [*cols, *due_columns(), *procedure_columns()]
 
 
 KEYS = ["category", "line", "channel", "region"]

@@ -8,7 +8,10 @@ Two bases, as the regulator reads them (docs/figures.md defines each figure):
 - due: `due_share_N` = `due_within_N` ÷ `due`, over the complaints whose deadline falls in the bucket and has
   passed (or that are decided): a due complaint still undecided counts as late.
 Days to decide are calendar days (local dates) from receipt to decision: the mean, the median and the 90th
-percentile, the last two from one count per day in the database (no row is read into Python).
+percentile, the last two from one count per day in the database (no row is read into Python); days paused for
+an outside appraisal are left out, as the law leaves them out of the period. A withdrawn complaint (撤回) is in
+no decided or due count (`withdrawn` counts it apart). Reviews (核查) are counted with the complaint they concern,
+each against its own deadline.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -47,7 +50,9 @@ def measures() -> dict[str, Any]:
     out: dict[str, Any] = {
         "received": Count("complaint_id"),
         "decided": Count("complaint_id", filter=Q(resolution_s__isnull=False)),
-        "undecided_overdue": Count("complaint_id", filter=Q(resolution_s__isnull=True, due_at__lt=now)),
+        "undecided_overdue": Count(
+            "complaint_id", filter=Q(resolution_s__isnull=True, withdrawn=False, due_at__lt=now)
+        ),
         # Sums and counts, not averages, so that the period's totals are the buckets' added up.
         "first_response_sum_s": Sum("first_response_s"),
         "first_responses": Count("first_response_s"),
@@ -55,7 +60,44 @@ def measures() -> dict[str, Any]:
     }
     for days in clock_limits():
         out[f"within_{days}"] = Count("complaint_id", filter=within(days))
+    return {**out, **procedure_measures()}
+
+
+def procedure_measures() -> dict[str, Any]:
+    """Withdrawals (in no decided or due denominator) and reviews (核查) with their own clock, counted with the
+    complaint they concern (received basis)."""
+    return {
+        "withdrawn": Count("complaint_id", filter=Q(withdrawn=True)),
+        "reviews": Count("complaint_id", filter=Q(review_due_at__isnull=False)),
+        "reviews_decided": Count("complaint_id", filter=Q(review_decided_at__isnull=False)),
+        "reviews_on_time": Count("complaint_id", filter=Q(review_decided_at__lte=F("review_due_at"))),
+        "reviews_overdue": Count(
+            "complaint_id", filter=Q(review_decided_at__isnull=True, review_due_at__lt=clock.now())
+        ),
+        "review_sum_s": Sum("review_resolution_s"),
+    }
+
+
+def shaped_procedure(row: dict[str, Any]) -> dict[str, Any]:
+    out = {
+        k: row.get(k) or 0 for k in ("withdrawn", "reviews", "reviews_decided", "reviews_on_time", "reviews_overdue")
+    }
+    out["review_on_time_share"] = ratio(out["reviews_on_time"], out["reviews_decided"])
+    days = ratio(row.get("review_sum_s"), out["reviews_decided"], 6)
+    out["review_days"] = round(days / 86400, 2) if days is not None else None
     return out
+
+
+def procedure_columns() -> list[Column]:
+    return [
+        Column("withdrawn", _("Withdrawn")),
+        Column("reviews", _("Reviews asked")),
+        Column("reviews_decided", _("Reviews decided")),
+        Column("reviews_on_time", _("Reviews decided in their period")),
+        Column("review_on_time_share", _("Share of reviews decided in their period"), RATE),
+        Column("reviews_overdue", _("Reviews undecided, past their deadline")),
+        Column("review_days", _("Average days to a review's decision"), NUMBER),
+    ]
 
 
 def due_measures() -> dict[str, Any]:
@@ -78,7 +120,7 @@ def due_in(filters: Filters) -> Any:
     """The facts of the complaints due in the period: the deadline's local date in it, and either decided or
     past the deadline now (an open complaint not yet due is not counted, late or on time)."""
     return filters.apply(
-        ComplaintFact.objects.filter(due_on__gte=filters.since, due_on__lte=filters.until).filter(
+        ComplaintFact.objects.filter(due_on__gte=filters.since, due_on__lte=filters.until, withdrawn=False).filter(
             Q(resolution_s__isnull=False) | Q(due_at__lt=clock.now())
         ),
         paths.COMPLAINT_FACT,
@@ -103,7 +145,7 @@ def shaped(row: dict[str, Any]) -> dict[str, Any]:
     rs = ratio(row["resolution_sum_s"], row["decided"], 6)
     out["first_response_hours"] = round(fr / 3600, 2) if fr is not None else None
     out["resolution_days"] = round(rs / 86400, 2) if rs is not None else None
-    return out
+    return {**out, **shaped_procedure(row)}
 
 
 def columns() -> list[Column]:
@@ -185,7 +227,13 @@ def timeliness(actor: User, filters: Filters) -> Result:
             Section(
                 "trend",
                 _("Response, resolution and the regulatory clock"),
-                [Column("period", _("Period"), LABEL), *columns(), *duration_columns(), *due_columns()],
+                [
+                    Column("period", _("Period"), LABEL),
+                    *columns(),
+                    *duration_columns(),
+                    *due_columns(),
+                    *procedure_columns(),
+                ],
                 trend,
                 chart="line",
                 totals=totals,
@@ -201,5 +249,10 @@ def timeliness(actor: User, filters: Filters) -> Result:
                 "undecided counts as late."
             ),
             _("Days to decide are calendar days from receipt to decision; the median and 90th percentile interpolate."),
+            _(
+                "Days paused for an outside appraisal are left out of the days to decide. A withdrawn complaint is "
+                "in no decided or due count; reviews are counted with the complaint they concern, against their "
+                "own deadline."
+            ),
         ],
     )

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from amends.insights import queries
-from amends.intake.models import Complaint
+from amends.intake.models import Complaint, Pause, Review
 from amends.recovery.models import CaseStep, Failure
 from amends.text.models import ComplaintCode
 
@@ -68,11 +68,23 @@ def quantile(values, q):
 
 
 def expected_timeliness(complaints, now):
+    """From the rows: a withdrawn complaint is not decided and not due; the days each pause left out (its own
+    row's `days`) are taken off the time to decide; reviews are read from their rows."""
+    paused = Counter()
+    for p in Pause.objects.all():
+        paused[p.complaint_id] += p.days
+    reviews = {r.complaint_id: r for r in Review.objects.all()}
     received = [c for c in complaints if in_period(local_day(c.received_at))]
-    decided = [c for c in received if c.decided_at is not None]
-    seconds = {c.pk: (c.decided_at - c.received_at).total_seconds() for c in decided}
-    days = [(local_day(c.decided_at) - local_day(c.received_at)).days for c in decided]
-    due = [c for c in complaints if in_period(local_day(c.due_at)) and (c.decided_at is not None or c.due_at < now)]
+    decided = [c for c in received if c.decided_at is not None and c.withdrawn_at is None]
+    seconds = {c.pk: (c.decided_at - c.received_at).total_seconds() - paused[c.pk] * 86400 for c in decided}
+    days = [(local_day(c.decided_at) - local_day(c.received_at)).days - paused[c.pk] for c in decided]
+    due = [
+        c
+        for c in complaints
+        if in_period(local_day(c.due_at)) and c.withdrawn_at is None and (c.decided_at is not None or c.due_at < now)
+    ]
+    asked = [reviews[c.pk] for c in received if c.pk in reviews]
+    reviewed = [r for r in asked if r.decided_at is not None]
     out = {
         "received": len(received),
         "decided": len(decided),
@@ -81,12 +93,26 @@ def expected_timeliness(complaints, now):
         "p90_days": quantile(days, 0.9),
         "resolution_days": round(sum(seconds.values()) / len(decided) / 86400, 2) if decided else None,
         "due": len(due),
+        "withdrawn": sum(1 for c in received if c.withdrawn_at is not None),
+        "reviews": len(asked),
+        "reviews_decided": len(reviewed),
+        "reviews_on_time": sum(1 for r in reviewed if r.decided_at <= r.due_at),
+        "review_on_time_share": rate(sum(1 for r in reviewed if r.decided_at <= r.due_at), len(reviewed)),
+        "reviews_overdue": sum(1 for r in asked if r.decided_at is None and r.due_at < now),
+        "review_days": (
+            round(sum((r.decided_at - r.requested_at).total_seconds() for r in reviewed) / len(reviewed) / 86400, 2)
+            if reviewed
+            else None
+        ),
     }
     for n in LIMITS:
         out[f"within_{n}"] = sum(1 for c in decided if seconds[c.pk] <= n * 86400)
         out[f"share_{n}"] = rate(out[f"within_{n}"], len(decided))
         out[f"due_within_{n}"] = sum(
-            1 for c in due if c.decided_at is not None and (c.decided_at - c.received_at).total_seconds() <= n * 86400
+            1
+            for c in due
+            if c.decided_at is not None
+            and (c.decided_at - c.received_at).total_seconds() - paused[c.pk] * 86400 <= n * 86400
         )
         out[f"due_share_{n}"] = rate(out[f"due_within_{n}"], len(due))
     return out
@@ -109,6 +135,72 @@ def test_timeliness_on_the_decided_and_the_due_basis(world, built, now):
             quantile(decided, 0.5),
             quantile(decided, 0.9),
         )
+
+
+def _procedures(world) -> dict[str, Complaint]:
+    """Four more complaints in the period, through the services: one paused 8 days for an appraisal and decided
+    20 days after receipt (12 once the pause is left out), one withdrawn the next day, one whose review was
+    decided in its period and one whose review is still open past its deadline."""
+    from amends.assembly.testing import at, receive
+    from amends.core import clock
+    from amends.intake import services as intake
+
+    handler, customer = world.handler, world.individual
+
+    def decide(c, when, result="not_upheld"):
+        with clock.frozen(at(when)):
+            intake.complaint_decide(
+                actor=handler, complaint_id=c.pk, decision="不支持。", result=result, facts="事实", reasons="依据"
+            )
+
+    out = {}
+    with clock.frozen(at("2026-10-05 10:00")):
+        out["paused"] = receive(handler, customer)
+    with clock.frozen(at("2026-10-06 09:00")):
+        intake.complaint_pause(actor=handler, complaint_id=out["paused"].pk, reason="车损鉴定")
+    with clock.frozen(at("2026-10-14 09:00")):
+        intake.complaint_resume(actor=handler, complaint_id=out["paused"].pk)
+    decide(out["paused"], "2026-10-25 11:00")
+    with clock.frozen(at("2026-10-08 10:00")):
+        out["withdrawn"] = receive(handler, customer)
+    with clock.frozen(at("2026-10-09 10:00")):
+        intake.complaint_withdraw(actor=handler, complaint_id=out["withdrawn"].pk, reason="已协商解决")
+    for name, received, decided, asked, review_decided in (
+        ("reviewed", "2026-09-10 10:00", "2026-09-15 10:00", "2026-09-20 10:00", "2026-09-30 10:00"),
+        ("review_open", "2026-09-12 10:00", "2026-09-14 10:00", "2026-09-16 10:00", None),
+    ):
+        with clock.frozen(at(received)):
+            out[name] = receive(handler, customer)
+        decide(out[name], decided)
+        with clock.frozen(at(asked)):
+            review = intake.review_request(actor=handler, complaint_id=out[name].pk, grounds="不服")
+        if review_decided:
+            with clock.frozen(at(review_decided)):
+                intake.review_decide(actor=world.senior, review_id=review.pk, outcome="confirmed", decision="维持")
+    return out
+
+
+def test_timeliness_and_regulator_leave_out_pauses_and_withdrawals_and_count_reviews(world, built, now):
+    added = _procedures(world)
+    complaints = list(Complaint.objects.all())
+    expected = expected_timeliness(complaints, now)
+    totals = run(world, "timeliness").section("trend").totals
+    assert {k: totals[k] for k in expected} == expected
+    # By hand: the story's 7 decided and 9 received, with the four added: 10 decided (not the withdrawn one),
+    # 13 received, 1 withdrawn; the paused one decided within 15 days once its 8 paused days are left out.
+    assert (totals["received"], totals["decided"], totals["withdrawn"]) == (13, 10, 1)
+    assert Pause.objects.get(complaint=added["paused"]).days == 8
+    assert totals["within_15"] == 5 + 3  # the paused one (12 days), the two reviewed ones (5 and 2 days)
+    assert (totals["reviews"], totals["reviews_decided"], totals["reviews_on_time"], totals["reviews_overdue"]) == (
+        2,
+        1,
+        1,
+        1,
+    )
+    assert totals["review_days"] == 10.0
+    regulator = run(world, "regulator").section("by_category").totals
+    for key in ("received", "decided", "due", "withdrawn", "reviews", "reviews_on_time", "share_15", "due_share_15"):
+        assert regulator[key] == expected[key], key
 
 
 def test_regulator_and_volume_carry_the_outcome(world, built, now):

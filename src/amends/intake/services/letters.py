@@ -16,10 +16,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from amends.accounts.access import WORKS_CASES, in_scope, require
 from amends.accounts.models import User
-from amends.core import audit, clock
+from amends.core import audit, clock, texts
 from amends.core.errors import Forbidden, InvalidInput, NotFound, RuleViolation
 from amends.recovery import services as recovery
 from amends.recovery.models import TimelineKind
@@ -137,7 +138,7 @@ def letter_draft(
             complaint.case,
             TimelineKind.LETTER,
             actor=actor,
-            text=_("Decision letter drafted; it waits for a second person's check."),
+            text=texts.Message(gettext_noop("Decision letter drafted; it waits for a second person's check.")),
             data={"complaint": complaint.pk, "letter": letter.pk, "status": letter.status},
         )
     else:
@@ -208,7 +209,7 @@ def _send(actor: User, complaint: Complaint, letter: DecisionLetter) -> None:
         complaint.case,
         TimelineKind.LETTER,
         actor=actor,
-        text=_("Decision letter sent."),
+        text=texts.Message(gettext_noop("Decision letter sent.")),
         data={"complaint": complaint.pk, "letter": letter.pk, "status": letter.status},
     )
     notice_send(

@@ -13,11 +13,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from amends.accounts.access import APPROVES_EXTENSIONS, SENIOR_MANAGEMENT, WORKS_CASES, in_scope, require
 from amends.accounts.models import Role, User
 from amends.accounts.tree import Ancestry
-from amends.core import audit, calendar, clock
+from amends.core import audit, calendar, clock, texts
 from amends.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from amends.recovery import services as recovery
 from amends.recovery.models import TimelineKind
@@ -85,8 +86,11 @@ def complaint_resume(*, actor: User, complaint_id: int, case_version: int | None
         complaint.case,
         TimelineKind.RESUMED,
         actor=actor,
-        text=_("%(days)s days left out of the period; decide by %(due)s.")
-        % {"days": days, "due": local(complaint.due_at)},
+        text=texts.Message(
+            gettext_noop("%(days)s days left out of the period; decide by %(due)s."),
+            days=days,
+            due=local(complaint.due_at),
+        ),
         data={"complaint": complaint.pk, "days": days, "due_at": complaint.due_at.isoformat()},
     )
     refresh_case_clock(actor, complaint.case)

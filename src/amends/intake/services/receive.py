@@ -155,6 +155,11 @@ def _record(
         claim_no=data.claim_no, policy_no=data.policy_no, journey=touchpoint.journey.code if touchpoint else None
     )
     words = f"{data.description.strip()}\n{data.request.strip()}"
+    receipt = _receipt_wanted(data, customer)
+    # The receipt notice's sender reads what it needs about the customer with the case read (a new customer has
+    # nothing to read) and has its rows' ids reserved there: the notice joins the complaint's one write.
+    notice_reads = {} if not receipt or fresh else hooks.notice_reads(customer.pk)
+    also_read = {} if fresh else {LAST_COMPLAINT: last_complaints(customer), **notice_reads}
     opened = recovery.case_open_or_join(
         actor=actor,
         opening=recovery.CaseOpening(
@@ -170,10 +175,21 @@ def _record(
             customer_row=CustomerRow.NEW if fresh else CustomerRow.LOCKED,  # locked as _validate read it
             # Read with the customer's cases: ids for the complaint and what the receivers will write, and
             # when the complaint before this one on the episode's open case came (a repeat failure?).
-            reserve=(Complaint, *hooks.ids_wanted(words), *([] if fresh else repeat_ids(customer, episode, now))),
-            also_read={} if fresh else {LAST_COMPLAINT: last_complaints(customer)},
+            reserve=(
+                Complaint,
+                *hooks.ids_wanted(words),
+                *([] if fresh else repeat_ids(customer, episode, now)),
+                *(hooks.notice_creates() if receipt else []),
+            ),
+            also_read=also_read,
         ),
     )
+    for name in notice_reads:
+        if name in opened.read:
+            batch.remember(name, opened.read[name])
+    if receipt and fresh:
+        for name in hooks.notice_reads(0):
+            batch.remember(name, [])  # a customer new in this transaction has no rows anywhere yet
     if fresh:
         _audit_new_customer(actor, customer)
     case = opened.case
@@ -230,9 +246,7 @@ def _record(
         )
     )
     hooks.received(complaint=complaint, actor=actor, at=now)
-    if complaint.channel in settings.AMENDS_RECEIPT_NOTICE_CHANNELS and (
-        customer.phone or customer.email or complaint.filer_contact
-    ):
+    if receipt:
         notice_send(
             actor=actor,
             complaint=complaint,
@@ -240,6 +254,13 @@ def _record(
             values={"received": local(complaint.received_at), "due": local(complaint.due_at)},
         )
     return complaint
+
+
+def _receipt_wanted(data: ComplaintInput, customer: Customer) -> bool:
+    """Whether the complainant is sent a receipt notice: on the channels configured, to someone we can reach."""
+    return data.channel in settings.AMENDS_RECEIPT_NOTICE_CHANNELS and bool(
+        customer.phone or customer.email or data.filer_contact.strip()
+    )
 
 
 def complaint_problems(*, actor: User, data: ComplaintInput) -> dict[str, list[str]]:

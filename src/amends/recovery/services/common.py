@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from amends.accounts.access import in_scope
 from amends.accounts.models import User
-from amends.core import batch, clock, versioned
+from amends.core import batch, clock, texts, versioned
 from amends.core.errors import NotFound
 
 from ..models import (
@@ -39,8 +39,11 @@ def timeline_add(
     data: dict | None = None,
     at: datetime | None = None,
 ) -> TimelineEntry:
+    data = dict(data or {})
+    if isinstance(text, texts.Message):  # written by the system: shown in the reader's language (core.texts)
+        data["text_message"] = text.stored()
     entry = TimelineEntry(
-        case=case, kind=kind, actor=actor, text=text, data=data or {}, round=case.round, at=at or clock.now()
+        case=case, kind=kind, actor=actor, text=str(text), data=data, round=case.round, at=at or clock.now()
     )
     batch.add(entry)
     return entry

@@ -26,7 +26,7 @@ from amends.journeys.models import Touchpoint
 from ..models import IS_OPEN, Case, CaseStatus, TimelineKind
 from ..rules import Episode
 from .common import CASE_AUDIT_FIELDS, save_case, timeline_add
-from .owners import candidates, choose, pick_owner
+from .owners import candidates, candidates_kept, choose, pick_owner
 from .priority import PRIORITY_FIELDS, reprioritise
 
 
@@ -128,7 +128,8 @@ def case_open_or_join(*, actor: User | None, opening: CaseOpening) -> OpenedCase
     # open case, the owners, the caller's `also_read`) when a path needs it, as before.
     together = batch.reads_together()
     excluded = {o.subject.pk} if o.subject is not None else set()
-    reads: dict[str, QuerySet[Any]] = {"owners": candidates(o.customer.org_unit, excluded), **o.also_read}
+    owners = candidates_kept(o.customer.org_unit, excluded)  # compiled once per process
+    reads: dict[str, QuerySet[Any] | batch.Kept] = {"owners": owners, **o.also_read}
     ids = [batch.NewId(Customer)] if o.customer.pk is None else []
     ids += [m if isinstance(m, batch.NewId) else batch.NewId(m) for m in o.reserve]
     if o.episode.own_case or o.customer_row is CustomerRow.NEW:

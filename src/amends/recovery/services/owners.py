@@ -3,6 +3,7 @@ lightest open workload) over the handlers above the case's unit, never one the c
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from django.db import connection
@@ -11,6 +12,7 @@ from django.db.models.functions import Coalesce
 
 from amends.accounts.models import OrgUnit, Role, User
 from amends.accounts.tree import Ancestry
+from amends.core import batch
 
 from .. import rules
 from ..models import IS_OPEN, Case
@@ -36,6 +38,24 @@ def candidates(unit: OrgUnit, excluded: set[int]) -> QuerySet[Any]:
     )
     staff = Ancestry.of(unit).staff({Role.HANDLER}, exclude=excluded)
     return staff.annotate(open_cases=Coalesce(Subquery(open_cases), 0)).values(*_user_columns(), "open_cases")
+
+
+_kept: dict[tuple[tuple[int, ...], frozenset[int]], batch.Kept] = {}
+_kept_lock = threading.Lock()
+
+
+def candidates_kept(unit: OrgUnit, excluded: set[int]) -> batch.Kept:
+    """`candidates` compiled once per process for each line of units up the tree (and set of excluded
+    people): its SQL holds nothing else that changes (who is active, their roles and open cases are read by
+    it), and a complaint's case read includes it every time."""
+    key = (tuple(unit.ancestor_ids()), frozenset(excluded))
+    with _kept_lock:
+        found = _kept.get(key)
+        if found is None:
+            if len(_kept) >= 4096:
+                _kept.clear()
+            found = _kept[key] = batch.Kept(candidates(unit, excluded))
+    return found
 
 
 def choose(unit: OrgUnit, rows: list[dict[str, Any]], excluded: set[int]) -> User | None:

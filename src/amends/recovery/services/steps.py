@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from amends.accounts.access import WORKS_CASES, require
 from amends.accounts.models import User
-from amends.core import audit, clock
+from amends.core import audit, clock, texts
 from amends.core.errors import InvalidInput, RuleViolation
 
 from .. import rules
@@ -124,6 +124,11 @@ def step_record(
     return row
 
 
+def _kept(note: str) -> str:
+    """A note for the timeline: a system's message as it is (rendered in the reader's language), else trimmed."""
+    return note if isinstance(note, texts.Message) else note.strip()
+
+
 def _follow_up(
     case: Case,
     before: dict,
@@ -150,7 +155,7 @@ def _follow_up(
         case,
         TimelineKind.FOLLOW_UP_ATTEMPT,
         actor=actor,
-        text=note.strip(),
+        text=_kept(note),
         data={"outcome": outcome},
         at=now,
     )
@@ -178,7 +183,7 @@ def _follow_up(
         case.round += 1
         case.status = CaseStatus.IN_PROGRESS
         save_case(case, before, actor=actor, action="case.reopen", fields=[*changed, "round", "status"])
-        timeline_add(case, TimelineKind.REOPENED, actor=actor, text=note.strip(), at=now)
+        timeline_add(case, TimelineKind.REOPENED, actor=actor, text=_kept(note), at=now)
         return row
     case.status, case.closed_at = CaseStatus.CLOSED, now
     case.closure = Closure.RECOVERED if closure == "recovered" else Closure.UNREACHABLE
@@ -187,7 +192,7 @@ def _follow_up(
         case,
         TimelineKind.STEP,
         actor=actor,
-        text=row.note,
+        text=_kept(note),
         data={"step": Step.FOLLOW_UP, "outcome": outcome},
         at=now,
     )

@@ -5,10 +5,13 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from amends.accounts.access import scope_filter
 from amends.assembly.testing import receive
 from amends.core.tests.api_client import Api
+from amends.intake.models import Complaint
 from amends.recovery.models import TimelineKind
 from amends.recovery.services import timeline_add
+from amends.search import text
 
 
 @pytest.fixture(autouse=True)
@@ -109,3 +112,28 @@ def test_the_text_index_follows_edits_and_deletes(world):
         cursor.execute("UPDATE intake_complaint SET description = %s WHERE id = %s", ["改过的描述", complaint.pk])
     assert results(world, world.handler, "原来的文字") == []
     assert ("complaint", complaint.reference) in kinds(results(world, world.handler, "改过的描述"))
+
+
+def test_words_newest_first_from_the_recent_rows_then_the_older(world):
+    """The newest rows are read first (in key order, stopping at the last hit wanted); the older ones only
+    when the newest hold too few hits. Either way: every hit in scope, newest first, none twice."""
+    said = [receive(world.frontline, world.individual, description=f"第{i}次说尾灯总成没到") for i in range(6)]
+    receive(world.beijing_handler, world.beijing_customer, description="北京的尾灯总成投诉")  # out of scope
+    for _ in range(4):
+        receive(world.frontline, world.individual, description="别的事情")  # the newest rows say nothing
+    scoped = scope_filter(Complaint.objects.all(), world.handler, field="case__org_unit")
+    newest = [c.pk for c in reversed(said)]
+    for recent in (2, 5, 8, 100):
+        rows, whole = text.newest_matching(
+            scoped, Complaint.objects.all(), ("description", "request"), ("尾灯总成",), 4, recent=recent
+        )
+        assert ([r.pk for r in rows], whole) == (newest[:4], True), recent
+    rows, whole = text.newest_matching(scoped, Complaint.objects.all(), ("description",), ("尾灯总成",), 10, recent=6)
+    assert ([r.pk for r in rows], whole) == (newest, True)
+    if connection.vendor != "postgresql":
+        return  # SQLite's FTS5 reads every hit in one query
+    # Older rows beyond the candidates looked at: what was found, and not the whole answer.
+    rows, whole = text.newest_matching(
+        scoped, Complaint.objects.all(), ("description",), ("尾灯总成",), 10, recent=2, candidates=3
+    )
+    assert ([r.pk for r in rows], whole) == (newest[:2], False)  # the Beijing one took a candidate's place

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from amends.intake.models import Complaint
-from amends.recovery.models import reference
 
-from ..models import RuleConfig, Severity
+from ..models import RuleConfig
 from . import Rule, Signal, register
+from .deadlines import deadline_signal
 
 
 @register
@@ -34,29 +33,18 @@ class ComplaintDeadline(Rule):
                 "pk", "received_at", "due_at", "customer_id", "case_id", "case__org_unit_id", "touchpoint__code"
             )
         )
-        signals = []
-        for pk, received_at, due_at, customer_id, case_id, unit, touchpoint in due:
-            overdue = due_at <= now
-            values = {
-                "ref": reference("TS", received_at, pk),
-                "due": timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M"),
-            }
-            signals.append(
-                Signal(
-                    subject_type="complaint",
-                    subject_id=str(pk),
-                    title=(
-                        _("Complaint %(ref)s is past its regulatory deadline (%(due)s)")
-                        if overdue
-                        else _("Complaint %(ref)s must be decided by %(due)s")
-                    )
-                    % values,
-                    severity=Severity.CRITICAL if overdue else None,
-                    customer_id=customer_id,
-                    case_id=case_id,
-                    org_unit_id=unit,
-                    touchpoint=touchpoint or "",
-                    detail={"complaint": pk, "due_at": timezone.localtime(due_at).isoformat(), "overdue": overdue},
-                )
+        return [
+            deadline_signal(
+                complaint_id=pk,
+                received_at=received_at,
+                due_at=due_at,
+                now=now,
+                past_due=gettext_noop("Complaint %(ref)s is past its regulatory deadline (%(due)s)"),
+                due_by=gettext_noop("Complaint %(ref)s must be decided by %(due)s"),
+                customer_id=customer_id,
+                case_id=case_id,
+                org_unit_id=unit,
+                touchpoint=touchpoint or "",
             )
-        return signals
+            for pk, received_at, due_at, customer_id, case_id, unit, touchpoint in due
+        ]

@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from amends.core.texts import Message
 
 from ..models import Event, RuleConfig
 from ..validation import Row
@@ -78,11 +80,15 @@ class FactMismatch(Rule):
                 Signal(
                     subject_type="claim",
                     subject_id=claim,
-                    title=_(
-                        "Claim %(claim)s: the claims system requires %(parts)s back, the customer's parts list does "
-                        "not name it (¥%(amount)s at stake)"
-                    )
-                    % {"claim": claim, "parts": "、".join(sorted(missing)), "amount": f"{amount:.2f}"},
+                    title=Message(
+                        gettext_noop(
+                            "Claim %(claim)s: the claims system requires %(parts)s back, the customer's parts list "
+                            "does not name it (¥%(amount)s at stake)"
+                        ),
+                        claim=claim,
+                        parts="、".join(sorted(missing)),
+                        amount=f"{amount:.2f}",
+                    ),
                     customer_ref=customers.get(claim, ""),
                     detail={"claim_no": claim, "parts": sorted(missing), "amount": f"{amount:.2f}"},
                 )

@@ -11,8 +11,9 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from amends.core.texts import Message
 from amends.customers.models import Policy, PolicyStatus
 from amends.recovery.models import IS_OPEN, Case
 
@@ -48,8 +49,12 @@ class HighValueAtRisk(Rule):
             Signal(
                 subject_type="policy",
                 subject_id=p.policy_no,
-                title=_("%(customer)s renews %(policy)s on %(date)s with an open failure")
-                % {"customer": p.customer.name, "policy": p.policy_no, "date": p.end_date.isoformat()},
+                title=Message(
+                    gettext_noop("%(customer)s renews %(policy)s on %(date)s with an open failure"),
+                    customer=p.customer.name,
+                    policy=p.policy_no,
+                    date=p.end_date.isoformat(),
+                ),
                 customer_id=p.customer_id,
                 case_id=cases.get(p.customer_id),
                 detail={"policy_no": p.policy_no, "renewal": p.end_date.isoformat(), "premium": f"{p.premium:.2f}"},

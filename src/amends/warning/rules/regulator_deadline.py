@@ -8,14 +8,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from amends.intake.models import Channel, Complaint
-from amends.recovery.models import reference
 
-from ..models import RuleConfig, Severity
+from ..models import RuleConfig
 from . import Rule, Signal, register
+from .deadlines import deadline_signal
 
 
 @register
@@ -36,32 +35,23 @@ class RegulatorDeadline(Rule):
                 "pk", "received_at", "regulator_ref", "regulator_due_at", "customer_id", "case_id", "case__org_unit_id"
             )
         )
-        signals = []
-        for pk, received_at, transfer, due_at, customer_id, case_id, unit in owed:
-            if due_at is None:  # the filter excludes it; for the type checker
-                continue
-            overdue = due_at <= now
-            values = {
-                "ref": reference("TS", received_at, pk),
-                "transfer": transfer or "—",
-                "due": timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M"),
-            }
-            signals.append(
-                Signal(
-                    subject_type="complaint",
-                    subject_id=str(pk),
-                    title=(
-                        _("Feedback to the regulator on %(ref)s (transfer %(transfer)s) is past due (%(due)s)")
-                        if overdue
-                        else _("Feedback to the regulator on %(ref)s (transfer %(transfer)s) is due by %(due)s")
-                    )
-                    % values,
-                    severity=Severity.CRITICAL if overdue else None,
-                    customer_id=customer_id,
-                    case_id=case_id,
-                    org_unit_id=unit,
-                    detail={"complaint": pk, "transfer": transfer, "due_at": timezone.localtime(due_at).isoformat()},
-                    is_failure=False,
-                )
+        return [
+            deadline_signal(
+                complaint_id=pk,
+                received_at=received_at,
+                due_at=due_at,
+                now=now,
+                past_due=gettext_noop(
+                    "Feedback to the regulator on %(ref)s (transfer %(transfer)s) is past due (%(due)s)"
+                ),
+                due_by=gettext_noop("Feedback to the regulator on %(ref)s (transfer %(transfer)s) is due by %(due)s"),
+                values={"transfer": transfer or "—"},
+                detail={"transfer": transfer},
+                customer_id=customer_id,
+                case_id=case_id,
+                org_unit_id=unit,
+                is_failure=False,
             )
-        return signals
+            for pk, received_at, transfer, due_at, customer_id, case_id, unit in owed
+            if due_at is not None  # the filter excludes it; for the type checker
+        ]

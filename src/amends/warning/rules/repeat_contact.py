@@ -11,7 +11,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from amends.core.texts import Message
 
 from ..models import Event, RuleConfig
 from ..validation import Row
@@ -72,8 +74,12 @@ class RepeatContact(Rule):
                 Signal(
                     subject_type="claim",
                     subject_id=claim,
-                    title=_("Claim %(claim)s: %(n)s calls in %(days)s days without resolution")
-                    % {"claim": claim, "n": n, "days": int(window.days)},
+                    title=Message(
+                        gettext_noop("Claim %(claim)s: %(n)s calls in %(days)s days without resolution"),
+                        claim=claim,
+                        n=n,
+                        days=int(window.days),
+                    ),
                     customer_ref=customer,
                     touchpoint=touchpoint if self.applies(config, touchpoint) else "",
                     detail={"claim_no": claim, "contacts": n},

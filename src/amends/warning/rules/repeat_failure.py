@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Max
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from amends.core.texts import Message
 from amends.recovery.models import IS_OPEN, Case, Failure
 
 from ..models import RuleConfig
@@ -44,8 +45,13 @@ class RepeatFailure(Rule):
             Signal(
                 subject_type="customer",
                 subject_id=f"{r['customer_id']}:{r['last_id']}",
-                title=_("%(n)s service failures in %(days)s days for the same customer: double deviation risk")
-                % {"n": r["n"], "days": window.days},
+                title=Message(
+                    gettext_noop(
+                        "%(n)s service failures in %(days)s days for the same customer: double deviation risk"
+                    ),
+                    n=r["n"],
+                    days=window.days,
+                ),
                 customer_id=r["customer_id"],
                 case_id=open_cases.get(r["customer_id"]),
                 detail={"failures": r["n"], "window_days": window.days},

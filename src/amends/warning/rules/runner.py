@@ -15,7 +15,7 @@ from datetime import datetime
 from django.db import transaction
 
 from amends.accounts.models import OrgUnit
-from amends.core import clock
+from amends.core import clock, texts
 from amends.customers.models import Customer
 from amends.journeys.models import Touchpoint
 from amends.recovery import services as recovery
@@ -98,6 +98,7 @@ def raise_signals(config: RuleConfig, rule: Rule, signals: Sequence[Signal], *, 
             subject_type=signal.subject_type,
             subject_id=str(signal.subject_id),
             title=signal.title[:300],
+            title_text=texts.stored(signal.title),
             org_unit_id=unit,
             owner_role=config.owner_role,
             severity=severity,

@@ -14,7 +14,9 @@ from datetime import datetime, timedelta
 
 from django.db.models import Exists, Min, OuterRef
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from amends.core.texts import Message
 
 from ..models import Alert, AlertStatus, Event, RuleConfig, Severity
 from ..services import alerts
@@ -59,11 +61,12 @@ class StageDuration(Rule):
             "elapsed": _hours(elapsed),
             "limit": _hours(limit),
         }
-        title = (
-            _("Claim %(claim)s: %(name)s breached (%(elapsed)s h of %(limit)s h)")
+        title = Message(
+            gettext_noop("Claim %(claim)s: %(name)s breached (%(elapsed)s h of %(limit)s h)")
             if breached
-            else _("Claim %(claim)s: %(name)s about to be breached (%(elapsed)s h of %(limit)s h)")
-        ) % values
+            else gettext_noop("Claim %(claim)s: %(name)s about to be breached (%(elapsed)s h of %(limit)s h)"),
+            **values,
+        )
         return Signal(
             subject_type="claim",
             subject_id=claim,

@@ -12,8 +12,9 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from amends.core.texts import Message
 from amends.journeys.models import Touchpoint
 from amends.recovery.models import Failure
 
@@ -64,8 +65,12 @@ class TouchpointSpike(Rule):
                 Signal(
                     subject_type="touchpoint",
                     subject_id=f"{code}:{today.date().isoformat()}",
-                    title=_("%(touchpoint)s: %(n)s failures today against %(mean)s a day usually")
-                    % {"touchpoint": touchpoint.name, "n": r["today"], "mean": f"{mean:.1f}"},  # a name, not a code
+                    title=Message(
+                        gettext_noop("%(touchpoint)s: %(n)s failures today against %(mean)s a day usually"),
+                        touchpoint=touchpoint.name,
+                        n=r["today"],
+                        mean=f"{mean:.1f}",
+                    ),  # a name, not a code
                     touchpoint=code,
                     detail={"today": r["today"], "daily_mean": round(mean, 3), "p_value": p, "alpha": alpha},
                 )

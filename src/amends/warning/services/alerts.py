@@ -11,12 +11,53 @@ from django.utils.translation import gettext as _
 
 from amends.accounts.access import in_scope
 from amends.accounts.models import User
-from amends.core import audit, batch, clock
+from amends.core import audit, batch, clock, texts
 from amends.core.errors import InvalidInput, NotFound, RuleViolation
 
 from ..models import Alert, AlertStatus
 
 AUDIT_FIELDS = ["status", "owner", "severity", "case"]
+
+
+def _unsaved(
+    *,
+    rule: str,
+    subject_type: str,
+    subject_id: Any,
+    title: str,
+    org_unit_id: int,
+    owner: User | None,
+    severity: int,
+    customer_id: int | None,
+    case_id: int | None,
+    detail: dict | None,
+    owner_role: str = "",
+    touchpoint_id: int | None = None,
+) -> Alert:
+    """An alert as every raise builds it: the title cut to the column and kept as a message for the reader's
+    language, raised now."""
+    return Alert(
+        rule=rule,
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        title=title[:300],
+        title_text=texts.stored(title),
+        org_unit_id=org_unit_id,
+        owner=owner,
+        severity=severity,
+        customer_id=customer_id,
+        case_id=case_id,
+        detail=detail or {},
+        owner_role=owner_role,
+        touchpoint_id=touchpoint_id,
+        raised_at=clock.now(),
+    )
+
+
+def _raised(*alerts: Alert) -> None:
+    audit.record(
+        *(audit.entry(actor=None, action="alert.raise", obj=a, after=audit.snapshot(a, AUDIT_FIELDS)) for a in alerts)
+    )
 
 
 def alert_raise(
@@ -39,26 +80,24 @@ def alert_raise(
     existing = live.filter(rule=rule, subject_type=subject_type, subject_id=str(subject_id)).first()
     if existing is not None:
         return existing, False
+    alert = _unsaved(
+        rule=rule,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        title=title,
+        org_unit_id=org_unit_id,
+        owner=owner,
+        severity=severity,
+        customer_id=customer_id,
+        case_id=case_id,
+        detail=detail,
+        owner_role=owner_role,
+        touchpoint_id=touchpoint_id,
+    )
     try:
         with transaction.atomic():
-            alert = Alert.objects.create(
-                rule=rule,
-                subject_type=subject_type,
-                subject_id=str(subject_id),
-                title=title[:300],
-                org_unit_id=org_unit_id,
-                owner=owner,
-                severity=severity,
-                customer_id=customer_id,
-                case_id=case_id,
-                detail=detail or {},
-                owner_role=owner_role,
-                touchpoint_id=touchpoint_id,
-                raised_at=clock.now(),
-            )
-            audit.record(
-                audit.entry(actor=None, action="alert.raise", obj=alert, after=audit.snapshot(alert, AUDIT_FIELDS))
-            )
+            alert.save(force_insert=True)
+            _raised(alert)
     except IntegrityError:
         return live.get(rule=rule, subject_type=subject_type, subject_id=str(subject_id)), False
     return alert, True
@@ -80,21 +119,20 @@ def alert_raise_new(
     """Raise the alert of a subject created in this same transaction (a complaint just received): no alert can
     be live for it yet, so there is nothing to look up and no race to lose, and the row goes out with the use
     case's other writes (core.batch)."""
-    alert = Alert(
+    alert = _unsaved(
         rule=rule,
         subject_type=subject_type,
-        subject_id=str(subject_id),
-        title=title[:300],
+        subject_id=subject_id,
+        title=title,
         org_unit_id=org_unit_id,
         owner=owner,
         severity=severity,
         customer_id=customer_id,
         case_id=case_id,
-        detail=detail or {},
-        raised_at=clock.now(),
+        detail=detail,
     )
     batch.create(alert)
-    audit.record(audit.entry(actor=None, action="alert.raise", obj=alert, after=audit.snapshot(alert, AUDIT_FIELDS)))
+    _raised(alert)
     return alert
 
 
@@ -120,12 +158,7 @@ def alerts_raise(new: list[Alert]) -> list[Alert]:
                 continue
             saved.append(alert)
     with batch.collect():
-        audit.record(
-            *(
-                audit.entry(actor=None, action="alert.raise", obj=a, after=audit.snapshot(a, AUDIT_FIELDS))
-                for a in saved
-            )
-        )
+        _raised(*saved)
     return saved
 
 
@@ -136,9 +169,14 @@ def alert_escalate(*, alert_id: int, severity: int, title: str, detail: dict | N
     if alert.status == AlertStatus.RESOLVED or alert.severity >= severity:
         return alert
     with audit.changing(
-        alert, actor=None, action="alert.escalate", tracked=AUDIT_FIELDS, update_fields=["severity", "title", "detail"]
+        alert,
+        actor=None,
+        action="alert.escalate",
+        tracked=AUDIT_FIELDS,
+        update_fields=["severity", "title", "title_text", "detail"],
     ):
-        alert.severity, alert.title = severity, title[:300]
+        alert.severity = severity
+        alert.titled(title)
         if detail is not None:
             alert.detail = detail
     return alert

@@ -128,7 +128,7 @@ def case_from_alert(alert: Alert, *, actor: User | None, at: datetime) -> Case |
         episode=episode,
         source=FailureSource.WARNING,
         source_ref=f"alert:{alert.pk}",
-        description=alert.title,
+        description=alert.shown_title,
         at=at,
         dimension=str(params.get("dimension", getattr(rule, "dimension", ""))),
         gap=params.get("gap", getattr(rule, "gap", None)),

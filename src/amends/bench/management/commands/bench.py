@@ -99,6 +99,10 @@ class Command(BaseCommand):
         several.add_argument("--threads", type=int, default=4, help="threads per server worker")
         several.add_argument("--warmup", type=float, default=3.0, help="seconds of unmeasured load per topology")
         several.add_argument("--jobs", type=int, default=2000, help="background jobs drained by one, then two workers")
+        several.add_argument(
+            "--event-batches", type=int, default=6, help="event batches stored by one worker, then as many by two"
+        )
+        several.add_argument("--event-batch-size", type=int, default=10_000, help="events per batch (at most 10,000)")
         several.add_argument("--drop", action="store_true", help="drop the bench database afterwards")
         events.add_argument("--database-name", default="amends_bench_events", help="created afresh (dropped first)")
         events.add_argument("--batches", type=int, default=20, help="batches of 10,000 events per client count")
@@ -217,6 +221,8 @@ class Command(BaseCommand):
 
         if opts["seconds"] <= 0 or opts["workers"] < 1 or opts["threads"] < 1 or opts["jobs"] < 1 or opts["warmup"] < 0:
             raise CommandError("--seconds, --workers, --threads and --jobs must be positive, --warmup not negative")
+        if opts["event_batches"] < 1 or not 1 <= opts["event_batch_size"] <= 10_000:
+            raise CommandError("--event-batches must be positive and --event-batch-size from 1 to 10,000")
         try:
             figures = run_cluster(
                 ClusterOptions(
@@ -227,6 +233,8 @@ class Command(BaseCommand):
                     workers=opts["workers"],
                     threads=opts["threads"],
                     jobs=opts["jobs"],
+                    event_batches=opts["event_batches"],
+                    event_batch=opts["event_batch_size"],
                     warmup=opts["warmup"],
                     drop_after=opts["drop"],
                 ),

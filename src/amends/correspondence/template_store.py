@@ -1,0 +1,59 @@
+"""The message templates of this process, read whole and kept until one changes.
+
+Composing a message (a receipt notice with every complaint) would otherwise read its template each time. The
+templates are few and edited rarely, in the admin: an edit drops this process's copy once it commits, and
+other processes notice within `AMENDS_TEMPLATE_CHECK_SECONDS` by comparing a cheap stamp (count and latest
+edit), as the text lexicon does. With 0 (tests) every look-up reads the table.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Max
+
+from .models import MessageTemplate
+
+_lock = threading.Lock()
+_state: dict[str, Any] = {"by_key": None, "stamp": None, "checked": 0.0}
+
+
+def _stamp() -> tuple[int, Any]:
+    row = MessageTemplate.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    return row["n"], row["at"]
+
+
+def _all() -> dict[str, dict[str, MessageTemplate]]:
+    by_key: dict[str, dict[str, MessageTemplate]] = {}
+    for template in MessageTemplate.objects.order_by("key", "language"):
+        by_key.setdefault(template.key, {})[template.language] = template
+    return by_key
+
+
+def templates_of(key: str) -> dict[str, MessageTemplate]:
+    """The templates with this key by language (copies: change them freely)."""
+    if settings.AMENDS_TEMPLATE_CHECK_SECONDS <= 0:
+        return {t.language: t for t in MessageTemplate.objects.filter(key=key)}
+    with _lock:
+        now = time.monotonic()
+        if _state["by_key"] is None or now - _state["checked"] >= settings.AMENDS_TEMPLATE_CHECK_SECONDS:
+            stamp = _stamp()
+            if _state["by_key"] is None or stamp != _state["stamp"]:
+                _state["by_key"], _state["stamp"] = _all(), stamp
+            _state["checked"] = now
+        found = _state["by_key"].get(key, {})
+    return {language: _copy(t) for language, t in found.items()}
+
+
+def _copy(template: MessageTemplate) -> MessageTemplate:
+    copy = MessageTemplate(**{f.attname: getattr(template, f.attname) for f in MessageTemplate._meta.concrete_fields})
+    copy._state.adding, copy._state.db = False, template._state.db
+    return copy
+
+
+def invalidate() -> None:
+    with _lock:
+        _state["by_key"] = None
