@@ -94,8 +94,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last: turns a login refused by the throttle into a 429 page.
+    # Turns a login refused by the throttle into a 429 page.
     "axes.middleware.AxesMiddleware",
+    # A view that lost its database connection answers 503 with Retry-After, not 500 (core.unavailable).
+    "amends.core.unavailable.DatabaseUnavailable",
 ]
 
 # The login throttle (django-axes): after AMENDS_LOGIN_FAILURES wrong passwords for one account, or from one

@@ -62,3 +62,6 @@ urlpatterns = [
     path("", include("amends.search.urls")),
     path("", include("amends.assembly.waiting")),
 ]
+
+# A lost database connection raised outside a view answers 503 (core.unavailable), anything else Django's 500.
+handler500 = "amends.core.unavailable.server_error"

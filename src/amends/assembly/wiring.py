@@ -73,6 +73,7 @@ def connect() -> None:
         Section("attachments", correspondence.case_attachments, "correspondence/_case_attachments.html", "main"),
         Section("notes", correspondence.case_notes, "correspondence/_case_notes.html", "main"),
         Section("playbook", warning.case_playbook, "warning/_case_playbook.html", "side"),
+        Section("portal", followup.case_portal, "followup/_case_portal.html", "side"),
         Section("complaints", intake.case_complaints, "intake/_case_complaints.html", "side"),
         Section("coding", text.case_coding, "text/_case_coding.html", "side"),
         Section("suggested", text.case_suggested),  # the API's; the page shows them in the codes panel

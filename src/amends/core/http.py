@@ -21,6 +21,9 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
 from .errors import AmendsError
+from .schemas import ErrorOut
+from .unavailable import CONNECTION_LOST, RETRY_AFTER_SECONDS
+from .unavailable import detail as unavailable_detail
 
 
 class LocalTimeEncoder(NinjaJSONEncoder):
@@ -38,7 +41,8 @@ class LocalTimeRenderer(JSONRenderer):
 
 # What any operation may answer whatever its own rules, in the one error shape: a missing token (401, not on
 # public routes), a role that may not (403), an object outside the caller's scope (404), a stale version (409),
-# a body that is not JSON (400/415), refused characters or fields (422), a limit (429).
+# a body that is not JSON (400/415), refused characters or fields (422), a limit (429), a database that
+# cannot be reached (503).
 COMMON_ERRORS = {
     400: "The request body is not valid JSON.",
     401: "No token, or an unknown or revoked one.",
@@ -48,23 +52,17 @@ COMMON_ERRORS = {
     415: "The body is not application/json.",
     422: "Invalid fields or characters, or a business rule refuses.",
     429: "Over a rate limit.",
+    503: "The database could not be reached just now: try again after Retry-After seconds.",
 }
-ERROR_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "error": {"type": "string"},
-        "detail": {"type": "string"},
-        "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
-    },
-    "required": ["error", "detail", "fields"],
-}
+ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 
 
 class AmendsAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
         """Every operation declares the error statuses it can answer, in the one error shape."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        error = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        schema.setdefault("components", {}).setdefault("schemas", {}).setdefault("ErrorOut", error)
         for item in schema.get("paths", {}).values():
             for operation in item.values():
                 if not isinstance(operation, dict) or "responses" not in operation:
@@ -78,7 +76,7 @@ class AmendsAPI(NinjaAPI):
                         status,
                         {
                             "description": text,
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                            "content": {"application/json": {"schema": ERROR_REF}},
                         },
                     )
         return schema
@@ -187,10 +185,15 @@ def _not_found(exc: Http404) -> Answer:
     return 404, error_body("not_found", _("Not found.")), {}
 
 
+def _database_unavailable(exc: Exception) -> Answer:
+    return 503, error_body("database_unavailable", unavailable_detail()), {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
 HANDLERS: dict[type[Exception], Callable[[Any], Answer]] = {
     AmendsError: _amends_error,
     ValidationError: _validation_error,
     AuthenticationError: _unauthenticated,
     HttpError: _http_error,
     Http404: _not_found,
+    **dict.fromkeys(CONNECTION_LOST, _database_unavailable),
 }

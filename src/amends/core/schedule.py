@@ -77,7 +77,7 @@ def enqueue_due(now: datetime, entries: list[Entry]) -> list[str]:
             if _queue_is_the_database(entry.task):
                 entry.task.enqueue()
             else:
-                transaction.on_commit(entry.task.enqueue)
+                transaction.on_commit(entry.task.enqueue, robust=True)
         done.append(entry.path)
     if done:
         ScheduledRun.objects.filter(enqueued_at__lt=now - KEEP).delete()

@@ -24,7 +24,8 @@ class MessageTemplateAdmin(AuditedAdmin):
 
     def save_model(self, request: Any, obj: models.Model, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        transaction.on_commit(template_store.invalidate)  # this process composes with the new wording at once
+        # This process composes with the new wording at once.
+        transaction.on_commit(template_store.invalidate, robust=True)
 
 
 @admin.register(Message)

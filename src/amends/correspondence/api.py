@@ -10,6 +10,7 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from amends.accounts.access import SEES_CONTACTS, can
 from amends.accounts.http import actor_of
+from amends.core.schemas import IdName, Out, PersonOut, Time
 from amends.recovery.access import access_case
 
 from . import evidence, notes, queries, services
@@ -17,6 +18,81 @@ from .models import AttachmentSource
 from .views import file_response
 
 router = Router(tags=["correspondence"])
+
+
+class MessageOut(Out):
+    """A message to or from the case's customer, with its delivery status; `address` masked for roles that do
+    not see contacts."""
+
+    id: int
+    direction: str
+    channel: str
+    address: str
+    subject: str
+    body: str
+    template: str | None
+    language: str
+    status: str
+    attempts: int
+    last_error: str | None
+    complaint: int | None
+    actor: IdName | None
+    created_at: Time
+    sent_at: Time | None
+    delivered_at: Time | None
+
+
+class MessagesOut(Out):
+    messages: list[MessageOut]
+
+
+class AttachmentOut(Out):
+    """An evidence file: its original name (cleaned), the type read from its content, where to fetch it."""
+
+    id: int
+    name: str
+    content_type: str
+    size: int
+    source: str
+    complaint: int | None
+    step: int | None
+    message: int | None
+    note: str
+    uploaded_by: IdName | None
+    created_at: Time
+    url: str
+    download: str
+    thumbnail: str | None
+
+
+class AttachmentsOut(Out):
+    attachments: list[AttachmentOut]
+
+
+class NoteOut(Out):
+    id: int
+    author: IdName
+    body: str
+    created_at: Time
+
+
+class NotesOut(Out):
+    """Internal notes (never shown to the customer), and who follows the case."""
+
+    items: list[NoteOut]
+    following: bool
+    followers: int
+
+
+class NoteAddedOut(Out):
+    id: int
+    body: str
+    created_at: Time
+    mentioned: list[PersonOut]
+
+
+class FollowOut(Out):
+    following: bool
 
 
 class MessageIn(Schema):
@@ -29,14 +105,14 @@ class MessageIn(Schema):
     complaint: int | None = Field(None, description="The complaint of this case the message is about")
 
 
-@router.get("/cases/{case_id}/messages", response=dict)
+@router.get("/cases/{case_id}/messages", response=MessagesOut)
 def list_messages(request: HttpRequest, case_id: int) -> Any:
     """The messages to and from the case's customer, oldest first, with their delivery status."""
     actor = actor_of(request)
     return {"messages": queries.case_messages(actor, access_case(actor, case_id))}
 
 
-@router.post("/cases/{case_id}/messages", response={201: dict})
+@router.post("/cases/{case_id}/messages", response={201: MessageOut})
 def send_message(request: HttpRequest, case_id: int, payload: MessageIn) -> Any:
     """Write to the customer: queued now, sent after commit by the worker (status follows: sent, failed…)."""
     actor = actor_of(request)
@@ -55,14 +131,14 @@ def send_message(request: HttpRequest, case_id: int, payload: MessageIn) -> Any:
     return Status(201, queries.message_brief(message, full_address=can(actor, SEES_CONTACTS)))
 
 
-@router.get("/cases/{case_id}/attachments", response=dict)
+@router.get("/cases/{case_id}/attachments", response=AttachmentsOut)
 def list_attachments(request: HttpRequest, case_id: int) -> Any:
     """The case's evidence files, oldest first (also under `attachments` in `GET /cases/{id}`)."""
     actor = actor_of(request)
     return {"attachments": queries.case_attachments(actor, access_case(actor, case_id))}
 
 
-@router.post("/cases/{case_id}/attachments", response={201: dict})
+@router.post("/cases/{case_id}/attachments", response={201: AttachmentOut})
 def add_attachment(
     request: HttpRequest,
     case_id: int,
@@ -99,14 +175,14 @@ class NoteIn(Schema):
     body: str = Field(..., max_length=10000, description="Internal; `@username` or `@full name` notifies a colleague")
 
 
-@router.get("/cases/{case_id}/notes", response=dict)
+@router.get("/cases/{case_id}/notes", response=NotesOut)
 def list_notes(request: HttpRequest, case_id: int) -> Any:
     """The case's internal notes (also under `notes` in `GET /cases/{id}`), and whether the caller follows it."""
     actor = actor_of(request)
     return queries.case_notes(actor, access_case(actor, case_id))
 
 
-@router.post("/cases/{case_id}/notes", response={201: dict})
+@router.post("/cases/{case_id}/notes", response={201: NoteAddedOut})
 def add_note(request: HttpRequest, case_id: int, payload: NoteIn) -> Any:
     """Add an internal note; the colleagues it names who may see the case are notified (`mentioned`)."""
     actor = actor_of(request)
@@ -126,7 +202,7 @@ class FollowIn(Schema):
     follow: bool = True
 
 
-@router.post("/cases/{case_id}/follow", response=dict)
+@router.post("/cases/{case_id}/follow", response=FollowOut)
 def follow_case(request: HttpRequest, case_id: int, payload: FollowIn) -> Any:
     """Follow (or stop following) a case: its notes and the customer's messages then notify you."""
     actor = actor_of(request)

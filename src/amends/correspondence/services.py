@@ -160,7 +160,7 @@ def message_send(
         )
         if address:
             message_id = message.pk
-            transaction.on_commit(lambda: _enqueue(message_id))
+            transaction.on_commit(lambda: _enqueue(message_id), robust=True)
         return message
 
 

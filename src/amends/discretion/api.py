@@ -3,7 +3,6 @@ and the authority policies (read by everyone, set by quality managers and admins
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -13,6 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from amends.accounts.access import SEES_INSIGHTS, require
 from amends.accounts.http import actor_of
 from amends.core import clock
+from amends.core.schemas import InstantIn, Money, Out, PersonOut, Time
 from amends.recovery.access import access_case
 
 from . import queries, services
@@ -28,6 +28,129 @@ class DiscretionIn(Schema):
     customer_at_fault: bool
     extra_cost: bool = Field(..., description="Does it cost the company anything extra?")
     breaches_regulation: bool = Field(..., description="Would it breach a law or regulation? Then it is refused.")
+
+
+class ApprovalOut(Out):
+    id: int
+    approver: PersonOut | None
+    level: int
+    status: str
+    assigned_at: Time
+    due_at: Time
+    decided_at: Time | None
+    note: str
+    version: int
+
+
+class WaitingOnOut(Out):
+    """The approval a request waits on: who, by when, at which level."""
+
+    id: int
+    approver: PersonOut | None
+    due_at: Time
+    level: int
+
+
+class RequestOut(Out):
+    """A discretion request: `granted` at once, `refused` on a breach, or `pending_approval` (`approval`)."""
+
+    id: int
+    case: int | None
+    customer: int
+    kind: str
+    amount: Money
+    reason: str
+    customer_at_fault: bool
+    extra_cost: bool
+    breaches_regulation: bool
+    status: str
+    reasons: list[str]
+    origin: str
+    requested_by: PersonOut | None
+    requested_at: Time
+    decided_at: Time | None
+    approval: WaitingOnOut | None
+    approvals: list[ApprovalOut]
+
+
+class WaitingCaseOut(Out):
+    id: int | None
+    reference: str | None
+
+
+class WaitingCustomerOut(Out):
+    id: int
+    name: str
+    segment: str
+
+
+class WaitingApprovalOut(ApprovalOut):
+    request: RequestOut
+    case: WaitingCaseOut
+    customer: WaitingCustomerOut
+
+
+class ApprovalsOut(Out):
+    items: list[WaitingApprovalOut]
+
+
+class TreatmentRowOut(Out):
+    """One segment's (`segment`) or unit's (`unit`) requests, grants, amounts and outcomes."""
+
+    requests: int
+    approved: int
+    rejected: int
+    refused: int
+    pending: int
+    granted_on_the_spot: int
+    grant_rate: float | None
+    on_the_spot_rate: float | None
+    approval_rate: float | None
+    amount_requested: Money
+    amount_given: Money
+    hours_to_approval_decision: float | None
+    cases: int
+    cases_closed: int
+    cases_recovered: int
+    cases_reopened: int
+    recovered_rate: float | None
+    given_cases: int
+    given_cases_closed: int
+    given_cases_recovered: int
+    given_recovered_rate: float | None
+
+
+class TreatmentOut(Out):
+    by: str
+    since: Time
+    until: Time
+    items: list[TreatmentRowOut]
+
+
+class UnitRefOut(Out):
+    id: int
+    code: str
+    name: str
+
+
+class AuthorityPolicyOut(Out):
+    """A version of a role's authority in an org unit."""
+
+    id: int
+    role: str
+    org_unit: UnitRefOut
+    kind: str
+    version: int
+    effective_from: Time
+    per_action_limit: Money
+    actor_budget: Money | None
+    unit_budget: Money | None
+    period: str
+    note: str
+
+
+class PoliciesOut(Out):
+    items: list[AuthorityPolicyOut]
 
 
 def _answer(request: Any) -> dict[str, Any]:
@@ -46,7 +169,7 @@ def _answer(request: Any) -> dict[str, Any]:
     }
 
 
-@router.post("/cases/{case_id}/discretion", response={201: dict})
+@router.post("/cases/{case_id}/discretion", response={201: RequestOut})
 def ask(request: HttpRequest, case_id: int, payload: DiscretionIn) -> Any:
     """Compensation or a rule exception: `granted` at once within your authority, `refused` on a breach,
     otherwise `pending_approval` with the superior it waits on."""
@@ -65,14 +188,14 @@ def ask(request: HttpRequest, case_id: int, payload: DiscretionIn) -> Any:
     return Status(201, _answer(answer))
 
 
-class DecisionIn(Schema):
+class ApprovalDecisionIn(Schema):
     decision: Literal["approve", "reject"]
     note: str = Field("", max_length=5000, description="Required to reject: the requester tells the customer why")
     version: int | None = None
 
 
-@router.post("/approvals/{approval_id}/decision", response=dict)
-def decide(request: HttpRequest, approval_id: int, payload: DecisionIn) -> Any:
+@router.post("/approvals/{approval_id}/decision", response=RequestOut)
+def decide(request: HttpRequest, approval_id: int, payload: ApprovalDecisionIn) -> Any:
     approval = services.approval_decide(
         actor=actor_of(request),
         approval_id=approval_id,
@@ -93,7 +216,7 @@ def _waiting(a: Approval) -> dict[str, Any]:
     }
 
 
-@router.get("/approvals", response=dict)
+@router.get("/approvals", response=ApprovalsOut)
 def waiting(request: HttpRequest) -> Any:
     """What waits on the caller, oldest first."""
     return {"items": [_waiting(a) for a in queries.approvals_waiting(actor_of(request))]}
@@ -101,11 +224,11 @@ def waiting(request: HttpRequest) -> Any:
 
 class ReportQuery(Schema):
     by: Literal["segment", "unit"] = "segment"
-    since: datetime | None = Field(None, description="Default: the start of the month six months back")
-    until: datetime | None = Field(None, description="Default: now")
+    since: InstantIn | None = Field(None, description="Default: the start of the month six months back")
+    until: InstantIn | None = Field(None, description="Default: now")
 
 
-@router.get("/discretion/report", response=dict)
+@router.get("/discretion/report", response=TreatmentOut)
 def report(request: HttpRequest, params: Query[ReportQuery]) -> Any:
     """Equal treatment: requests, grants, approval rates, amounts, time to decision and case outcomes per
     customer segment or org unit, in the caller's scope."""
@@ -121,7 +244,7 @@ def report(request: HttpRequest, params: Query[ReportQuery]) -> Any:
     }
 
 
-@router.get("/discretion/policies", response=dict)
+@router.get("/discretion/policies", response=PoliciesOut)
 def policies(request: HttpRequest) -> Any:
     """The newest version in force of every authority policy."""
     actor_of(request)
@@ -136,11 +259,11 @@ class PolicyIn(Schema):
     actor_budget: Decimal | None = None
     unit_budget: Decimal | None = None
     period: Literal["month", "quarter", "year"] = "month"
-    effective_from: datetime | None = Field(None, description="Default: now; never in the past")
+    effective_from: InstantIn | None = Field(None, description="Default: now; never in the past")
     note: str = Field("", max_length=2000)
 
 
-@router.post("/discretion/policies", response={201: dict})
+@router.post("/discretion/policies", response={201: AuthorityPolicyOut})
 def set_policy(request: HttpRequest, payload: PolicyIn) -> Any:
     """A new version of a role's authority in an org unit (quality managers and admins)."""
     policy = services.policy_set(

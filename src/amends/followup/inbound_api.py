@@ -16,6 +16,7 @@ from amends.accounts.access import require
 from amends.accounts.http import actor_of
 from amends.accounts.models import Role
 from amends.core.errors import InvalidInput
+from amends.core.schemas import Out
 
 from .services.inbound import email_receive, parse
 
@@ -24,11 +25,25 @@ RELAYS_MAIL = {Role.ADMIN}
 MAX_BYTES = 30 * 1024 * 1024
 
 
+class InboundCaseOut(Out):
+    id: int
+    reference: str
+
+
+class InboundOut(Out):
+    """What became of the mail: `threaded` to a case, `opened` a complaint, or a `duplicate` already kept."""
+
+    result: str
+    case: InboundCaseOut
+    complaint: int | None
+    message: int
+
+
 class InboundIn(Schema):
     raw: str = Field(..., description="The whole message as received (RFC 822), base64")
 
 
-@router.post("/inbound/email", response={201: dict, 200: dict})
+@router.post("/inbound/email", response={201: InboundOut, 200: InboundOut})
 def inbound_email(request: HttpRequest, payload: InboundIn) -> Any:
     """Thread the mail to the case it names when it comes from that customer's address on file; otherwise
     open a complaint of its own. Answers `{"result": "threaded"|"opened"|"duplicate", "case", "message"}`

@@ -41,7 +41,7 @@ def notice_send(*, customer: Customer, channel: str, purpose: str, subject: str,
         created_at=clock.now(),
     )
     text = body.replace(LINK, link)
-    transaction.on_commit(lambda: _deliver(notice.pk, channel, address, subject, text))
+    transaction.on_commit(lambda: _deliver(notice.pk, channel, address, subject, text), robust=True)
     return notice
 
 

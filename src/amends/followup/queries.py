@@ -286,3 +286,14 @@ def portal_thread(token: str) -> list[dict[str, Any]]:
         }
         for m in rows
     ]
+
+
+def case_portal(actor: User, case: Case) -> list[dict[str, Any]]:
+    """The case's portal complaints still waiting for their complainant's identity to be verified: staff link
+    each to the customer's own record once verified (by phone or documents). The customer the details point at
+    is never shown: staff find the customer themselves."""
+    rows = PortalSubmission.objects.filter(complaint__case=case, verified_at__isnull=True).select_related("complaint")
+    return [
+        {"complaint": s.complaint_id, "reference": s.complaint.reference, "received_at": s.complaint.received_at}
+        for s in rows.order_by("complaint__received_at")
+    ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("complain/status/<str:token>/review/", views.portal_review, name="portal_review"),
     path("complain/status/<str:token>/letter.pdf", views.portal_letter, name="portal_letter"),
     path("survey/<str:token>/", views.survey, name="survey"),
+    path("complaints/<int:complaint_id>/link/", views.portal_link, name="portal_link"),
     path("callbacks/", views.callbacks_page, name="callbacks"),
     path("callbacks/<int:callback_id>/", views.callback_page, name="callback"),
     path("callbacks/<int:callback_id>/claim/", views.callback_claim_post, name="callback_claim"),

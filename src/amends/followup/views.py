@@ -21,15 +21,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from amends.accounts.access import WORKS_CASES, require
+from amends.accounts.access import WORKS_CASES, require, scope_filter
 from amends.accounts.http import staff, staff_page
 from amends.core import clock
 from amends.core.clients import client_address
 from amends.core.errors import AmendsError, InvalidInput, RuleViolation
 from amends.core.views import form_error
+from amends.customers.models import Customer
 from amends.customers.presenters import contact
 from amends.intake import services as intake
+from amends.intake.access import access_complaint
 from amends.intake.letter_pdf import pdf_response
+from amends.intake.services.related import find_case
 
 from . import queries, services
 from .forms import AddForm, AnswerForm, CallForm, CodeForm, PortalForm, ReviewForm, WithdrawForm
@@ -285,6 +288,40 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
             exc.status,
         )
     return _public(request, "followup/survey_done.html", {"already": False})
+
+
+@require_POST
+@staff_page
+def portal_link(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    """Staff link a portal complaint to the verified customer's record (and case): the form on its case page."""
+    actor = staff(request)
+    complaint = access_complaint(actor, complaint_id)
+    back = reverse("case", kwargs={"case_id": complaint.case_id}) + "#portal-link"
+    number = request.POST.get("customer", "").strip()
+    reference = request.POST.get("case", "").strip()
+    try:
+        customer = scope_filter(Customer.objects.filter(customer_no=number.upper()), actor).first() if number else None
+        if customer is None:
+            raise InvalidInput(
+                _("No customer with this number in your organisation."), fields={"customer": [_("Not found.")]}
+            )
+        linked = services.portal_link_verified(
+            actor=actor,
+            complaint_id=complaint.pk,
+            customer_id=customer.pk,
+            case_id=find_case(actor, reference).pk if reference else None,
+            verified_by=request.POST.get("verified_by", ""),
+            note=request.POST.get("note", "")[:2000],
+        )
+    except AmendsError as exc:
+        messages.error(request, exc.detail)
+        return redirect(back)
+    messages.success(
+        request,
+        _("%(complaint)s is now under %(customer)s's record, on case %(case)s.")
+        % {"complaint": linked.reference, "customer": customer.name, "case": linked.case.reference},
+    )
+    return redirect(reverse("case", kwargs={"case_id": linked.case_id}))
 
 
 @require_GET

@@ -3,7 +3,6 @@ read one, and move it along."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -11,11 +10,51 @@ from ninja import Field, Query, Router, Schema, Status
 
 from amends.accounts.http import actor_of
 from amends.core import clock
+from amends.core.schemas import Day, DayIn, InstantIn, Out, Text, Time
 
 from . import queries, services
 from .access import access_rectification
 
 router = Router(tags=["rectifications"])
+
+
+class BeforeAfterOut(Out):
+    """Failures at the touchpoint in equal windows before and after the change took effect (None until then)."""
+
+    window_days: int | None
+    before: int | None
+    after: int | None
+    change: float | None
+
+
+class RectificationOut(Out):
+    """A change to the service system opened from a root cause, with failures before and after it."""
+
+    id: int
+    touchpoint: str
+    touchpoint_name: Text
+    cause: str | None
+    title: str
+    action: str
+    org_unit: int
+    org_unit_name: str
+    owner: str
+    owner_name: str
+    due_date: Day
+    overdue: bool
+    status: str
+    status_label: Text
+    cause_label: Text
+    effective_at: Time | None
+    note: str
+    version: int
+    failures: BeforeAfterOut
+
+
+class RectificationsOut(Out):
+    page: int
+    more: bool
+    items: list[RectificationOut]
 
 
 class RectificationIn(Schema):
@@ -24,11 +63,11 @@ class RectificationIn(Schema):
     title: str = Field(..., max_length=200, description="What will change in the service system")
     action: str = Field("", max_length=5000)
     owner: str = Field(..., max_length=150, description="User name of the person who owns the change")
-    due_date: date
+    due_date: DayIn
     org_unit: int | None = Field(None, description="Default: your own unit")
 
 
-@router.post("/rectifications", response={201: dict})
+@router.post("/rectifications", response={201: RectificationOut})
 def open_rectification(request: HttpRequest, payload: RectificationIn) -> Any:
     r = services.rectification_open(
         actor=actor_of(request),
@@ -48,12 +87,12 @@ class ListQuery(Schema):
     page: int = Field(1, ge=1, le=100000)
 
 
-@router.get("/rectifications", response=dict)
+@router.get("/rectifications", response=RectificationsOut)
 def list_rectifications(request: HttpRequest, params: Query[ListQuery]) -> Any:
     return queries.rectifications(actor_of(request), now=clock.now(), status=params.status, page=params.page)
 
 
-@router.get("/rectifications/{rectification_id}", response=dict)
+@router.get("/rectifications/{rectification_id}", response=RectificationOut)
 def get_rectification(request: HttpRequest, rectification_id: int) -> Any:
     return queries.detail(access_rectification(actor_of(request), rectification_id), clock.now())
 
@@ -61,13 +100,13 @@ def get_rectification(request: HttpRequest, rectification_id: int) -> Any:
 class UpdateIn(Schema):
     status: Literal["", "planned", "in_progress", "done", "cancelled"] = ""
     owner: str = Field("", max_length=150)
-    due_date: date | None = None
+    due_date: DayIn | None = None
     note: str = Field("", max_length=5000)
-    effective_at: datetime | None = Field(None, description="When the change took effect (done: default now)")
+    effective_at: InstantIn | None = Field(None, description="When the change took effect (done: default now)")
     version: int | None = None
 
 
-@router.post("/rectifications/{rectification_id}", response=dict)
+@router.post("/rectifications/{rectification_id}", response=RectificationOut)
 def update_rectification(request: HttpRequest, rectification_id: int, payload: UpdateIn) -> Any:
     r = services.rectification_update(
         actor=actor_of(request),

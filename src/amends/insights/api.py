@@ -13,10 +13,68 @@ from ninja import Field, Query, Router, Schema
 from amends.accounts.access import SEES_INSIGHTS, require
 from amends.accounts.http import actor_of
 from amends.core.errors import InvalidInput
+from amends.core.schemas import Object, Out, Text, Time
 
 from . import export, queries, reports
 
 router = Router(tags=["insights"])
+
+
+class ReportBriefOut(Out):
+    name: str
+    title: Text
+    params: Object
+
+
+class ReportsOut(Out):
+    reports: list[ReportBriefOut]
+
+
+class ColumnOut(Out):
+    key: str
+    label: Text
+    kind: str
+
+
+class SectionOut(Out):
+    """A table of the report: its columns (key, label, kind) and rows keyed by column."""
+
+    key: str
+    title: Text
+    columns: list[ColumnOut]
+    rows: list[Object]
+    totals: Object | None
+
+
+class ReportOut(Out):
+    """A report's figures for the filters applied (as they were understood: `filters`)."""
+
+    report: str
+    title: Text
+    filters: Object
+    sections: list[SectionOut]
+    notes: list[str]
+    as_of: Time | None
+
+
+class DrillCaseOut(Out):
+    id: int
+    reference: str
+    customer: str
+    org_unit: str
+    touchpoint: str | None
+    status: str
+    opened_at: Time
+    failures: int
+
+
+class DrillOut(Out):
+    """The cases behind one bar of the Pareto chart."""
+
+    filters: Object
+    page: int
+    more: bool
+    items: list[DrillCaseOut]
 
 
 class FilterQuery(Schema):
@@ -31,19 +89,19 @@ class FilterQuery(Schema):
     format: str = Field("json", description="json, csv or xlsx")
 
 
-@router.get("/insights", response=dict)
+@router.get("/insights", response=ReportsOut)
 def list_reports(request: HttpRequest) -> Any:
     require(actor_of(request), SEES_INSIGHTS)
     return {"reports": [{"name": r.name, "title": str(r.title), "params": r.params} for r in reports.REGISTRY.values()]}
 
 
-@router.get("/insights/pareto/cases", response=dict)
+@router.get("/insights/pareto/cases", response=DrillOut)
 def pareto_cases(request: HttpRequest, params: Query[FilterQuery]) -> Any:
     """The cases behind one bar of the Pareto chart: `touchpoint`, `cause`, `dimension` ("-": not coded)."""
     return queries.drill(actor_of(request), request.GET)
 
 
-@router.get("/insights/{report}", response=dict)
+@router.get("/insights/{report}", response=ReportOut)
 def get_report(request: HttpRequest, report: str, params: Query[FilterQuery]) -> Any:
     fmt = params.format or "json"
     if fmt not in export.FORMATS:

@@ -15,6 +15,7 @@ from ninja import Field, Header, Router, Schema, Status
 
 from amends.accounts.access import WORKS_CASES, require
 from amends.accounts.http import actor_of
+from amends.core.schemas import Day, ErrorOut, InstantIn, Money, Object, Out, Time
 
 from . import hooks, services
 from .queries import TRANSFER_COLUMNS, complaint_brief, letter_brief, regulator_transfers, review_brief
@@ -32,7 +33,7 @@ class CustomerIn(Schema):
 
 class ComplaintIn(Schema):
     channel: str = Field(..., description="hotline, counter, email, portal, app, letter, regulator, social, …")
-    received_at: datetime | None = Field(None, description="When the customer complained; default now")
+    received_at: InstantIn | None = Field(None, description="When the customer complained; default now")
     customer: CustomerIn
     policy_no: str = Field("", max_length=40)
     claim_no: str = Field("", max_length=40)
@@ -47,17 +48,22 @@ class ComplaintIn(Schema):
     filer_contact: str = Field("", max_length=100)
     filer_authority: str = Field("", max_length=200, description="The authority shown (power of attorney, heirship…)")
     regulator_ref: str = Field("", max_length=40, description="A regulator transfer's number (channel regulator)")
-    regulator_due_at: datetime | None = Field(None, description="The regulator's deadline for feedback")
+    regulator_due_at: InstantIn | None = Field(None, description="The regulator's deadline for feedback")
 
 
-class CaseRef(Schema):
+class ComplaintCustomerOut(Out):
+    id: int
+    name: str
+
+
+class CaseRef(Out):
     id: int
     reference: str
     status: str
     owner: str | None
 
 
-class ComplaintOut(Schema):
+class ComplaintOut(Out):
     id: int
     reference: str
     case: CaseRef
@@ -65,16 +71,150 @@ class ComplaintOut(Schema):
     status: str
     channel: str
     received_at: datetime
-    customer: dict[str, Any]
+    customer: ComplaintCustomerOut
     # Filled by apps above intake through `hooks.register_answer` (text: DESIGN §5).
-    flags: list[dict[str, Any]] = []
-    suggested: dict[str, Any] = {}
+    flags: list[Object] = []
+    suggested: Object = {}
 
 
-class ErrorOut(Schema):
-    error: str
-    detail: str
-    fields: dict[str, list[str]]
+class ExtensionBrief(Out):
+    id: int
+    level: int
+    status: str
+    reason: str
+
+
+class LetterOut(Out):
+    """A decision letter: drafted, checked by a second person, sent (then `url` reads it)."""
+
+    id: int
+    status: str
+    result: str
+    facts: str
+    reasons: str
+    offer: str
+    offer_amount: Money | None
+    review_deadline: Day | None
+    sent_at: Time | None
+    drafted_by: int
+    checked_by: int | None
+    url: str | None
+
+
+class ReviewOut(Out):
+    """A review (核查) of a decided complaint by the superior unit."""
+
+    id: int
+    complaint: int
+    grounds: str
+    requested_at: Time
+    due_at: Time
+    owner: int | None
+    status: str
+    outcome: str | None
+    decision: str | None
+    decided_at: Time | None
+
+
+class NoticeOut(Out):
+    kind: str
+    at: Time
+    to: str
+    text: str
+
+
+class FilerOut(Out):
+    name: str
+    contact: str
+    authority: str
+
+
+class RegulatorOut(Out):
+    reference: str
+    due_at: Time | None
+    feedback: str | None
+    feedback_at: Time | None
+
+
+class ImportedOut(Out):
+    source: str
+    external_ref: str
+
+
+class ComplaintDetailOut(Out):
+    """A complaint with its procedure: the clock, extensions, letters, review, notices, the regulator's part."""
+
+    id: int
+    reference: str
+    channel: str
+    received_at: Time
+    due_at: Time
+    extension_level: int
+    decided_at: Time | None
+    decision: str | None
+    status: str
+    withdrawn_at: Time | None
+    paused_at: Time | None
+    paused_days: int
+    filed_as: str | None
+    filer: FilerOut | None
+    regulator: RegulatorOut | None
+    policy_no: str | None
+    claim_no: str | None
+    touchpoint: str | None
+    description: str
+    request: str
+    request_confirmed: bool
+    loss_amount: Money | None
+    category: str | None
+    line: str | None
+    region: str | None
+    result: str | None
+    at_fault: bool | None
+    imported: ImportedOut | None
+    extensions: list[ExtensionBrief]
+    letters: list[LetterOut]
+    review: ReviewOut | None
+    notices: list[NoticeOut]
+
+
+class PauseOut(Out):
+    id: int
+    complaint: int
+    paused_at: Time
+
+
+class ResumeOut(Out):
+    id: int
+    days: int
+    due_at: Time
+
+
+class ExtensionOut(Out):
+    id: int
+    level: int
+    status: str
+    due_at: Time
+
+
+class TransferOut(Out):
+    """A complaint transferred by the regulator, with the feedback owed."""
+
+    transfer_number: str
+    complaint: str
+    customer: str
+    received_at: Time
+    regulator_due_at: Time | None
+    status: str
+    result: str | None
+    decided_at: Time | None
+    feedback: str | None
+    feedback_at: Time | None
+    feedback_on_time: bool | None
+
+
+class TransfersOut(Out):
+    results: list[TransferOut]
 
 
 def to_input(payload: ComplaintIn) -> services.ComplaintInput:
@@ -146,7 +286,10 @@ class DecisionIn(Schema):
     offer_amount: Decimal | None = Field(None, max_digits=14, decimal_places=2)
 
 
-@router.post("/complaints/{complaint_id}/decision", response={200: dict, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/complaints/{complaint_id}/decision",
+    response={200: ComplaintDetailOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+)
 def decide_complaint(request: HttpRequest, complaint_id: int, payload: DecisionIn) -> Any:
     """Decide: with a result the decision letter is issued (or waits for a second person's check where the
     insurer requires one, and the clock runs until it is sent); without, the decision is recorded as told."""
@@ -170,7 +313,7 @@ class LetterCheckIn(Schema):
     note: str = Field("", max_length=5000)
 
 
-@router.post("/letters/{letter_id}/check", response={200: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+@router.post("/letters/{letter_id}/check", response={200: LetterOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def check_letter(request: HttpRequest, letter_id: int, payload: LetterCheckIn) -> Any:
     """A second person checks a decision letter: approved, it is sent and the clock stops."""
     letter = services.letter_check(
@@ -183,21 +326,21 @@ class ReasonIn(Schema):
     reason: str = Field("", max_length=5000)
 
 
-@router.post("/complaints/{complaint_id}/pauses", response={201: dict, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+@router.post("/complaints/{complaint_id}/pauses", response={201: PauseOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
 def pause_complaint(request: HttpRequest, complaint_id: int, payload: ReasonIn) -> Any:
     """Pause the clock for an outside appraisal, test or assessment (鉴定、检测、评估); the complainant is told."""
     pause = services.complaint_pause(actor=actor_of(request), complaint_id=complaint_id, reason=payload.reason)
     return Status(201, {"id": pause.pk, "complaint": complaint_id, "paused_at": pause.paused_at})
 
 
-@router.post("/complaints/{complaint_id}/pauses/resume", response={200: dict, 404: ErrorOut, 409: ErrorOut})
+@router.post("/complaints/{complaint_id}/pauses/resume", response={200: ResumeOut, 404: ErrorOut, 409: ErrorOut})
 def resume_complaint(request: HttpRequest, complaint_id: int) -> Any:
     """End the pause: its whole days are added to the period; the complainant is told the new due date."""
     pause = services.complaint_resume(actor=actor_of(request), complaint_id=complaint_id)
     return {"id": pause.pk, "days": pause.days, "due_at": pause.complaint.due_at}
 
 
-@router.post("/complaints/{complaint_id}/withdrawal", response={200: dict, 404: ErrorOut, 409: ErrorOut})
+@router.post("/complaints/{complaint_id}/withdrawal", response={200: ComplaintDetailOut, 404: ErrorOut, 409: ErrorOut})
 def withdraw_complaint(request: HttpRequest, complaint_id: int, payload: ReasonIn) -> Any:
     """Record the complainant's withdrawal: the procedure ends today. A decided complaint → 409."""
     complaint = services.complaint_withdraw(actor=actor_of(request), complaint_id=complaint_id, reason=payload.reason)
@@ -208,7 +351,9 @@ class ReviewIn(Schema):
     grounds: str = Field(..., max_length=5000, description="Why the complainant disputes the decision")
 
 
-@router.post("/complaints/{complaint_id}/reviews", response={201: dict, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/complaints/{complaint_id}/reviews", response={201: ReviewOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+)
 def request_review(request: HttpRequest, complaint_id: int, payload: ReviewIn) -> Any:
     """The complainant asks for a review (核查) by the superior institution, within the configured days."""
     review = services.review_request(actor=actor_of(request), complaint_id=complaint_id, grounds=payload.grounds)
@@ -220,7 +365,7 @@ class ReviewDecisionIn(Schema):
     decision: str = Field(..., max_length=5000)
 
 
-@router.post("/reviews/{review_id}/decision", response={200: dict, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+@router.post("/reviews/{review_id}/decision", response={200: ReviewOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
 def decide_review(request: HttpRequest, review_id: int, payload: ReviewDecisionIn) -> Any:
     review = services.review_decide(
         actor=actor_of(request), review_id=review_id, outcome=payload.outcome, decision=payload.decision
@@ -232,7 +377,9 @@ class FeedbackIn(Schema):
     feedback: str = Field(..., max_length=20000)
 
 
-@router.post("/complaints/{complaint_id}/regulator-feedback", response={200: dict, 404: ErrorOut, 409: ErrorOut})
+@router.post(
+    "/complaints/{complaint_id}/regulator-feedback", response={200: ComplaintDetailOut, 404: ErrorOut, 409: ErrorOut}
+)
 def give_regulator_feedback(request: HttpRequest, complaint_id: int, payload: FeedbackIn) -> Any:
     """Record the feedback given to the regulator on a transferred complaint."""
     complaint = services.regulator_feedback(
@@ -246,7 +393,9 @@ class ExtensionIn(Schema):
     reason: str = Field(..., max_length=5000)
 
 
-@router.post("/complaints/{complaint_id}/extensions", response={201: dict, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/complaints/{complaint_id}/extensions", response={201: ExtensionOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+)
 def extend_complaint(request: HttpRequest, complaint_id: int, payload: ExtensionIn) -> Any:
     """Extend the deadline to 30 days (level 1), or a further 30 (level 2: the superior institution or head-office
     senior management approves). Only before the current due time (409 with the due time otherwise)."""
@@ -263,7 +412,7 @@ class ExtensionDecisionIn(Schema):
 
 @router.post(
     "/extensions/{extension_id}/decision",
-    response={200: dict, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ExtensionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
 )
 def decide_extension(request: HttpRequest, extension_id: int, payload: ExtensionDecisionIn) -> Any:
     ext = services.extension_decide(
@@ -276,7 +425,7 @@ def decide_extension(request: HttpRequest, extension_id: int, payload: Extension
     return {"id": ext.pk, "level": ext.level, "status": ext.status, "due_at": ext.complaint.due_at}
 
 
-@router.get("/regulator-transfers", response={200: dict, 403: ErrorOut})
+@router.get("/regulator-transfers", response={200: TransfersOut, 403: ErrorOut})
 def list_regulator_transfers(request: HttpRequest, owed: bool = False, format: str = "json") -> Any:
     """Regulator transfers (12378 / 监管转办) with their deadline and the feedback owed or given; `?format=csv`
     for the regulator-facing officer (UTF-8 with a BOM, so Excel opens the Chinese as it is)."""

@@ -12,11 +12,107 @@ from amends.accounts.http import actor_of
 from amends.accounts.models import User
 from amends.core import clock
 from amends.core.errors import InvalidInput, NotFound
+from amends.core.schemas import Object, Out, PersonOut, Time
+from amends.customers.api import CustomerOut
 
 from . import queries, services
 from .access import access_case
 
 router = Router(tags=["cases"])
+
+
+class CaseCustomerOut(Out):
+    id: int
+    name: str
+    segment: str
+
+
+class CaseSummaryOut(Out):
+    """A case in the queue."""
+
+    id: int
+    reference: str
+    status: str
+    priority: int
+    priority_score: int
+    customer: CaseCustomerOut
+    owner: PersonOut | None
+    touchpoint: str | None
+    due_at: Time | None
+    overdue: bool
+    opened_at: Time
+    round: int
+    next_step: str | None
+    version: int
+
+
+class CasePageOut(Out):
+    items: list[CaseSummaryOut]
+    page: int
+    page_size: int
+    has_more: bool
+    next_cursor: str | None
+
+
+class PriorityFactorOut(Out):
+    code: str
+    value: Any
+    points: int
+
+
+class StepOut(Out):
+    id: int
+    round: int
+    step: str
+    skipped: bool
+    skipped_reason: str | None
+    note: str
+    outcome: str | None
+    actor: PersonOut | None
+    at: Time
+
+
+class TimelineEntryOut(Out):
+    at: Time
+    kind: str
+    round: int
+    actor: PersonOut | None
+    text: str
+    data: Object
+
+
+class CaseDetailOut(Out):
+    """A case with its customer, steps and full timeline. The apps above add their sections: `complaints`,
+    `discretion`, `promises`, `messages`, `attachments`, `notes`, `playbook`, `flags`, `suggested`, `coding`,
+    `eodc` (docs/api.md)."""
+
+    id: int
+    reference: str
+    status: str
+    priority: int
+    priority_score: int
+    customer: CustomerOut
+    owner: PersonOut | None
+    touchpoint: str | None
+    due_at: Time | None
+    overdue: bool
+    opened_at: Time
+    round: int
+    next_step: str | None
+    version: int
+    timing: str | None
+    closure: str | None
+    closed_at: Time | None
+    priority_factors: list[PriorityFactorOut]
+    steps: list[StepOut]
+    timeline: list[TimelineEntryOut]
+
+
+class FailureCodeOut(Out):
+    id: int
+    cause: str
+    dimension: str
+    gap: int | None
 
 
 class CaseFilters(Schema):
@@ -41,7 +137,7 @@ def _owner_id(actor: User, owner: str | None) -> int | None:
     return user.pk
 
 
-@router.get("/cases", response=dict)
+@router.get("/cases", response=CasePageOut)
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
     """The queue: overdue first (oldest deadline first), then by priority. Scoped to the caller's org subtree."""
     actor = actor_of(request)
@@ -65,7 +161,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
     }
 
 
-@router.get("/cases/{case_id}", response=dict)
+@router.get("/cases/{case_id}", response=CaseDetailOut)
 def get_case(request: HttpRequest, case_id: int, response: HttpResponse) -> Any:
     """A case with its customer, complaints, steps and full timeline. The ETag is the case version."""
     detail = queries.case_detail(actor_of(request), case_id, now=clock.now())
@@ -89,7 +185,7 @@ def _version(payload_version: int | None, if_match: str) -> int | None:
     return int(tag) if tag.isdigit() else None
 
 
-@router.post("/cases/{case_id}/steps", response={201: dict, 200: dict})
+@router.post("/cases/{case_id}/steps", response={201: CaseDetailOut, 200: CaseDetailOut})
 def record_step(
     request: HttpRequest, case_id: int, payload: StepIn, if_match: str = Header("", alias="If-Match")
 ) -> Any:
@@ -114,7 +210,7 @@ class AssignIn(Schema):
     version: int | None = None
 
 
-@router.post("/cases/{case_id}/assign", response=dict)
+@router.post("/cases/{case_id}/assign", response=CaseDetailOut)
 def assign_case(request: HttpRequest, case_id: int, payload: AssignIn) -> Any:
     actor = actor_of(request)
     access_case(actor, case_id)
@@ -134,7 +230,7 @@ class FailureCodeIn(Schema):
     version: int | None = None
 
 
-@router.post("/cases/{case_id}/failures/{failure_id}/code", response=dict)
+@router.post("/cases/{case_id}/failures/{failure_id}/code", response=FailureCodeOut)
 def code_failure(request: HttpRequest, case_id: int, failure_id: int, payload: FailureCodeIn) -> Any:
     """Code a failure of the case (its id is on the case timeline's failure entries): its cause, dimension and
     quality gap; fields left out stay as they are."""

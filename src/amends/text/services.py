@@ -233,7 +233,7 @@ def lexicon_term_add(
             _("This term is in the lexicon already."), fields={"term": [_("Already in the lexicon.")]}
         ) from None
     audit.record(audit.entry(actor=actor, action="lexicon.add", obj=row, after=audit.snapshot(row, TERM_AUDIT_FIELDS)))
-    transaction.on_commit(lexicon.invalidate)
+    transaction.on_commit(lexicon.invalidate, robust=True)
     return row
 
 
@@ -253,7 +253,7 @@ def lexicon_term_set_active(*, actor: User, term_id: int, active: bool) -> Lexic
             update_fields=["active", "updated_at"],
         ):
             row.active = active
-        transaction.on_commit(lexicon.invalidate)
+        transaction.on_commit(lexicon.invalidate, robust=True)
     return row
 
 

@@ -20,6 +20,7 @@ from amends.accounts.http import actor_of
 from amends.core.errors import InvalidInput
 from amends.core.http import error_body, respond
 from amends.core.memory import collecting_paused
+from amends.core.schemas import ErrorOut, Object, Out, Time
 
 from . import queries, services
 from .models import Alert
@@ -75,7 +76,21 @@ def _parse(raw: bytes, text: str) -> Any:
         return json.loads(text, parse_constant=_no_constants)
 
 
-@events_router.post("/events", response=dict, openapi_extra=INGEST_BODY)
+class RejectedEventOut(Out):
+    index: int
+    event_id: str | None
+    fields: dict[str, list[str]]
+
+
+class IngestOut(Out):
+    """How a batch went: events stored, repeats ignored, and each refused one with its fields."""
+
+    accepted: int
+    duplicates: int
+    rejected: list[RejectedEventOut]
+
+
+@events_router.post("/events", response={200: IngestOut, 413: ErrorOut}, openapi_extra=INGEST_BODY)
 def ingest_events(request: HttpRequest) -> HttpResponse:
     """One event or a batch of up to 10,000, each with its own `event_id`. Answers
     `{"accepted", "duplicates", "rejected": [{"index", "event_id", "fields"}]}`: 200 when anything was valid,
@@ -118,6 +133,40 @@ def _ingest(request: HttpRequest, size: int) -> HttpResponse:
     return respond(request, answer, status=200)
 
 
+class SubjectOut(Out):
+    type: str
+    id: int | str | None
+
+
+class AlertOut(Out):
+    """An early-warning alert: what rule raised it about whom, its owner and where it stands."""
+
+    id: int
+    rule: str
+    subject: SubjectOut
+    severity: int
+    title: str
+    detail: Object
+    status: str
+    owner: int | None
+    owner_role: str | None
+    org_unit: int | None
+    touchpoint: str | None
+    customer: int | None
+    case: int | None
+    raised_at: Time
+    acknowledged_at: Time | None
+    resolved_at: Time | None
+    resolution: str | None
+
+
+class AlertsOut(Out):
+    items: list[AlertOut]
+    page: int
+    page_size: int
+    has_more: bool
+
+
 def alert_brief(a: Alert) -> dict[str, Any]:
     return {
         "id": a.pk,
@@ -150,7 +199,7 @@ class AlertFilters(Schema):
     page_size: int = Field(50, ge=1, le=200)
 
 
-@router.get("/alerts", response=dict)
+@router.get("/alerts", response=AlertsOut)
 def list_alerts(request: HttpRequest, filters: Query[AlertFilters]) -> Any:
     """The early-warning inbox: newest first; `live` means open or acknowledged."""
     qs = queries.inbox(
@@ -165,7 +214,7 @@ def list_alerts(request: HttpRequest, filters: Query[AlertFilters]) -> Any:
     return {**result, "items": [alert_brief(a) for a in result["items"]]}
 
 
-@router.post("/alerts/{alert_id}/acknowledge", response=dict)
+@router.post("/alerts/{alert_id}/acknowledge", response=AlertOut)
 def acknowledge(request: HttpRequest, alert_id: int) -> Any:
     return alert_brief(services.alert_acknowledge(actor=actor_of(request), alert_id=alert_id))
 
@@ -174,7 +223,7 @@ class ResolveIn(Schema):
     resolution: str = Field("", max_length=5000)
 
 
-@router.post("/alerts/{alert_id}/resolve", response=dict)
+@router.post("/alerts/{alert_id}/resolve", response=AlertOut)
 def resolve(request: HttpRequest, alert_id: int, payload: ResolveIn) -> Any:
     return alert_brief(
         services.alert_resolve(actor=actor_of(request), alert_id=alert_id, resolution=payload.resolution)

@@ -79,3 +79,18 @@ def test_a_huge_id_is_simply_not_found(world, api):
     assert api.get(f"/cases/{2**63}").status_code in (404, 422)
     response = api.post("/complaints", complaint(world, customer={"id": 2**70}))
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "params"),
+    [
+        ("/discretion/report", "since", {"since": "0269-01-18T08:00:00+08:00"}),
+        ("/promise-hint", "due_at", {"due_at": "2100-01-01T09:00:00+08:00"}),
+    ],
+)
+def test_a_date_outside_this_century_is_refused_with_its_field(world, path, field, params):
+    """Found by schemathesis: a year-269 `since` was echoed as 0269-01-18T16:23:04+08:05:43 (local mean time)."""
+    response = Api(world.token(world.admin)).get(path, **params)
+    assert response.status_code == 422, response.content
+    assert field in response.json()["fields"]
+    assert "2000-01-01" in response.json()["fields"][field][0]

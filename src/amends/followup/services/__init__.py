@@ -5,7 +5,7 @@ share (`outcome`)."""
 from .additions import portal_add
 from .callbacks import callback_claim, callback_record, callbacks_sample
 from .common import LinkExpired, RateLimited, self_service_actor
-from .portal import PortalInput, portal_code_send, portal_code_verify, portal_submit
+from .portal import PortalInput, portal_code_send, portal_code_verify, portal_link_verified, portal_submit
 from .procedure import portal_review, portal_withdraw
 from .surveys import survey_answer, survey_send, surveys_chase, surveys_sweep
 
@@ -19,6 +19,7 @@ __all__ = [
     "portal_add",
     "portal_code_send",
     "portal_code_verify",
+    "portal_link_verified",
     "portal_review",
     "portal_submit",
     "portal_withdraw",

@@ -27,10 +27,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from amends.accounts.models import User
 from amends.core import audit, clock, throttle
-from amends.core.errors import Conflict, InvalidInput
+from amends.core.errors import Conflict, InvalidInput, RuleViolation
 from amends.core.inputs import normalise_email, normalise_phone
 from amends.customers.models import Customer, Policy, Segment
+from amends.intake.access import access_complaint
 from amends.intake.models import Channel, Complaint
 from amends.intake.services import ComplaintInput, NewCustomer, complaint_link_customer, complaint_receive
 
@@ -301,3 +303,48 @@ def portal_code_verify(*, token: str, code: str) -> Complaint:
         code="code_wrong",
         fields={"code": [_("Not the code we sent.")]},
     )
+
+
+# How staff verified a portal complainant's identity before linking the complaint to their record.
+VERIFIED_BY = ("phone", "documents")
+
+
+@transaction.atomic
+def portal_link_verified(
+    *, actor: User, complaint_id: int, customer_id: int, case_id: int | None, verified_by: str, note: str = ""
+) -> Complaint:
+    """Staff, having verified a portal complainant by phone (a call to the number on file) or by documents:
+    file the complaint under that customer's record and a case of theirs (`case_id`, or the one its episode
+    opens or joins), in the staff member's scope; the provisional case closes as merged, the submission counts
+    as verified and the token of thanks goes to the verified customer. One transaction, audited."""
+    if verified_by not in VERIFIED_BY:
+        raise InvalidInput(
+            _("Say how the identity was verified: by phone or by documents."),
+            fields={"verified_by": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(VERIFIED_BY)}]},
+        )
+    complaint = access_complaint(actor, complaint_id)
+    submission = PortalSubmission.objects.select_for_update().filter(complaint=complaint).first()
+    if submission is None:
+        raise RuleViolation(
+            _("Only a complaint filed through the portal waits for its identity to be verified."), code="not_portal"
+        )
+    if submission.verified_at is not None:
+        raise Conflict(
+            _("This complaint was already linked to the verified customer's record."), code="already_verified"
+        )
+    complaint = complaint_link_customer(
+        actor=actor, complaint_id=complaint.pk, customer_id=customer_id, case_id=case_id
+    )
+    submission.verified_at = clock.now()
+    submission.code_digest = ""
+    submission.save(update_fields=["verified_at", "code_digest"])
+    audit.record(
+        audit.entry(
+            actor=actor,
+            action="portal.verify_by_staff",
+            obj=submission,
+            after={"customer": customer_id, "case": complaint.case_id, "verified_by": verified_by, "note": note},
+        )
+    )
+    thanks_grant(complaint)
+    return complaint

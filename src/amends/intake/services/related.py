@@ -185,10 +185,13 @@ def case_merge(
 
 
 @transaction.atomic
-def complaint_link_customer(*, actor: User, complaint_id: int, customer_id: int) -> Complaint:
+def complaint_link_customer(
+    *, actor: User, complaint_id: int, customer_id: int, case_id: int | None = None
+) -> Complaint:
     """File a complaint received under a customer record of its own (identity not yet verified: the portal)
     under the customer it turned out to be, once verified: it opens or joins that customer's case on its
-    episode like a new complaint would, and its provisional case closes as merged into it."""
+    episode like a new complaint would — or joins `case_id`, a case of that customer's that staff chose — and
+    its provisional case closes as merged into it. Runs in the caller's transaction."""
     require(actor, WORKS_CASES)
     complaint = access_complaint(actor, complaint_id)
     source = locked_case(actor, complaint.case_id)
@@ -201,7 +204,22 @@ def complaint_link_customer(*, actor: User, complaint_id: int, customer_id: int)
         Customer.objects.select_for_update(of=("self",)).select_related("org_unit").filter(pk=customer_id).first()
     )
     if customer is None or not in_scope(actor, customer.org_unit_id):
-        raise NotFound(_("No customer with this id in your organisation."))
+        raise NotFound(_("No customer with this id in your organisation."), fields={"customer": [_("Not found.")]})
+    target = None
+    if case_id is not None:
+        target = locked_case(actor, case_id)  # out of the actor's scope: 404, as if it did not exist
+        if target.customer_id != customer.pk:
+            raise RuleViolation(
+                _("This case is another customer's: choose one of %(name)s's cases.") % {"name": customer.name},
+                code="link_other_customer",
+                fields={"case": [_("Another customer's case.")]},
+            )
+        if target.status == CaseStatus.CLOSED:
+            raise RuleViolation(
+                _("This case is closed: choose an open one, or none to let the rules choose."),
+                code="case_closed",
+                fields={"case": [_("Closed.")]},
+            )
     if customer.pk == complaint.customer_id:
         return complaint
     if Complaint.objects.filter(case=source).exclude(pk=complaint.pk).exists():
@@ -210,25 +228,28 @@ def complaint_link_customer(*, actor: User, complaint_id: int, customer_id: int)
         )
     now = clock.now()
     touchpoint = complaint.touchpoint
-    opened = recovery.case_open_or_join(
-        actor=actor,
-        opening=recovery.CaseOpening(
-            customer=customer,
-            episode=Episode.of(
-                claim_no=complaint.claim_no,
-                policy_no=complaint.policy_no,
-                journey=touchpoint.journey.code if touchpoint else None,
+    opened = None
+    if target is None:
+        opened = recovery.case_open_or_join(
+            actor=actor,
+            opening=recovery.CaseOpening(
+                customer=customer,
+                episode=Episode.of(
+                    claim_no=complaint.claim_no,
+                    policy_no=complaint.policy_no,
+                    journey=touchpoint.journey.code if touchpoint else None,
+                ),
+                at=now,
+                touchpoint=touchpoint,
+                loss_amount=complaint.loss_amount,
+                subject=complaint.subject,
+                due_at=complaint.due_at if complaint.decided_at is None else None,
+                words=f"{complaint.description}\n{complaint.request}",
+                said_at=complaint.received_at,
+                customer_row=recovery.CustomerRow.LOCKED,
             ),
-            at=now,
-            touchpoint=touchpoint,
-            loss_amount=complaint.loss_amount,
-            subject=complaint.subject,
-            due_at=complaint.due_at if complaint.decided_at is None else None,
-            words=f"{complaint.description}\n{complaint.request}",
-            said_at=complaint.received_at,
-            customer_row=recovery.CustomerRow.LOCKED,
-        ),
-    )
+        )
+        target = opened.case
     policy = Policy.objects.filter(policy_no=complaint.policy_no, customer=customer).first()
     with audit.changing(
         complaint,
@@ -237,20 +258,26 @@ def complaint_link_customer(*, actor: User, complaint_id: int, customer_id: int)
         tracked=["case", "customer", "policy"],
         update_fields=["case", "customer", "policy"],
     ):
-        complaint.case, complaint.customer, complaint.policy = opened.case, customer, policy
-    Failure.objects.filter(case=source).update(case=opened.case, customer=customer)
+        complaint.case, complaint.customer, complaint.policy = target, customer, policy
+    Failure.objects.filter(case=source).update(case=target, customer=customer)
     recovery.timeline_add(
-        opened.case,
+        target,
         TimelineKind.COMPLAINT,
         actor=actor,
         text=complaint.description,
         at=now,
-        data={"complaint": complaint.pk, "channel": complaint.channel, "joined": opened.joined, "linked": True},
+        data={
+            "complaint": complaint.pk,
+            "channel": complaint.channel,
+            "joined": opened.joined if opened else True,
+            "linked": True,
+        },
     )
-    opened.note_assignment(now)
-    note_repeat(actor=actor, complaint=complaint, opened=opened, at=now)
-    recovery.case_absorb(actor=actor, into=opened.case, other=source, at=now)
-    _refresh_clock(actor, opened.case)
+    if opened is not None:
+        opened.note_assignment(now)
+        note_repeat(actor=actor, complaint=complaint, opened=opened, at=now)
+    recovery.case_absorb(actor=actor, into=target, other=source, at=now)
+    _refresh_clock(actor, target)
     return complaint
 
 
