@@ -111,6 +111,19 @@ def test_placeholders_survive_translation(lang):
             ), f"{lang}: {e.msgid!r} → {text!r}"
 
 
+@pytest.mark.parametrize("lang", ALL)
+def test_no_translation_says_itself_twice(lang):
+    """Catalogues merged by concatenation once left a translation written twice over (the search page's
+    introduction read twice in every language)."""
+
+    def doubled(text: str) -> bool:
+        half = len(text) // 2
+        return len(text) >= 4 and len(text) % 2 == 0 and text[:half] == text[half:]
+
+    twice = [e.msgid for e in all_catalogues(lang) for text in e.msgstr.values() if doubled(text)]
+    assert not twice, f"{lang}: {twice[:5]}"
+
+
 @pytest.mark.parametrize("base", CATALOGUES, ids=lambda p: p.parent.name)
 @pytest.mark.parametrize("lang", ALL)
 def test_compiled_catalogue_matches_its_source(lang, base):
