@@ -172,7 +172,7 @@ class NewId:
 
     model: type[models.Model]
     unless: QuerySet[Any] | Bound | None = None  # a Bound's query is `.values("pk")` already
-    when: QuerySet[Any] | None = None
+    when: QuerySet[Any] | Bound | None = None
 
 
 def reads_together() -> bool:

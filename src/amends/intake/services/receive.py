@@ -15,7 +15,7 @@ import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -162,7 +162,9 @@ def _record(
     # The receipt notice's sender reads what it needs about the customer with the case read (a new customer has
     # nothing to read) and has its rows' ids reserved there: the notice joins the complaint's one write.
     notice_reads = {} if not receipt or fresh else hooks.notice_reads(customer.pk)
-    also_read = {} if fresh else {LAST_COMPLAINT: last_complaints(customer), **notice_reads}
+    also_read: dict[str, QuerySet[Any] | batch.Bound] = (
+        {} if fresh else {LAST_COMPLAINT: last_complaints(customer), **notice_reads}
+    )
     opened = recovery.case_open_or_join(
         actor=actor,
         opening=recovery.CaseOpening(

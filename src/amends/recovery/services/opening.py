@@ -63,7 +63,7 @@ class CaseOpening:
     # both in the one statement that reads the customer's cases (PostgreSQL; elsewhere neither is read: the
     # caller reads for itself what `OpenedCase.read` lacks).
     reserve: tuple[type[models.Model] | batch.NewId, ...] = ()
-    also_read: dict[str, QuerySet[Any]] = field(default_factory=dict)
+    also_read: dict[str, QuerySet[Any] | batch.Bound] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
