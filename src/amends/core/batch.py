@@ -23,9 +23,9 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -171,8 +171,8 @@ class NewId:
     `unless` does: a case's id is wanted only when there is no open case to join."""
 
     model: type[models.Model]
-    unless: QuerySet[Any] | None = None
-    when: QuerySet[Any] | None = None
+    unless: QuerySet[Any] | Bound | None = None  # a Bound's query is `.values("pk")` already
+    when: QuerySet[Any] | Bound | None = None
 
 
 def reads_together() -> bool:
@@ -197,6 +197,64 @@ class Kept:
             return self._compiled[db.alias]
 
 
+class KeptWith:
+    """A `.values()` read whose SQL changes only with some values (a customer's id, an episode, a moment):
+    `build(**markers)` makes it once with a marker for each, it is compiled once per connection with the
+    markers' places in its parameters kept, and `bind(**values)` gives what `read` (and `NewId`) take. `kinds`
+    names each value's type: str, int or datetime (aware). `build` must depend on nothing but its values."""
+
+    def __init__(self, build: Callable[..., QuerySet[Any]], **kinds: type) -> None:
+        self.build = build
+        self.markers: dict[str, Any] = {}
+        for i, (name, kind) in enumerate(kinds.items()):
+            if kind is str:
+                self.markers[name] = f"@kept:{name}@"
+            elif kind is int:
+                self.markers[name] = -2_147_000_000 - i  # within any integer column's range: no row has it
+            elif kind is datetime:
+                self.markers[name] = datetime(1901, 1, 1, tzinfo=UTC) + timedelta(seconds=i + 1)
+            else:
+                raise TypeError(f"{name}: a marker is a str, an int or a datetime, not {kind}")
+        self._compiled: dict[str, tuple[str, tuple[Any, ...], list[str], list[Any], list[tuple[int, str]]]] = {}
+        self._lock = threading.Lock()
+
+    def bind(self, **values: Any) -> Bound:
+        return Bound(self, values)
+
+    def compiled(self, db: Any) -> tuple[str, tuple[Any, ...], list[str], list[Any], list[tuple[int, str]]]:
+        with self._lock:
+            if db.alias not in self._compiled:
+                text, params, names, fields = _compile(self.build(**self.markers), db)
+                by_marker = {(type(m), m): name for name, m in self.markers.items()}
+                slots = [
+                    (i, by_marker[(type(p), p)])
+                    for i, p in enumerate(params)
+                    if isinstance(p, str | int | datetime) and (type(p), p) in by_marker
+                ]
+                if {name for _, name in slots} != set(self.markers):
+                    raise ValueError(f"each of {list(self.markers)} must appear as a parameter of the query")
+                self._compiled[db.alias] = (text, params, names, fields, slots)
+            return self._compiled[db.alias]
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A `KeptWith` read with its values."""
+
+    kept: KeptWith
+    values: dict[str, Any]
+
+    def queryset(self) -> QuerySet[Any]:
+        return self.kept.build(**self.values)
+
+    def compiled(self, db: Any) -> tuple[str, tuple[Any, ...], list[str], list[Any]]:
+        text, params, names, fields, slots = self.kept.compiled(db)
+        bound = list(params)
+        for i, name in slots:
+            bound[i] = self.values[name]
+        return text, tuple(bound), names, fields
+
+
 def _compile(qs: QuerySet[Any], db: Any) -> tuple[str, tuple[Any, ...], list[str], list[Any]]:
     compiler = qs.query.get_compiler(connection=db)
     text, p = compiler.as_sql()
@@ -204,7 +262,9 @@ def _compile(qs: QuerySet[Any], db: Any) -> tuple[str, tuple[Any, ...], list[str
     return text, tuple(p), names, [col[0].output_field for col in compiler.select]
 
 
-def read(queries: dict[str, QuerySet[Any] | Kept], ids: Iterable[NewId] = ()) -> dict[str, list[dict[str, Any]]]:
+def read(
+    queries: dict[str, QuerySet[Any] | Kept | Bound], ids: Iterable[NewId] = ()
+) -> dict[str, list[dict[str, Any]]]:
     """The rows of several `.values()` querysets, as `list(qs)` gives them, and reserved ids for `create`.
 
     On PostgreSQL in one statement: each queryset a JSON-aggregated subquery (a `select_for_update()` one
@@ -212,13 +272,13 @@ def read(queries: dict[str, QuerySet[Any] | Kept], ids: Iterable[NewId] = ()) ->
     """
     wanted = list(ids)
     if not reads_together():
-        return {name: list(qs.qs.all() if isinstance(qs, Kept) else qs) for name, qs in queries.items()}
+        return {name: list(_queryset(qs)) for name, qs in queries.items()}
     db = _db()
     columns: list[str] = []
     params: list[Any] = []
     shapes: list[tuple[list[str], list[Any]]] = []
     for qs in queries.values():
-        text, p, names, fields = qs.compiled(db) if isinstance(qs, Kept) else _compile(qs, db)
+        text, p, names, fields = qs.compiled(db) if isinstance(qs, Kept | Bound) else _compile(qs, db)
         shapes.append((names, fields))
         columns.append(f"(SELECT json_agg(q)::text FROM ({text}) q)")
         params.extend(p)
@@ -226,7 +286,11 @@ def read(queries: dict[str, QuerySet[Any] | Kept], ids: Iterable[NewId] = ()) ->
         nextval = next_id_sql(new.model)
         conditions = []
         for condition, test in ((new.when, "EXISTS"), (new.unless, "NOT EXISTS")):
-            if condition is not None:
+            if isinstance(condition, Bound):
+                text, p, _, _ = condition.compiled(db)
+                conditions.append(f"{test} ({text})")
+                params.extend(p)
+            elif condition is not None:
                 text, p = condition.values("pk").query.get_compiler(connection=db).as_sql()
                 conditions.append(f"{test} ({text})")
                 params.extend(p)
@@ -242,6 +306,14 @@ def read(queries: dict[str, QuerySet[Any] | Kept], ids: Iterable[NewId] = ()) ->
     for new, pk in zip(wanted, row[len(queries) :], strict=True):
         reserve(new.model, [pk])
     return out
+
+
+def _queryset(qs: QuerySet[Any] | Kept | Bound) -> QuerySet[Any]:
+    if isinstance(qs, Kept):
+        return qs.qs.all()
+    if isinstance(qs, Bound):
+        return qs.queryset()
+    return qs
 
 
 class _Pairs(list):

@@ -4,7 +4,10 @@ Django compiles a queryset into SQL each time it runs; for a look-up made on eve
 token) that compilation costs more CPU than the database spends answering. `Prepared(build, "name")` builds
 the queryset once with a marker for each named string value, keeps the SQL and where the markers landed in
 its parameters, and `first(name=value)` runs that SQL with the values, giving the model (and the
-`select_related` rows) as `.first()` would. Only string values are supported (a marker is a string).
+`select_related` rows, and its annotations) as `.first()` would. A value is a string, or an integer when its
+name is given in `numbers` (its marker is then an integer no row has: a negative id). A name may appear more
+than once in the SQL (a policy number filtered on and read in a subquery). The queryset must not depend on
+anything but the named values (order it if more than one row may match: `.first()` orders by the key).
 """
 
 from __future__ import annotations
@@ -18,26 +21,29 @@ from django.db.models.query import get_related_populators  # type: ignore[attr-d
 
 
 class Prepared:
-    def __init__(self, build: Callable[..., models.QuerySet[Any]], *names: str) -> None:
+    def __init__(self, build: Callable[..., models.QuerySet[Any]], *names: str, numbers: tuple[str, ...] = ()) -> None:
         self.build = build
         self.names = names
+        self.numbers = numbers
         self._compiled: dict[str, tuple[Any, str, list[Any], list[tuple[int, str]]]] = {}
         self._lock = threading.Lock()
 
     def _compile(self, alias: str) -> tuple[Any, str, list[Any], list[tuple[int, str]]]:
         with self._lock:
             if alias not in self._compiled:
-                markers = {f"@prepared:{name}@": name for name in self.names}
+                markers: dict[Any, str] = {f"@prepared:{name}@": name for name in self.names}
+                # Inside a 32-bit integer's range (Django answers a value beyond a column's range without SQL).
+                markers.update({-2_147_000_000 - i: name for i, name in enumerate(self.numbers)})
                 qs = self.build(**{name: marker for marker, name in markers.items()})[:1]
                 compiler = qs.query.get_compiler(using=alias)
                 sql, params = compiler.as_sql()
-                slots = [(i, markers[p]) for i, p in enumerate(params) if isinstance(p, str) and p in markers]
-                if sorted(name for _, name in slots) != sorted(self.names):
-                    raise ValueError(f"each of {self.names} must appear once as a parameter of the query")
+                slots = [(i, markers[p]) for i, p in enumerate(params) if isinstance(p, str | int) and p in markers]
+                if {name for _, name in slots} != {*self.names, *self.numbers}:
+                    raise ValueError(f"each of {self.names + self.numbers} must appear as a parameter of the query")
                 self._compiled[alias] = (compiler, sql, list(params), slots)
             return self._compiled[alias]
 
-    def first(self, alias: str = "default", **values: str) -> models.Model | None:
+    def first(self, alias: str = "default", **values: str | int) -> models.Model | None:
         compiler, sql, params, slots = self._compile(alias)
         params = list(params)
         for i, name in slots:
@@ -55,4 +61,6 @@ class Prepared:
         obj = info["model"].from_db(alias, names, row[start:end])
         for populator in get_related_populators(info, compiler.select, alias):
             populator.populate(row, obj)
+        for name, at in compiler.annotation_col_map.items():
+            setattr(obj, name, row[at])
         return obj

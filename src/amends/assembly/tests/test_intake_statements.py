@@ -2,11 +2,11 @@
 or two, the relator's, the writes in one), everything still written, its receipt notice and message included;
 and the unit of work they rest on."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from amends.assembly.testing import receive
@@ -111,3 +111,26 @@ def test_a_held_write_refused_at_a_later_statement_reaches_the_caller_even_if_ca
                 pass
         except IntegrityError:
             pass  # code that expected an IntegrityError of its own
+
+
+def test_a_read_kept_with_values_gives_what_its_queryset_gives_for_each_set_of_values(world, now):
+    first = Case.objects.get(pk=receive(world.frontline, world.individual, claim_no="CLK1").case_id)
+    receive(world.frontline, world.individual, claim_no="CLK2")
+
+    def build(customer_id, key, since):
+        return (
+            Case.objects.filter(customer_id=customer_id, episode_key=key, opened_at__gte=since)
+            .order_by("pk")
+            .values("pk", "episode_key", "opened_at")
+        )
+
+    kept = batch.KeptWith(build, customer_id=int, key=str, since=datetime)
+    for key, since in ((first.episode_key, now - timedelta(days=1)), ("no-such-episode", now - timedelta(days=1))):
+        with transaction.atomic():
+            found = batch.read({"rows": kept.bind(customer_id=world.individual.pk, key=key, since=since)})
+        assert found["rows"] == list(build(world.individual.pk, key, since))
+    assert found["rows"] == []
+    if POSTGRES:  # compiled there (elsewhere each read is its queryset): a value with no place is refused
+        unused = batch.KeptWith(lambda key: build(world.individual.pk, "x", now), key=str)
+        with pytest.raises(ValueError), transaction.atomic():
+            batch.read({"rows": unused.bind(key="y")})

@@ -11,20 +11,23 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from amends.accounts.access import RECEIVES_COMPLAINTS, in_scope, require, scope_filter
+from amends.accounts.access import RECEIVES_COMPLAINTS, in_scope, require, scope_unit_ids
 from amends.accounts.models import User
 from amends.core import audit, batch, clock
 from amends.core.errors import Conflict, InvalidInput
 from amends.core.inputs import moment_problem, text_problem
+from amends.core.prepared import Prepared
 from amends.customers.models import Customer, Policy, Segment
 from amends.journeys.models import Touchpoint
 from amends.journeys.queries import touchpoint_by_code
@@ -159,7 +162,9 @@ def _record(
     # The receipt notice's sender reads what it needs about the customer with the case read (a new customer has
     # nothing to read) and has its rows' ids reserved there: the notice joins the complaint's one write.
     notice_reads = {} if not receipt or fresh else hooks.notice_reads(customer.pk)
-    also_read = {} if fresh else {LAST_COMPLAINT: last_complaints(customer), **notice_reads}
+    also_read: dict[str, QuerySet[Any] | batch.Bound] = (
+        {} if fresh else {LAST_COMPLAINT: last_complaints(customer), **notice_reads}
+    )
     opened = recovery.case_open_or_join(
         actor=actor,
         opening=recovery.CaseOpening(
@@ -324,7 +329,7 @@ def _validate(*, actor: User, data: ComplaintInput, now: datetime) -> _Resolved:
     policy, policy_read = None, False
     customer = None
     if data.customer_id is not None:
-        customer = _locked_customer(Customer.objects.filter(pk=data.customer_id), policy_no)
+        customer = _customer_by_id(data.customer_id, policy_no)
         if customer is None or not in_scope(actor, customer.org_unit_id):
             errors["customer.id"] = [_("No customer with this id in your organisation.")]
             customer = None
@@ -341,19 +346,13 @@ def _validate(*, actor: User, data: ComplaintInput, now: datetime) -> _Resolved:
         if data.new_customer.segment not in Segment.values:
             errors["customer.segment"] = [_("Unknown segment “%(value)s”.") % {"value": data.new_customer.segment}]
         if policy_no:  # the policy says who the customer is
-            customer = _locked_customer(Customer.objects.filter(policies__policy_no=policy_no), policy_no)
+            customer = _customer_by_policy(policy_no)
             policy, policy_read = (_policy_read_with(customer) if customer else None), True
             if customer is not None and not in_scope(actor, customer.org_unit_id):
                 customer, policy = None, None  # another branch's policy is answered as an unknown one
         elif data.new_customer.phone.strip() and data.identity_verified:
             # Only customers the receiver may see are matched: another branch's is not revealed by an error.
-            customer = _locked_customer(
-                scope_filter(
-                    Customer.objects.filter(phone=data.new_customer.phone.strip(), name=data.new_customer.name.strip()),
-                    actor,
-                ),
-                "",
-            )
+            customer = _customer_by_contact(actor, data.new_customer.phone.strip(), data.new_customer.name.strip())
     else:
         errors["customer"] = [_("Give an existing customer's id or a new customer's name.")]
     if policy_no and not policy_read:
@@ -382,20 +381,67 @@ def _validate(*, actor: User, data: ComplaintInput, now: datetime) -> _Resolved:
     return _Resolved(customer, None if customer else data.new_customer, policy, touchpoint, subject, received_at)
 
 
-def _locked_customer(customers: QuerySet[Customer], policy_no: str) -> Customer | None:
-    """The first of `customers` with its unit, locked for this transaction, and the id and owner of the policy
-    numbered `policy_no` (if any) in the same statement."""
+def _locking(customers: QuerySet[Customer], policy_no: str | None) -> QuerySet[Customer]:
+    """`customers` with their unit, locked for this transaction, and the id and owner of the policy numbered
+    `policy_no` (None: no policy asked) in the same statement; ordered as `.first()` orders."""
     found = customers.select_related("org_unit").select_for_update(of=("self",))
-    if policy_no:
+    if policy_no is not None:
         policies = Policy.objects.filter(policy_no=policy_no)
         found = found.annotate(
             policy_pk=Subquery(policies.values("pk")[:1]), policy_customer=Subquery(policies.values("customer_id")[:1])
         )
-    return found.first()
+    return found if found.ordered else found.order_by("pk")
+
+
+# Every complaint looks its customer up one of these ways: compiled once per process (core.prepared), the
+# values given as parameters, not built and compiled per complaint.
+_BY_ID = Prepared(lambda customer_id: _locking(Customer.objects.filter(pk=customer_id), None), numbers=("customer_id",))
+_BY_ID_AND_POLICY = Prepared(
+    lambda customer_id, policy_no: _locking(Customer.objects.filter(pk=customer_id), policy_no),
+    "policy_no",
+    numbers=("customer_id",),
+)
+_BY_POLICY = Prepared(
+    lambda policy_no: _locking(Customer.objects.filter(policies__policy_no=policy_no), policy_no), "policy_no"
+)
+_by_contact: dict[tuple[int, ...] | None, Prepared] = {}
+_by_contact_lock = threading.Lock()
+
+
+def _customer_by_id(customer_id: int, policy_no: str) -> Customer | None:
+    if not -(2**63) <= customer_id < 2**63:
+        return None  # no such id (the ORM answers this without asking the database, too)
+    if policy_no:
+        return cast("Customer | None", _BY_ID_AND_POLICY.first(customer_id=customer_id, policy_no=policy_no))
+    return cast("Customer | None", _BY_ID.first(customer_id=customer_id))
+
+
+def _customer_by_policy(policy_no: str) -> Customer | None:
+    return cast("Customer | None", _BY_POLICY.first(policy_no=policy_no))
+
+
+def _customer_by_contact(actor: User, phone: str, name: str) -> Customer | None:
+    """The first customer with this phone and name among those the receiver may see."""
+    ids = scope_unit_ids(actor)
+    if ids == []:
+        return None  # sees no unit: nobody to match
+    key = None if ids is None else tuple(sorted(ids))
+    with _by_contact_lock:
+        found = _by_contact.get(key)
+        if found is None:
+            if len(_by_contact) >= 4096:
+                _by_contact.clear()
+            units = {} if key is None else {"org_unit_id__in": key}
+            found = _by_contact[key] = Prepared(
+                lambda phone, name: _locking(Customer.objects.filter(phone=phone, name=name, **units), None),
+                "phone",
+                "name",
+            )
+    return cast("Customer | None", found.first(phone=phone, name=name))
 
 
 def _policy_read_with(customer: Customer) -> Policy | None:
-    """The policy `_locked_customer` read (its id and customer; the other fields load if used)."""
+    """The policy `_locking` read (its id and customer; the other fields load if used)."""
     pk = getattr(customer, "policy_pk", None)
     if pk is None:
         return None

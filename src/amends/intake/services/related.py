@@ -33,12 +33,16 @@ from ..models import Complaint
 LAST_COMPLAINT = "last_complaint"
 
 
-def last_complaints(customer: Customer) -> QuerySet[Any]:
+def last_complaints(customer: Customer) -> batch.Bound:
     """When the latest complaint came of each of the customer's open cases (`.values()` rows of case_id and
     last), read with the customer's cases when a complaint arrives (`CaseOpening.also_read`): a complaint only
     ever joins one of them."""
+    return _LAST.bind(customer_id=customer.pk)
+
+
+def _last(customer_id: int) -> QuerySet[Any]:
     return (
-        Complaint.objects.filter(case__customer=customer)
+        Complaint.objects.filter(case__customer_id=customer_id)
         .exclude(case__status=CaseStatus.CLOSED)
         .order_by()
         .values("case_id")
@@ -46,20 +50,34 @@ def last_complaints(customer: Customer) -> QuerySet[Any]:
     )
 
 
+def _open_cases(customer_id: int, key: str) -> QuerySet[Any]:
+    return Case.objects.filter(customer_id=customer_id, episode_key=key).exclude(status=CaseStatus.CLOSED).values("pk")
+
+
+def _back(customer_id: int, key: str, before: datetime) -> QuerySet[Any]:
+    return Complaint.objects.filter(case__in=_open_cases(customer_id, key), received_at__lte=before).values("pk")
+
+
+def _closed(customer_id: int, key: str, since: datetime) -> QuerySet[Any]:
+    return Case.objects.filter(
+        customer_id=customer_id, episode_key=key, status=CaseStatus.CLOSED, closed_at__gte=since
+    ).values("pk")
+
+
+# Read with every complaint of a known customer: compiled once per process, the values as parameters.
+_LAST = batch.KeptWith(_last, customer_id=int)
+_OPEN_CASES = batch.KeptWith(_open_cases, customer_id=int, key=str)
+_BACK = batch.KeptWith(_back, customer_id=int, key=str, before=datetime)
+_CLOSED = batch.KeptWith(_closed, customer_id=int, key=str, since=datetime)
+
+
 def repeat_ids(customer: Customer, episode: Episode, at: datetime) -> list[batch.NewId]:
     """The repeat failure `note_repeat` may record, its id reserved when it will: the customer's open case on
     the episode had a complaint long enough ago, or their case on the episode closed recently."""
-    open_cases = Case.objects.filter(customer=customer, episode_key=episode.key).exclude(status=CaseStatus.CLOSED)
-    back = Complaint.objects.filter(
-        case__in=open_cases, received_at__lte=at - timedelta(hours=settings.AMENDS_REPEAT_CONTACT_HOURS)
-    )
-    closed = Case.objects.filter(
-        customer=customer,
-        episode_key=episode.key,
-        status=CaseStatus.CLOSED,
-        closed_at__gte=at - timedelta(days=settings.AMENDS_RELATED_DAYS),
-    )
-    return [batch.NewId(Failure, when=back), batch.NewId(Failure, when=closed, unless=open_cases)]
+    values = {"customer_id": customer.pk, "key": episode.key}
+    back = _BACK.bind(**values, before=at - timedelta(hours=settings.AMENDS_REPEAT_CONTACT_HOURS))
+    closed = _CLOSED.bind(**values, since=at - timedelta(days=settings.AMENDS_RELATED_DAYS))
+    return [batch.NewId(Failure, when=back), batch.NewId(Failure, when=closed, unless=_OPEN_CASES.bind(**values))]
 
 
 def note_repeat(*, actor: User, complaint: Complaint, opened: recovery.OpenedCase, at: datetime) -> Failure | None:

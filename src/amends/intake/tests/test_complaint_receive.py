@@ -183,6 +183,12 @@ class TestValidation:
             receive(world.frontline, world.beijing_customer)
         assert "customer.id" in err.value.fields
 
+    @pytest.mark.parametrize("customer_id", [-1, -2_147_000_000, 2**63, -(2**70)])  # the second: the id marker
+    def test_an_id_no_customer_can_have_is_not_found(self, world, now, customer_id):
+        with pytest.raises(InvalidInput) as err:
+            receive(world.frontline, None, customer_id=customer_id)
+        assert "customer.id" in err.value.fields
+
     def test_a_quality_manager_does_not_take_complaints(self, world, now):
         with pytest.raises(Forbidden):
             receive(world.quality, world.individual)

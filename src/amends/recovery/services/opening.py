@@ -63,7 +63,7 @@ class CaseOpening:
     # both in the one statement that reads the customer's cases (PostgreSQL; elsewhere neither is read: the
     # caller reads for itself what `OpenedCase.read` lacks).
     reserve: tuple[type[models.Model] | batch.NewId, ...] = ()
-    also_read: dict[str, QuerySet[Any]] = field(default_factory=dict)
+    also_read: dict[str, QuerySet[Any] | batch.Bound] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def case_open_or_join(*, actor: User | None, opening: CaseOpening) -> OpenedCase
     together = batch.reads_together()
     excluded = {o.subject.pk} if o.subject is not None else set()
     owners = candidates_kept(o.customer.org_unit, excluded)  # compiled once per process
-    reads: dict[str, QuerySet[Any] | batch.Kept] = {"owners": owners, **o.also_read}
+    reads: dict[str, QuerySet[Any] | batch.Kept | batch.Bound] = {"owners": owners, **o.also_read}
     ids = [batch.NewId(Customer)] if o.customer.pk is None else []
     ids += [m if isinstance(m, batch.NewId) else batch.NewId(m) for m in o.reserve]
     if o.episode.own_case or o.customer_row is CustomerRow.NEW:
@@ -140,19 +140,10 @@ def case_open_or_join(*, actor: User | None, opening: CaseOpening) -> OpenedCase
     window_start = o.at - timedelta(days=settings.AMENDS_REPEAT_WINDOW_DAYS)
     related_since = o.at - timedelta(days=settings.AMENDS_RELATED_DAYS)
     key = o.episode.key
-    on_episode = Case.objects.filter(IS_OPEN, customer=o.customer, episode_key=key)
-    reads["cases"] = (
-        Case.objects.filter(customer=o.customer)
-        .filter(
-            Q(IS_OPEN, episode_key=key)
-            | Q(opened_at__gte=window_start, opened_at__lte=o.at)
-            | Q(episode_key=key, status=CaseStatus.CLOSED, closed_at__gte=related_since)
-        )
-        .order_by("opened_at")
-        .values("pk", "opened_at", "status", "episode_key", "closed_at")
-    )
-    columns = [*_case_columns(), *(f"owner__{c}" for c in _user_columns())]
-    reads["open"] = on_episode.select_for_update(of=("self",)).order_by("opened_at").values(*columns)[:1]
+    values = {"customer_id": o.customer.pk, "key": key}
+    on_episode = _ON_EPISODE.bind(**values)
+    reads["cases"] = _CASES.bind(**values, window_start=window_start, at=o.at, related_since=related_since)
+    reads["open"] = _OPEN.bind(**values)
     found = batch.read(reads if together else {"cases": reads["cases"]}, [batch.NewId(Case, unless=on_episode), *ids])
     recent: list[int] = []  # the customer's cases opened within the repeat window
     closed_recently = False
@@ -180,6 +171,40 @@ def case_open_or_join(*, actor: User | None, opening: CaseOpening) -> OpenedCase
         return _open(actor, o, recent=recent, closed_recently=closed_recently, found=found)
     joined = _join(actor, o, existing, why=why, repeats=sum(1 for pk in recent if pk != existing.pk))
     return replace(joined, read=found)
+
+
+def _on_episode(customer_id: int, key: str) -> QuerySet[Case]:
+    return Case.objects.filter(IS_OPEN, customer_id=customer_id, episode_key=key)
+
+
+def _cases(customer_id: int, key: str, window_start: datetime, at: datetime, related_since: datetime) -> QuerySet[Any]:
+    """The customer's cases that say whether this one repeats or returns: open on the episode, opened within
+    the repeat window, closed on the episode recently."""
+    return (
+        Case.objects.filter(customer_id=customer_id)
+        .filter(
+            Q(IS_OPEN, episode_key=key)
+            | Q(opened_at__gte=window_start, opened_at__lte=at)
+            | Q(episode_key=key, status=CaseStatus.CLOSED, closed_at__gte=related_since)
+        )
+        .order_by("opened_at")
+        .values("pk", "opened_at", "status", "episode_key", "closed_at")
+    )
+
+
+def _open_on_episode(customer_id: int, key: str) -> QuerySet[Any]:
+    """The first open case on the episode with its owner, locked as it is read."""
+    columns = [*_case_columns(), *(f"owner__{c}" for c in _user_columns())]
+    return _on_episode(customer_id, key).select_for_update(of=("self",)).order_by("opened_at").values(*columns)[:1]
+
+
+# A complaint's case read, compiled once per process with its values as parameters (core.batch.KeptWith):
+# building and compiling these on every complaint cost more CPU than the database spends on them.
+_ON_EPISODE = batch.KeptWith(
+    lambda customer_id, key: _on_episode(customer_id, key).values("pk"), customer_id=int, key=str
+)
+_CASES = batch.KeptWith(_cases, customer_id=int, key=str, window_start=datetime, at=datetime, related_since=datetime)
+_OPEN = batch.KeptWith(_open_on_episode, customer_id=int, key=str)
 
 
 def _case_columns() -> list[str]:
