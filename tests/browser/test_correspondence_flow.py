@@ -103,7 +103,8 @@ def test_a_handler_sends_an_sms_from_the_case_and_attaches_a_photo(
     expect(page.locator("#evidence .file__name")).to_have_text("尾灯照片.jpg")
     thumb = page.locator("#evidence .file__thumb img")
     expect(thumb).to_be_visible()
-    assert page.evaluate("(img) => img.naturalWidth", thumb.element_handle()) > 0
+    # Visible is not loaded: wait until the browser has decoded the thumbnail (a broken one never gets a width).
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
     shoot("case_messages_evidence", "#messages")
     assert in_thread(lambda: (Message.objects.get().status, bool(Attachment.objects.get().thumbnail))) == ("sent", True)
 
