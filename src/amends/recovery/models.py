@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from amends.accounts.models import OrgUnit
+from amends.core import texts
 from amends.customers.models import Customer
 from amends.journeys.models import Touchpoint
 
@@ -165,6 +166,9 @@ class CaseStep(models.Model):
     skipped = models.BooleanField(_("skipped"), default=False)
     skipped_reason = models.TextField(_("reason for skipping"), blank=True)
     note = models.TextField(_("note"), blank=True)
+    # A note the system wrote (a survey answer, a call not reached): its message id and parameters, rendered
+    # in the reader's language (docs/decisions/0065); {} for what staff typed and for rows kept before.
+    note_text = models.JSONField(default=dict, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=FollowUpOutcome.choices, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("at"))
@@ -180,6 +184,11 @@ class CaseStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.round}:{self.step}"
+
+    @property
+    def shown_note(self) -> str:
+        """The note in the reader's language when the system wrote it; as written otherwise."""
+        return texts.render(self.note_text, self.note)
 
 
 class TimelineKind(models.TextChoices):

@@ -332,7 +332,7 @@ def case_detail(actor: User, case_id: int, *, now: datetime) -> dict[str, Any]:
                 "step": s.step,
                 "skipped": s.skipped,
                 "skipped_reason": s.skipped_reason or None,
-                "note": s.note,
+                "note": s.shown_note,
                 "outcome": s.outcome or None,
                 "actor": _person(s.actor),
                 "at": s.at,

@@ -251,7 +251,7 @@ def _unreachable_on_case(actor: User, callback: Callback, note: str) -> None:
             actor=actor,
             case_id=case.pk,
             step=Step.FOLLOW_UP,
-            note=note.strip() or _("Follow-up call: not reached."),
+            note=note.strip() or texts.Message(gettext_noop("Follow-up call: not reached.")),
             outcome=FollowUpOutcome.UNREACHABLE,
         )
     except RuleViolation as exc:

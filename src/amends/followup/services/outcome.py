@@ -82,7 +82,8 @@ def apply_to_case(
             )
         recovery.timeline_add(case, TimelineKind.NOTE, actor=actor, text=f"{heard}: {summary(answer)}")
         return None
-    note = f"{heard}: {summary(answer)}"
+    # The survey's answer is summed up in the writer's language; how it was heard reads in the reader's.
+    note = texts.Message(gettext_noop("%(heard)s: %(outcome)s"), heard=heard, outcome=summary(answer))
     if rules.recovered(answer):
         _follow_up(actor, case, FollowUpOutcome.RECOVERED, note)
         return None

@@ -67,3 +67,64 @@ def test_a_not_recovered_follow_up_reads_in_the_readers_language(client, world):
     client.cookies["django_language"] = "en"
     english = client.get(f"/cases/{complaint.case_id}/").content.decode()
     assert "Follow-up survey answered by the customer: not recovered" in english
+
+
+def test_a_step_note_the_system_wrote_in_chinese_reads_in_english_on_the_page_and_api(client, world):
+    """The follow-up step's own note (API `steps[].note`) is kept as its message too: written while answering
+    in Chinese, it reads in English for an English reader; a note staff typed stays as typed."""
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    from amends.assembly.testing import decide, receive
+    from amends.followup.services.outcome import apply_to_case
+    from amends.recovery import services as recovery
+    from amends.recovery.models import CaseStep
+
+    complaint = receive(world.frontline, world.individual, description="定损员一直没来。")
+    decide(world.handler, complaint)
+    for step in ("apology", "fix", "empathy", "atonement"):
+        recovery.step_record(actor=world.handler, case_id=complaint.case_id, step=step, note="已处理")
+    with translation.override("zh-hans"):
+        apply_to_case(
+            actor=world.handler,
+            case_id=complaint.case_id,
+            round=1,
+            answer={"solved": False, "satisfaction": 1},
+            source="survey",
+            source_ref="t1",
+            heard=gettext_lazy("Follow-up survey answered by the customer"),
+        )
+    row = CaseStep.objects.get(case_id=complaint.case_id, step="follow_up")
+    assert "未挽回" in row.note  # the text as first written stays (search, audit)
+    english = "Follow-up survey answered by the customer: not recovered"
+    token = world.token(world.handler)
+
+    def step_notes(language):
+        response = client.get(
+            f"/api/v1/cases/{complaint.case_id}",
+            headers={"Authorization": f"Bearer {token}", "Accept-Language": language},
+        )
+        return {s["step"]: s["note"] for s in response.json()["steps"]}
+
+    notes = step_notes("en")
+    assert notes["follow_up"] == english and notes["apology"] == "已处理"
+    assert step_notes("zh-CN")["follow_up"] == row.note
+    client.force_login(world.handler)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/cases/{complaint.case_id}/").content.decode()
+    assert english in page and "未挽回" not in page
+
+
+def test_a_call_not_reached_is_noted_in_the_readers_language():
+    from django.utils import translation
+
+    from amends.core import texts
+    from amends.recovery.models import CaseStep
+
+    with translation.override("zh-hans"):
+        note = texts.Message("Follow-up call: not reached.")
+        row = CaseStep(note=note, note_text=texts.stored(note))
+    assert row.note != "Follow-up call: not reached."  # written in Chinese
+    with translation.override("en"):
+        assert row.shown_note == "Follow-up call: not reached."
+    assert CaseStep(note="客户说已满意").shown_note == "客户说已满意"

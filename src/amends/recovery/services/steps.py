@@ -105,6 +105,7 @@ def step_record(
         skipped=skipping,
         skipped_reason=(skipped_reason or "").strip(),
         note=note.strip(),
+        note_text=texts.stored(note),
         actor=actor,
         at=now,
     )
@@ -117,7 +118,7 @@ def step_record(
         case,
         TimelineKind.STEP_SKIPPED if skipping else TimelineKind.STEP,
         actor=actor,
-        text=row.skipped_reason if skipping else row.note,
+        text=row.skipped_reason if skipping else _kept(note),
         data={"step": step},
         at=now,
     )
@@ -175,6 +176,7 @@ def _follow_up(
         round=case.round,
         step=Step.FOLLOW_UP,
         note=note.strip(),
+        note_text=texts.stored(note),
         outcome=outcome,
         actor=actor,
         at=now,
