@@ -7,3 +7,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import lookups  # noqa: F401 - registers `__any` on every field
+        from .psycopg_cache import widen
+
+        widen()
