@@ -160,8 +160,18 @@ def message_send(
         )
         if address:
             message_id = message.pk
-            transaction.on_commit(lambda: _enqueue(message_id), robust=True)
+            if _queue_in_this_database():
+                # The task's row commits or rolls back with the message: no second transaction after commit.
+                _enqueue(message_id)
+            else:
+                transaction.on_commit(lambda: _enqueue(message_id), robust=True)
         return message
+
+
+def _queue_in_this_database() -> bool:
+    """Whether the task queue is a table in the application's database (django-tasks-db, the default): then a
+    task enqueued inside the writing transaction is written by it, as the message is."""
+    return bool(settings.TASKS.get("default", {}).get("BACKEND") == "django_tasks_db.DatabaseBackend")
 
 
 def _message_id() -> str:

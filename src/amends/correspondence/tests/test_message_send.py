@@ -141,3 +141,29 @@ def test_a_retried_message_goes_out_once_the_relay_is_back(
     # A second enqueue of the same message (the sweep racing the commit hook) sends nothing more.
     assert services.message_deliver(message_id=message.pk, now=clock.now() + timedelta(hours=2)) == "skipped"
     assert len(smtp.received) == 1
+
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_on_the_database_queue_the_delivery_task_is_written_with_the_message(case):
+    from django_tasks_db.models import DBTaskResult
+
+    with transaction.atomic():
+        message = services.message_send(case=case, actor=case.owner, body="您好，赔款已到账。", channel="sms")
+        # In the writing transaction already: no second transaction after commit to enqueue it.
+        task = DBTaskResult.objects.get(task_path="amends.correspondence.tasks.deliver_message")
+    assert task.args_kwargs == {"args": [], "kwargs": {"message_id": message.pk}}
+    assert task.status == "READY"
+
+
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_on_the_database_queue_a_message_rolled_back_leaves_no_task(case):
+    from django_tasks_db.models import DBTaskResult
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.message_send(case=case, actor=case.owner, body="您好，赔款已到账。", channel="sms")
+        raise RuntimeError("the caller's write failed after the message")
+    assert not Message.objects.filter(case=case, body="您好，赔款已到账。").exists()
+    assert not DBTaskResult.objects.exists()
