@@ -29,6 +29,7 @@ from django.test import override_settings
 
 from amends.accounts.models import OrgUnit
 from amends.assembly import cluster
+from amends.core.management.commands.serve import DEFAULT_SERVER
 from amends.intake.models import Complaint
 from amends.warning.models import Alert, Event
 
@@ -74,7 +75,7 @@ def run_cluster(options: ClusterOptions, progress: Callable[[str], None] = lambd
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": environment.machine(),
         "database": {**environment.database(connection), "name": target.name},
-        "nodes": {"workers": options.workers, "threads": options.threads},
+        "nodes": {"server": DEFAULT_SERVER, "workers": options.workers, "threads": options.threads},
     }
     baseline = Complaint.objects.count()
     everything: list[load.Sent] = []

@@ -53,7 +53,7 @@ class EventsOptions:
     allow_sqlite: bool = False
     batches: int = 20  # per client count
     clients: list[int] = field(default_factory=lambda: [1, 2])
-    server: ServerConfig = field(default_factory=lambda: ServerConfig.default("gthread"))
+    server: ServerConfig = field(default_factory=lambda: ServerConfig.shipped())
     customers: int = 5_000
     drop_after: bool = False
 

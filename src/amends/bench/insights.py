@@ -48,7 +48,7 @@ class InsightsOptions:
     runs: int = 20
     rebuild: bool = False
     http: bool = True
-    server: ServerConfig = field(default_factory=lambda: ServerConfig.default("gthread"))
+    server: ServerConfig = field(default_factory=lambda: ServerConfig.shipped())
     reports: list[str] = field(default_factory=list)
 
 

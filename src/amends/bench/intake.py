@@ -47,7 +47,7 @@ class IntakeOptions:
     allow_sqlite: bool = False
     seconds: float = 10.0
     clients: list[int] = field(default_factory=lambda: [1, 8])
-    servers: list[ServerConfig] = field(default_factory=lambda: [ServerConfig.default("gthread")])
+    servers: list[ServerConfig] = field(default_factory=lambda: [ServerConfig.shipped()])
     pgbench_seconds: int | None = None  # default: the same as `seconds`
     warmup: float = 1.0
     replay_sample: int = 100

@@ -50,7 +50,7 @@ class QueueOptions:
     rebuild: bool = False
     http: bool = True
     explain: bool = False
-    server: ServerConfig = field(default_factory=lambda: ServerConfig.default("gthread"))
+    server: ServerConfig = field(default_factory=lambda: ServerConfig.shipped())
 
 
 @dataclass

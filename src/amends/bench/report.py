@@ -272,7 +272,10 @@ def cluster(console: Console, report: dict[str, Any]) -> None:
     environment(
         console,
         report,
-        [f"amends serve (gunicorn gthread) ×{nodes['workers']} workers × {nodes['threads']} threads per node"],
+        [
+            f"amends serve ({nodes.get('server', 'granian')}) ×{nodes['workers']} workers"
+            f" × {nodes['threads']} threads per node"
+        ],
     )
     table = Table(
         title="Several web nodes: POST /api/v1/complaints directly, through HAProxy to one node and to two (same run)"

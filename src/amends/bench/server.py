@@ -1,5 +1,5 @@
-"""A real application server for the HTTP measurements: `amends serve` (gunicorn, gthread or sync workers), or
-granian when it is installed, on a free loopback port, in production mode (DEBUG off, a random secret key).
+"""A real application server for the HTTP measurements: `amends serve` (granian, or gunicorn with gthread or sync
+workers) on a free loopback port, in production mode (DEBUG off, a random secret key).
 
 The server is a child process that this module starts, waits for (`/healthz` answers 200) and stops by its
 own pid; it never touches any other process.
@@ -22,25 +22,33 @@ from pathlib import Path
 
 from .database import BenchError
 
-KINDS = ("sync", "gthread", "granian")
+KINDS = ("granian", "gthread", "sync")
 DEFAULT_APP = "amends.wsgi:application"
 
 
 @dataclass(frozen=True)
 class ServerConfig:
-    kind: str = "gthread"
+    kind: str = "granian"
     workers: int = 5
     threads: int = 4
 
     @classmethod
     def default(cls, kind: str, *, workers: int | None = None, threads: int | None = None) -> ServerConfig:
         """What `amends serve` runs by default (2 × cores + 1 processes, 4 threads each where threads apply), so
-        the bench measures the shipped configuration (docs/decisions/0003-application-server.md)."""
+        the bench measures the shipped configuration (docs/decisions/0003-application-server.md); `kind` is
+        granian, or gunicorn's gthread or sync worker."""
         from amends.core.management.commands.serve import DEFAULT_THREADS, default_workers
 
         if kind == "sync":
             return cls(kind, workers or default_workers(), 1)
         return cls(kind, workers or default_workers(), threads or DEFAULT_THREADS)
+
+    @classmethod
+    def shipped(cls) -> ServerConfig:
+        """`amends serve` as it runs with no options."""
+        from amends.core.management.commands.serve import DEFAULT_SERVER
+
+        return cls.default("granian" if DEFAULT_SERVER == "granian" else "gthread")
 
     def describe(self) -> str:
         if self.kind == "granian":
@@ -98,6 +106,15 @@ class AppServer:
     def command(self) -> list[str]:
         c = self.config
         bind = f"127.0.0.1:{self.port}"
+        if c.kind not in KINDS:
+            raise BenchError(f"unknown server kind {c.kind!r}; choose one of {', '.join(KINDS)}")
+        if self.app == DEFAULT_APP:
+            # The shipped way to serve: `amends serve` (the server in process, the app loaded once, its defaults).
+            serve = [sys.executable, "-m", "amends.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
+            serve += ["--workers", str(c.workers), "--threads", str(c.threads)]
+            if c.kind == "granian":
+                return [*serve, "--server", "granian"]
+            return [*serve, "--server", "gunicorn", "--worker-class", c.kind]
         if c.kind == "granian":
             return [
                 sys.executable,
@@ -118,12 +135,6 @@ class AppServer:
                 "warning",
                 self.app,
             ]
-        if c.kind not in ("sync", "gthread"):
-            raise BenchError(f"unknown server kind {c.kind!r}; choose one of {', '.join(KINDS)}")
-        if self.app == DEFAULT_APP:
-            # The shipped way to serve: `amends serve` (gunicorn in process, preloaded, its own defaults).
-            serve = [sys.executable, "-m", "amends.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
-            return [*serve, "--workers", str(c.workers), "--threads", str(c.threads), "--worker-class", c.kind]
         return [
             sys.executable,
             "-m",

@@ -217,16 +217,19 @@ def test_a_node_killed_mid_load_loses_nothing(world, tmp_path, through_pgbouncer
             i += 1
 
     with two_nodes(tmp_path, through_pgbouncer=through_pgbouncer) as (lb, (web1, _web2)):
-        threads = [threading.Thread(target=writer, args=(lb.url, n)) for n in range(6)]
+        # Daemon threads, stopped however the test ends: a failed wait must not leave writers keeping pytest alive.
+        threads = [threading.Thread(target=writer, args=(lb.url, n), daemon=True) for n in range(6)]
         for t in threads:
             t.start()
-        _wait_for(lambda: len(acknowledged) >= 12)  # under way on both nodes (however busy the machine)
-        web1.kill()  # mid-load, without warning
-        killed.set()
-        _wait_for(lambda: len(after_the_kill) >= 12)
-        stop.set()
-        for t in threads:
-            t.join(timeout=120)
+        try:
+            _wait_for(lambda: len(acknowledged) >= 12)  # under way on both nodes (however busy the machine)
+            web1.kill()  # mid-load, without warning
+            killed.set()
+            _wait_for(lambda: len(after_the_kill) >= 12)
+        finally:
+            stop.set()
+            for t in threads:
+                t.join(timeout=120)
     assert not unanswered, f"never answered in 90 s of retries: {unanswered}"
     stored = dict(Complaint.objects.filter(idempotency_key__isnull=False).values_list("idempotency_key", "pk"))
     assert {k: stored.get(k) for k in acknowledged} == acknowledged  # every acknowledged one, with its id

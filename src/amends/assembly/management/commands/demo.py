@@ -30,12 +30,11 @@ from amends.accounts.models import Role
 from amends.assembly import demo
 from amends.assembly.demo.org import UNIT_BY_CODE
 from amends.core.management.commands.serve import (
+    Serving,
     add_server_arguments,
     bind_address,
     check_port_free,
-    options_from_arguments,
     positive,
-    run_gunicorn,
 )
 
 STAGES = {
@@ -104,12 +103,12 @@ class Command(BaseCommand):
         self.print_logins(console, opts)
         if opts["no_serve"]:
             return
-        options = options_from_arguments(opts)
-        console.print(f"Serving with gunicorn ({options['workers']} {options['worker_class']} workers). Ctrl+C stops.")
+        serving = Serving.from_arguments(opts)
+        console.print(f"Serving with {serving.describe()}. Ctrl+C stops.")
         worker = start_worker()
         console.print(f"Background worker running (pid {worker.pid}): overdue promises are swept on schedule.")
         try:
-            run_gunicorn(options)
+            serving.run()
         finally:
             worker.terminate()
             try:

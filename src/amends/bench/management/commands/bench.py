@@ -56,10 +56,12 @@ class Command(BaseCommand):
             p.add_argument("--allow-sqlite", action="store_true", help="measure the embedded SQLite file instead")
             p.add_argument("--json", dest="json_path", metavar="PATH", help="also write the figures as JSON")
             p.add_argument(
-                "--server", default="gthread", help="gthread (as amends serve), sync or granian; several with commas"
+                "--server",
+                default="",
+                help="granian, gthread or sync (gunicorn's workers); several with commas (default: as amends serve)",
             )
             p.add_argument("--workers", type=int, default=None, help="server worker processes")
-            p.add_argument("--threads", type=int, default=None, help="threads per worker (gthread, granian)")
+            p.add_argument("--threads", type=int, default=None, help="threads per worker (granian, gthread)")
         intake.add_argument("--database-name", default="amends_bench", help="created afresh (dropped first)")
         intake.add_argument("--seconds", type=float, default=10.0, help="load per client count")
         intake.add_argument("--clients", default="1,8", help="concurrent clients, e.g. 1,8")
@@ -124,7 +126,7 @@ class Command(BaseCommand):
         if opts["which"] == "cluster":
             self._cluster(console, opts)
             return
-        kinds = [k.strip() for k in opts["server"].split(",") if k.strip()]
+        kinds = [k.strip() for k in opts["server"].split(",") if k.strip()] or [ServerConfig.shipped().kind]
         unknown = set(kinds) - set(KINDS)
         if unknown:
             raise CommandError(f"unknown server {', '.join(sorted(unknown))}; choose from {', '.join(KINDS)}")

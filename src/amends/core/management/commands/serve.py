@@ -1,10 +1,11 @@
-"""`amends serve`: run Amends under gunicorn, a real application server (never `runserver`).
+"""`amends serve`: run Amends under a real application server (never `runserver`).
 
-gunicorn runs in this process (`BaseApplication`), so settings are checked once before any worker starts,
-and `amends demo` hands over to it after loading. Workers are gthread by default: each process serves a
-few requests at once on threads, so a browser's keep-alive connections and a slow client on an unproxied
-demo do not hold a whole process, while processes (2 × cores + 1, capped) give real parallelism. See
-docs/decisions/0003-application-server.md for the measurements behind the choice.
+granian by default (`--server gunicorn` for gunicorn): its HTTP handling is Rust, not Python, which matters now
+that a complaint costs a few milliseconds of Python (docs/decisions/0003-application-server.md has the
+measurements). Either runs in this process, so settings are checked once before any worker starts, and `amends
+demo` hands over to it after loading. Each worker process serves a few requests at once on threads (a
+browser's keep-alive connections and a slow client do not hold a whole process), while processes (2 × cores +
+1, capped) give real parallelism.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import socket
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +22,8 @@ from django.db import connections
 
 MAX_DEFAULT_WORKERS = 8
 DEFAULT_THREADS = 4
+SERVERS = ("granian", "gunicorn")
+DEFAULT_SERVER = "granian"
 
 
 def default_workers() -> int:
@@ -56,9 +60,15 @@ def add_server_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help=f"worker processes (default 2 × cores + 1, at most {MAX_DEFAULT_WORKERS})",
     )
-    parser.add_argument("--threads", type=positive, default=DEFAULT_THREADS, help="threads per gthread worker")
+    parser.add_argument("--threads", type=positive, default=DEFAULT_THREADS, help="threads per worker")
     parser.add_argument(
-        "--worker-class", choices=["gthread", "sync"], default="gthread", help="gunicorn worker type (default gthread)"
+        "--server", choices=SERVERS, default=DEFAULT_SERVER, help=f"application server (default {DEFAULT_SERVER})"
+    )
+    parser.add_argument(
+        "--worker-class",
+        choices=["gthread", "sync"],
+        default="gthread",
+        help="gunicorn's worker type (default gthread; with --server gunicorn)",
     )
     parser.add_argument("--access-log", action="store_true", help="log every request to standard output")
 
@@ -80,16 +90,80 @@ def check_port_free(host: str, port: int) -> None:
             ) from None
 
 
-def options_from_arguments(opts: dict[str, Any]) -> dict[str, Any]:
-    """gunicorn's options from the arguments `add_server_arguments` defined (shared by serve and demo)."""
-    return gunicorn_options(
-        host=opts["host"],
-        port=opts["port"],
-        workers=opts["workers"],
-        threads=opts["threads"],
-        worker_class=opts["worker_class"],
-        access_log=opts["access_log"],
-    )
+@dataclass(frozen=True)
+class Serving:
+    """How to serve, from the arguments `add_server_arguments` defined (shared by serve and demo)."""
+
+    server: str
+    host: str
+    port: int
+    workers: int
+    threads: int
+    worker_class: str
+    access_log: bool
+
+    @classmethod
+    def from_arguments(cls, opts: dict[str, Any]) -> Serving:
+        worker_class = opts.get("worker_class") or "gthread"
+        server = opts.get("server") or DEFAULT_SERVER
+        threads = 1 if server == "gunicorn" and worker_class == "sync" else opts["threads"]
+        return cls(
+            server,
+            opts["host"],
+            opts["port"],
+            opts["workers"] or default_workers(),
+            threads,
+            worker_class,
+            bool(opts["access_log"]),
+        )
+
+    def describe(self) -> str:
+        kind = f"gunicorn {self.worker_class}" if self.server == "gunicorn" else "granian"
+        threads = f" × {self.threads} threads" if self.threads > 1 else ""
+        return f"{kind}, {self.workers} workers{threads}"
+
+    def run(self) -> None:
+        # No database connection may cross the fork into the workers.
+        connections.close_all()
+        # WhiteNoise warns at start-up when STATIC_ROOT is missing; files are served from the finders anyway.
+        os.makedirs(settings.STATIC_ROOT, exist_ok=True)
+        if self.server == "gunicorn":
+            run_gunicorn(
+                gunicorn_options(
+                    host=self.host,
+                    port=self.port,
+                    workers=self.workers,
+                    threads=self.threads,
+                    worker_class=self.worker_class,
+                    access_log=self.access_log,
+                )
+            )
+        else:
+            run_granian(self)
+
+
+def run_granian(serving: Serving) -> None:
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    # Imported before the workers are forked, so they share it copy-on-write (gunicorn's `preload_app`).
+    import amends.wsgi  # noqa: F401
+
+    Server(
+        "amends.wsgi:application",
+        address=serving.host.strip("[]"),
+        port=serving.port,
+        interface=Interfaces.WSGI,
+        workers=serving.workers,
+        blocking_threads=serving.threads,
+        websockets=False,
+        log_level=LogLevels.info,
+        log_access=serving.access_log,
+        # A worker that dies is started again, as gunicorn's arbiter does.
+        respawn_failed_workers=True,
+        workers_kill_timeout=20,
+    ).serve()
 
 
 def gunicorn_options(
@@ -130,26 +204,20 @@ def run_gunicorn(options: dict[str, Any]) -> None:
 
             return application
 
-    # No database connection may cross the fork into the workers.
-    connections.close_all()
-    # WhiteNoise warns at start-up when STATIC_ROOT is missing; files are served from the finders anyway.
-    os.makedirs(settings.STATIC_ROOT, exist_ok=True)
     AmendsServer().run()
 
 
 class Command(BaseCommand):
-    help = "Serve Amends with gunicorn (amends.wsgi:application)."
+    help = "Serve Amends with granian or gunicorn (amends.wsgi:application)."
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         add_server_arguments(parser)
 
     def handle(self, *args: Any, **opts: Any) -> None:
         check_port_free(opts["host"], opts["port"])
-        options = options_from_arguments(opts)
+        serving = Serving.from_arguments(opts)
         self.stdout.write(
             f"Serving Amends ({settings.MODE} mode) on http://{bind_address(opts['host'], opts['port'])}/ "
-            f"with {options['workers']} {options['worker_class']} workers"
-            + (f" × {options['threads']} threads" if options["worker_class"] == "gthread" else "")
-            + ". Stop with Ctrl+C."
+            f"with {serving.describe()}. Stop with Ctrl+C."
         )
-        run_gunicorn(options)
+        serving.run()
