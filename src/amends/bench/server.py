@@ -34,14 +34,15 @@ class ServerConfig:
 
     @classmethod
     def default(cls, kind: str, *, workers: int | None = None, threads: int | None = None) -> ServerConfig:
-        """What `amends serve` runs by default (2 × cores + 1 processes, 4 threads each where threads apply), so
+        """What `amends serve` runs by default (its processes per server, 4 threads each where threads apply), so
         the bench measures the shipped configuration (docs/decisions/0003-application-server.md); `kind` is
         granian, or gunicorn's gthread or sync worker."""
         from amends.core.management.commands.serve import DEFAULT_THREADS, default_workers
 
+        server = "granian" if kind == "granian" else "gunicorn"
         if kind == "sync":
-            return cls(kind, workers or default_workers(), 1)
-        return cls(kind, workers or default_workers(), threads or DEFAULT_THREADS)
+            return cls(kind, workers or default_workers(server), 1)
+        return cls(kind, workers or default_workers(server), threads or DEFAULT_THREADS)
 
     @classmethod
     def shipped(cls) -> ServerConfig:

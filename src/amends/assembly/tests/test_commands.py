@@ -185,7 +185,8 @@ def test_check_deploy_on_a_named_node_shows_the_key_fingerprint_and_refuses_sqli
 def test_gunicorn_gets_a_sensible_configuration():
     options = gunicorn_options(host="::1", port=8011, workers=None, threads=4, worker_class="gthread", access_log=False)
     assert options["bind"] == ["[::1]:8011"]
-    assert 1 < options["workers"] == default_workers() <= 8
+    assert 1 < options["workers"] == default_workers("gunicorn") <= 8
+    assert 2 <= default_workers("granian") <= min(8, max(2, os.cpu_count() or 1))
     assert options["accesslog"] is None and options["preload_app"]
     assert bind_address("127.0.0.1", 80) == "127.0.0.1:80"
 

@@ -26,9 +26,13 @@ SERVERS = ("granian", "gunicorn")
 DEFAULT_SERVER = "granian"
 
 
-def default_workers() -> int:
-    """2 × cores + 1, gunicorn's rule of thumb, capped: past that, more processes only cost memory."""
-    return min(2 * (os.cpu_count() or 1) + 1, MAX_DEFAULT_WORKERS)
+def default_workers(server: str = "gunicorn") -> int:
+    """granian: one process per core (at least two, so one can restart while the other serves; more, granian
+    warns, only adds switching, and measured no faster); gunicorn: 2 × cores + 1, its rule of thumb. Capped:
+    past that, more processes only cost memory."""
+    cores = os.cpu_count() or 1
+    wanted = max(2, cores) if server == "granian" else 2 * cores + 1
+    return min(wanted, MAX_DEFAULT_WORKERS)
 
 
 def port_number(text: str) -> int:
@@ -58,7 +62,7 @@ def add_server_arguments(parser: argparse.ArgumentParser) -> None:
         "--workers",
         type=positive,
         default=None,
-        help=f"worker processes (default 2 × cores + 1, at most {MAX_DEFAULT_WORKERS})",
+        help=f"worker processes (default: granian one per core, gunicorn 2 × cores + 1; at most {MAX_DEFAULT_WORKERS})",
     )
     parser.add_argument("--threads", type=positive, default=DEFAULT_THREADS, help="threads per worker")
     parser.add_argument(
@@ -111,7 +115,7 @@ class Serving:
             server,
             opts["host"],
             opts["port"],
-            opts["workers"] or default_workers(),
+            opts["workers"] or default_workers(server),
             threads,
             worker_class,
             bool(opts["access_log"]),
