@@ -4,7 +4,7 @@ decides when two raise at once)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -19,20 +19,20 @@ from ..models import Alert, AlertStatus
 AUDIT_FIELDS = ["status", "owner", "severity", "case"]
 
 
+class AlertFields(TypedDict, total=False):
+    """What a raise may say beside the rule, the subject, the title and the unit (defaults in `_unsaved`)."""
+
+    owner: User | None
+    severity: int
+    customer_id: int | None
+    case_id: int | None
+    detail: dict | None
+    owner_role: str
+    touchpoint_id: int | None
+
+
 def _unsaved(
-    *,
-    rule: str,
-    subject_type: str,
-    subject_id: Any,
-    title: str,
-    org_unit_id: int,
-    owner: User | None,
-    severity: int,
-    customer_id: int | None,
-    case_id: int | None,
-    detail: dict | None,
-    owner_role: str = "",
-    touchpoint_id: int | None = None,
+    *, rule: str, subject_type: str, subject_id: Any, title: str, org_unit_id: int, **more: Unpack[AlertFields]
 ) -> Alert:
     """An alert as every raise builds it: the title cut to the column and kept as a message for the reader's
     language, raised now."""
@@ -43,13 +43,13 @@ def _unsaved(
         title=title[:300],
         title_text=texts.stored(title),
         org_unit_id=org_unit_id,
-        owner=owner,
-        severity=severity,
-        customer_id=customer_id,
-        case_id=case_id,
-        detail=detail or {},
-        owner_role=owner_role,
-        touchpoint_id=touchpoint_id,
+        owner=more.get("owner"),
+        severity=more.get("severity", 2),
+        customer_id=more.get("customer_id"),
+        case_id=more.get("case_id"),
+        detail=more.get("detail") or {},
+        owner_role=more.get("owner_role", ""),
+        touchpoint_id=more.get("touchpoint_id"),
         raised_at=clock.now(),
     )
 
@@ -61,19 +61,7 @@ def _raised(*alerts: Alert) -> None:
 
 
 def alert_raise(
-    *,
-    rule: str,
-    subject_type: str,
-    subject_id: Any,
-    title: str,
-    org_unit_id: int,
-    owner: User | None = None,
-    severity: int = 2,
-    customer_id: int | None = None,
-    case_id: int | None = None,
-    detail: dict | None = None,
-    owner_role: str = "",
-    touchpoint_id: int | None = None,
+    *, rule: str, subject_type: str, subject_id: Any, title: str, org_unit_id: int, **more: Unpack[AlertFields]
 ) -> tuple[Alert, bool]:
     """The live alert for this rule and subject, created now if there is none; returns (alert, created)."""
     live = Alert.objects.exclude(status=AlertStatus.RESOLVED)
@@ -81,18 +69,7 @@ def alert_raise(
     if existing is not None:
         return existing, False
     alert = _unsaved(
-        rule=rule,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        title=title,
-        org_unit_id=org_unit_id,
-        owner=owner,
-        severity=severity,
-        customer_id=customer_id,
-        case_id=case_id,
-        detail=detail,
-        owner_role=owner_role,
-        touchpoint_id=touchpoint_id,
+        rule=rule, subject_type=subject_type, subject_id=subject_id, title=title, org_unit_id=org_unit_id, **more
     )
     try:
         with transaction.atomic():
@@ -104,32 +81,13 @@ def alert_raise(
 
 
 def alert_raise_new(
-    *,
-    rule: str,
-    subject_type: str,
-    subject_id: Any,
-    title: str,
-    org_unit_id: int,
-    owner: User | None = None,
-    severity: int = 2,
-    customer_id: int | None = None,
-    case_id: int | None = None,
-    detail: dict | None = None,
+    *, rule: str, subject_type: str, subject_id: Any, title: str, org_unit_id: int, **more: Unpack[AlertFields]
 ) -> Alert:
     """Raise the alert of a subject created in this same transaction (a complaint just received): no alert can
     be live for it yet, so there is nothing to look up and no race to lose, and the row goes out with the use
     case's other writes (core.batch)."""
     alert = _unsaved(
-        rule=rule,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        title=title,
-        org_unit_id=org_unit_id,
-        owner=owner,
-        severity=severity,
-        customer_id=customer_id,
-        case_id=case_id,
-        detail=detail,
+        rule=rule, subject_type=subject_type, subject_id=subject_id, title=title, org_unit_id=org_unit_id, **more
     )
     batch.create(alert)
     _raised(alert)
