@@ -16,7 +16,7 @@ HELP = {"help", "--help", "-h"}
 SUMMARY = """Amends: service recovery and customer loyalty for insurers.
 
   amends demo [--port 8000]             load the demo insurer into SQLite and serve it
-  amends serve [--port 8000]            serve with gunicorn (settings come from the environment)
+  amends serve [--port 8000]            serve with granian (settings come from the environment)
   amends worker                         run background tasks and the scheduled sweeps
   amends token USERNAME                 print a new API token for a user
   amends import complaints|events FILE  load another system's complaint history or events

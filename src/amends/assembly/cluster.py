@@ -78,7 +78,7 @@ def _stop(process: subprocess.Popen[bytes], *, hard: bool = False) -> None:
 
 @dataclass
 class Node:
-    """One web node: `amends serve` (gunicorn) on its own port, named in its answers' `X-Served-By`."""
+    """One web node: `amends serve` on its own port, named in its answers' `X-Served-By`."""
 
     name: str
     port: int

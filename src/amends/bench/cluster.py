@@ -48,7 +48,7 @@ class ClusterOptions:
     database_name: str = DEFAULT_NAME
     seconds: float = 10.0
     clients: list[int] = field(default_factory=lambda: [1, 8])
-    workers: int = 2  # gunicorn workers per node
+    workers: int = 2  # server workers per node
     threads: int = 4
     jobs: int = 2000  # background jobs drained by one, then two RQ workers
     event_batches: int = 6  # batches of events stored by one, then two RQ workers (new events each time)

@@ -1,4 +1,4 @@
-"""`amends demo`: migrate, load the demo insurer once, print the logins, serve it with gunicorn.
+"""`amends demo`: migrate, load the demo insurer once, print the logins, serve it (granian by default).
 
 Runs in demo mode (the `amends` entry point sets AMENDS_MODE=demo), on the SQLite file by default. A second
 run finds the demo already loaded and only serves it; `--reset` deletes the SQLite file first. Loading goes
@@ -77,7 +77,7 @@ def start_worker() -> subprocess.Popen[bytes]:
 
 
 class Command(BaseCommand):
-    help = "Load the demo insurer (once) into the database and serve it with gunicorn."
+    help = "Load the demo insurer (once) into the database and serve it."
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         add_server_arguments(parser)
