@@ -51,7 +51,9 @@ def seed(apps, schema_editor):
 
 
 def unseed(apps, schema_editor):
-    apps.get_model("customers", "ProductLine").objects.all().delete()
+    # Nothing to delete: the table is dropped next (deleting first can leave deferred foreign-key checks pending,
+    # and PostgreSQL refuses to drop a table with pending trigger events).
+    pass
 
 
 class Migration(migrations.Migration):
