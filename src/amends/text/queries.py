@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 
 from amends.accounts.models import User
+from amends.core import batch
 from amends.intake.models import Complaint
 from amends.recovery.models import Case, CaseStatus
 from amends.recovery.rules import Episode
@@ -116,38 +117,53 @@ def case_coding(actor: User, case: Case) -> list[dict[str, Any]]:
     return out
 
 
-def similar_open_case(
-    *, customer_id: int, words: str, episode: Episode, at: datetime, since: datetime
-) -> RelatedCase | None:
+def _candidates(customer_id: int, since: datetime, at: datetime) -> Any:
+    return (
+        Complaint.objects.filter(customer_id=customer_id, received_at__gte=since, received_at__lte=at)
+        .exclude(case__status=CaseStatus.CLOSED)
+        .order_by("-received_at")
+        .values("pk", "case_id", "case__episode_key", "description", "request", "received_at")[:MAX_CANDIDATES]
+    )
+
+
+class SimilarOpenCase:
     """The customer's open case holding the complaint most like this one, received since `since`, when the two
     are near-duplicates (character 3-gram Jaccard ≥ similarity.THRESHOLD): a relator of recovery's case opening.
     Only the customer's own complaints are compared: two customers writing alike are two people (and see nothing
     of each other).
-    A complaint naming a claim or policy is never joined by its words to a case about another one."""
-    grams = shingles(words)
-    if not grams:
-        return None
-    rows = (
-        Complaint.objects.filter(customer_id=customer_id, received_at__gte=since, received_at__lte=at)
-        .exclude(case__status=CaseStatus.CLOSED)
-        .select_related("case")
-        .only("pk", "case__episode_key", "description", "request", "received_at")
-        .order_by("-received_at")[:MAX_CANDIDATES]
-    )
-    best: tuple[float, Complaint] | None = None
-    for c in rows:
-        theirs = Episode.from_key(c.case.episode_key)
-        if episode.names_a_claim_or_policy and theirs.names_a_claim_or_policy and episode != theirs:
-            continue
-        score = jaccard(grams, shingles(f"{c.description}\n{c.request}"))
-        if score >= THRESHOLD and (best is None or score > best[0]):
-            best = (score, c)
-    if best is None:
-        return None
-    score, c = best
-    return RelatedCase(
-        c.case_id, "similar_text", {"complaint": c.pk, "reference": c.reference, "similarity": round(score, 2)}
-    )
+    A complaint naming a claim or policy is never joined by its words to a case about another one.
+    Its rows are read with the customer's cases (`read`, compiled once per process), then compared (`decide`)."""
+
+    name = "similar_text"
+    _kept = batch.KeptWith(_candidates, customer_id=int, since=datetime, at=datetime)
+
+    def read(self, *, customer_id: int, at: datetime, since: datetime) -> batch.Bound:
+        return self._kept.bind(customer_id=customer_id, since=since, at=at)
+
+    def decide(self, rows: list[dict[str, Any]], *, words: str, episode: Episode) -> RelatedCase | None:
+        grams = shingles(words)
+        if not grams:
+            return None
+        best: tuple[float, dict[str, Any]] | None = None
+        for row in rows:
+            theirs = Episode.from_key(row["case__episode_key"])
+            if episode.names_a_claim_or_policy and theirs.names_a_claim_or_policy and episode != theirs:
+                continue
+            score = jaccard(grams, shingles(f"{row['description']}\n{row['request']}"))
+            if score >= THRESHOLD and (best is None or score > best[0]):
+                best = (score, row)
+        if best is None:
+            return None
+        score, row = best
+        reference = Complaint(pk=row["pk"], received_at=row["received_at"]).reference
+        return RelatedCase(
+            row["case_id"],
+            "similar_text",
+            {"complaint": row["pk"], "reference": reference, "similarity": round(score, 2)},
+        )
+
+
+similar_open_case = SimilarOpenCase()
 
 
 def lexicon_groups() -> list[dict[str, Any]]:

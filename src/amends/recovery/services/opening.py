@@ -77,9 +77,14 @@ class RelatedCase:
 
 
 class Relator(Protocol):
-    def __call__(
-        self, *, customer_id: int, words: str, episode: Episode, at: datetime, since: datetime
-    ) -> RelatedCase | None: ...
+    """Finds an open case a complaint is related to. `read` says which rows it looks at (read with the
+    customer's cases, in the same statement, where reads go together); `decide` answers from them."""
+
+    name: str
+
+    def read(self, *, customer_id: int, at: datetime, since: datetime) -> batch.Bound: ...
+
+    def decide(self, rows: list[dict[str, Any]], *, words: str, episode: Episode) -> RelatedCase | None: ...
 
 
 # Asked in turn, only when the customer has no open case on the episode: added by `assembly.wiring`.
@@ -144,6 +149,13 @@ def case_open_or_join(*, actor: User | None, opening: CaseOpening) -> OpenedCase
     on_episode = _ON_EPISODE.bind(**values)
     reads["cases"] = _CASES.bind(**values, window_start=window_start, at=o.at, related_since=related_since)
     reads["open"] = _OPEN.bind(**values)
+    # What the relators look at, read now too: asked only when no case is open on the episode, but a round trip
+    # of their own then would cost more than the rows cost here.
+    said_at = o.said_at or o.at
+    for relator in RELATORS:
+        reads[_related_key(relator)] = relator.read(
+            customer_id=o.customer.pk, at=said_at, since=said_at - timedelta(days=settings.AMENDS_RELATED_DAYS)
+        )
     found = batch.read(reads if together else {"cases": reads["cases"]}, [batch.NewId(Case, unless=on_episode), *ids])
     recent: list[int] = []  # the customer's cases opened within the repeat window
     closed_recently = False
@@ -163,7 +175,7 @@ def case_open_or_join(*, actor: User | None, opening: CaseOpening) -> OpenedCase
     if existing is not None:
         why = {"reason": o.episode.join_reason}
     else:
-        related = _related(o)
+        related = _related(o, found)
         if related is not None:
             existing = _locked_open(related.case_id)
             why = {"reason": related.reason, **related.detail}
@@ -241,13 +253,20 @@ def _locked_open(pk: int) -> Case | None:
     )
 
 
-def _related(o: CaseOpening) -> RelatedCase | None:
+def _related_key(relator: Relator) -> str:
+    return f"related:{relator.name}"
+
+
+def _related(o: CaseOpening, found: dict[str, list[dict[str, Any]]]) -> RelatedCase | None:
     said_at = o.said_at or o.at
     since = said_at - timedelta(days=settings.AMENDS_RELATED_DAYS)
-    for relate in RELATORS:
-        found = relate(customer_id=o.customer.pk, words=o.words, episode=o.episode, at=said_at, since=since)
-        if found is not None:
-            return found
+    for relator in RELATORS:
+        rows = found.get(_related_key(relator))
+        if rows is None:  # not read with the cases (SQLite): read alone
+            rows = list(relator.read(customer_id=o.customer.pk, at=said_at, since=since).queryset())
+        related = relator.decide(rows, words=o.words, episode=o.episode)
+        if related is not None:
+            return related
     return None
 
 
