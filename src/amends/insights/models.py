@@ -54,6 +54,10 @@ class Memo(models.Model):
         return self.key
 
 
+RECEIVED_COUNTED = ["channel", "resolution_days"]
+DUE_COUNTED = ["withdrawn", "resolution_s", "due_at", "complaint_id"]
+
+
 class ComplaintFact(models.Model):
     complaint_id = models.BigIntegerField(primary_key=True)
     case_id = models.BigIntegerField()
@@ -96,12 +100,16 @@ class ComplaintFact(models.Model):
 
     class Meta:
         db_table = "insights_complaint_fact"
-        # The days a report counts, for the whole table and for a subtree of units; with the channel, the
-        # volume report's count per day and channel is an index-only scan.
+        # The days a report counts, for the whole table and for a subtree of units. With what they carry, the
+        # volume report's count per day and channel and the timeliness report's days-to-decide histogram are
+        # index-only scans by receipt, and its due-basis counts index-only scans by deadline.
         indexes = [
-            models.Index(fields=["received_on"], include=["channel"], name="complaint_fact_day_idx"),
-            models.Index(fields=["unit_id", "received_on"], include=["channel"], name="complaint_fact_unit_day_idx"),
-            models.Index(fields=["due_on"], name="complaint_fact_due_idx"),
+            models.Index(fields=["received_on"], include=RECEIVED_COUNTED, name="complaint_fact_day_idx"),
+            models.Index(
+                fields=["unit_id", "received_on"], include=RECEIVED_COUNTED, name="complaint_fact_unit_day_idx"
+            ),
+            models.Index(fields=["due_on"], include=DUE_COUNTED, name="complaint_fact_due_idx"),
+            models.Index(fields=["unit_id", "due_on"], include=DUE_COUNTED, name="complaint_fact_unit_due_idx"),
         ]
 
     def __str__(self) -> str:
