@@ -207,19 +207,24 @@ class TermFact(models.Model):
     unit_id = models.BigIntegerField()
     line = models.CharField(max_length=16)
     segment = models.CharField(max_length=16)
-    premium = models.DecimalField(max_digits=14, decimal_places=2)
+    # Money in whole cents (fen): the retention report sums them over a million terms, and integer sums cost a
+    # fraction of numeric ones.
+    premium_cents = models.BigIntegerField()
     renewed = models.BooleanField()  # a later term points at it, or policy admin reported `policy.renewed`
     decided = models.BooleanField()  # renewed, or lapsed (its status, or a reported `policy.lapsed`)
     failed = models.BooleanField()  # a failure of the customer during the term
     complained = models.BooleanField()  # a complaint of the customer during the term
     closure = models.CharField(max_length=16, null=True)  # how the customer's last case in the term ended
     recover_s = models.FloatField(null=True)  # that case: opened → closed
-    given = models.DecimalField(max_digits=14, decimal_places=2)  # discretion granted to the customer in it
+    given_cents = models.BigIntegerField()  # discretion granted to the customer in it
     # The retention report's groups, decided once here rather than by three CASEs per row per report:
     recovery_time = models.CharField(max_length=8)  # "0-1d" … "15d+" when recovered, else ""
     recovery_outcome = models.CharField(max_length=16)  # recovered / not_recovered / unreachable, else ""
     timing = models.CharField(max_length=16)  # that case's timing (immediate / in_process / after_process), else ""
     experience = models.CharField(max_length=24)  # no_recorded_failure / failure_no_complaint / complained
+    # The four groups above as one small number (`facts.COHORTS` encodes and decodes it): the report groups by
+    # it, as hashing four strings per term was most of its time.
+    cohort = models.SmallIntegerField()
 
     class Meta:
         db_table = "insights_term_fact"
