@@ -52,8 +52,9 @@ def counted(qs: Any) -> list[dict[str, Any]]:
     rows = (
         qs.values("cohort")
         .annotate(
-            customers=Count("policy_id"),
-            renewed_n=Count("policy_id", filter=Q(renewed=True)),
+            # Counted from columns the terms' index carries, so the scan reads the index alone.
+            customers=Count("*"),
+            renewed_n=Count("renewed", filter=Q(renewed=True)),
             premium_total=Sum("premium_cents"),
             premium_renewed=Sum("premium_cents", filter=Q(renewed=True)),
             given=Sum("given_cents"),
