@@ -54,7 +54,10 @@ class Memo(models.Model):
         return self.key
 
 
-RECEIVED_COUNTED = ["channel", "resolution_days", "touchpoint_id", "repeat"]
+RECEIVED_COUNTED = [
+    *["channel", "resolution_s", "resolution_days", "result"],  # volume, timeliness
+    *["touchpoint_id", "cause", "dimension", "gap", "repeat"],  # Pareto, repeat
+]
 DUE_COUNTED = ["withdrawn", "resolution_s", "due_at", "complaint_id"]
 
 
@@ -101,8 +104,8 @@ class ComplaintFact(models.Model):
     class Meta:
         db_table = "insights_complaint_fact"
         # The days a report counts, for the whole table and for a subtree of units. With what they carry, the
-        # volume report's count per day and channel, the timeliness report's days-to-decide histogram and the
-        # repeat report's count per touchpoint are index-only scans by receipt, and the due-basis counts
+        # volume report's count per day and channel, the timeliness report's days-to-decide histogram, the
+        # Pareto and repeat reports' counts are index-only scans by receipt, and the due-basis counts
         # index-only scans by deadline. Those following another in a period start from `previous_on`.
         indexes = [
             models.Index(fields=["received_on"], include=RECEIVED_COUNTED, name="complaint_fact_day_idx"),
@@ -147,7 +150,7 @@ class CaseFact(models.Model):
         return f"CaseFact {self.case_id}"
 
 
-COUNTED = ["touchpoint_id", "cause", "dimension", "repeat"]
+COUNTED = ["touchpoint_id", "cause", "dimension", "gap", "repeat"]
 
 
 class FailureFact(models.Model):
