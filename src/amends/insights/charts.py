@@ -5,9 +5,35 @@ API returns, so the chart, its table and the CSV/XLSX never disagree."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from .reports import Result, Section
+from django.utils.formats import number_format
+
+from .reports import COUNT, MONEY, NUMBER, RATE, Column, Result, Section
+
+# Codes the chart and the drill-down use, left out of the table beside it (its label says the same).
+HIDDEN = frozenset({"code", "touchpoint", "cause", "dimension", "channel"})
+NUMBERS = (COUNT, NUMBER, MONEY, RATE)
+
+
+def figure(row: dict[str, Any], column: Column) -> str:
+    """A report figure as the table shows it: rates as percentages, counts and money grouped, "—" for none."""
+    value = row.get(column.key)
+    if value is None or value == "":
+        return "—"
+    if column.kind == RATE:
+        return f"{float(value) * 100:.1f}%"
+    if column.kind in (COUNT, NUMBER, MONEY):
+        return number_format(value, force_grouping=True)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Cell:
+    key: str
+    text: str
+    number: bool
 
 
 @dataclass
@@ -17,6 +43,17 @@ class Card:
     spec: dict[str, Any]
     drill: bool = False
     notes: list[str] = field(default_factory=list)
+
+    @cached_property
+    def shown(self) -> list[tuple[Column, bool]]:
+        """The table's columns, each with whether it holds a number."""
+        return [(c, c.kind in NUMBERS) for c in self.section.columns if c.key not in HIDDEN]
+
+    @cached_property
+    def table(self) -> list[tuple[dict[str, Any], list[Cell]]]:
+        """Each row with its cells formatted: the template only places them (a panel's table is hundreds of
+        cells, and deciding each in the template cost more than the report's own Python)."""
+        return [(row, [Cell(c.key, figure(row, c), number) for c, number in self.shown]) for row in self.section.rows]
 
     @property
     def dom_id(self) -> str:

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import IntegrityError, connection, transaction
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     CharField,
     DateField,
@@ -39,13 +40,13 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as CaseWhen
-from django.db.models.functions import Cast, Coalesce, Greatest, NullIf, TruncDate
+from django.db.models.functions import Cast, Coalesce, Greatest, NullIf, Round, TruncDate
 
 from amends.core import clock
 from amends.customers.models import Line, Policy, PolicyStatus
 from amends.discretion.models import SPENDING, LedgerEntry
 from amends.intake.models import Channel, Complaint, Review
-from amends.recovery.models import Case, CaseStep, Failure, Step
+from amends.recovery.models import Case, CaseStep, Failure, Step, Timing
 from amends.text.models import CodeField, ComplaintCode
 from amends.warning.models import Event
 
@@ -270,6 +271,40 @@ def _reported(kind: str) -> Exists:
 DAY = 86400
 # Time to recover: the buckets the retention report compares (the last has no limit).
 RECOVERY_TIMES = [("0-1d", 1), ("1-3d", 3), ("3-7d", 7), ("7-15d", 15), ("15d+", None)]
+# A term's four retention groups and the values each takes, in the order its `cohort` number encodes them
+# (mixed radix: each group's position in its list). A value not listed leaves the cohort null, which the
+# column refuses: a new group value cannot be counted silently in the wrong group.
+COHORTS: list[tuple[str, list[str]]] = [
+    ("recovery_time", ["", *[key for key, _limit in RECOVERY_TIMES]]),
+    ("recovery_outcome", ["", "recovered", "not_recovered", "unreachable"]),
+    ("experience", ["no_recorded_failure", "failure_no_complaint", "complained"]),
+    ("timing", ["", *Timing.values]),
+]
+
+
+def cohort_groups(cohort: int) -> dict[str, str]:
+    """A term fact's four retention groups from its `cohort` number."""
+    out = {}
+    for name, values in reversed(COHORTS):
+        cohort, position = divmod(cohort, len(values))
+        out[name] = values[position]
+    return out
+
+
+def _cohort_sql() -> tuple[str, list[str]]:
+    """The `cohort` of the term facts selected (as `f_<group>`): simple CASEs over the groups already computed,
+    so the per-term subqueries behind them do not run again."""
+    sql, params = "0", []
+    for name, values in COHORTS:
+        whens = " ".join(f"WHEN %s THEN {position}" for position in range(len(values)))
+        sql = f"({sql}) * {len(values)} + (CASE {connection.ops.quote_name(f'f_{name}')} {whens} END)"
+        params.extend(values)
+    return sql, params
+
+
+def cents(amount: Any) -> Cast:
+    """An amount of yuan (two decimals) as whole cents."""
+    return Cast(Round(amount * Value(100)), output_field=BigIntegerField())
 
 
 def _recovery_time() -> CaseWhen:
@@ -326,7 +361,7 @@ def _terms(where: Q) -> QuerySet[Any]:
             f_unit_id=F("org_unit_id"),
             f_line=F("line"),
             f_segment=F("customer__segment"),
-            f_premium=F("premium"),
+            f_premium_cents=cents(F("premium")),
             f_renewed=renewed,
             f_decided=ExpressionWrapper(
                 renewed | Q(status=PolicyStatus.LAPSED) | _reported("policy.lapsed"), output_field=BooleanField()
@@ -336,22 +371,37 @@ def _terms(where: Q) -> QuerySet[Any]:
             f_closure=Subquery(last_case.values("closure")[:1]),
             f_timing=Coalesce(Subquery(last_case.values("timing")[:1]), Value(""), output_field=CharField()),
             f_recover_s=Subquery(last_case.annotate(s=Seconds(F("closed_at"), F("opened_at"))).values("s")[:1]),
-            f_given=Coalesce(
-                Subquery(given, output_field=DecimalField()), Value(Decimal("0")), output_field=DecimalField()
+            f_given_cents=cents(
+                Coalesce(Subquery(given, output_field=DecimalField()), Value(Decimal("0")), output_field=DecimalField())
             ),
         )
         .annotate(f_recovery_time=_recovery_time(), f_recovery_outcome=_recovery_outcome(), f_experience=_experience())
     )
 
 
+def _derived(fact: type[Model]) -> dict[str, tuple[str, list[Any]]]:
+    """The columns of a fact computed in SQL from its other selected columns (`f_<column>`), with their params."""
+    return {"cohort": _cohort_sql()} if fact is TermFact else {}
+
+
 def _insert(fact: type[Model], rows: QuerySet[Any]) -> None:
-    """INSERT INTO <fact> SELECT <rows>: the queryset's `f_<column>` annotations, in the fact's column order."""
+    """INSERT INTO <fact> SELECT <rows>: the queryset's `f_<column>` annotations, in the fact's column order
+    (the `_derived` ones over the selected rows)."""
+    derived = _derived(fact)
     columns = [f.column for f in fact._meta.concrete_fields]
-    query = rows.order_by().values(*[f"f_{c}" for c in columns]).query
+    query = rows.order_by().values(*[f"f_{c}" for c in columns if c not in derived]).query
     try:
         sql, params = query.get_compiler(connection=connection).as_sql()
     except EmptyResultSet:  # nothing of this kind was noted
         return
+    if derived:
+        outer: list[str] = []
+        outer_params: list[Any] = []
+        for c in columns:
+            expression, expression_params = derived.get(c, (connection.ops.quote_name(f"f_{c}"), []))
+            outer.append(expression)
+            outer_params.extend(expression_params)
+        sql, params = f"SELECT {', '.join(outer)} FROM ({sql}) AS selected", (*outer_params, *params)
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {fact._meta.db_table} ({quoted}) {sql}", params)

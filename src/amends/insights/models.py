@@ -54,6 +54,13 @@ class Memo(models.Model):
         return self.key
 
 
+RECEIVED_COUNTED = [
+    *["channel", "resolution_s", "resolution_days", "result"],  # volume, timeliness
+    *["touchpoint_id", "cause", "dimension", "gap", "repeat"],  # Pareto, repeat
+]
+DUE_COUNTED = ["withdrawn", "resolution_s", "due_at", "complaint_id"]
+
+
 class ComplaintFact(models.Model):
     complaint_id = models.BigIntegerField(primary_key=True)
     case_id = models.BigIntegerField()
@@ -96,12 +103,23 @@ class ComplaintFact(models.Model):
 
     class Meta:
         db_table = "insights_complaint_fact"
-        # The days a report counts, for the whole table and for a subtree of units; with the channel, the
-        # volume report's count per day and channel is an index-only scan.
+        # The days a report counts, for the whole table and for a subtree of units. With what they carry, the
+        # volume report's count per day and channel, the timeliness report's days-to-decide histogram, the
+        # Pareto and repeat reports' counts are index-only scans by receipt, and the due-basis counts
+        # index-only scans by deadline. Those following another in a period start from `previous_on`.
         indexes = [
-            models.Index(fields=["received_on"], include=["channel"], name="complaint_fact_day_idx"),
-            models.Index(fields=["unit_id", "received_on"], include=["channel"], name="complaint_fact_unit_day_idx"),
-            models.Index(fields=["due_on"], name="complaint_fact_due_idx"),
+            models.Index(fields=["received_on"], include=RECEIVED_COUNTED, name="complaint_fact_day_idx"),
+            models.Index(
+                fields=["unit_id", "received_on"], include=RECEIVED_COUNTED, name="complaint_fact_unit_day_idx"
+            ),
+            models.Index(fields=["due_on"], include=DUE_COUNTED, name="complaint_fact_due_idx"),
+            models.Index(fields=["unit_id", "due_on"], include=DUE_COUNTED, name="complaint_fact_unit_due_idx"),
+            models.Index(
+                fields=["previous_on"],
+                include=["received_on", "unit_id", "customer_id"],
+                condition=models.Q(previous_on__isnull=False),
+                name="complaint_fact_previous_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -132,7 +150,7 @@ class CaseFact(models.Model):
         return f"CaseFact {self.case_id}"
 
 
-COUNTED = ["touchpoint_id", "cause", "dimension", "repeat"]
+COUNTED = ["touchpoint_id", "cause", "dimension", "gap", "repeat"]
 
 
 class FailureFact(models.Model):
@@ -156,14 +174,24 @@ class FailureFact(models.Model):
 
     class Meta:
         db_table = "insights_failure_fact"
-        # With what the Pareto and repeat reports group by, they read these indexes alone.
+        # With what the Pareto and repeat reports group by, they read these indexes alone; the customers who
+        # failed twice in a period start from `previous_on` (only the failures that follow another).
         indexes = [
             models.Index(fields=["occurred_on"], include=COUNTED, name="failure_fact_day_idx"),
             models.Index(fields=["unit_id", "occurred_on"], include=COUNTED, name="failure_fact_unit_day_idx"),
+            models.Index(
+                fields=["previous_on"],
+                include=["occurred_on", "unit_id", "customer_id"],
+                condition=models.Q(previous_on__isnull=False),
+                name="failure_fact_previous_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"FailureFact {self.failure_id}"
+
+
+FOLLOW_UP_COUNTED = ["touchpoint_id", "outcome", "timing"]
 
 
 class FollowUpFact(models.Model):
@@ -183,10 +211,18 @@ class FollowUpFact(models.Model):
 
     class Meta:
         db_table = "insights_follow_up_fact"
-        indexes = [models.Index(fields=["on"], name="follow_up_fact_day_idx")]
+        # The days a report counts, for the whole table and for a subtree of units (a supervisor's); with what the
+        # recovery report counts, it reads these indexes alone.
+        indexes = [
+            models.Index(fields=["on"], include=FOLLOW_UP_COUNTED, name="follow_up_fact_day_idx"),
+            models.Index(fields=["unit_id", "on"], include=FOLLOW_UP_COUNTED, name="follow_up_fact_unit_day_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"FollowUpFact {self.step_id}"
+
+
+TERM_COUNTED = ["cohort", "renewed", "premium_cents", "given_cents"]
 
 
 class TermFact(models.Model):
@@ -199,23 +235,40 @@ class TermFact(models.Model):
     unit_id = models.BigIntegerField()
     line = models.CharField(max_length=16)
     segment = models.CharField(max_length=16)
-    premium = models.DecimalField(max_digits=14, decimal_places=2)
+    # Money in whole cents (fen): the retention report sums them over a million terms, and integer sums cost a
+    # fraction of numeric ones.
+    premium_cents = models.BigIntegerField()
     renewed = models.BooleanField()  # a later term points at it, or policy admin reported `policy.renewed`
     decided = models.BooleanField()  # renewed, or lapsed (its status, or a reported `policy.lapsed`)
     failed = models.BooleanField()  # a failure of the customer during the term
     complained = models.BooleanField()  # a complaint of the customer during the term
     closure = models.CharField(max_length=16, null=True)  # how the customer's last case in the term ended
     recover_s = models.FloatField(null=True)  # that case: opened → closed
-    given = models.DecimalField(max_digits=14, decimal_places=2)  # discretion granted to the customer in it
+    given_cents = models.BigIntegerField()  # discretion granted to the customer in it
     # The retention report's groups, decided once here rather than by three CASEs per row per report:
     recovery_time = models.CharField(max_length=8)  # "0-1d" … "15d+" when recovered, else ""
     recovery_outcome = models.CharField(max_length=16)  # recovered / not_recovered / unreachable, else ""
     timing = models.CharField(max_length=16)  # that case's timing (immediate / in_process / after_process), else ""
     experience = models.CharField(max_length=24)  # no_recorded_failure / failure_no_complaint / complained
+    # The four groups above as one small number (`facts.COHORTS` encodes and decodes it): the report groups by
+    # it, as hashing four strings per term was most of its time.
+    cohort = models.SmallIntegerField()
 
     class Meta:
         db_table = "insights_term_fact"
-        indexes = [models.Index(fields=["end_date"], name="term_fact_end_idx")]
+        # The terms decided, by end date, for the whole table and for a subtree of units: with what the retention
+        # report sums, its one GROUP BY is an index-only scan.
+        indexes = [
+            models.Index(
+                fields=["end_date"], include=TERM_COUNTED, condition=models.Q(decided=True), name="term_fact_end_idx"
+            ),
+            models.Index(
+                fields=["unit_id", "end_date"],
+                include=TERM_COUNTED,
+                condition=models.Q(decided=True),
+                name="term_fact_unit_end_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"TermFact {self.policy_id}"

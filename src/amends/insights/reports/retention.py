@@ -21,6 +21,7 @@ from amends.accounts.models import User
 from amends.recovery.models import Timing
 
 from ..expressions import ratio, rolled_up
+from ..facts import cohort_groups
 from ..filters import Filters
 from ..models import TermFact
 from ..stats import wilson
@@ -41,20 +42,33 @@ def population(filters: Filters) -> Any:
 MEASURES = ["customers", "renewed_n", "premium_total", "premium_renewed", "given"]
 
 
+MONEY_MEASURES = ["premium_total", "premium_renewed", "given"]
+
+
 def counted(qs: Any) -> list[dict[str, Any]]:
-    """One scan: the terms per time-to-recover bucket, recovery outcome and comparison group, every section's
-    figures summed up from it."""
-    return list(
-        qs.values("recovery_time", "recovery_outcome", "experience", "timing")
+    """One scan: the terms per time-to-recover bucket, recovery outcome, comparison group and timing (one
+    `cohort` number, decoded here), every section's figures summed up from it; money summed in cents and
+    given back in yuan."""
+    rows = (
+        qs.values("cohort")
         .annotate(
-            customers=Count("policy_id"),
-            renewed_n=Count("policy_id", filter=Q(renewed=True)),
-            premium_total=Sum("premium"),
-            premium_renewed=Sum("premium", filter=Q(renewed=True)),
-            given=Sum("given"),
+            # Counted from columns the terms' index carries, so the scan reads the index alone.
+            customers=Count("*"),
+            renewed_n=Count("renewed", filter=Q(renewed=True)),
+            premium_total=Sum("premium_cents"),
+            premium_renewed=Sum("premium_cents", filter=Q(renewed=True)),
+            given=Sum("given_cents"),
         )
         .order_by()
     )
+    return [
+        {
+            **cohort_groups(r["cohort"]),
+            **r,
+            **{m: Decimal(r[m] or 0) / 100 for m in MONEY_MEASURES},
+        }
+        for r in rows
+    ]
 
 
 def _grouped(counts: list[dict[str, Any]], key: str, confidence: float) -> dict[str, dict[str, Any]]:

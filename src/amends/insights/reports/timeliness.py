@@ -187,10 +187,13 @@ def days_histograms(complaints: Any, bucket: str) -> tuple[dict[str, dict[int, i
         .values("received_on", "resolution_days")
         .annotate(n=Count("*"))
         .order_by()
+        .values_list("received_on", "resolution_days", "n")
     )
-    for r in rows:
-        per[day_bucket(r["received_on"], bucket)][r["resolution_days"]] += r["n"]
-        total[r["resolution_days"]] += r["n"]
+    buckets: dict[Any, str] = {}  # a day's bucket, named once per day rather than once per row (~30 a day)
+    for day, days, n in rows:
+        key = buckets.get(day) or buckets.setdefault(day, day_bucket(day, bucket))
+        per[key][days] += n
+        total[days] += n
     return per, total
 
 
