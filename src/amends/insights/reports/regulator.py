@@ -19,18 +19,20 @@ from amends.core.labels import LABEL_FIELDS, label_of
 from amends.customers.models import Line, Policy, ProductLine
 from amends.intake.models import Category, Channel, ComplaintReason, ReasonCategory
 
-from .. import facts
+from .. import facts, paths
 from ..expressions import ratio, rolled_up, summed
 from ..filters import Filters
+from ..models import ComplaintFact
 from . import LABEL, MONEY, NUMBER, RATE, Column, Result, Section, report
 from .timeliness import (
     clock_limits,
-    complaints_in,
     due_columns,
-    due_in,
+    due_in_period,
     due_measures,
+    only,
     procedure_columns,
     procedure_measures,
+    received_in_period,
     shaped_due,
     shaped_procedure,
     within,
@@ -43,15 +45,15 @@ OWN = "source:"  # a product line key that is a source's own coverage type, not 
 UPHELD = ["upheld", "partly_upheld"]
 
 
-def _measures() -> dict[str, Any]:
+def _measures(where: Q | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "received": Count("complaint_id"),
-        "decided": Count("complaint_id", filter=Q(resolution_s__isnull=False)),
-        "upheld": Count("complaint_id", filter=Q(result__in=UPHELD)),
+        "received": Count("complaint_id", filter=only(where)),
+        "decided": Count("complaint_id", filter=only(where, Q(resolution_s__isnull=False))),
+        "upheld": Count("complaint_id", filter=only(where, Q(result__in=UPHELD))),
     }
     for days in clock_limits():
-        out[f"within_{days}"] = Count("complaint_id", filter=within(days))
-    return {**out, **procedure_measures()}
+        out[f"within_{days}"] = Count("complaint_id", filter=only(where, within(days)))
+    return {**out, **procedure_measures(where)}
 
 
 def _shaped(row: dict[str, Any]) -> dict[str, Any]:
@@ -261,8 +263,14 @@ def regulator(actor: User, filters: Filters) -> Result:
     # A complaint's line and region are its own where it has them (imported history), else its policy's and
     # its unit's: resolved in the facts.
     # One scan: the complaints per category, line, channel and region; every breakdown and the totals sum it up.
-    counts = list(complaints_in(filters).values(*KEYS).annotate(**_measures()).order_by())
-    due = list(due_in(filters).values(*KEYS).annotate(**due_measures()).order_by())
+    # One scan for both bases: the complaints received in the period or due in it, each measure counting only
+    # the rows of its basis (a group seen on one basis only has zeros on the other, which add nothing).
+    received, due_now = received_in_period(filters), due_in_period(filters)
+    both = filters.apply(ComplaintFact.objects.filter(received | due_now), paths.COMPLAINT_FACT)
+    # The due basis first: its filter names the `withdrawn` column, which the received basis's measures then
+    # name as a count (an annotation after it would be read as that count).
+    rows = list(both.values(*KEYS).annotate(**due_measures(due_now), **_measures(received)).order_by())
+    counts = due = rows
     totals = {**_shaped(summed(counts, list(_measures()))), **shaped_due(summed(due, list(due_measures())))}
     breakdowns = [
         (
