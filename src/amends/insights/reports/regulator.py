@@ -84,8 +84,14 @@ def _columns(first: Column) -> list[Column]:
 KEYS = ["category", "line", "channel", "region", "reason", "product_line", "coverage"]
 
 
-def _keyed(rows: list[dict], key: Any, measures: list[str]) -> dict[Any, dict[str, int]]:
+def _all_measures() -> list[str]:
+    """The names of both bases' measures, as each row of the one scan carries them."""
+    return [*_measures(), *due_measures()]
+
+
+def _keyed(rows: list[dict], key: Any) -> dict[Any, dict[str, int]]:
     """The rows of the one scan summed by `key(row)` (a code resolved through the reference data)."""
+    measures = _all_measures()
     out: dict[Any, dict[str, int]] = {}
     for row in rows:
         into = out.setdefault(key(row), dict.fromkeys(measures, 0))
@@ -94,14 +100,14 @@ def _keyed(rows: list[dict], key: Any, measures: list[str]) -> dict[Any, dict[st
     return out
 
 
-def _row(code: str, label: Any, count: dict | None, due: dict | None, **extra: Any) -> dict[str, Any]:
-    return {
-        "code": code or "-",
-        **extra,
-        "label": str(label),
-        **_shaped(count or dict.fromkeys(_measures(), 0)),
-        **shaped_due(due or {}),
-    }
+def _figures(got: dict | None) -> dict[str, Any]:
+    """A row's figures on both bases from its summed measures (none: zeros)."""
+    got = got or dict.fromkeys(_all_measures(), 0)
+    return {**_shaped(got), **shaped_due(got)}
+
+
+def _row(code: str, label: Any, got: dict | None, **extra: Any) -> dict[str, Any]:
+    return {"code": code or "-", **extra, "label": str(label), **_figures(got)}
 
 
 def categories() -> list[dict[str, Any]]:
@@ -109,7 +115,7 @@ def categories() -> list[dict[str, Any]]:
     return list(ReasonCategory.objects.values("code", *LABEL_FIELDS))
 
 
-def by_reason(counts: list[dict], due: list[dict], categories: list[dict[str, Any]]) -> list[dict]:
+def by_reason(rows: list[dict], categories: list[dict[str, Any]]) -> list[dict]:
     """Business category → reason, as the taxonomy (`intake.ReasonCategory`, `ComplaintReason`) orders them:
     every active reason (zeros included), a coded reason no longer active when it counts, then per category
     the complaints whose reason is not yet coded, and last the complaints with no category either. A reason
@@ -121,9 +127,8 @@ def by_reason(counts: list[dict], due: list[dict], categories: list[dict[str, An
         reason = row["reason"] or NONE
         return (category_of.get(reason, row["category"] or NONE) if reason else row["category"] or NONE, reason)
 
-    got = _keyed(counts, key, list(_measures()))
-    got_due = _keyed(due, key, list(due_measures()))
-    seen = set(got) | set(got_due)
+    got = _keyed(rows, key)
+    seen = set(got)
     out = []
     label = {c["code"]: label_of(*(c[f] for f in LABEL_FIELDS)) for c in categories}
     for c in [*categories, {"code": NONE}]:
@@ -138,7 +143,6 @@ def by_reason(counts: list[dict], due: list[dict], categories: list[dict[str, An
                         r["code"],
                         reason_label,
                         got.get(k),
-                        got_due.get(k),
                         category=code or "-",
                         category_label=str(category_label),
                     )
@@ -151,7 +155,6 @@ def by_reason(counts: list[dict], due: list[dict], categories: list[dict[str, An
                         k[1],
                         k[1] or _("Reason not yet coded"),
                         got.get(k),
-                        got_due.get(k),
                         category=code or "-",
                         category_label=str(category_label),
                     )
@@ -159,7 +162,7 @@ def by_reason(counts: list[dict], due: list[dict], categories: list[dict[str, An
     return out
 
 
-def by_product_line(counts: list[dict], due: list[dict]) -> list[dict]:
+def by_product_line(rows: list[dict]) -> list[dict]:
     """Per product line (`customers.ProductLine`, in its order; every active one, zeros included): the line
     staff coded; else, for an imported complaint, the product line whose `aliases` name the source's coverage
     type, or that coverage type by its own name when none does; else the product line our coarse line counts
@@ -175,27 +178,25 @@ def by_product_line(counts: list[dict], due: list[dict]) -> list[dict]:
             return alias.get(row["coverage"].strip().casefold(), OWN + row["coverage"])
         return default.get(row["line"], NONE)
 
-    got = _keyed(counts, key, list(_measures()))
-    got_due = _keyed(due, key, list(due_measures()))
-    seen = set(got) | set(got_due)
+    got = _keyed(rows, key)
+    seen = set(got)
     known = {p["code"] for p in products}
     out = [
-        _row(p["code"], label_of(*(p[f] for f in LABEL_FIELDS)), got.get(p["code"]), got_due.get(p["code"]))
+        _row(p["code"], label_of(*(p[f] for f in LABEL_FIELDS)), got.get(p["code"]))
         for p in products
         if p["active"] or p["code"] in seen
     ]
     # A source's own coverage type no alias names, and a coded product line since removed: by their own names.
     for code in sorted(c for c in seen if c and c not in known):
         name = code.removeprefix(OWN)
-        out.append(_row(name, name, got.get(code), got_due.get(code)))
+        out.append(_row(name, name, got.get(code)))
     if NONE in seen:
-        out.append(_row(NONE, _("No product line"), got.get(NONE), got_due.get(NONE)))
+        out.append(_row(NONE, _("No product line"), got.get(NONE)))
     return out
 
 
 def _by(
-    counts: list[dict],
-    due: list[dict],
+    rows: list[dict],
     field: str,
     labels: dict[str, Any] | None,
     none_label: Any,
@@ -203,25 +204,15 @@ def _by(
     all_codes: bool,
 ) -> list[dict]:
     """One row per code (every code of `labels` when `all_codes`, else those seen, largest first); `labels`
-    None: the code is its own label. `due`: the due basis' counts, by the same keys."""
-    rows = {(r[field] or NONE): r for r in rolled_up(counts, [field], list(_measures()))}
-    due_rows = {(r[field] or NONE): r for r in rolled_up(due, [field], list(due_measures()))}
-    seen = set(rows) | set(due_rows)
-    codes = list(labels or {}) if all_codes else sorted(seen, key=lambda c: (-rows.get(c, {}).get("received", 0), c))
-    if all_codes and NONE in seen:
+    None: the code is its own label. Each row has its figures on both bases."""
+    got = {(r[field] or NONE): r for r in rolled_up(rows, [field], _all_measures())}
+    codes = list(labels or {}) if all_codes else sorted(got, key=lambda c: (-got[c]["received"], c))
+    if all_codes and NONE in got:
         codes.append(NONE)
-    zero = {k: 0 for k in _measures()}
     out = []
     for code in codes:
         label = (code if labels is None else labels.get(code, none_label)) if code else none_label
-        out.append(
-            {
-                "code": code or "-",
-                "label": str(label),
-                **_shaped(rows.get(code, zero)),
-                **shaped_due(due_rows.get(code, {})),
-            }
-        )
+        out.append({"code": code or "-", "label": str(label), **_figures(got.get(code))})
     return out
 
 
@@ -262,16 +253,15 @@ def in_force(filters: Filters) -> dict[str, Any]:
 def regulator(actor: User, filters: Filters) -> Result:
     # A complaint's line and region are its own where it has them (imported history), else its policy's and
     # its unit's: resolved in the facts.
-    # One scan: the complaints per category, line, channel and region; every breakdown and the totals sum it up.
-    # One scan for both bases: the complaints received in the period or due in it, each measure counting only
-    # the rows of its basis (a group seen on one basis only has zeros on the other, which add nothing).
+    # One scan, for both bases: the complaints received in the period or due in it, per category, line, channel,
+    # region, reason, product line and coverage, each measure counting only the rows of its basis (a group seen
+    # on one basis only has zeros on the other, which add nothing); every breakdown and the totals sum it up.
     received, due_now = received_in_period(filters), due_in_period(filters)
     both = filters.apply(ComplaintFact.objects.filter(received | due_now), paths.COMPLAINT_FACT)
     # The due basis first: its filter names the `withdrawn` column, which the received basis's measures then
     # name as a count (an annotation after it would be read as that count).
     rows = list(both.values(*KEYS).annotate(**due_measures(due_now), **_measures(received)).order_by())
-    counts = due = rows
-    totals = {**_shaped(summed(counts, list(_measures()))), **shaped_due(summed(due, list(due_measures())))}
+    totals = _figures(summed(rows, _all_measures()))
     breakdowns = [
         (
             "by_category",
@@ -302,7 +292,7 @@ def regulator(actor: User, filters: Filters) -> Result:
             key,
             title,
             _columns(Column("label", heading, LABEL)),
-            _by(counts, due, field, labels, none_label, all_codes=all_codes),
+            _by(rows, field, labels, none_label, all_codes=all_codes),
             chart="bar" if key == "by_category" else "",
             totals=totals,
         )
@@ -319,7 +309,7 @@ def regulator(actor: User, filters: Filters) -> Result:
                 Column("label", _("Reason"), LABEL),
                 *_columns(Column("label", "", LABEL))[2:],
             ],
-            by_reason(counts, due, taxonomy),
+            by_reason(rows, taxonomy),
             totals=totals,
         )
     )
@@ -328,25 +318,21 @@ def regulator(actor: User, filters: Filters) -> Result:
             "by_product_line",
             _("By product line"),
             _columns(Column("label", _("Product line"), LABEL)),
-            by_product_line(counts, due),
+            by_product_line(rows),
             totals=totals,
         )
     )
     # The complaints the regulator transferred (监管转送), by business category as the taxonomy labels them:
     # the same scan's rows of that channel.
-    sent = [r for r in counts if r["channel"] == Channel.REGULATOR]
-    sent_due = [r for r in due if r["channel"] == Channel.REGULATOR]
+    sent = [r for r in rows if r["channel"] == Channel.REGULATOR]
     category_labels = {c["code"]: label_of(*(c[f] for f in LABEL_FIELDS)) for c in taxonomy}
     sections.append(
         Section(
             "regulator_transfers",
             _("Complaints transferred by the regulator"),
             _columns(Column("label", _("Business category"), LABEL)),
-            _by(sent, sent_due, "category", category_labels, _("Not yet coded"), all_codes=True),
-            totals={
-                **_shaped(summed(sent, list(_measures()))),
-                **shaped_due(summed(sent_due, list(due_measures()))),
-            },
+            _by(sent, "category", category_labels, _("Not yet coded"), all_codes=True),
+            totals=_figures(summed(sent, _all_measures())),
         )
     )
     policies = in_force(filters)

@@ -118,10 +118,7 @@ def due_measures(where: Q | None = None) -> dict[str, Any]:
 
 def complaints_in(filters: Filters) -> Any:
     """The facts of the complaints received in the period (local dates), narrowed by the filters."""
-    return filters.apply(
-        ComplaintFact.objects.filter(received_on__gte=filters.since, received_on__lte=filters.until),
-        paths.COMPLAINT_FACT,
-    )
+    return filters.apply(ComplaintFact.objects.filter(received_in_period(filters)), paths.COMPLAINT_FACT)
 
 
 def received_in_period(filters: Filters) -> Q:
