@@ -152,10 +152,9 @@ def case_open_or_join(*, actor: User | None, opening: CaseOpening) -> OpenedCase
     # What the relators look at, read now too: asked only when no case is open on the episode, but a round trip
     # of their own then would cost more than the rows cost here.
     said_at = o.said_at or o.at
+    said_since = said_at - timedelta(days=settings.AMENDS_RELATED_DAYS)
     for relator in RELATORS:
-        reads[_related_key(relator)] = relator.read(
-            customer_id=o.customer.pk, at=said_at, since=said_at - timedelta(days=settings.AMENDS_RELATED_DAYS)
-        )
+        reads[_related_key(relator)] = relator.read(customer_id=o.customer.pk, at=said_at, since=said_since)
     found = batch.read(reads if together else {"cases": reads["cases"]}, [batch.NewId(Case, unless=on_episode), *ids])
     recent: list[int] = []  # the customer's cases opened within the repeat window
     closed_recently = False
@@ -175,7 +174,7 @@ def case_open_or_join(*, actor: User | None, opening: CaseOpening) -> OpenedCase
     if existing is not None:
         why = {"reason": o.episode.join_reason}
     else:
-        related = _related(o, found)
+        related = _related(o, found, at=said_at, since=said_since)
         if related is not None:
             existing = _locked_open(related.case_id)
             why = {"reason": related.reason, **related.detail}
@@ -257,13 +256,14 @@ def _related_key(relator: Relator) -> str:
     return f"related:{relator.name}"
 
 
-def _related(o: CaseOpening, found: dict[str, list[dict[str, Any]]]) -> RelatedCase | None:
-    said_at = o.said_at or o.at
-    since = said_at - timedelta(days=settings.AMENDS_RELATED_DAYS)
+def _related(
+    o: CaseOpening, found: dict[str, list[dict[str, Any]]], *, at: datetime, since: datetime
+) -> RelatedCase | None:
+    """The first relator's answer, from the rows read with the cases (or read now, where reads go one by one)."""
     for relator in RELATORS:
         rows = found.get(_related_key(relator))
         if rows is None:  # not read with the cases (SQLite): read alone
-            rows = list(relator.read(customer_id=o.customer.pk, at=said_at, since=since).queryset())
+            rows = list(relator.read(customer_id=o.customer.pk, at=at, since=since).queryset())
         related = relator.decide(rows, words=o.words, episode=o.episode)
         if related is not None:
             return related

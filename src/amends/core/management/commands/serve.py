@@ -4,8 +4,8 @@ granian by default (`--server gunicorn` for gunicorn): its HTTP handling is Rust
 that a complaint costs a few milliseconds of Python (docs/decisions/0003-application-server.md has the
 measurements). Either runs in this process, so settings are checked once before any worker starts, and `amends
 demo` hands over to it after loading. Each worker process serves a few requests at once on threads (a
-browser's keep-alive connections and a slow client do not hold a whole process), while processes (2 × cores +
-1, capped) give real parallelism.
+browser's keep-alive connections and a slow client do not hold a whole process), while processes
+(`default_workers`) give real parallelism.
 """
 
 from __future__ import annotations
@@ -108,8 +108,7 @@ class Serving:
 
     @classmethod
     def from_arguments(cls, opts: dict[str, Any]) -> Serving:
-        worker_class = opts.get("worker_class") or "gthread"
-        server = opts.get("server") or DEFAULT_SERVER
+        server, worker_class = opts["server"], opts["worker_class"]
         threads = 1 if server == "gunicorn" and worker_class == "sync" else opts["threads"]
         return cls(
             server,
