@@ -25,12 +25,14 @@ import json
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, models
 from django.db.models import Q, QuerySet, sql
+
+from .markers import Markers
 
 _local = threading.local()
 
@@ -205,16 +207,7 @@ class KeptWith:
 
     def __init__(self, build: Callable[..., QuerySet[Any]], **kinds: type) -> None:
         self.build = build
-        self.markers: dict[str, Any] = {}
-        for i, (name, kind) in enumerate(kinds.items()):
-            if kind is str:
-                self.markers[name] = f"@kept:{name}@"
-            elif kind is int:
-                self.markers[name] = -2_147_000_000 - i  # within any integer column's range: no row has it
-            elif kind is datetime:
-                self.markers[name] = datetime(1901, 1, 1, tzinfo=UTC) + timedelta(seconds=i + 1)
-            else:
-                raise TypeError(f"{name}: a marker is a str, an int or a datetime, not {kind}")
+        self.markers = Markers("kept", kinds)
         self._compiled: dict[str, tuple[str, tuple[Any, ...], list[str], list[Any], list[tuple[int, str]]]] = {}
         self._lock = threading.Lock()
 
@@ -224,16 +217,8 @@ class KeptWith:
     def compiled(self, db: Any) -> tuple[str, tuple[Any, ...], list[str], list[Any], list[tuple[int, str]]]:
         with self._lock:
             if db.alias not in self._compiled:
-                text, params, names, fields = _compile(self.build(**self.markers), db)
-                by_marker = {(type(m), m): name for name, m in self.markers.items()}
-                slots = [
-                    (i, by_marker[(type(p), p)])
-                    for i, p in enumerate(params)
-                    if isinstance(p, str | int | datetime) and (type(p), p) in by_marker
-                ]
-                if {name for _, name in slots} != set(self.markers):
-                    raise ValueError(f"each of {list(self.markers)} must appear as a parameter of the query")
-                self._compiled[db.alias] = (text, params, names, fields, slots)
+                text, params, names, fields = _compile(self.build(**self.markers.values), db)
+                self._compiled[db.alias] = (text, params, names, fields, self.markers.slots(params))
             return self._compiled[db.alias]
 
 

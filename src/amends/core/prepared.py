@@ -19,6 +19,8 @@ from typing import Any
 from django.db import connections, models
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 
+from .markers import Markers
+
 
 class Prepared:
     def __init__(self, build: Callable[..., models.QuerySet[Any]], *names: str, numbers: tuple[str, ...] = ()) -> None:
@@ -31,16 +33,11 @@ class Prepared:
     def _compile(self, alias: str) -> tuple[Any, str, list[Any], list[tuple[int, str]]]:
         with self._lock:
             if alias not in self._compiled:
-                markers: dict[Any, str] = {f"@prepared:{name}@": name for name in self.names}
-                # Inside a 32-bit integer's range (Django answers a value beyond a column's range without SQL).
-                markers.update({-2_147_000_000 - i: name for i, name in enumerate(self.numbers)})
-                qs = self.build(**{name: marker for marker, name in markers.items()})[:1]
+                markers = Markers("prepared", {**dict.fromkeys(self.names, str), **dict.fromkeys(self.numbers, int)})
+                qs = self.build(**markers.values)[:1]
                 compiler = qs.query.get_compiler(using=alias)
                 sql, params = compiler.as_sql()
-                slots = [(i, markers[p]) for i, p in enumerate(params) if isinstance(p, str | int) and p in markers]
-                if {name for _, name in slots} != {*self.names, *self.numbers}:
-                    raise ValueError(f"each of {self.names + self.numbers} must appear as a parameter of the query")
-                self._compiled[alias] = (compiler, sql, list(params), slots)
+                self._compiled[alias] = (compiler, sql, list(params), markers.slots(params))
             return self._compiled[alias]
 
     def first(self, alias: str = "default", **values: str | int) -> models.Model | None:
