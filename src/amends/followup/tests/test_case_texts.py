@@ -1,8 +1,12 @@
 """What the case page says when there is no complaint, and after a case closed without a survey answer."""
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
-from amends.assembly.testing import case
+from amends.assembly.testing import case, decide, receive
+from amends.followup.services.outcome import apply_to_case
+from amends.recovery import services as recovery
 
 
 @pytest.fixture
@@ -10,6 +14,26 @@ def en(client, world):
     client.cookies["django_language"] = "en"
     client.force_login(world.handler)
     return client
+
+
+def _answered_not_solved(world, language):
+    """A complaint's case taken through the four steps, then answered "not solved" by survey while the request
+    is in `language`: the system writes the follow-up note in that language."""
+    complaint = receive(world.frontline, world.individual, description="定损员一直没来。")
+    decide(world.handler, complaint)
+    for step in ("apology", "fix", "empathy", "atonement"):
+        recovery.step_record(actor=world.handler, case_id=complaint.case_id, step=step, note="已处理")
+    with translation.override(language):
+        apply_to_case(
+            actor=world.handler,
+            case_id=complaint.case_id,
+            round=1,
+            answer={"solved": False, "satisfaction": 1},
+            source="survey",
+            source_ref="t1",
+            heard=gettext_lazy("Follow-up survey answered by the customer"),
+        )
+    return complaint
 
 
 def test_a_case_with_no_complaint_has_no_regulatory_deadline_rather_than_every_complaint_decided(en, world, now):
@@ -27,7 +51,6 @@ def test_a_closed_recovered_case_says_how_it_closed_not_that_a_survey_will_go(en
 
 
 def test_the_follow_up_note_not_recovered_is_translated():
-    from django.utils import translation
     from django.utils.translation import gettext
 
     with translation.override("zh-hans"):
@@ -37,27 +60,7 @@ def test_the_follow_up_note_not_recovered_is_translated():
 def test_a_not_recovered_follow_up_reads_in_the_readers_language(client, world):
     """The note the system writes when a customer says they are not recovered is kept as its message: a survey
     answered through an English request still reads 未挽回 on a Chinese case page, and back."""
-    from django.utils import translation
-    from django.utils.translation import gettext_lazy
-
-    from amends.assembly.testing import decide, receive
-    from amends.followup.services.outcome import apply_to_case
-    from amends.recovery import services as recovery
-
-    complaint = receive(world.frontline, world.individual, description="定损员一直没来。")
-    decide(world.handler, complaint)
-    for step in ("apology", "fix", "empathy", "atonement"):
-        recovery.step_record(actor=world.handler, case_id=complaint.case_id, step=step, note="已处理")
-    with translation.override("en"):
-        apply_to_case(
-            actor=world.handler,
-            case_id=complaint.case_id,
-            round=1,
-            answer={"solved": False, "satisfaction": 1},
-            source="survey",
-            source_ref="t1",
-            heard=gettext_lazy("Follow-up survey answered by the customer"),
-        )
+    complaint = _answered_not_solved(world, "en")
     client.force_login(world.handler)
     client.cookies["django_language"] = "zh-hans"
     chinese = client.get(f"/cases/{complaint.case_id}/").content.decode()
@@ -72,28 +75,9 @@ def test_a_not_recovered_follow_up_reads_in_the_readers_language(client, world):
 def test_a_step_note_the_system_wrote_in_chinese_reads_in_english_on_the_page_and_api(client, world):
     """The follow-up step's own note (API `steps[].note`) is kept as its message too: written while answering
     in Chinese, it reads in English for an English reader; a note staff typed stays as typed."""
-    from django.utils import translation
-    from django.utils.translation import gettext_lazy
-
-    from amends.assembly.testing import decide, receive
-    from amends.followup.services.outcome import apply_to_case
-    from amends.recovery import services as recovery
     from amends.recovery.models import CaseStep
 
-    complaint = receive(world.frontline, world.individual, description="定损员一直没来。")
-    decide(world.handler, complaint)
-    for step in ("apology", "fix", "empathy", "atonement"):
-        recovery.step_record(actor=world.handler, case_id=complaint.case_id, step=step, note="已处理")
-    with translation.override("zh-hans"):
-        apply_to_case(
-            actor=world.handler,
-            case_id=complaint.case_id,
-            round=1,
-            answer={"solved": False, "satisfaction": 1},
-            source="survey",
-            source_ref="t1",
-            heard=gettext_lazy("Follow-up survey answered by the customer"),
-        )
+    complaint = _answered_not_solved(world, "zh-hans")
     row = CaseStep.objects.get(case_id=complaint.case_id, step="follow_up")
     assert "未挽回" in row.note  # the text as first written stays (search, audit)
     english = "Follow-up survey answered by the customer: not recovered"
