@@ -167,9 +167,12 @@ def _database(url: str = "") -> dict[str, Any]:
             # no statement prepared on it and no cursor held open across transactions may be relied on.
             config["DISABLE_SERVER_SIDE_CURSORS"] = True
         else:
-            # Server-side binding lets psycopg prepare the statements a request repeats, so PostgreSQL plans
-            # them once per connection instead of on every execution.
+            # Server-side binding, and psycopg preparing a statement once it has run `prepare_threshold` times on
+            # a connection (Django turns preparing off unless asked, for poolers): PostgreSQL then keeps its plan
+            # instead of planning on every execution (half the database's time for intake's case read).
             config.setdefault("OPTIONS", {})["server_side_binding"] = True
+            threshold = env_int("AMENDS_PG_PREPARE_THRESHOLD", 5, minimum=0)
+            config["OPTIONS"].setdefault("prepare_threshold", threshold or None)
         if MODE == "test":
             config["TEST"] = {"NAME": f"test_{config['NAME']}_{os.getpid()}"}
     return config

@@ -128,6 +128,21 @@ def test_redis_gives_every_web_node_one_cache_and_rq_the_task_queue():
     assert result.stdout.split() == ["django_tasks_rq.RQBackend", "django.core.cache.backends.redis.RedisCache"]
 
 
+@pytest.mark.parametrize(
+    ("env", "threshold"),
+    [
+        ({}, "5"),  # Django's default is never to prepare
+        ({"AMENDS_PG_PREPARE_THRESHOLD": "0"}, "None"),
+        ({"AMENDS_PGBOUNCER": "1"}, "-"),  # a pooler's connection is another client's between transactions
+    ],
+)
+def test_postgresql_statements_are_prepared_unless_behind_pgbouncer(env, threshold):
+    code = "import amends.settings as s; print(s.DATABASES['default'].get('OPTIONS', {}).get('prepare_threshold', '-'))"
+    env = {**BASE_ENV, "AMENDS_MODE": "demo", "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/amends", **env}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.split() == [threshold], result.stderr
+
+
 def test_an_unknown_mode_is_refused():
     result = load_settings(AMENDS_MODE="yolo")
     assert result.returncode != 0 and "AMENDS_MODE" in result.stderr

@@ -39,3 +39,13 @@ def test_widening_twice_changes_nothing():
     cache = _queries._query2pg
     assert widen()
     assert _queries._query2pg is cache
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statements are prepared on PostgreSQL only")
+def test_a_statement_repeated_on_a_connection_is_prepared_and_planned_once():
+    statement = "SELECT %s::int + 41 AS prepared_once_check"
+    with connection.cursor() as cursor:
+        for n in range(connection.settings_dict["OPTIONS"]["prepare_threshold"] + 1):
+            cursor.execute(statement, [n])
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%prepared_once_check%"])
+        assert cursor.fetchone()[0] == 1
