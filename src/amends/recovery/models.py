@@ -60,6 +60,28 @@ class Closure(models.TextChoices):
     MERGED = "merged", _("Merged into another case")
 
 
+class OwnerLoad(models.Model):
+    """How many open cases a person owns, kept by database triggers on `Case` (`recovery.owner_load`): the
+    assignment rule reads one row per handler instead of counting their open cases, which grows with the table.
+    Triggers, not service calls, so that bulk updates, imports and admin edits are counted as well."""
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="load",
+        verbose_name=_("owner"),
+    )
+    open_cases = models.IntegerField(_("open cases"), default=0)
+
+    class Meta:
+        verbose_name = _("open-case load")
+        verbose_name_plural = _("open-case loads")
+
+    def __str__(self) -> str:
+        return f"{self.owner_id}: {self.open_cases}"
+
+
 class Priority(models.IntegerChoices):
     URGENT = 1, _("P1 urgent")
     HIGH = 2, _("P2 high")
