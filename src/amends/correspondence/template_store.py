@@ -8,17 +8,14 @@ edit), as the text lexicon does. With 0 (tests) every look-up reads the table.
 
 from __future__ import annotations
 
-import threading
-import time
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Max
 
-from .models import MessageTemplate
+from amends.core.kept_copy import KeptCopy
 
-_lock = threading.Lock()
-_state: dict[str, Any] = {"by_key": None, "stamp": None, "checked": 0.0}
+from .models import MessageTemplate
 
 
 def _stamp() -> tuple[int, Any]:
@@ -26,25 +23,23 @@ def _stamp() -> tuple[int, Any]:
     return row["n"], row["at"]
 
 
-def _all() -> dict[str, dict[str, MessageTemplate]]:
+def _all(_stamp: Any = None) -> dict[str, dict[str, MessageTemplate]]:
     by_key: dict[str, dict[str, MessageTemplate]] = {}
     for template in MessageTemplate.objects.order_by("key", "language"):
         by_key.setdefault(template.key, {})[template.language] = template
     return by_key
 
 
+_kept: KeptCopy[dict[str, dict[str, MessageTemplate]]] = KeptCopy(
+    _stamp, _all, lambda: settings.AMENDS_TEMPLATE_CHECK_SECONDS
+)
+
+
 def templates_of(key: str) -> dict[str, MessageTemplate]:
     """The templates with this key by language (copies: change them freely)."""
     if settings.AMENDS_TEMPLATE_CHECK_SECONDS <= 0:
         return {t.language: t for t in MessageTemplate.objects.filter(key=key)}
-    with _lock:
-        now = time.monotonic()
-        if _state["by_key"] is None or now - _state["checked"] >= settings.AMENDS_TEMPLATE_CHECK_SECONDS:
-            stamp = _stamp()
-            if _state["by_key"] is None or stamp != _state["stamp"]:
-                _state["by_key"], _state["stamp"] = _all(), stamp
-            _state["checked"] = now
-        found = _state["by_key"].get(key, {})
+    found = _kept.get().get(key, {})
     return {language: _copy(t) for language, t in found.items()}
 
 
@@ -55,5 +50,4 @@ def _copy(template: MessageTemplate) -> MessageTemplate:
 
 
 def invalidate() -> None:
-    with _lock:
-        _state["by_key"] = None
+    _kept.invalidate()

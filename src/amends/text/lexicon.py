@@ -9,19 +9,16 @@ not pay a query per complaint.
 from __future__ import annotations
 
 import dataclasses
-import threading
-import time
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Max
 
+from amends.core.kept_copy import KeptCopy
+
 from . import flag_eval, judge
 from .flags import Lexicon, Term, compile_lexicon
 from .models import LexiconTerm, TermKind
-
-_lock = threading.Lock()
-_state: dict[str, Any] = {"lexicon": None, "stamp": None, "checked": 0.0}
 
 
 def _stamp() -> tuple[int, Any]:
@@ -29,17 +26,11 @@ def _stamp() -> tuple[int, Any]:
     return row["n"], row["at"]
 
 
+_kept: KeptCopy[Lexicon] = KeptCopy(_stamp, lambda _stamp: judged(terms()), lambda: settings.AMENDS_TEXT_CHECK_SECONDS)
+
+
 def current() -> Lexicon:
-    with _lock:
-        now = time.monotonic()
-        fresh = now - _state["checked"] < settings.AMENDS_TEXT_CHECK_SECONDS
-        if _state["lexicon"] is not None and fresh:
-            return _state["lexicon"]
-        stamp = _stamp()
-        if _state["lexicon"] is None or stamp != _state["stamp"]:
-            _state["lexicon"], _state["stamp"] = judged(terms()), stamp
-        _state["checked"] = now
-        return _state["lexicon"]
+    return _kept.get()
 
 
 _judges: dict[frozenset[Term], judge.JudgeModel | None] = {}
@@ -65,5 +56,4 @@ def terms() -> list[Term]:
 
 
 def invalidate() -> None:
-    with _lock:
-        _state["lexicon"] = None
+    _kept.invalidate()

@@ -7,35 +7,32 @@ loaded model is kept per process; the newest id is looked up at most every AMEND
 
 from __future__ import annotations
 
-import threading
-import time
-from typing import Any
-
 from django.conf import settings
+
+from amends.core.kept_copy import KeptCopy
 
 from .classifier import Classifier, loads
 from .models import TextModel
 from .starter import starter_model
 
-_lock = threading.Lock()
-_state: dict[str, Any] = {"id": None, "model": None, "checked": 0.0}
+
+def _newest() -> int | None:
+    return TextModel.objects.order_by("-id").values_list("id", flat=True).first()
+
+
+def _load(newest: int | None) -> Classifier:
+    if newest is None:
+        return starter_model()
+    blob = TextModel.objects.values_list("blob", flat=True).get(pk=newest)
+    return loads(bytes(blob), f"model:{newest}")
+
+
+_kept: KeptCopy[Classifier] = KeptCopy(_newest, _load, lambda: settings.AMENDS_TEXT_CHECK_SECONDS)
 
 
 def current() -> Classifier:
-    with _lock:
-        now = time.monotonic()
-        if _state["model"] is not None and now - _state["checked"] < settings.AMENDS_TEXT_CHECK_SECONDS:
-            return _state["model"]
-        newest = TextModel.objects.order_by("-id").values_list("id", flat=True).first()
-        if newest is None:
-            _state["id"], _state["model"] = None, starter_model()
-        elif newest != _state["id"]:
-            blob = TextModel.objects.values_list("blob", flat=True).get(pk=newest)
-            _state["id"], _state["model"] = newest, loads(bytes(blob), f"model:{newest}")
-        _state["checked"] = now
-        return _state["model"]
+    return _kept.get()
 
 
 def forget() -> None:
-    with _lock:
-        _state.update(id=None, model=None, checked=0.0)
+    _kept.invalidate()

@@ -66,8 +66,9 @@ def test_the_judge_adds_no_statement_to_intake(world, now):
     receive(world.frontline, world.individual, claim_no="W0", description=words)  # warm the caches
     with CaptureQueriesContext(connection) as judged:
         receive(world.frontline, world.individual, claim_no="W1", description=words)
-    with lexicon._lock:
-        lexicon._state["lexicon"] = dataclasses.replace(lexicon._state["lexicon"], judge=None)
+    kept = lexicon._kept
+    with kept._lock:
+        kept._value = dataclasses.replace(kept._value, judge=None)
     with CaptureQueriesContext(connection) as plain:
         receive(world.frontline, world.individual, claim_no="W2", description=words)
     assert len(judged) == len(plain)
