@@ -27,11 +27,12 @@ Reader = Callable[[int], Preference | None]  # a case id → its customer's pref
 
 @dataclass(frozen=True)
 class ReadAhead:
-    """A reader's answers for a customer's open cases: `rows(customer_id)` (a `.values()` queryset, read with
-    other things under `name`) and `pick(rows, case_id)`, which answers as the reader would from them."""
+    """A reader's answers for a customer's open cases: `rows(customer_id)` (a `.values()` queryset, or a
+    `core.batch.KeptWith` bound to the customer, read with other things under `name`) and `pick(rows, case_id)`,
+    which answers as the reader would from them."""
 
     name: str
-    rows: Callable[[int], QuerySet[Any]]
+    rows: Callable[[int], QuerySet[Any] | batch.Bound]
     pick: Callable[[list[dict[str, Any]], int], Preference | None]
 
 
@@ -43,7 +44,7 @@ def register_preference(reader: Reader, ahead: ReadAhead | None = None) -> None:
         _readers.append((reader, ahead))
 
 
-def preference_reads(customer_id: int) -> dict[str, QuerySet[Any]]:
+def preference_reads(customer_id: int) -> dict[str, QuerySet[Any] | batch.Bound]:
     """The querysets to read ahead for a complaint of this customer (see `ReadAhead`)."""
     return {ahead.name: ahead.rows(customer_id) for _, ahead in _readers if ahead is not None}
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from django.db.models import Model, QuerySet
 
     from amends.accounts.models import User
+    from amends.core import batch
 
     from .models import Complaint
 
@@ -69,14 +70,14 @@ NOTICE_SENDERS: dict[str, NoticeSender] = {}
 # What a sender needs read about a customer to send their receipt notice (querysets of `.values()` rows by name,
 # read with intake's case read and handed over through `core.batch.remember`) and the models it creates (ids
 # reserved with that read): the receipt notice then costs the complaint no statement of its own.
-NOTICE_READS: dict[str, Callable[[int], dict[str, QuerySet[Any]]]] = {}
+NOTICE_READS: dict[str, Callable[[int], dict[str, QuerySet[Any] | batch.Bound]]] = {}
 NOTICE_CREATES: dict[str, list[type[Model]]] = {}
 
 
 def register_notice_sender(
     name: str,
     sender: NoticeSender,
-    reads: Callable[[int], dict[str, QuerySet[Any]]] | None = None,
+    reads: Callable[[int], dict[str, QuerySet[Any] | batch.Bound]] | None = None,
     creates: list[type[Model]] | None = None,
 ) -> None:
     NOTICE_SENDERS[name] = sender
@@ -86,7 +87,7 @@ def register_notice_sender(
         NOTICE_CREATES[name] = creates
 
 
-def notice_reads(customer_id: int) -> dict[str, QuerySet[Any]]:
+def notice_reads(customer_id: int) -> dict[str, QuerySet[Any] | batch.Bound]:
     """What the senders want read with a complaint of this customer (an existing one) to send its receipt."""
     return {name: qs for reads in NOTICE_READS.values() for name, qs in reads(customer_id).items()}
 

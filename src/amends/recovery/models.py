@@ -61,16 +61,17 @@ class Closure(models.TextChoices):
 
 
 class OwnerLoad(models.Model):
-    """How many open cases a person owns, kept by database triggers on `Case` (`recovery.owner_load`): the
-    assignment rule reads one row per handler instead of counting their open cases, which grows with the table.
-    Triggers, not service calls, so that bulk updates, imports and admin edits are counted as well."""
+    """Open cases a person owns, kept by database triggers on `Case` (`recovery.owner_load`): the assignment rule
+    reads a few rows per handler instead of counting their open cases, which grows with the table. Triggers,
+    not service calls, so that bulk updates, imports and admin edits are counted as well.
 
-    owner = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="load",
-        verbose_name=_("owner"),
+    A person's count is the sum of their rows. Each row is a slot: a transaction adds to a slot no other
+    transaction holds (PostgreSQL's SKIP LOCKED) and makes a new one when all are held, so complaints assigned
+    to one handler at the same moment never queue behind each other's commit. Slots per person stay at most
+    the number of transactions that ever wrote to them at once."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("owner")
     )
     open_cases = models.IntegerField(_("open cases"), default=0)
 

@@ -7,7 +7,7 @@ import threading
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from amends.accounts.models import OrgUnit, Role, User
@@ -15,7 +15,7 @@ from amends.accounts.tree import Ancestry
 from amends.core import batch
 
 from .. import rules
-from ..models import Case
+from ..models import Case, OwnerLoad
 
 
 def _user_columns() -> list[str]:
@@ -26,11 +26,18 @@ def candidates(unit: OrgUnit, excluded: set[int]) -> QuerySet[Any]:
     """The handlers up the tree from `unit` with their open-case count, as `.values()` rows (to read alone or
     with other reads, `core.batch.read`).
 
-    The count is the handler's `OwnerLoad` row, which database triggers keep (`recovery.owner_load`): one row
-    per handler, whatever the number of cases. Nobody counted yet has none (0).
+    The count is the sum of the handler's `OwnerLoad` slots, which database triggers keep
+    (`recovery.owner_load`): a few rows per handler, whatever the number of cases. Nobody counted yet: 0.
     """
+    load = (
+        OwnerLoad.objects.filter(owner_id=OuterRef("pk"))
+        .order_by()
+        .values("owner_id")
+        .annotate(n=Sum("open_cases"))
+        .values("n")
+    )
     staff = Ancestry.of(unit).staff({Role.HANDLER}, exclude=excluded)
-    return staff.annotate(open_cases=Coalesce("load__open_cases", 0)).values(*_user_columns(), "open_cases")
+    return staff.annotate(open_cases=Coalesce(Subquery(load), 0)).values(*_user_columns(), "open_cases")
 
 
 _kept: dict[tuple[tuple[int, ...], frozenset[int]], batch.Kept] = {}

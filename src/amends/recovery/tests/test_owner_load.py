@@ -1,16 +1,21 @@
 """Open cases per owner, kept by database triggers: always what counting the cases gives, however they change."""
 
-from django.db import connection
-from django.db.models import Count
+import threading
 
-from amends.assembly.testing import receive
+import pytest
+from django.db import connection, transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from amends.assembly.testing import make_world, receive
 from amends.customers.models import Customer
 from amends.recovery import owner_load, services
 from amends.recovery.models import IS_OPEN, Case, CaseStatus, OwnerLoad
 
 
 def kept() -> dict[int, int]:
-    return dict(OwnerLoad.objects.exclude(open_cases=0).values_list("owner_id", "open_cases"))
+    rows = OwnerLoad.objects.values("owner_id").annotate(n=Sum("open_cases")).exclude(n=0)
+    return {r["owner_id"]: r["n"] for r in rows}
 
 
 def counted() -> dict[int, int]:
@@ -88,3 +93,39 @@ def test_missing_triggers_are_made_again_after_migrate_and_the_counts_redone(wor
     assert kept() == counted()
     Case.objects.bulk_create([bare_case(world.individual, world.handler2.pk, now)])
     assert kept() == counted()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_cases_given_to_one_handler_at_the_same_moment_do_not_wait_for_each_other():
+    """Concurrent complaints pick the same lightest handler: the second adds to another slot at once instead of
+    queueing behind the first one's commit."""
+    world = make_world()
+    first_in, first_may_commit = threading.Event(), threading.Event()
+    errors: list[Exception] = []
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                Case.objects.bulk_create([bare_case(world.individual, world.handler.pk, timezone.now())])
+                first_in.set()
+                first_may_commit.wait(10)
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=first)
+    holder.start()
+    assert first_in.wait(10)
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            Case.objects.bulk_create([bare_case(world.individual, world.handler.pk, timezone.now())])
+    finally:
+        first_may_commit.set()
+        holder.join(10)
+    assert errors == []
+    assert kept() == counted() == {world.handler.pk: 2}
+    assert OwnerLoad.objects.filter(owner=world.handler).count() == 2  # two slots
