@@ -262,7 +262,8 @@ SESSION_SAVE_EVERY_REQUEST = True
 # (`AMENDS_TASK_BACKEND=rq`, the `rq` extra). Redis, when configured, also holds the cache every web node shares.
 REDIS_URL = env_str("REDIS_URL")
 AMENDS_TASK_BACKEND = env_choice("AMENDS_TASK_BACKEND", "db", {"db", "rq"})
-TASKS: dict[str, Any] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The database queue writes a task enqueued inside a collecting transaction with its other rows (core.task_queue).
+TASKS: dict[str, Any] = {"default": {"BACKEND": "amends.core.task_queue.DatabaseQueue"}}
 if AMENDS_TASK_BACKEND == "rq":
     if not REDIS_URL:
         raise ImproperlyConfigured("AMENDS_TASK_BACKEND=rq needs REDIS_URL, e.g. redis://127.0.0.1:6379/0")

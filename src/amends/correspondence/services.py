@@ -171,7 +171,11 @@ def message_send(
 def _queue_in_this_database() -> bool:
     """Whether the task queue is a table in the application's database (django-tasks-db, the default): then a
     task enqueued inside the writing transaction is written by it, as the message is."""
-    return bool(settings.TASKS.get("default", {}).get("BACKEND") == "django_tasks_db.DatabaseBackend")
+    from django_tasks_db import DatabaseBackend
+
+    from .tasks import deliver_message
+
+    return isinstance(deliver_message.get_backend(), DatabaseBackend)
 
 
 def _message_id() -> str:

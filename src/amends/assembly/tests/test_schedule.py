@@ -22,7 +22,7 @@ from amends.core import schedule
 from amends.core.models import ScheduledRun
 from amends.promises.tasks import sweep_promises
 
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DB_TASKS = {"default": {"BACKEND": "amends.core.task_queue.DatabaseQueue"}}
 SWEEPS = {
     "sweep_promises",
     "sweep_rules",

@@ -143,7 +143,7 @@ def test_a_retried_message_goes_out_once_the_relay_is_back(
     assert len(smtp.received) == 1
 
 
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DATABASE_QUEUE = {"default": {"BACKEND": "amends.core.task_queue.DatabaseQueue"}}
 
 
 @override_settings(TASKS=DATABASE_QUEUE)

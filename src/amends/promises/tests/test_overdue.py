@@ -106,7 +106,7 @@ def test_a_renegotiated_promise_is_due_at_its_new_time(world, now):
 
 
 @pytest.mark.django_db(transaction=True)
-@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+@override_settings(TASKS={"default": {"BACKEND": "amends.core.task_queue.DatabaseQueue"}})
 def test_the_database_worker_runs_the_sweep_for_real(now):
     # Committed data and a worker that opens and closes its own connections, as `amends worker` does.
     world = make_world()
