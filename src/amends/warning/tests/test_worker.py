@@ -14,7 +14,7 @@ from amends.warning.rules.seed import seed_rule_configs
 
 
 @pytest.mark.django_db(transaction=True)
-@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+@override_settings(TASKS={"default": {"BACKEND": "amends.core.task_queue.DatabaseQueue"}})
 def test_the_database_worker_runs_the_rule_sweep(now):
     # Committed data and a worker that opens and closes its own connections, as `amends worker` does.
     world = make_world()
