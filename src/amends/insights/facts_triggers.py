@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from amends.core import db_triggers
+
 # table → the (kind, column) pairs each changed row notes ("0": a constant, one note per statement).
 WATCHED: dict[str, list[tuple[str, str]]] = {
     "intake_complaint": [("complaint", "id"), ("case", "case_id"), ("customer_terms", "customer_id")],
@@ -136,13 +138,7 @@ def _names() -> list[tuple[str, str]]:
 
 
 def _drops(vendor: str) -> list[str]:
-    out = []
-    for name, table in _names():
-        if vendor == "postgresql":
-            out += [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}()"]
-        elif vendor == "sqlite":
-            out.append(f"DROP TRIGGER IF EXISTS {name}")
-    return out
+    return db_triggers.drops(vendor, _names())
 
 
 def _creates(vendor: str) -> list[str]:
@@ -150,22 +146,11 @@ def _creates(vendor: str) -> list[str]:
 
 
 def create(apps: Any, schema_editor: Any) -> None:
-    for statement in _creates(schema_editor.connection.vendor):
-        schema_editor.execute(statement)
+    db_triggers.execute(schema_editor, _creates(schema_editor.connection.vendor))
 
 
 def drop(apps: Any, schema_editor: Any) -> None:
-    for statement in _drops(schema_editor.connection.vendor):
-        schema_editor.execute(statement)
-
-
-def _present(connection: Any) -> set[str]:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'insights_note%' AND tgenabled = 'A'")
-        else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'insights_note%'")
-        return {row[0] for row in cursor.fetchall()}
+    db_triggers.execute(schema_editor, _drops(schema_editor.connection.vendor))
 
 
 def install(connection: Any) -> None:
@@ -175,7 +160,7 @@ def install(connection: Any) -> None:
     if connection.vendor not in ("postgresql", "sqlite"):
         return
     present = "insights_stale" in connection.introspection.table_names()
-    found = _present(connection)
+    found = db_triggers.present(connection, "insights_note")
     if present and found == {name for name, _table in _names()}:
         return
     if not present and not found:

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from amends.core import db_triggers
+
 TABLE = "recovery_case"
 LOAD = "recovery_ownerload"
 CLOSED = "closed"  # CaseStatus.CLOSED, written out: migrations run this module (a test checks they agree)
@@ -96,9 +98,7 @@ def _sqlite() -> list[str]:
 
 
 def _drops(vendor: str) -> list[str]:
-    if vendor == "postgresql":
-        return [s for n in NAMES for s in (f"DROP TRIGGER IF EXISTS {n} ON {TABLE}", f"DROP FUNCTION IF EXISTS {n}()")]
-    return [f"DROP TRIGGER IF EXISTS {n}" for n in NAMES] if vendor == "sqlite" else []
+    return db_triggers.drops(vendor, [(name, TABLE) for name in NAMES])
 
 
 def _creates(vendor: str) -> list[str]:
@@ -107,22 +107,11 @@ def _creates(vendor: str) -> list[str]:
 
 def create(apps: Any, schema_editor: Any) -> None:
     """Migration step: the triggers, then the counts from the rows as they are."""
-    for statement in _creates(schema_editor.connection.vendor) + RECOUNT:
-        schema_editor.execute(statement)
+    db_triggers.execute(schema_editor, _creates(schema_editor.connection.vendor) + RECOUNT)
 
 
 def drop(apps: Any, schema_editor: Any) -> None:
-    for statement in _drops(schema_editor.connection.vendor):
-        schema_editor.execute(statement)
-
-
-def _present(connection: Any) -> set[str]:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'recovery_ownerload%' AND tgenabled = 'A'")
-        else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'recovery_ownerload%'")
-        return {row[0] for row in cursor.fetchall()}
+    db_triggers.execute(schema_editor, _drops(schema_editor.connection.vendor))
 
 
 def install(connection: Any) -> None:
@@ -131,7 +120,7 @@ def install(connection: Any) -> None:
     if connection.vendor not in ("postgresql", "sqlite"):
         return
     tables = set(connection.introspection.table_names())
-    if LOAD not in tables or TABLE not in tables or _present(connection) == set(NAMES):
+    if LOAD not in tables or TABLE not in tables or db_triggers.present(connection, "recovery_ownerload") == set(NAMES):
         return
     with connection.cursor() as cursor:
         for statement in _drops(connection.vendor) + _creates(connection.vendor) + RECOUNT:
