@@ -1,5 +1,5 @@
-"""The database queue: a task enqueued inside a collecting block is written with the block's rows, as the stock
-backend would have written it; outside a block at once."""
+"""The database queue (core.task_queue), through the delivery task: a task enqueued inside a collecting block
+is written with the block's rows, as the stock backend would have written it; outside a block at once."""
 
 import pytest
 from django.db import connection, transaction
