@@ -63,7 +63,7 @@ def run_intake(options: IntakeOptions, progress: Callable[[str], None] = lambda 
     database.migrate()
     world = seed(customers=options.customers)
     if target.is_postgres:
-        _analyze_seeded_tables()
+        _analyze_filled_tables()
     report: dict[str, Any] = {
         "benchmark": "intake",
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -91,6 +91,8 @@ def run_intake(options: IntakeOptions, progress: Callable[[str], None] = lambda 
                 seconds=options.warmup,
             )
             everything += warm.sent
+            if target.is_postgres:
+                _analyze_filled_tables()  # the warm-up filled the complaint tables: autovacuum would analyze them
             load.drive(bare.base_url, "", Traffic(world), clients=max(options.clients), seconds=0.3, path=BARE_PATH)
             for clients in options.clients:
                 progress(f"{config.kind}: {clients} client(s) for {options.seconds:g} s")
@@ -145,12 +147,12 @@ def run_intake(options: IntakeOptions, progress: Callable[[str], None] = lambda 
     return report
 
 
-def _analyze_seeded_tables() -> None:
-    """Statistics for the tables the seed filled, as autovacuum keeps them on a live database: with none, the
-    planner takes a table of thousands of customers for a few rows, and a prepared statement's generic plan may
-    scan instead of using an index. Tables still empty are left alone: statistics saying "empty" make the
-    foreign-key checks' cached plans scan the tables the run then fills (autovacuum would re-analyze them as
-    they grow; here it may be off)."""
+def _analyze_filled_tables() -> None:
+    """Statistics for the tables that hold rows, as autovacuum keeps them on a live database (here it may be
+    off): after the seed, and again after the warm-up has filled the complaint tables. With none the planner
+    takes a table of thousands of rows for a few, and a prepared statement's generic plan scans instead of using
+    an index (a customer's open cases' last complaints read all complaints). Empty tables are left alone:
+    statistics saying "empty" make the foreign-key checks' cached plans scan the tables the run then fills."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
         for (table,) in cursor.fetchall():
