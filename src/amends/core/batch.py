@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -373,7 +374,43 @@ def _by_model(rows: list[models.Model]) -> dict[type[models.Model], list[models.
     return out
 
 
-_insert_heads: dict[tuple[str, type[models.Model], tuple[str, ...]], tuple[str, str]] = {}
+# A field's fast way for plain values: the exact types it takes that way, and the function turning such a value
+# into what `get_db_prep_save` gives (None: the value itself).
+Fast = tuple[tuple[type, ...], Callable[[Any], Any] | None]
+
+_insert_heads: dict[tuple[str, type[models.Model], tuple[str, ...]], tuple[str, str, list[Fast]]] = {}
+
+# Fields whose `get_db_prep_save` on PostgreSQL gives a value of these exact types back unchanged, or (integers)
+# wrapped in psycopg's sized integer type, and None as None; any other value takes Django's own path. Exact
+# classes only, so a subclass with its own conversion is never skipped (`test_batch_values` checks each field of
+# every model against Django).
+_AS_IS: dict[type[models.Field], tuple[type, ...]] = {
+    models.CharField: (str,),
+    models.TextField: (str,),
+    models.BooleanField: (bool,),
+    models.IntegerField: (int,),
+    models.SmallIntegerField: (int,),
+    models.BigIntegerField: (int,),
+    models.PositiveIntegerField: (int,),
+    models.PositiveSmallIntegerField: (int,),
+    models.PositiveBigIntegerField: (int,),
+    models.AutoField: (int,),
+    models.BigAutoField: (int,),
+    models.UUIDField: (uuid.UUID,),
+    models.DateTimeField: (datetime,),  # aware ones only (checked per value): a naive one is warned about
+}
+
+
+def fast_way(field: models.Field, db: Any) -> Fast:
+    """How `field`'s plain values reach PostgreSQL without `get_db_prep_save`, learnt from it: ((), None) when
+    they must go through it."""
+    related = type(field) in (models.ForeignKey, models.OneToOneField)
+    target = getattr(field, "target_field", field) if related else field
+    kinds = _AS_IS.get(type(target), ())
+    if kinds != (int,):
+        return kinds, None
+    sized = type(field.get_db_prep_save(1, connection=db))  # int, or psycopg's Int2 / Int4 / Int8
+    return kinds, None if sized is int else sized
 
 
 def _insert_plain(
@@ -381,7 +418,8 @@ def _insert_plain(
 ) -> tuple[str, list[Any]] | None:
     """The INSERT of plain values as Django's compiler would write it (`field.pre_save`, then
     `get_db_prep_save`, one `%s` each), its head kept per model: the compiler spends more on each field than
-    the value costs. None when a value is an expression or a field places its own (the compiler does those)."""
+    the value costs, and so does `get_db_prep_save` on a string or a number (`fast_way`). None when a value is
+    an expression or a field places its own (the compiler does those)."""
     key = (db.alias, model, tuple(f.attname for f in fields))
     head = _insert_heads.get(key)
     if head is None:
@@ -390,12 +428,17 @@ def _insert_plain(
         qn = db.ops.quote_name
         columns = ", ".join(qn(f.column) for f in fields)
         row_of = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        head = (f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ", row_of)
+        ways = [fast_way(f, db) for f in fields]
+        head = (f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ", row_of, ways)
         _insert_heads[key] = head
     params: list[Any] = []
+    ways = head[2]
     for row in rows:
-        for f in fields:
+        for f, (kinds, convert) in zip(fields, ways, strict=True):
             value = f.pre_save(row, True)
+            if kinds and (value is None or (type(value) in kinds and (kinds[0] is not datetime or value.tzinfo))):
+                params.append(value if convert is None or value is None else convert(value))
+                continue
             if hasattr(value, "resolve_expression"):
                 return None
             params.append(f.get_db_prep_save(value, connection=db))
