@@ -1,7 +1,10 @@
 """complaint_receive: one door for every channel; a case, a clock, a priority and an owner."""
 
+import hashlib
+import json
 import threading
-from datetime import timedelta
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -279,3 +282,27 @@ def test_two_complaints_of_one_customer_at_the_same_moment_share_one_case():
         t.join(timeout=30)
     assert [getattr(e, "fields", e) for e in errors] == []
     assert Complaint.objects.count() == 2 and Case.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        services.ComplaintInput(channel="hotline", description="没人回电", request="回电", customer_id=7),
+        services.ComplaintInput(
+            channel="regulator",
+            description="理赔拖延",
+            request="尽快赔付",
+            new_customer=services.NewCustomer("张三", "13800000000", "z@example.cn"),
+            received_at=datetime(2026, 11, 2, 9, 30, tzinfo=UTC),
+            loss_amount=Decimal("1200.50"),
+            regulator_ref="12378-1",
+            extra={"ignored": True},
+        ),
+    ],
+)
+def test_the_request_digest_stays_what_stored_complaints_were_given(data):
+    """A replayed key is compared with the digest stored with its complaint: the same input, the same digest."""
+    payload = asdict(data)  # how every stored digest was made
+    payload.pop("extra")
+    stored = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+    assert data.digest() == stored
