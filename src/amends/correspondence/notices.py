@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, cast
 
 from django.utils import translation
 
+from . import template_store
 from .contacts import preference_of
 from .models import Message
 from .services import language_for, message_send
-from .template_store import templates_of
 
 if TYPE_CHECKING:
     from amends.accounts.models import User
@@ -32,7 +32,7 @@ def complaint_notice_send(*, actor: User, complaint: Complaint, kind: str, value
     filled = {**values, "complaint": complaint.reference}
     # The complaint's own case and the preference are at hand: message_send need not read them again.
     with translation.override(language):
-        if templates_of(key):
+        if template_store.exists(key):
             return message_send(
                 actor=actor,
                 case=case,

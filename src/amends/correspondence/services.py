@@ -28,7 +28,7 @@ from . import rules, sms
 from .contacts import Preference, preference_of
 from .models import Channel, Direction, Language, Message, MessageStatus, MessageTemplate
 from .notes import followers_notify
-from .template_store import templates_of
+from .template_store import template_for
 
 AUDIT_FIELDS = ["status", "attempts", "last_error", "channel", "address", "template_key"]
 # How long one try may take before another worker may try the same message again.
@@ -46,12 +46,9 @@ def language_for(requested: str | None) -> str:
 
 def template_text(key: str, language: str) -> MessageTemplate:
     """The template in the language asked for, else the site's language, else any; InvalidInput if none."""
-    found = templates_of(key)
-    for code in (language, settings.LANGUAGE_CODE.lower(), Language.ZH_HANS):
-        if code in found:
-            return found[code]
-    if found:
-        return next(iter(found.values()))
+    found = template_for(key, (language, settings.LANGUAGE_CODE.lower(), Language.ZH_HANS))
+    if found is not None:
+        return found
     raise InvalidInput(_("There is no message template %(key)s.") % {"key": key}, fields={"template": [key]})
 
 

@@ -8,6 +8,7 @@ edit), as the text lexicon does. With 0 (tests) every look-up reads the table.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -35,12 +36,25 @@ _kept: KeptCopy[dict[str, dict[str, MessageTemplate]]] = KeptCopy(
 )
 
 
-def templates_of(key: str) -> dict[str, MessageTemplate]:
-    """The templates with this key by language (copies: change them freely)."""
+def _kept_of(key: str) -> dict[str, MessageTemplate]:
+    """The templates with this key by language, as kept: never to be changed (copy first)."""
     if settings.AMENDS_TEMPLATE_CHECK_SECONDS <= 0:
         return {t.language: t for t in MessageTemplate.objects.filter(key=key)}
-    found = _kept.get().get(key, {})
-    return {language: _copy(t) for language, t in found.items()}
+    return _kept.get().get(key, {})
+
+
+def exists(key: str) -> bool:
+    return bool(_kept_of(key))
+
+
+def template_for(key: str, languages: Iterable[str]) -> MessageTemplate | None:
+    """A copy of the template in the first of `languages` it is written in, else in any; None if none: one
+    copy, not one per language (a receipt notice with every complaint asks)."""
+    found = _kept_of(key)
+    for code in languages:
+        if code in found:
+            return _copy(found[code])
+    return _copy(next(iter(found.values()))) if found else None
 
 
 def _copy(template: MessageTemplate) -> MessageTemplate:
