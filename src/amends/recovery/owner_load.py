@@ -2,7 +2,7 @@
 
 The assignment rule needs each candidate handler's open-case count on every new case. Counting them there
 grew with the table (a handler's open cases are read per complaint: 1.7 ms of the case read at 3,000 open
-cases); a kept count is one row per handler. Triggers, not service calls, because cases are written by
+cases); a kept count is a few rows per handler. Triggers, not service calls, because cases are written by
 services, importers, bulk updates and the admin, and each must be counted.
 
 PostgreSQL: one statement-level trigger per operation over the transition tables, adding each owner's net
