@@ -24,7 +24,7 @@ def _stamp() -> tuple[int, Any]:
     return row["n"], row["at"]
 
 
-def _all(_stamp: Any = None) -> dict[str, dict[str, MessageTemplate]]:
+def _all() -> dict[str, dict[str, MessageTemplate]]:
     by_key: dict[str, dict[str, MessageTemplate]] = {}
     for template in MessageTemplate.objects.order_by("key", "language"):
         by_key.setdefault(template.key, {})[template.language] = template
@@ -32,7 +32,7 @@ def _all(_stamp: Any = None) -> dict[str, dict[str, MessageTemplate]]:
 
 
 _kept: KeptCopy[dict[str, dict[str, MessageTemplate]]] = KeptCopy(
-    _stamp, _all, lambda: settings.AMENDS_TEMPLATE_CHECK_SECONDS
+    _stamp, lambda _new_stamp: _all(), lambda: settings.AMENDS_TEMPLATE_CHECK_SECONDS
 )
 
 

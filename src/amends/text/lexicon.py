@@ -26,7 +26,9 @@ def _stamp() -> tuple[int, Any]:
     return row["n"], row["at"]
 
 
-_kept: KeptCopy[Lexicon] = KeptCopy(_stamp, lambda _stamp: judged(terms()), lambda: settings.AMENDS_TEXT_CHECK_SECONDS)
+_kept: KeptCopy[Lexicon] = KeptCopy(
+    _stamp, lambda _new_stamp: judged(terms()), lambda: settings.AMENDS_TEXT_CHECK_SECONDS
+)
 
 
 def current() -> Lexicon:

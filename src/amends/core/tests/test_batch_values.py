@@ -10,6 +10,8 @@ from django.db import connection
 
 from amends.core.batch import fast_way
 
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the one write is PostgreSQL's")
+
 SAMPLES = {
     str: ["", "投诉 complaint", "x" * 300],
     bool: [True, False],
@@ -25,9 +27,6 @@ def fields_with_a_fast_way():
             kinds, convert = fast_way(field, connection)
             if kinds:
                 yield field, kinds, convert
-
-
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the one write is PostgreSQL's")
 
 
 def test_the_common_fields_take_the_fast_way():
